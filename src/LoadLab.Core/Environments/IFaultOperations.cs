@@ -1,0 +1,69 @@
+namespace LoadLab.Core.Environments;
+
+/// <summary>
+/// The primitive fault operations of an environment. The fault timeline (LoadLab.Core.Faults) resolves
+/// targets and schedules; an environment only knows how to do each primitive and to report what it saw.
+/// An operation an environment cannot perform is absent from <see cref="Supported"/>, so scenarios that
+/// need it are rejected before the run starts.
+/// </summary>
+public interface IFaultOperations
+{
+    /// <summary>The operations this environment implements.</summary>
+    IReadOnlySet<FaultOperation> Supported { get; }
+
+    /// <summary>Current leader of a partition, or null when it has none / is unknown.</summary>
+    ValueTask<int?> GetLeaderAsync(string topic, int partition, CancellationToken cancellationToken);
+
+    /// <summary>The controller broker id, or null when unknown.</summary>
+    ValueTask<int?> GetControllerAsync(CancellationToken cancellationToken);
+
+    /// <summary>The coordinator broker of a consumer group, or null when unknown.</summary>
+    ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken);
+
+    /// <summary>Performs one operation; the outcome says what was observed (e.g. the new leader in metadata).</summary>
+    ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken);
+}
+
+/// <summary>Primitive operations; each fault action and its revert map onto these.</summary>
+public enum FaultOperation
+{
+    BrokerKill,
+    BrokerRestart,
+    BrokerPause,
+    BrokerResume,
+    BrokerSlow,
+    BrokerRestoreSpeed,
+    LeaderMove,
+    PartitionReassign,
+    BrokerAdd,
+    BrokerDecommission,
+    InjectErrors,
+    NetworkDisconnect,
+    NetworkReconnect,
+}
+
+/// <summary>One primitive operation with its resolved arguments.</summary>
+/// <param name="Operation">What to do.</param>
+/// <param name="BrokerId">The broker it acts on, when it acts on one.</param>
+/// <param name="Topic">Topic for leader moves and reassignments.</param>
+/// <param name="Partition">Partition for leader moves and reassignments.</param>
+/// <param name="Replicas">New replica list (reassignment) or new leader first (leader move).</param>
+/// <param name="Latency">Added latency for <see cref="FaultOperation.BrokerSlow"/>.</param>
+/// <param name="Errors">Errors to inject for <see cref="FaultOperation.InjectErrors"/>.</param>
+public sealed record FaultCommand(
+    FaultOperation Operation,
+    int? BrokerId = null,
+    string? Topic = null,
+    int? Partition = null,
+    IReadOnlyList<int>? Replicas = null,
+    TimeSpan? Latency = null,
+    InjectedErrors? Errors = null);
+
+/// <summary>Request errors to inject: the Kafka API key, the error code and how many requests fail.</summary>
+public sealed record InjectedErrors(short ApiKey, int ErrorCode, int Count);
+
+/// <summary>What an operation did, as observed (for the fault marker).</summary>
+/// <param name="Succeeded">Whether the effect was observed.</param>
+/// <param name="Detail">Human-readable observation, e.g. "leader of t/0 is now 2".</param>
+/// <param name="Took">How long the operation took until its effect was observed.</param>
+public sealed record FaultOutcome(bool Succeeded, string Detail, TimeSpan Took);

@@ -1,0 +1,130 @@
+namespace LoadLab.Core.Results;
+
+/// <summary>
+/// The immutable result of a run, serialised as <c>summary.json</c> (camelCase; documented by
+/// <c>schemas/summary.schema.json</c>). The listed names are a contract: extend, never rename.
+/// </summary>
+public sealed record RunSummary
+{
+    public int SchemaVersion { get; init; } = 1;
+    public required string RunId { get; init; }
+    public required string Scenario { get; init; }
+    public string? ScenarioFile { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    /// <summary>"completed", "interrupted" (Ctrl+C) or "failed" (the environment broke).</summary>
+    public required string Outcome { get; init; }
+    public string? OutcomeMessage { get; init; }
+    /// <summary>Length of the measured window (warm-up excluded).</summary>
+    public required double DurationSeconds { get; init; }
+    public double WarmupSeconds { get; init; }
+    public int Seed { get; init; }
+    public required EnvironmentSummary Environment { get; init; }
+    public required ProduceSummary Produce { get; init; }
+    public required ConsumeSummary Consume { get; init; }
+    public required LatencySummary LatencyMs { get; init; }
+    public required RateSummary Rate { get; init; }
+    public PayloadSummary? Payload { get; init; }
+    public IReadOnlyList<PartitionSummary> Partitions { get; init; } = [];
+    public IReadOnlyList<FaultSummary> Faults { get; init; } = [];
+    public AuditSummary? Audit { get; init; }
+    public IReadOnlyList<SloResult> Slo { get; init; } = [];
+    public ResourceSummary? Resources { get; init; }
+}
+
+public sealed record EnvironmentSummary(string Kind, IReadOnlyDictionary<string, string> Details);
+
+/// <summary>Counts over the measured window; <c>target</c> is what the schedule asked for.</summary>
+public sealed record ProduceSummary
+{
+    public required long Target { get; init; }
+    public required long Sent { get; init; }
+    public required long Acked { get; init; }
+    public required long Failed { get; init; }
+    /// <summary>Times the client's local queue was full and a send had to wait (visible as schedule delay).</summary>
+    public long QueueFull { get; init; }
+    public long Bytes { get; init; }
+    /// <summary>Failed deliveries and client errors by librdkafka error name (e.g. <c>Local_MsgTimedOut</c>).</summary>
+    public IReadOnlyDictionary<string, long> ErrorsByCode { get; init; } = new Dictionary<string, long>();
+}
+
+public sealed record ConsumeSummary(IReadOnlyList<GroupSummary> Groups);
+
+public sealed record GroupSummary
+{
+    public required string Group { get; init; }
+    public required string Topic { get; init; }
+    /// <summary>Messages of this run consumed by the group (whole run, drain included).</summary>
+    public required long Consumed { get; init; }
+    public int Instances { get; init; }
+    public int Rebalances { get; init; }
+    public long MaxLagMessages { get; init; }
+    public double MaxLagSeconds { get; init; }
+    public long FinalLagMessages { get; init; }
+}
+
+public sealed record LatencySummary(
+    Percentiles Produce,
+    Percentiles Service,
+    Percentiles ScheduleDelay,
+    Percentiles EndToEnd);
+
+/// <summary>Milliseconds, from HdrHistogram with 3 significant digits.</summary>
+public sealed record Percentiles(long Count, double P50, double P90, double P99, double P999, double P9999, double Max, double Mean);
+
+public sealed record RateSummary
+{
+    /// <summary>Messages per second the schedule asked for over the measured window.</summary>
+    public required double Target { get; init; }
+    /// <summary>Acknowledged messages per second over the measured window.</summary>
+    public required double Achieved { get; init; }
+    /// <summary>Sent messages per second over the measured window (what the generator managed).</summary>
+    public double Sent { get; init; }
+    public RateAccuracy? Accuracy { get; init; }
+}
+
+/// <summary>How well the generator kept its schedule: when these are bad, the generator (not the cluster) fell behind.</summary>
+public sealed record RateAccuracy(double OverallErrorPercent, double WorstSecondErrorPercent, double ScheduleDelayP99Ms);
+
+public sealed record PayloadSummary(double AverageBytes, long MinBytes, long MaxBytes);
+
+public sealed record PartitionSummary(string Topic, int Partition, long Messages, long Bytes, long FinalLagMessages);
+
+/// <summary>A fault as it happened, with its recovery metrics.</summary>
+public sealed record FaultSummary
+{
+    public required string Action { get; init; }
+    public required string Target { get; init; }
+    public required double AtSeconds { get; init; }
+    public double? DurationSeconds { get; init; }
+    public bool Succeeded { get; init; }
+    public string? Detail { get; init; }
+    public double? RecoverySeconds { get; init; }
+    public string? NotRecoveredReason { get; init; }
+    public long PeakLagMessages { get; init; }
+    public double PeakLagSeconds { get; init; }
+    public double LagSecondsIntegral { get; init; }
+    public double UnavailableSeconds { get; init; }
+    public IReadOnlyDictionary<string, long> ErrorsByCode { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyList<GroupRecovery> Groups { get; init; } = [];
+}
+
+public sealed record GroupRecovery(string Group, double? RecoverySeconds, long PeakLagMessages, double PeakLagSeconds, double LagSecondsIntegral, int Rebalances);
+
+public sealed record AuditSummary
+{
+    public required long Acked { get; init; }
+    public required long Delivered { get; init; }
+    public required long Lost { get; init; }
+    public required long Duplicated { get; init; }
+    public required long Reordered { get; init; }
+    public required long Truncated { get; init; }
+    public required long Indeterminate { get; init; }
+    /// <summary>The first few examples of each problem class.</summary>
+    public IReadOnlyList<AuditExample> Examples { get; init; } = [];
+}
+
+public sealed record AuditExample(string Kind, string Topic, int Partition, long Offset, int ProducerId, long Sequence);
+
+public sealed record SloResult(string Name, string Phase, double Limit, double? Observed, bool Passed, string Comparison);
+
+public sealed record ResourceSummary(long PeakRssBytes, long PeakGcHeapBytes, long FirstMinuteRssBytes, long LastMinuteRssBytes);
