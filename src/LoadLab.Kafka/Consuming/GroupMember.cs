@@ -21,6 +21,7 @@ internal sealed class GroupMember : IDisposable
     private readonly Thread _thread;
     private readonly long _processingMicros;
     private CancellationTokenSource? _stop;
+    private bool _stopped;
     private bool _disposed;
 
     public GroupMember(RunContext run, ConsumerGroupSpec spec, GroupProgress progress, int index)
@@ -66,6 +67,12 @@ internal sealed class GroupMember : IDisposable
     /// <summary>Stops consuming and waits for the consumer thread.</summary>
     public void Stop()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         _stop?.Cancel();
         if (_thread.IsAlive)
         {
@@ -133,7 +140,7 @@ internal sealed class GroupMember : IDisposable
             }
 
             var now = _run.Clock.NowMicros();
-            _run.Latency.Record(LatencyMetric.EndToEnd, now - decoded.IntendedMicros);
+            _run.Latency.Record(LatencyMetric.EndToEnd, now - decoded.IntendedMicros, decoded.IntendedMicros >= _run.MeasuredFromMicros);
             _progress.RecordConsumed(result.Partition.Value, result.Offset.Value, message.Value?.Length ?? 0);
             if (_processingMicros > 0)
             {

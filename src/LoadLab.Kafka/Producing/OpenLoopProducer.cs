@@ -147,7 +147,7 @@ internal sealed class OpenLoopProducer : IDisposable
             try
             {
                 _producer.Produce(_stream.Topic, _message, _onDelivery);
-                _run.Latency.Record(LatencyMetric.ScheduleDelay, now - intended);
+                _run.Latency.Record(LatencyMetric.ScheduleDelay, now - intended, measured);
                 var size = _message.Value.Length;
                 Stats.RecordSent(size, measured);
                 Interlocked.Increment(ref _intervalMessages);
@@ -219,8 +219,8 @@ internal sealed class OpenLoopProducer : IDisposable
             return;
         }
 
-        _run.Latency.Record(LatencyMetric.Produce, now - intended);
-        _run.Latency.Record(LatencyMetric.Service, now - Volatile.Read(ref _sentBySequence[slot]));
+        _run.Latency.Record(LatencyMetric.Produce, now - intended, measured);
+        _run.Latency.Record(LatencyMetric.Service, now - Volatile.Read(ref _sentBySequence[slot]), measured);
         var size = _sizeBySequence[slot];
         Stats.RecordAcked(size, measured);
         _run.Ledger.RecordAck(_firstPartitionIndex + report.Partition.Value, report.Offset.Value, size, intended);

@@ -22,7 +22,6 @@ internal sealed class IntervalSampler
     private readonly Action<RunProgress>? _progress;
     private readonly Scenario _scenario;
     private readonly HistogramBase _interval = LatencyRecorders.CreateHistogram();
-    private readonly HistogramBase[] _measured = LatencyMetrics.All.Select(_ => LatencyRecorders.CreateHistogram()).ToArray();
     private readonly object _tickLock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly int _warmupSeconds;
@@ -106,7 +105,7 @@ internal sealed class IntervalSampler
             }
         }
 
-        var percentiles = _measured.Select(LatencyRecorders.ToPercentiles).ToArray();
+        var percentiles = LatencyMetrics.All.Select(_run.Latency.MeasuredPercentiles).ToArray();
         var now = _run.Clock.NowMicros();
         var sentBytes = _producers.Sum(p => p.Stats.SentBytes);
         var sentAll = _producers.Sum(p => p.Stats.Sent);
@@ -199,10 +198,6 @@ internal sealed class IntervalSampler
                 _run.Latency.TakeInterval(metric, _interval);
                 _run.Results.AppendInterval(metric, _interval, second);
                 latency[(int)metric] = _interval.TotalCount > 0 ? LatencyRecorders.ToPercentiles(_interval) : null;
-                if (measuredInterval)
-                {
-                    _measured[(int)metric].Add(_interval);
-                }
             }
 
             var sent = _producers.Sum(p => p.Stats.Sent);
