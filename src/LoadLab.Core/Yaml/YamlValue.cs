@@ -138,6 +138,14 @@ public sealed class YamlValue
         return null;
     }
 
+    /// <summary>One of a fixed set of names, returned as written; the message lists them all and suggests the closest.</summary>
+    public string? AsOneOf(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var index = AsChoice<int>([.. names.Select((name, i) => KeyValuePair.Create(name, i))]);
+        return index is { } i ? names[i] : null;
+    }
+
     /// <summary>A duration such as <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h30m</c>; zero only when <paramref name="allowZero"/>.</summary>
     public TimeSpan? AsDuration(string example, bool allowZero = false)
     {
