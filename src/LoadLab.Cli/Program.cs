@@ -5,6 +5,7 @@ using LoadLab.Cli.Commands;
 var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafka-compatible clusters with online model inference traffic.")
 {
     RunCommand.Create(),
+    ValidateCommand.Create(),
     ListCommand.Create(),
 };
 

@@ -25,28 +25,28 @@ internal static class ListCommand
 
     private static int Execute(DirectoryInfo scenarios, DirectoryInfo environments)
     {
-        System.Console.WriteLine("Scenarios:");
+        Console.WriteLine("Scenarios:");
         var files = scenarios.Exists ? scenarios.GetFiles("*.yaml").OrderBy(f => f.Name, StringComparer.Ordinal).ToList() : [];
         if (files.Count == 0)
         {
-            System.Console.WriteLine($"  (none in {scenarios.FullName})");
+            Console.WriteLine($"  (none in {scenarios.FullName})");
         }
 
         foreach (var file in files)
         {
             var loaded = ScenarioLoader.Load(Path.GetRelativePath(Environment.CurrentDirectory, file.FullName));
-            System.Console.WriteLine(loaded.Scenario is { } s
+            Console.WriteLine(loaded.Scenario is { } s
                 ? $"  {Path.GetRelativePath(Environment.CurrentDirectory, file.FullName),-40} {FirstLine(s.Description)}"
                 : $"  {Path.GetRelativePath(Environment.CurrentDirectory, file.FullName),-40} (invalid: {loaded.Problems.Count} problems; see 'loadlab validate')");
         }
 
-        System.Console.WriteLine("Environments:");
-        System.Console.WriteLine($"  {EnvironmentCatalog.Embedded,-40} librdkafka mock cluster in this process (default; 'embedded:<brokers>' sets the broker count)");
+        Console.WriteLine("Environments:");
+        Console.WriteLine($"  {EnvironmentCatalog.Embedded,-40} librdkafka mock cluster in this process (default; 'embedded:<brokers>' sets the broker count)");
         if (environments.Exists)
         {
             foreach (var file in environments.GetFiles("*.yaml").OrderBy(f => f.Name, StringComparer.Ordinal))
             {
-                System.Console.WriteLine($"  {Path.GetRelativePath(Environment.CurrentDirectory, file.FullName)}");
+                Console.WriteLine($"  {Path.GetRelativePath(Environment.CurrentDirectory, file.FullName)}");
             }
         }
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using LoadLab.Cli.Console;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
@@ -66,7 +66,7 @@ internal static class RunCommand
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
-            await System.Console.Error.WriteLineAsync($"loadlab: {environmentError}");
+            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
             return ExitCodes.BadInput;
         }
 
@@ -82,7 +82,7 @@ internal static class RunCommand
         }
         catch (OperationCanceledException)
         {
-            await System.Console.Error.WriteLineAsync("loadlab: interrupted while the environment was starting; nothing was run.");
+            await Console.Error.WriteLineAsync("loadlab: interrupted while the environment was starting; nothing was run.");
             return ExitCodes.EnvironmentFailure;
         }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using LoadLab.Core.Results;
 using Spectre.Console;
 
-namespace LoadLab.Cli.Console;
+namespace LoadLab.Cli.Terminal;
 
 /// <summary>The end-of-run summary: headline numbers, latencies, groups, SLOs, and where the results are.</summary>
 internal static class SummaryPrinter
@@ -69,7 +69,7 @@ internal static class SummaryPrinter
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
         }
 
-        System.Console.WriteLine($"Results: {directory}");
+        Console.WriteLine($"Results: {directory}");
     }
 
     private static void AddLatency(Table table, string name, Percentiles p) =>

@@ -1,6 +1,6 @@
 using LoadLab.Core.Yaml;
 
-namespace LoadLab.Cli.Console;
+namespace LoadLab.Cli.Terminal;
 
 /// <summary>Prints input problems the way compilers do, so editors and CI logs can link to them.</summary>
 internal static class Problems
@@ -10,10 +10,10 @@ internal static class Problems
     {
         foreach (var problem in problems)
         {
-            System.Console.Error.WriteLine(problem.ToString());
+            Console.Error.WriteLine(problem.ToString());
         }
 
-        System.Console.Error.WriteLine(problems.Count == 1 ? "1 problem; nothing was run." : $"{problems.Count} problems; nothing was run.");
+        Console.Error.WriteLine(problems.Count == 1 ? "1 problem; nothing was run." : $"{problems.Count} problems; nothing was run.");
         return ExitCodes.BadInput;
     }
 }

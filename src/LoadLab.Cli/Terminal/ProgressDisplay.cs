@@ -4,7 +4,7 @@ using LoadLab.Core.Scenarios;
 using LoadLab.Kafka.Running;
 using Spectre.Console;
 
-namespace LoadLab.Cli.Console;
+namespace LoadLab.Cli.Terminal;
 
 /// <summary>
 /// Shows a run's progress: a live table on an interactive terminal, one plain line every few seconds when
@@ -14,9 +14,9 @@ internal abstract class ProgressDisplay
 {
     public static ProgressDisplay Create(Scenario scenario, string environment, string directory)
     {
-        var interactive = !System.Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        System.Console.WriteLine($"LoadLab: {scenario.Name} on {environment} — {Seconds(scenario.Warmup)} warm-up + {Seconds(scenario.Duration)} measured");
-        System.Console.WriteLine($"Results: {directory}");
+        var interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        Console.WriteLine($"LoadLab: {scenario.Name} on {environment} — {Seconds(scenario.Warmup)} warm-up + {Seconds(scenario.Duration)} measured");
+        Console.WriteLine($"Results: {directory}");
         return interactive ? new Live() : new Plain();
     }
 
@@ -39,7 +39,7 @@ internal abstract class ProgressDisplay
         {
             if (progress.Second % EverySeconds == 0 || progress.Phase == "draining")
             {
-                System.Console.WriteLine(Line(progress));
+                Console.WriteLine(Line(progress));
             }
         }
 
