@@ -88,7 +88,7 @@ internal sealed partial class ScenarioReader
             {
                 At = at!.Value,
                 Action = a,
-                Target = target ?? (a == FaultAction.ErrorsInject || a == FaultAction.BrokerAdd ? new RandomBrokerTarget() : throw new InvalidOperationException("A required target was not reported missing.")),
+                Target = target ?? new ClusterTarget(),
                 Duration = duration,
                 Latency = latency,
                 Replicas = replicas ?? [],
@@ -148,7 +148,7 @@ internal sealed partial class ScenarioReader
 
         if (!allowed.Contains(kind))
         {
-            value.Problem($"target \"{kind}\" does not apply to {action} (allowed targets: {string.Join(", ", allowed)})", allowed[0] == "partition" ? "e.g. target: {partition: inference-events/0}" : "e.g. target: {broker: 2}");
+            value.Problem($"target \"{kind}\" does not apply to {action} (allowed targets: {string.Join(", ", allowed)})", allowed[0] == "partition" ? $"e.g. target: {{partition: {_declaredTopics.FirstOrDefault() ?? "inference-events"}/0}}" : "e.g. target: {broker: 2}");
             return null;
         }
 

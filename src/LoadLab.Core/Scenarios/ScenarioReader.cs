@@ -11,6 +11,7 @@ internal sealed partial class ScenarioReader
 {
     private readonly YamlMap _root;
     private readonly Dictionary<string, TopicSpec> _topics = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _declaredTopics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConsumerGroupSpec> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupLines = new(StringComparer.Ordinal);
     private TimeSpan _warmup;
@@ -82,6 +83,11 @@ internal sealed partial class ScenarioReader
             {
                 nameValue!.Problem($"the topic name \"{name}\" is not a valid Kafka topic name (1 to 249 letters, digits, '.', '_' or '-')", nameValue.Example("inference-events"));
                 name = null;
+            }
+
+            if (name is not null)
+            {
+                _declaredTopics.Add(name);
             }
 
             var partitions = map.Require("partitions", "6")?.AsInt("a whole number of partitions, at least 1", "6", min: 1, max: 100_000);
@@ -178,15 +184,15 @@ internal sealed partial class ScenarioReader
             return topic;
         }
 
-        if (_topics.Count == 0)
+        if (_declaredTopics.Count == 0 || _declaredTopics.Contains(name))
         {
-            // The topic list itself is wrong or missing and has its own problem.
+            // The topic (or the whole list) is declared wrongly and has its own problem.
             return null;
         }
 
-        var closest = Spelling.DidYouMean(name, _topics.Keys);
+        var closest = Spelling.DidYouMean(name, _declaredTopics);
         value.Problem(
-            $"unknown topic \"{name}\"; declared topics: {string.Join(", ", _topics.Keys)}",
+            $"unknown topic \"{name}\"; declared topics: {string.Join(", ", _declaredTopics)}",
             closest is null ? "declare it under topics or use a declared topic" : fixFor(closest));
         return null;
     }

@@ -56,7 +56,16 @@ public static class YamlDocumentReader
         }
         catch (YamlException e)
         {
-            problems.Add("", e.Start, $"YAML syntax error: {SyntaxMessage(e)}", "check indentation, colons and quotes on this line and the one before");
+            var message = SyntaxMessage(e);
+            if (message.StartsWith("Duplicate key", StringComparison.Ordinal))
+            {
+                problems.Add("", e.Start, "YAML error: the same key appears twice in one mapping", "keep one of them");
+            }
+            else
+            {
+                problems.Add("", e.Start, $"YAML syntax error: {message}", "check indentation, colons and quotes on this line and the one before");
+            }
+
             return null;
         }
 
@@ -83,6 +92,7 @@ public static class YamlDocumentReader
     {
         var message = exception.InnerException is YamlException inner ? inner.Message : exception.Message;
         var separator = message.IndexOf("): ", StringComparison.Ordinal);
-        return separator >= 0 && message.StartsWith("(Line:", StringComparison.Ordinal) ? message[(separator + 3)..] : message;
+        var text = separator >= 0 && message.StartsWith("(Line:", StringComparison.Ordinal) ? message[(separator + 3)..] : message;
+        return text.TrimEnd('.', ' ');
     }
 }
