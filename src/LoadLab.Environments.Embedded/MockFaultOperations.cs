@@ -586,15 +586,20 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             + (seen.Seen ? $", seen in metadata after {Millis(seen.Took)}" : $", not seen in metadata within {Seconds(options.ObservationTimeout)}"));
     }
 
-    /// <summary>Under the lock: replica lists from metadata, leader = first available replica.</summary>
+    /// <summary>
+    /// Under the lock: replica lists from metadata, each rotated so that preferred leaders (first replicas) are spread
+    /// over the brokers as Kafka's assignment spreads them — the mock gives every partition of a topic with
+    /// RF = brokers the same order, which would make one broker lead everything. Leader = first available replica.
+    /// </summary>
     private Dictionary<(string, int), int> AdoptReplicaListsAndElectPreferred(Metadata metadata, HashSet<string> topicNames)
     {
         var expected = new Dictionary<(string, int), int>();
-        foreach (var topic in metadata.Topics.Where(t => topicNames.Contains(t.Topic)))
+        var preferredCount = new Dictionary<int, int>();
+        foreach (var topic in metadata.Topics.Where(t => topicNames.Contains(t.Topic)).OrderBy(t => t.Topic, StringComparer.Ordinal))
         {
-            foreach (var partition in topic.Partitions)
+            foreach (var partition in topic.Partitions.OrderBy(p => p.PartitionId))
             {
-                var replicas = partition.Replicas.ToArray();
+                var replicas = PreferLeastLoaded(partition.Replicas, preferredCount);
                 var leader = replicas.FirstOrDefault(IsAvailable, -1);
                 if (partition.Leader != leader)
                 {
@@ -607,6 +612,26 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
 
         return expected;
+    }
+
+    private static int[] PreferLeastLoaded(int[] replicas, Dictionary<int, int> preferredCount)
+    {
+        if (replicas.Length == 0)
+        {
+            return replicas;
+        }
+
+        var first = 0;
+        for (var i = 1; i < replicas.Length; i++)
+        {
+            if (preferredCount.GetValueOrDefault(replicas[i]) < preferredCount.GetValueOrDefault(replicas[first]))
+            {
+                first = i;
+            }
+        }
+
+        preferredCount[replicas[first]] = preferredCount.GetValueOrDefault(replicas[first]) + 1;
+        return [.. replicas[first..], .. replicas[..first]];
     }
 
     /// <summary>Under the lock: coordinators and the controller role leave <paramref name="brokerId"/> for the next live broker.</summary>
