@@ -35,18 +35,4 @@ internal static class EventIds
         id[21] = HexDigits[(int)((value >> 4) & 0xF)];
         id[20] = HexDigits[(int)((value >> 8) & 0xF)];
     }
-
-    /// <summary>The sequence number encoded in an id, or −1 when the text is not such an id.</summary>
-    public static long ParseSequence(ReadOnlySpan<char> id)
-    {
-        if (id.Length != Length || id[23] != '-')
-        {
-            return -1;
-        }
-
-        return long.TryParse(id[20..23], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
-            && long.TryParse(id[24..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low)
-            ? (high << 48) | low
-            : -1;
-    }
 }
