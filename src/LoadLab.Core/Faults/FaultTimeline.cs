@@ -115,6 +115,11 @@ public sealed class FaultTimeline
             var name = ActionName(fault.Action);
             var where = $"faults[{i}] (line {fault.Line.ToString(CultureInfo.InvariantCulture)}): {name}";
             var revert = RevertOperation(fault.Action);
+            if (fault.At >= scenario.TotalDuration)
+            {
+                problems.Add($"{where} at {fault.At.TotalSeconds:0.###} s would never run: the run lasts {scenario.TotalDuration.TotalSeconds:0.###} s (warm-up included); move 'at' inside the run.");
+            }
+
             foreach (var operation in InjectOperations(fault.Action).Where(o => !supported.Contains(o)))
             {
                 problems.Add($"{where} needs the {operation} operation, which this environment cannot perform; remove the fault or use an environment that supports it.");
@@ -191,7 +196,7 @@ public sealed class FaultTimeline
         {
             if (_options.RevertOutstandingOnStop)
             {
-                foreach (var step in steps.Skip(next).Where(s => s.Kind == FaultStep.Revert && states[s.FaultIndex] is not null))
+                foreach (var step in steps.Where(s => s.Kind == FaultStep.Revert && states[s.FaultIndex] is { RevertDone: false }))
                 {
                     await RunStepAsync(step, states, early: true, CancellationToken.None);
                 }
@@ -237,6 +242,7 @@ public sealed class FaultTimeline
 
             if (!injected.Succeeded)
             {
+                injected.RevertDone = true;
                 Emit(step, action, injected.Target, startedAt, FaultStepOutcome.Skipped, "not reverted: the injection failed", TimeSpan.Zero);
                 return;
             }
@@ -245,6 +251,7 @@ public sealed class FaultTimeline
             var detail = early ? $"reverted early because the run is stopping; {revert.Detail}" : revert.Detail;
             if (revert.Succeeded)
             {
+                injected.RevertDone = true;
                 ApplyAvailability(fault.Action, FaultStep.Revert, injected.ResolvedTarget);
             }
 
@@ -298,7 +305,11 @@ public sealed class FaultTimeline
             {
                 outcome = await _operations.ExecuteAsync(command, timeoutToken);
             }
-            catch (OperationCanceledException) when (timeoutToken.IsCancellationRequested && !runToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+            {
+                outcome = new FaultOutcome(false, $"{command.Operation} interrupted: the run is stopping", TimeSpan.Zero);
+            }
+            catch (OperationCanceledException) when (timeoutToken.IsCancellationRequested)
             {
                 outcome = new FaultOutcome(false, $"{command.Operation} did not complete within {_options.OperationTimeout.TotalSeconds:0.#} s", _options.OperationTimeout);
             }
@@ -536,6 +547,7 @@ public sealed class FaultTimeline
         public bool Succeeded { get; set; }
         public string Detail { get; set; } = "";
         public TimeSpan? RevertedAt { get; set; }
+        public bool RevertDone { get; set; }
 
         public FaultOccurrence ToOccurrence() =>
             new(FaultIndex, action, Target, injectedAt.TotalSeconds, RevertedAt?.TotalSeconds, Succeeded, Detail);

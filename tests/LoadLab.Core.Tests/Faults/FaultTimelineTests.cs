@@ -239,6 +239,39 @@ public sealed class FaultTimelineTests
     }
 
     [Fact]
+    public async Task RunAsync_RunStopsDuringAnOperation_MarksItInterruptedAndStillRevertsWhatWasInjected()
+    {
+        var harness = new Harness([
+            Fault(FaultAction.BrokerKill, new BrokerTarget(1), at: 1, duration: 30),
+            Fault(FaultAction.BrokerPause, new BrokerTarget(2), at: 2, duration: 30),
+        ]);
+        harness.Operations.Hang.Add(FaultOperation.BrokerPause);
+        using var stop = new CancellationTokenSource();
+
+        var run = harness.Start(stop.Token);
+        await harness.AdvanceTo(1, expectedMarkers: 1);
+        await harness.AdvanceTo(2.5);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(
+            [(0, FaultStep.Inject, FaultStepOutcome.Succeeded), (1, FaultStep.Inject, FaultStepOutcome.Failed), (0, FaultStep.Revert, FaultStepOutcome.Succeeded), (1, FaultStep.Revert, FaultStepOutcome.Skipped)],
+            harness.Sink.Markers.Select(m => (m.FaultIndex, m.Step, m.Outcome)));
+        Assert.Equal("BrokerPause interrupted: the run is stopping", harness.Sink.Markers[1].Detail);
+        Assert.Equal([FaultOperation.BrokerKill, FaultOperation.BrokerRestart], harness.Operations.Commands.Select(c => c.Operation));
+    }
+
+    [Fact]
+    public void Validate_FaultAfterTheRunEnds_IsAProblem()
+    {
+        var scenario = ScenarioWith(Fault(FaultAction.BrokerKill, new BrokerTarget(1), at: 60) with { Line = 9 });
+
+        var problem = Assert.Single(FaultTimeline.Validate(scenario, Enum.GetValues<FaultOperation>().ToHashSet()));
+
+        Assert.Equal("faults[0] (line 9): broker.kill at 60 s would never run: the run lasts 60 s (warm-up included); move 'at' inside the run.", problem);
+    }
+
+    [Fact]
     public void Validate_EnvironmentLacksOperations_ListsEachFaultWithLineAndFix()
     {
         var scenario = ScenarioWith(

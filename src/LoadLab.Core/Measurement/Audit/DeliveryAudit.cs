@@ -98,6 +98,7 @@ public sealed class DeliveryAudit
     private readonly Ledger[] _ledgers;
     private readonly int _groupWords;
     private readonly int _chunkShift;
+    private readonly int[] _partitionCounts;
     private readonly int[] _highestSequenceBase;
     private readonly long[] _highestSequence;
     private long _outOfRange;
@@ -113,6 +114,7 @@ public sealed class DeliveryAudit
         _groupWords = Math.Max(1, (groups.Count + 3) / 4);
         _chunkShift = System.Numerics.BitOperations.Log2((uint)_options.ChunkSize);
         _ledgers = [.. producers.Select(p => new Ledger(this, p.PlannedMessages))];
+        _partitionCounts = [.. producers.Select(p => p.Partitions)];
 
         // Highest first-read sequence per (group, producer, partition), for the reorder check.
         _highestSequenceBase = new int[groups.Count * producers.Count];
@@ -206,12 +208,12 @@ public sealed class DeliveryAudit
             }
         }
 
-        if (previousCount != 0 || (uint)partition >= (uint)_producers[producerId].Partitions)
+        if (previousCount != 0 || (uint)partition >= (uint)_partitionCounts[producerId])
         {
             return;
         }
 
-        ref var highest = ref _highestSequence[_highestSequenceBase[(groupIndex * _producers.Count) + producerId] + partition];
+        ref var highest = ref _highestSequence[_highestSequenceBase[(groupIndex * _ledgers.Length) + producerId] + partition];
         while (true)
         {
             var seen = Volatile.Read(ref highest);
