@@ -229,8 +229,8 @@ public sealed class FaultTimeline
         var fault = _faults[step.FaultIndex];
         var action = ActionName(fault.Action);
         var startedAt = _time.GetElapsedTime(_runStartTimestamp);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.OperationTimeout);
+        using var deadline = new CancellationTokenSource(_options.OperationTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         if (step.Kind == FaultStep.Revert)
         {

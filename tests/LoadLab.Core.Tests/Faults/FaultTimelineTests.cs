@@ -205,18 +205,19 @@ public sealed class FaultTimelineTests
     }
 
     [Fact]
-    public async Task RunAsync_HungOperation_TimesOutAsFailedMarker()
+    public async Task RunAsync_HungOperation_TimesOutOnTheRunClockAsFailedMarker()
     {
-        var harness = new Harness([Fault(FaultAction.BrokerPause, new BrokerTarget(1), at: 1)], options: new FaultTimelineOptions { OperationTimeout = TimeSpan.FromSeconds(5) });
+        // 30 s on the fake clock pass in well under the harness's 10 s of real waiting.
+        var harness = new Harness([Fault(FaultAction.BrokerPause, new BrokerTarget(1), at: 1)], options: new FaultTimelineOptions { OperationTimeout = TimeSpan.FromSeconds(30) });
         harness.Operations.Hang.Add(FaultOperation.BrokerPause);
 
         var run = harness.Start();
         await harness.AdvanceTo(1);
-        await harness.AdvanceTo(7, expectedMarkers: 1);
+        await harness.AdvanceTo(32, expectedMarkers: 1);
         await run;
 
         var marker = Assert.Single(harness.Sink.Markers);
-        Assert.Equal((FaultStepOutcome.Failed, "BrokerPause did not complete within 5 s"), (marker.Outcome, marker.Detail));
+        Assert.Equal((FaultStepOutcome.Failed, "BrokerPause did not complete within 30 s"), (marker.Outcome, marker.Detail));
     }
 
     [Fact]
