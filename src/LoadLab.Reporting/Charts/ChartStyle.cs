@@ -10,6 +10,7 @@ internal static class ChartStyle
 {
     public const int Width = 1200;
     public const int Height = 560;
+    public const string FontName = "DejaVu Sans";
     public const string TimeAxisLabel = "time since run start (s)";
 
     /// <summary>Latency below this (ms) is drawn at this value on log axes, which cannot show zero.</summary>
@@ -34,6 +35,18 @@ internal static class ChartStyle
 
     public static ChartImage Render(Plot plot, string fileName, string title, int width = Width, int height = Height)
     {
+        // One sans-serif family everywhere (the system default may be a serif); ScottPlot falls back when absent.
+        plot.Font.Set(FontName, FontWeight.Normal, FontSlant.Upright, FontSpacing.Normal);
+        foreach (var text in plot.GetPlottables<ScottPlot.Plottables.Text>())
+        {
+            text.LabelFontName = FontName;
+        }
+
+        foreach (var line in plot.GetPlottables<ScottPlot.Plottables.AxisLine>())
+        {
+            line.LabelFontName = FontName;
+        }
+
         var png = plot.GetImageBytes(width, height, ImageFormat.Png);
         return new ChartImage(fileName, title, width, height, png);
     }

@@ -12,6 +12,14 @@ public static class RunCharts
     private static readonly (string Column, string Legend)[] LatencyStatistics =
         [("P50", "p50"), ("P99", "p99"), ("P999", "p99.9"), ("Max", "max")];
 
+    private static readonly (string Metric, string Label)[] DistributionMetrics =
+    [
+        ("produce", "produce (ack − intended send)"),
+        ("service", "service (ack − actual send)"),
+        ("scheduleDelay", "schedule delay (actual − intended send)"),
+        ("endToEnd", "end-to-end (consume − intended send)"),
+    ];
+
     private static readonly (string Metric, string Title)[] TimelineLatencyMetrics =
         [("produce", "Produce latency"), ("e2e", "End-to-end latency")];
 
@@ -100,9 +108,10 @@ public static class RunCharts
         using var plot = ChartStyle.Create(title, ChartStyle.TimeAxisLabel, "rate (messages/s)");
         var series = run.Series;
         var xs = series.Seconds;
-        ChartStyle.AddLine(plot, xs, series.Column("targetRate"), ChartStyle.Series(7), "target rate", LinePattern.Dashed, width: 2.5f);
         ChartStyle.AddLine(plot, xs, series.Column("sent"), ChartStyle.Series(0), "sent");
         ChartStyle.AddLine(plot, xs, series.Column("acked"), ChartStyle.Series(2), "acknowledged");
+        // Drawn last and dashed, so the target stays visible where the achieved rate matches it.
+        ChartStyle.AddLine(plot, xs, series.Column("targetRate"), Colors.Black, "target rate", LinePattern.Dashed, width: 1.5f);
         if (series.Column("failed").Any(v => v > 0))
         {
             ChartStyle.AddLine(plot, xs, series.Column("failed"), ChartStyle.FaultColor, "failed");
@@ -227,11 +236,14 @@ public static class RunCharts
         using var plot = ChartStyle.Create(title, "percentile", "latency (ms, log scale)");
         var maxNines = 2.0;
         var allValues = new List<double>();
-        var index = 0;
-        foreach (var (metric, intervals) in run.Histograms)
+        var metrics = run.Histograms.Keys
+            .OrderBy(metric => Array.FindIndex(DistributionMetrics, known => known.Metric == metric) is var known and >= 0 ? known : int.MaxValue)
+            .ThenBy(metric => metric, StringComparer.Ordinal)
+            .ToList();
+        for (var index = 0; index < metrics.Count; index++)
         {
-            var merged = MeasuredWindow(intervals, run.Summary.WarmupSeconds);
-            var color = ChartStyle.Series(index++);
+            var metric = metrics[index];
+            var merged = MeasuredWindow(run.Histograms[metric], run.Summary.WarmupSeconds);
             if (merged is null || merged.TotalCount == 0)
             {
                 continue;
@@ -240,11 +252,26 @@ public static class RunCharts
             var (xs, ys) = NinesCurve(merged);
             maxNines = Math.Max(maxNines, xs[^1]);
             allValues.AddRange(ys);
-            var line = plot.Add.ScatterLine(xs, ys.Select(ChartStyle.ToLog).ToArray(), color);
-            line.LineWidth = 2;
-            line.LegendText = $"{metric} (n={merged.TotalCount.ToString("N0", CultureInfo.InvariantCulture)})";
+            var line = plot.Add.ScatterLine(xs, ys.Select(ChartStyle.ToLog).ToArray(), ChartStyle.Series(index));
+            // Produce = service + schedule delay, so the two often coincide: the dashes keep both visible.
+            line.LineWidth = metric == "service" ? 2 : 2.5f;
+            line.LinePattern = metric == "service" ? LinePattern.Dashed : LinePattern.Solid;
+            var name = Array.Find(DistributionMetrics, known => known.Metric == metric).Label ?? metric;
+            line.LegendText = $"{name} (n={merged.TotalCount.ToString("N0", CultureInfo.InvariantCulture)})";
         }
 
+        UsePercentileAxis(plot, maxNines);
+        ChartStyle.UseLogTicks(plot.Axes.Left, "");
+        plot.Axes.SetLimitsY(
+            Math.Floor(ChartStyle.ToLog(ChartStyle.FiniteMin(allValues))),
+            ChartStyle.ToLog(ChartStyle.FiniteMax(allValues)) + 0.3);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return ChartStyle.Render(plot, "latency-distribution.png", title);
+    }
+
+    /// <summary>Labels the x axis of a nines plot (log10 of 1/(1−p)) with percentiles: 0 %, 90 %, 99 %, 99.9 %….</summary>
+    internal static void UsePercentileAxis(Plot plot, double maxNines)
+    {
         var ticks = new NumericManual();
         for (var nines = 0; nines <= (int)Math.Ceiling(maxNines); nines++)
         {
@@ -252,13 +279,7 @@ public static class RunCharts
         }
 
         plot.Axes.Bottom.TickGenerator = ticks;
-        plot.Axes.SetLimitsX(0, Math.Ceiling(maxNines));
-        ChartStyle.UseLogTicks(plot.Axes.Left, "");
-        plot.Axes.SetLimitsY(
-            Math.Floor(ChartStyle.ToLog(ChartStyle.FiniteMin(allValues))),
-            ChartStyle.ToLog(ChartStyle.FiniteMax(allValues)) + 0.3);
-        plot.ShowLegend(Alignment.UpperLeft);
-        return ChartStyle.Render(plot, "latency-distribution.png", title);
+        plot.Axes.SetLimitsX(0, maxNines + 0.1);
     }
 
     /// <summary>Sums the intervals that start inside the measured window (after the warm-up).</summary>
@@ -356,14 +377,31 @@ public static class RunCharts
 
         plot.Axes.Left.TickGenerator = ticks;
         plot.Axes.SetLimits(-0.5, lastSecond + 0.5, -0.5, rows.Count - 0.5);
+        // Lines, not shaded bands: a tint would change the colours the colour bar explains.
         var faults = run.Faults;
         for (var i = 0; i < faults.Count; i++)
         {
-            var line = plot.Add.VerticalLine(faults[i].Start, 2, Colors.White, LinePattern.Dashed);
-            line.Text = faults[i].Label;
-            line.LabelOppositeAxis = true;
-            line.LabelFontSize = 11;
-            line.LabelBackgroundColor = ChartStyle.FaultColor;
+            var fault = faults[i];
+            var start = plot.Add.VerticalLine(fault.Start, 2, Colors.White, LinePattern.Dashed);
+            start.ExcludeFromLegend = true;
+            if (fault.End is { } end)
+            {
+                var revert = plot.Add.VerticalLine(end, 2, Colors.White, LinePattern.Dotted);
+                revert.ExcludeFromLegend = true;
+            }
+
+            var label = plot.Add.Text(
+                fault.End is { } reverted
+                    ? $"{fault.Label}: {fault.Start.ToString("0.#", CultureInfo.InvariantCulture)}–{reverted.ToString("0.#", CultureInfo.InvariantCulture)} s"
+                    : $"{fault.Label} @ {fault.Start.ToString("0.#", CultureInfo.InvariantCulture)} s",
+                fault.Start,
+                rows.Count - 0.5);
+            label.Alignment = Alignment.UpperLeft;
+            label.LabelFontSize = 12;
+            label.LabelFontColor = Colors.White;
+            label.LabelBackgroundColor = ChartStyle.FaultColor.WithAlpha(0.85);
+            label.OffsetX = 4;
+            label.OffsetY = 4 + (i % 4 * 18);
         }
 
         var height = Math.Clamp(160 + (28 * rows.Count), 360, 1200);

@@ -9,12 +9,15 @@ public sealed class ChartTests
 {
     private static readonly RunResults Run = RunResults.Load(FixtureRun.CommittedDirectory("broker-kill-embedded"));
 
-    public static TheoryData<string> ChartNames => new(RunCharts.All(Run, new ChartOptions()).Select(c => c.FileName));
+    // Rendering every chart takes seconds on a shared machine: render once for all the tests of this class.
+    private static readonly Lazy<IReadOnlyList<ChartImage>> Charts = new(() => RunCharts.All(Run, new ChartOptions()));
+
+    public static TheoryData<string> ChartNames => new(Charts.Value.Select(c => c.FileName));
 
     [Fact]
     public void All_FixtureWithEveryFile_DrawsEveryChart()
     {
-        var names = RunCharts.All(Run, new ChartOptions()).Select(c => c.FileName).ToList();
+        var names = Charts.Value.Select(c => c.FileName).ToList();
 
         Assert.Equal(
             ["latency-produce.png", "latency-e2e.png", "rate.png", "lag.png", "latency-distribution.png",
@@ -26,7 +29,7 @@ public sealed class ChartTests
     [MemberData(nameof(ChartNames))]
     public void Chart_FromFixture_HasDeclaredSizeAndRealContent(string fileName)
     {
-        var chart = RunCharts.All(Run, new ChartOptions()).Single(c => c.FileName == fileName);
+        var chart = Charts.Value.Single(c => c.FileName == fileName);
         var output = TestPaths.OutputDirectory($"charts-{Path.GetFileNameWithoutExtension(fileName)}");
         File.WriteAllBytes(Path.Combine(output, fileName), chart.Png);
 
@@ -51,7 +54,7 @@ public sealed class ChartTests
     [Fact]
     public void Chart_RenderedTwice_IsByteIdentical()
     {
-        var first = RunCharts.All(Run, new ChartOptions());
+        var first = Charts.Value;
         var second = RunCharts.All(RunResults.Load(FixtureRun.CommittedDirectory("broker-kill-embedded")), new ChartOptions());
 
         Assert.All(first.Zip(second), pair => Assert.True(pair.First.Png.AsSpan().SequenceEqual(pair.Second.Png), pair.First.FileName));

@@ -91,18 +91,18 @@ internal static class FixtureRun
         var maxLagSeconds = new double[Groups.Length];
         var partitionTotals = new long[3];
         var partitionBytes = new long[3];
+        var ackedBySecond = new long[TotalSeconds + 10];
+        var ackedByPartition = new long[3, TotalSeconds + 10];
         for (var second = 0; second < TotalSeconds; second++)
         {
             var rate = TargetRate * (second is >= 40 and < 45 ? 1.5 : 1.0);
             var count = (int)rate;
             var payload = 1024 + (512.0 * second / TotalSeconds);
             var histograms = metrics.ToDictionary(m => m, _ => new LongHistogram(TenMinutesInMicroseconds, 3));
-            var byPartition = new long[3];
             for (var i = 0; i < count; i++)
             {
                 var t = second + ((double)i / count);
                 var partition = random.NextDouble() < 0.5 ? 0 : 1 + random.Next(2);
-                byPartition[partition]++;
                 var schedule = 0.04 * Math.Exp(0.6 * Gaussian(random));
                 var service = profile.BaseLatencyMs * Math.Exp(0.45 * Gaussian(random));
                 if (random.NextDouble() < 0.002)
@@ -117,6 +117,8 @@ internal static class FixtureRun
                 }
 
                 var produce = schedule + service;
+                ackedBySecond[(int)(t + (produce / 1000))]++;
+                ackedByPartition[partition, (int)(t + (produce / 1000))]++;
                 var fetchDelay = 6 * Math.Exp(0.3 * Gaussian(random)) + (LagSeconds(profile, 0, t) * 1000);
                 Record(histograms["scheduleDelay"], schedule);
                 Record(histograms["service"], service);
@@ -145,7 +147,10 @@ internal static class FixtureRun
                 maxLagSeconds[g] = Math.Max(maxLagSeconds[g], lagSeconds[g]);
             }
 
-            series.Append(Invariant($"{second},{rate},{count},{count},0,{count - (second == 0 ? 40 : 0)},0,{payload:0.#}"));
+            // Three stalled messages time out instead of being acknowledged.
+            var failed = second == FaultAt + 2 ? 3 : 0;
+            var acked = ackedBySecond[second] - failed;
+            series.Append(Invariant($"{second},{rate},{count},{acked},{failed},{acked - (second == 0 ? 40 : 0)},0,{payload:0.#}"));
             foreach (var metric in metrics)
             {
                 var h = histograms[metric];
@@ -162,11 +167,11 @@ internal static class FixtureRun
             for (var p = 0; p < 3; p++)
             {
                 var partitionLag = (long)(Math.Max(lags[0], lags[1]) * (p == 0 ? 0.5 : 0.25));
-                var bytes = (long)(byPartition[p] * payload);
-                partitions.Append(Invariant($"{second},{Topic},{p},{byPartition[p]},{bytes},{partitionLag}\n"));
+                var bytes = (long)(ackedByPartition[p, second] * payload);
+                partitions.Append(Invariant($"{second},{Topic},{p},{ackedByPartition[p, second]},{bytes},{partitionLag}\n"));
                 if (second >= WarmupSeconds)
                 {
-                    partitionTotals[p] += byPartition[p];
+                    partitionTotals[p] += ackedByPartition[p, second];
                     partitionBytes[p] += bytes;
                 }
             }
