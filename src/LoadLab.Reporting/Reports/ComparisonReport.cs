@@ -89,7 +89,7 @@ public static class ComparisonReport
 
     private static Table RunsTable(IReadOnlyList<RunResults> runs, IReadOnlyList<string> labels)
     {
-        var table = new Table("Runs", "run", "run id", "scenario", "outcome", "measured", "started (UTC)");
+        var table = new Table("Runs", "run", "run id", "scenario", "outcome", "measured", "started (UTC)") { TextColumns = new HashSet<int> { 0, 1, 2, 3 } };
         for (var r = 0; r < runs.Count; r++)
         {
             var s = runs[r].Summary;

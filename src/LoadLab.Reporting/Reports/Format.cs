@@ -19,7 +19,10 @@ internal static class Format
 
     public static string Seconds(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.0", CultureInfo.InvariantCulture) + " s" : None;
 
-    public static string Percent(double value) => value.ToString("0.##", CultureInfo.InvariantCulture) + " %";
+    /// <summary>Two decimals; a share too small to show is "&lt; 0.01 %", never a misleading "0 %".</summary>
+    public static string Percent(double value) => value is > 0 and < 0.005
+        ? "< 0.01 %"
+        : value.ToString("0.##", CultureInfo.InvariantCulture) + " %";
 
     public static string Bytes(long value) => value switch
     {

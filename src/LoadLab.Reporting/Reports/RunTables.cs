@@ -10,7 +10,7 @@ internal static class RunTables
     public static Table Headline(RunResults run)
     {
         var s = run.Summary;
-        var table = new Table("Headline", "measure", "value");
+        var table = new Table("Headline", "measure", "value") { TextColumns = new HashSet<int> { 0, 1 } };
         table.Add(new Cell("outcome"), new Cell(s.OutcomeMessage is null ? s.Outcome : $"{s.Outcome}: {s.OutcomeMessage}", s.Outcome == "completed" ? CellKind.Good : CellKind.Bad));
         table.Add("environment", EnvironmentLabel(s.Environment));
         table.Add("measured window", $"{Format.Seconds(s.DurationSeconds)} after {Format.Seconds(s.WarmupSeconds)} warm-up (seed {s.Seed.ToString(CultureInfo.InvariantCulture)})");
@@ -84,7 +84,7 @@ internal static class RunTables
 
     public static Table Slo(RunSummary s)
     {
-        var table = new Table("SLOs", "SLO", "phase", "limit", "observed", "result");
+        var table = new Table("SLOs", "SLO", "phase", "limit", "observed", "result") { TextColumns = new HashSet<int> { 0, 1, 4 } };
         foreach (var slo in s.Slo)
         {
             table.Add(
@@ -111,6 +111,7 @@ internal static class RunTables
     {
         var table = new Table(title, "fault", "at", "reverted after", "outcome", "recovery", "peak lag", "lag·s", "unavailable", "errors")
         {
+            TextColumns = new HashSet<int> { 0, 3, 8 },
             Note = "Recovery: from injection until lag (messages and seconds) is back within the pre-fault baseline and stays there for the hold window. lag·s: integral of time lag over the impact.",
         };
         foreach (var fault in s.Faults.OrderBy(f => f.AtSeconds))
@@ -169,7 +170,7 @@ internal static class RunTables
 
     public static Table AuditExamples(AuditSummary audit)
     {
-        var table = new Table("Audit examples", "class", "topic", "partition", "offset", "producer", "sequence");
+        var table = new Table("Audit examples", "class", "topic", "partition", "offset", "producer", "sequence") { TextColumns = new HashSet<int> { 0, 1 } };
         foreach (var example in audit.Examples)
         {
             table.Add(example.Kind, example.Topic, example.Partition.ToString(CultureInfo.InvariantCulture),
@@ -183,7 +184,7 @@ internal static class RunTables
     public static Table Produce(RunSummary s)
     {
         var p = s.Produce;
-        var table = new Table("Producers", "measure", "value");
+        var table = new Table("Producers", "measure", "value") { TextColumns = new HashSet<int> { 0, 1 } };
         table.Add("target messages", Format.Count(p.Target));
         table.Add("sent", Format.Count(p.Sent));
         table.Add("acknowledged", Format.Count(p.Acked));
@@ -208,7 +209,10 @@ internal static class RunTables
 
     public static Table Groups(RunSummary s)
     {
-        var table = new Table("Consumer groups", "group", "topic", "instances", "consumed", "rebalances", "max lag (msg)", "max lag (s)", "final lag (msg)");
+        var table = new Table("Consumer groups", "group", "topic", "instances", "consumed", "rebalances", "max lag (msg)", "max lag (s)", "final lag (msg)")
+        {
+            TextColumns = new HashSet<int> { 0, 1 },
+        };
         foreach (var g in s.Consume.Groups)
         {
             table.Add(g.Group, g.Topic, g.Instances.ToString(CultureInfo.InvariantCulture), Format.Count(g.Consumed),
@@ -237,7 +241,7 @@ internal static class RunTables
 
     public static Table Environment(RunSummary s)
     {
-        var table = new Table("Environment as run", "setting", "value");
+        var table = new Table("Environment as run", "setting", "value") { TextColumns = new HashSet<int> { 0, 1 } };
         table.Add("run id", s.RunId);
         table.Add("scenario", s.ScenarioFile is null ? s.Scenario : $"{s.Scenario} ({s.ScenarioFile})");
         table.Add("started at (UTC)", s.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
@@ -258,7 +262,7 @@ internal static class RunTables
 
     public static Table Cost(IReadOnlyList<CostLine> lines)
     {
-        var table = new Table("Estimated monthly cost", "platform", "line item", "USD per month");
+        var table = new Table("Estimated monthly cost", "platform", "line item", "USD per month") { TextColumns = new HashSet<int> { 0, 1 } };
         foreach (var platform in lines.Select(l => l.Platform).Distinct())
         {
             foreach (var line in lines.Where(l => l.Platform == platform))

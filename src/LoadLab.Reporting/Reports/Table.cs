@@ -21,6 +21,9 @@ internal sealed class Table
 
     public IReadOnlyList<string> Header { get; }
 
+    /// <summary>Columns of words rather than numbers: left-aligned. Default: the first column only.</summary>
+    public IReadOnlySet<int> TextColumns { get; init; } = new HashSet<int> { 0 };
+
     /// <summary>Shown under the title, e.g. what "best" means.</summary>
     public string? Note { get; init; }
 
@@ -48,7 +51,7 @@ internal sealed class Table
         }
 
         markdown.Append("| ").AppendJoin(" | ", Header.Select(EscapeMarkdown)).Append(" |\n");
-        markdown.Append('|').AppendJoin('|', Header.Select((_, i) => i == 0 ? "---" : "---:")).Append("|\n");
+        markdown.Append('|').AppendJoin('|', Header.Select((_, i) => TextColumns.Contains(i) ? "---" : "---:")).Append("|\n");
         foreach (var row in _rows)
         {
             markdown.Append("| ")
@@ -75,7 +78,7 @@ internal sealed class Table
         html.Append("<table>\n<thead><tr>");
         foreach (var (column, index) in Header.Select((c, i) => (c, i)))
         {
-            html.Append(index == 0 ? "<th>" : "<th class=\"num\">").Append(WebUtility.HtmlEncode(column)).Append("</th>");
+            html.Append(TextColumns.Contains(index) ? "<th>" : "<th class=\"num\">").Append(WebUtility.HtmlEncode(column)).Append("</th>");
         }
 
         html.Append("</tr></thead>\n<tbody>\n");
@@ -84,7 +87,7 @@ internal sealed class Table
             html.Append("<tr>");
             for (var i = 0; i < row.Length; i++)
             {
-                var classes = (i == 0 ? "" : "num") + row[i].Kind switch
+                var classes = (TextColumns.Contains(i) ? "" : "num") + row[i].Kind switch
                 {
                     CellKind.Best => " best",
                     CellKind.Bad => " bad",

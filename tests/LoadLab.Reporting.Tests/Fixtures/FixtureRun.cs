@@ -31,6 +31,7 @@ internal static class FixtureRun
                 ["cluster"] = "librdkafka mock cluster 2.16.0",
                 ["host"] = "2 cores, Debian 12",
             }),
+            StartedAt: new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero),
             Seed: 7,
             BaseLatencyMs: 3.0,
             StallSeconds: 2.5,
@@ -46,6 +47,7 @@ internal static class FixtureRun
                 ["platform"] = "redpanda",
                 ["host"] = "2 cores, Debian 12",
             }),
+            StartedAt: new DateTimeOffset(2026, 11, 26, 13, 0, 0, TimeSpan.Zero),
             Seed: 11,
             BaseLatencyMs: 2.2,
             StallSeconds: 1.6,
@@ -68,7 +70,7 @@ internal static class FixtureRun
     {
         Directory.CreateDirectory(Path.Combine(directory, RunResults.HistogramsFolder));
         var random = new Random(profile.Seed);
-        var startedAt = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var startedAt = profile.StartedAt;
         string[] metrics = ["produce", "service", "scheduleDelay", "endToEnd"];
         var perSecond = metrics.ToDictionary(m => m, _ => new List<LongHistogram>());
         var series = new StringBuilder();
@@ -400,6 +402,7 @@ internal sealed record FixtureProfile(
     string Name,
     string RunId,
     EnvironmentSummary Environment,
+    DateTimeOffset StartedAt,
     int Seed,
     double BaseLatencyMs,
     double StallSeconds,
