@@ -56,7 +56,7 @@ internal static class CompareCommand
                 output.WriteLine($"  {Path.GetRelativePath(Path.GetFullPath(outputDirectory), path)}");
             }
 
-            return ExitCodes.Ok;
+            return ExitCodes.Success;
         }
         catch (RunResultsException e)
         {

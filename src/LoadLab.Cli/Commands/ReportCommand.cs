@@ -40,7 +40,7 @@ internal static class ReportCommand
                 output.WriteLine($"  {Path.GetRelativePath(Path.GetFullPath(runDirectory), path)}");
             }
 
-            return ExitCodes.Ok;
+            return ExitCodes.Success;
         }
         catch (RunResultsException e)
         {

@@ -155,7 +155,7 @@ public sealed class RunResults
     {
         try
         {
-            return JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path), ResultsJson.Options)
+            return JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path), ResultsJson.Indented)
                 ?? throw new RunResultsException($"{SummaryFile} holds 'null' instead of a run summary.");
         }
         catch (JsonException e)

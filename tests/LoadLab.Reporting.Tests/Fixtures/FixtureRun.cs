@@ -181,9 +181,15 @@ internal static class FixtureRun
 
         foreach (var metric in metrics)
         {
-            using var stream = File.Create(Path.Combine(directory, RunResults.HistogramsFolder, $"{metric}.hlog"));
-            using var writer = new HistogramLogWriter(stream);
-            writer.Write(startedAt.UtcDateTime, [.. perSecond[metric]]);
+            // As the engine's ResultsWriter does: HdrHistogram.NET writes UTF-16, the file is ASCII.
+            using var utf16 = new MemoryStream();
+            using (var writer = new HistogramLogWriter(utf16))
+            {
+                writer.Write(startedAt.UtcDateTime, [.. perSecond[metric]]);
+            }
+
+            var text = System.Text.Encoding.Unicode.GetString(utf16.ToArray().AsSpan(System.Text.Encoding.Unicode.GetPreamble().Length));
+            File.WriteAllBytes(Path.Combine(directory, RunResults.HistogramsFolder, $"{metric}.hlog"), System.Text.Encoding.ASCII.GetBytes(text));
         }
 
         File.WriteAllText(Path.Combine(directory, RunResults.SeriesFile), series.ToString());
@@ -293,7 +299,7 @@ internal static class FixtureRun
             ],
             Resources = new ResourceSummary(189_750_000, 72_000_000, 181_000_000, 189_000_000),
         };
-        File.WriteAllText(Path.Combine(directory, RunResults.SummaryFile), JsonSerializer.Serialize(summary, ResultsJson.Options) + "\n");
+        File.WriteAllText(Path.Combine(directory, RunResults.SummaryFile), JsonSerializer.Serialize(summary, ResultsJson.Indented) + "\n");
     }
 
     private static long LagMessages(FixtureProfile profile, int group, int second, Random random)
@@ -363,17 +369,17 @@ internal static class FixtureRun
 
     private const string CostJson = """
         {
-          "lines": [
-            { "platform": "kafka", "lineItem": "broker compute", "monthlyUsd": 1840.0 },
-            { "platform": "kafka", "lineItem": "block storage", "monthlyUsd": 620.5 },
-            { "platform": "kafka", "lineItem": "cross-AZ transfer", "monthlyUsd": 1310.0 },
-            { "platform": "redpanda", "lineItem": "broker compute", "monthlyUsd": 1380.0 },
-            { "platform": "redpanda", "lineItem": "block storage", "monthlyUsd": 620.5 },
-            { "platform": "redpanda", "lineItem": "cross-AZ transfer", "monthlyUsd": 1310.0 },
-            { "platform": "automq", "lineItem": "broker compute", "monthlyUsd": 920.0 },
-            { "platform": "automq", "lineItem": "object storage", "monthlyUsd": 140.2 },
-            { "platform": "automq", "lineItem": "object-store requests", "monthlyUsd": 210.0 },
-            { "platform": "automq", "lineItem": "cross-AZ transfer", "monthlyUsd": 95.0 }
+          "rows": [
+            { "platform": "kafka", "lineItem": "broker-compute", "label": "broker compute", "monthlyUsd": 1840.0 },
+            { "platform": "kafka", "lineItem": "block-storage", "label": "block storage", "monthlyUsd": 620.5 },
+            { "platform": "kafka", "lineItem": "cross-az-transfer", "label": "cross-AZ transfer", "monthlyUsd": 1310.0 },
+            { "platform": "redpanda", "lineItem": "broker-compute", "label": "broker compute", "monthlyUsd": 1380.0 },
+            { "platform": "redpanda", "lineItem": "block-storage", "label": "block storage", "monthlyUsd": 620.5 },
+            { "platform": "redpanda", "lineItem": "cross-az-transfer", "label": "cross-AZ transfer", "monthlyUsd": 1310.0 },
+            { "platform": "automq", "lineItem": "broker-compute", "label": "broker compute", "monthlyUsd": 920.0 },
+            { "platform": "automq", "lineItem": "object-storage", "label": "object storage", "monthlyUsd": 140.2 },
+            { "platform": "automq", "lineItem": "object-store-requests", "label": "object-store requests", "monthlyUsd": 210.0 },
+            { "platform": "automq", "lineItem": "cross-az-transfer", "label": "cross-AZ transfer", "monthlyUsd": 95.0 }
           ]
         }
 

@@ -188,7 +188,7 @@ public sealed class RunResultsTests
 
         var error = Assert.Throws<RunResultsException>(() => RunResults.Load(run));
 
-        Assert.Contains("'lines' array of {platform, lineItem, monthlyUsd}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'rows' array of {platform, lineItem, monthlyUsd}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
