@@ -19,6 +19,9 @@ internal static class CostCommand
     private const string DefaultPlatforms = "kafka,redpanda,automq";
     private const string DefaultPriceSheet = "aws-us-east-1.yaml";
 
+    /// <summary>The command reading scenario files with <see cref="ScenarioLoader"/>.</summary>
+    public static Command Create() => Create(ReadScenarioFile);
+
     /// <param name="readScenario">How scenario files are read (the scenario loader); also used for a run's scenario.yaml.</param>
     public static Command Create(ScenarioReader readScenario)
     {
@@ -160,6 +163,13 @@ internal static class CostCommand
         var scenarioFile = Path.Combine(runDirectory, "scenario.yaml");
         var scenario = File.Exists(scenarioFile) ? readScenario(scenarioFile, out _) : null;
         return MeasuredWorkload.FromRunDirectory(runDirectory, options, scenario);
+    }
+
+    private static Scenario? ReadScenarioFile(string path, out IReadOnlyList<string> problems)
+    {
+        var loaded = ScenarioLoader.Load(path);
+        problems = [.. loaded.Problems.Select(p => p.ToString())];
+        return loaded.Succeeded ? loaded.Scenario : null;
     }
 
     /// <summary>Parses 24h, 7d, 90m, 3600s (or a TimeSpan such as 1.00:00:00); null when it is none of these or not positive.</summary>
