@@ -68,6 +68,13 @@ public static class YamlDocumentReader
 
             return null;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // YamlDotNet's scanner has thrown InvalidOperationException on some malformed input instead of a
+            // YamlException (found by fuzzing); report it where parsing stopped rather than as a crash.
+            problems.Add("", LastReadablePosition(yaml), "YAML syntax error: the file cannot be parsed after this point", "check indentation, colons, quotes and brackets on this line and the one before");
+            return null;
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -82,6 +89,25 @@ public static class YamlDocumentReader
 
         var root = new YamlValue(stream.Documents[0].RootNode, "", key: null, problems);
         return root.AsMap(rootShape, "a mapping of keys such as name: my-scenario");
+    }
+
+    private static Mark LastReadablePosition(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var last = new Mark(0, 1, 1);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                last = parser.Current!.End;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Parsing stops at the same place as before; the last good event tells where that is.
+        }
+
+        return last;
     }
 
     private static LoadResult<T> Result<T>(T? value, YamlProblems problems) where T : class =>
