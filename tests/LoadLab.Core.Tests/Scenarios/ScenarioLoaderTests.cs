@@ -346,6 +346,24 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Parse_ProducerSettings_AreConvertedToLibrdkafkaText()
+    {
+        var settings = Assert.Single(Scenario(With("    rate: 2000\n", "    rate: 2000\n    producer: {enable.idempotence: True, batch.size: 1_000_000, queue.buffering.max.messages: 1e6, linger.ms: 0.5, acks: \"1\", compression.type: lz4}\n")).Traffic).ProducerConfig;
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["enable.idempotence"] = "true",
+                ["batch.size"] = "1000000",
+                ["queue.buffering.max.messages"] = "1000000",
+                ["linger.ms"] = "0.5",
+                ["acks"] = "1",
+                ["compression.type"] = "lz4",
+            },
+            settings);
+    }
+
+    [Fact]
     public void Parse_SloPhaseDuringWithoutFaults_IsRejected()
     {
         Assert.Equal(
