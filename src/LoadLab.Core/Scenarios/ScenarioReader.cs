@@ -35,7 +35,9 @@ internal sealed partial class ScenarioReader
         var consumers = ReadList(_root.Get("consumers"), "[{group: scorers, topic: inference-events}]", ScenarioFormat.Consumer, "{group: scorers, topic: inference-events}", ReadConsumer);
         var traffic = ReadTraffic();
         var faults = ReadList(_root.Get("faults"), "[{at: 30s, action: broker.kill, target: random}]", ScenarioFormat.Fault, "{at: 30s, action: broker.kill, target: random}", ReadFault);
-        var slos = ReadSlos(faults.Count);
+        // Counted from the file, so that an SLO is not also blamed when the faults themselves have problems.
+        var hasFaults = faults.Count > 0 || _root.Get("faults")?.Node is YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: > 0 };
+        var slos = ReadSlos(hasFaults);
         _ = _root.Get("regression")?.AsMap(ScenarioFormat.Regression, "{}");
 
         if (_root.Problems.Any || name is null || _duration is not { } duration)
@@ -127,7 +129,7 @@ internal sealed partial class ScenarioReader
         return spec;
     }
 
-    private IReadOnlyList<SloSpec> ReadSlos(int faultCount)
+    private IReadOnlyList<SloSpec> ReadSlos(bool hasFaults)
     {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         return ReadList(_root.Get("slos"), "[{metric: produce.p99, phase: steady, max: 50}]", ScenarioFormat.Slo, "{metric: produce.p99, phase: steady, max: 50}", map =>
@@ -143,7 +145,7 @@ internal sealed partial class ScenarioReader
                 return null;
             }
 
-            if (phase is SloPhase.During or SloPhase.After && faultCount == 0)
+            if (phase is SloPhase.During or SloPhase.After && !hasFaults)
             {
                 phaseValue!.Problem($"phase \"{KebabCase.From(phase.Value.ToString())}\" is measured around faults, but the scenario has no faults", "use phase: overall or add a fault");
                 return null;
@@ -155,7 +157,7 @@ internal sealed partial class ScenarioReader
                 return null;
             }
 
-            if (metric == "recovery" && faultCount == 0)
+            if (metric == "recovery" && !hasFaults)
             {
                 metricValue!.Problem("recovery is measured after faults, but the scenario has no faults", "add a fault or remove this SLO");
                 return null;

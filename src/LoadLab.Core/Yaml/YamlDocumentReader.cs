@@ -7,6 +7,24 @@ namespace LoadLab.Core.Yaml;
 /// Reads one YAML document into a typed value with every problem reported: syntax errors with their line and
 /// column, structure and values through <see cref="YamlMap"/>/<see cref="YamlValue"/>. Never throws for bad input.
 /// </summary>
+/// <example>
+/// <code>
+/// static readonly YamlShape Node = YamlShape.Map("node", ["image", "memory"]);
+/// static readonly YamlShape Root = YamlShape.Map("environment", ["name", "start-timeout"], ("nodes", Node));
+///
+/// var result = YamlDocumentReader.Load(path, Root, root =&gt;
+/// {
+///     var name = root.Require("name", "kafka-3")?.AsString("kafka-3");
+///     var timeout = root.Get("start-timeout")?.AsDuration("60s") ?? TimeSpan.FromSeconds(60);
+///     var nodes = (root.Require("nodes", "[{image: apache/kafka:4.1.0}]")?.AsList("[{image: apache/kafka:4.1.0}]") ?? [])
+///         .Select(item =&gt; item.AsMap(Node, "{image: apache/kafka:4.1.0}"))
+///         .Select(node =&gt; node?.Require("image", "apache/kafka:4.1.0")?.AsString("apache/kafka:4.1.0"))
+///         .ToList();
+///     return name is null ? null : new EnvironmentSpec(name, timeout, nodes);
+/// });
+/// // result.Value is set only when result.Problems is empty; print each problem with ToString().
+/// </code>
+/// </example>
 public static class YamlDocumentReader
 {
     /// <summary>
