@@ -416,6 +416,14 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Parse_AnchorsAndAliases_ShareSettingsBetweenStreams()
+    {
+        var scenario = Scenario(With("    rate: 2000\n", "    rate: 2000\n    producer: &reliable {acks: all, enable.idempotence: true}\n  - name: audits\n    topic: events\n    rate: 10\n    producer: *reliable\n"));
+
+        Assert.Equal(scenario.Traffic[0].ProducerConfig, scenario.Traffic[1].ProducerConfig);
+    }
+
+    [Fact]
     public void Parse_RegressionSection_IsReservedAndIgnored()
     {
         Assert.NotNull(Scenario(Valid + "\nregression:\n  produce.p99: {relative: 0.1, direction: lower-is-better}\n"));
