@@ -5,6 +5,7 @@ namespace LoadLab.Core.Scenarios;
 internal sealed partial class ScenarioReader
 {
     private const string RateExpected = "a positive number of messages per second";
+    private const int MaxMessageBytes = 64 << 20;
     private const string TrafficExample = "{name: predictions, topic: inference-events, rate: 2000}";
 
     private List<TrafficStream> ReadTraffic()
@@ -212,13 +213,17 @@ internal sealed partial class ScenarioReader
             : null;
     }
 
-    private const int MaxMessageBytes = 64 << 20;
-
     private static List<PayloadBlock>? ReadBlocks(YamlValue? value)
     {
         var blocks = new List<PayloadBlock>();
-        var valid = true;
-        foreach (var item in value?.AsList("[explanation, prompt]") ?? [])
+        if (value is null)
+        {
+            return blocks;
+        }
+
+        var items = value.AsList("[explanation, prompt]");
+        var valid = items is not null;
+        foreach (var item in items ?? [])
         {
             var block = item.AsEnum<PayloadBlock>();
             if (block is null)
@@ -236,7 +241,7 @@ internal sealed partial class ScenarioReader
             }
         }
 
-        return value is not null && value.Node is not YamlDotNet.RepresentationModel.YamlSequenceNode ? null : valid ? blocks : null;
+        return valid ? blocks : null;
     }
 
     private PayloadGrowth? ReadGrowth(YamlMap? map, PayloadKind? kind)

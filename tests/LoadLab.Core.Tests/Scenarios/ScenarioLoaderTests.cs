@@ -276,6 +276,18 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Parse_Overrides_ReplaceFileValuesBeforeTheChecks()
+    {
+        var yaml = With("    rate: 2000\n", "    rate: 2000\n    phases:\n      - spike: {at: 30s, duration: 10s, multiplier: 3}\n");
+        var overridden = ScenarioLoader.Parse(yaml, "s.yaml", new ScenarioOverrides { Duration = TimeSpan.FromSeconds(40), Seed = 7 }).Scenario!;
+
+        Assert.Equal((TimeSpan.FromSeconds(40), 7), (overridden.Duration, overridden.Seed));
+        Assert.Equal(
+            ["s.yaml:14:21: traffic[0].phases[0].spike.at: the spike starts at 30s, not before the end of the run at 30s (warm-up 10s + duration 20s given on the command line). Fix: start it before 30s; offsets count from the start of the run, warm-up included"],
+            ScenarioLoader.Parse(yaml, "s.yaml", new ScenarioOverrides { Duration = TimeSpan.FromSeconds(20) }).Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void Parse_OverlappingRamps_AreRejected()
     {
         Assert.Equal(
@@ -346,6 +358,24 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Parse_ProducerSettings_AreConvertedToLibrdkafkaText()
+    {
+        var settings = Assert.Single(Scenario(With("    rate: 2000\n", "    rate: 2000\n    producer: {enable.idempotence: True, batch.size: 1_000_000, queue.buffering.max.messages: 1e6, linger.ms: 0.5, acks: \"1\", compression.type: lz4}\n")).Traffic).ProducerConfig;
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["enable.idempotence"] = "true",
+                ["batch.size"] = "1000000",
+                ["queue.buffering.max.messages"] = "1000000",
+                ["linger.ms"] = "0.5",
+                ["acks"] = "1",
+                ["compression.type"] = "lz4",
+            },
+            settings);
+    }
+
+    [Fact]
     public void Parse_SloPhaseDuringWithoutFaults_IsRejected()
     {
         Assert.Equal(
@@ -383,6 +413,14 @@ public sealed class ScenarioLoaderTests
         Assert.Equal(
             ["s.yaml:13:36: traffic[0].payload.blocks: blocks applies to structured payloads (kind prediction, agent-chain or mixed); this payload is fixed bytes. Fix: set kind: prediction or remove blocks"],
             Problems(With("    rate: 2000\n", "    rate: 2000\n    payload: {kind: fixed, blocks: [prompt]}\n")));
+    }
+
+    [Fact]
+    public void Parse_AnchorsAndAliases_ShareSettingsBetweenStreams()
+    {
+        var scenario = Scenario(With("    rate: 2000\n", "    rate: 2000\n    producer: &reliable {acks: all, enable.idempotence: true}\n  - name: audits\n    topic: events\n    rate: 10\n    producer: *reliable\n"));
+
+        Assert.Equal(scenario.Traffic[0].ProducerConfig, scenario.Traffic[1].ProducerConfig);
     }
 
     [Fact]

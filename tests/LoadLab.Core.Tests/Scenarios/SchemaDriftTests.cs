@@ -27,7 +27,7 @@ public sealed class SchemaDriftTests
         { "traffic.payload.growth.blocks.block", Kebab<PayloadBlock>() },
         { "traffic.keys.distribution", Kebab<KeyDistribution>() },
         { "traffic.keys.kind", Kebab<KeyKind>() },
-        { "faults.action", [.. Enum.GetValues<FaultAction>().Select(ScenarioReader.ActionName)] },
+        { "faults.action", [.. Enum.GetValues<FaultAction>().Select(FaultActionNames.Name)] },
         { "faults.target", ["controller", "random"] },
         { "faults.errors.api", [.. KafkaProtocol.Apis.Select(a => a.Key)] },
         { "faults.errors.code", [.. KafkaProtocol.Errors.Select(e => e.Key)] },
