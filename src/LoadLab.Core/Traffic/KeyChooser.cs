@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LoadLab.Core.Scenarios;
 
 namespace LoadLab.Core.Traffic;
@@ -11,6 +12,8 @@ namespace LoadLab.Core.Traffic;
 /// </summary>
 internal sealed class KeyChooser
 {
+    private static readonly ConditionalWeakTable<KeySpec, ZipfAliasTable> SharedZipfTables = new();
+
     private readonly KeyDistribution _distribution;
     private readonly int _space;
     private readonly ZipfAliasTable? _zipf;
@@ -24,15 +27,14 @@ internal sealed class KeyChooser
         _space = spec.Space;
         if (_distribution == KeyDistribution.Zipf)
         {
-            _zipf = new ZipfAliasTable(spec.Space, spec.ZipfExponent);
+            // 12 bytes per key, the same for every producer of the stream.
+            _zipf = SharedZipfTables.GetValue(spec, static spec => new ZipfAliasTable(spec.Space, spec.ZipfExponent));
         }
 
         // Producers of one stream start their sequences spread over the key space, not all at key 0.
         _nextSequential = (long)producerIndex * spec.Space / Math.Max(1, producerCount);
         _hotWindows = spec.HotKeys.OrderBy(window => window.At).Select(window => ToHotWindow(window, spec.Space)).ToArray();
     }
-
-    public bool HasKeys => _distribution != KeyDistribution.None;
 
     /// <summary>Exact probability of a key index under the normal (non-hot) distribution.</summary>
     public double Probability(int index) => _distribution switch
