@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LoadLab.Core.Scenarios;
 
 namespace LoadLab.Core.Traffic;
@@ -12,11 +11,9 @@ namespace LoadLab.Core.Traffic;
 /// </summary>
 internal sealed class KeyChooser
 {
-    private static readonly ConditionalWeakTable<KeySpec, ZipfAliasTable> SharedZipfTables = new();
-
     private readonly KeyDistribution _distribution;
     private readonly int _space;
-    private readonly ZipfAliasTable? _zipf;
+    private readonly ZipfSampler? _zipf;
     private readonly HotWindow[] _hotWindows;
     private long _nextSequential;
 
@@ -27,8 +24,7 @@ internal sealed class KeyChooser
         _space = spec.Space;
         if (_distribution == KeyDistribution.Zipf)
         {
-            // 12 bytes per key, the same for every producer of the stream.
-            _zipf = SharedZipfTables.GetValue(spec, static spec => new ZipfAliasTable(spec.Space, spec.ZipfExponent));
+            _zipf = new ZipfSampler(spec.Space, spec.ZipfExponent);
         }
 
         // Producers of one stream start their sequences spread over the key space, not all at key 0.
@@ -39,7 +35,7 @@ internal sealed class KeyChooser
     /// <summary>Exact probability of a key index under the normal (non-hot) distribution.</summary>
     public double Probability(int index) => _distribution switch
     {
-        KeyDistribution.Zipf => _zipf!.Probabilities[index],
+        KeyDistribution.Zipf => _zipf!.Probability(index),
         KeyDistribution.None => 0,
         _ => 1.0 / _space,
     };
