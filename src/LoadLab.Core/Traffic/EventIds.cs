@@ -21,18 +21,24 @@ internal static class EventIds
         string.Create(CultureInfo.InvariantCulture,
             $"{sourceHash:x8}-{producerIndex & 0xFFFF:x4}-8{kind & 0xFFF:x3}-8{(sequence >> 48) & 0xFFF:x3}-{sequence & 0xFFFF_FFFF_FFFF:x12}");
 
-    /// <summary>Writes the sequence digits of an id whose first character is at <paramref name="id"/>[0].</summary>
-    public static void PatchSequence(Span<byte> id, long sequence)
+    /// <summary>Number of hex digits of the sequence number in an id.</summary>
+    public const int SequenceDigits = 15;
+
+    /// <summary>Formats <paramref name="sequence"/> as the 15 hex digits an id carries (see <see cref="CopySequence"/>).</summary>
+    public static void FormatSequence(Span<byte> digits, long sequence)
     {
         var value = (ulong)sequence;
-        for (var position = Length - 1; position >= 24; position--)
+        for (var position = SequenceDigits - 1; position >= 0; position--)
         {
-            id[position] = HexDigits[(int)(value & 0xF)];
+            digits[position] = HexDigits[(int)(value & 0xF)];
             value >>= 4;
         }
+    }
 
-        id[22] = HexDigits[(int)(value & 0xF)];
-        id[21] = HexDigits[(int)((value >> 4) & 0xF)];
-        id[20] = HexDigits[(int)((value >> 8) & 0xF)];
+    /// <summary>Writes formatted sequence digits into an id whose first character is <paramref name="id"/>[0].</summary>
+    public static void CopySequence(ReadOnlySpan<byte> digits, Span<byte> id)
+    {
+        digits[..3].CopyTo(id[20..23]);
+        digits[3..SequenceDigits].CopyTo(id[24..Length]);
     }
 }

@@ -13,7 +13,7 @@ internal sealed class KeyChooser
 {
     private readonly KeyDistribution _distribution;
     private readonly int _space;
-    private readonly ZipfAliasTable? _zipf;
+    private readonly ZipfSampler? _zipf;
     private readonly HotWindow[] _hotWindows;
     private long _nextSequential;
 
@@ -24,7 +24,7 @@ internal sealed class KeyChooser
         _space = spec.Space;
         if (_distribution == KeyDistribution.Zipf)
         {
-            _zipf = new ZipfAliasTable(spec.Space, spec.ZipfExponent);
+            _zipf = new ZipfSampler(spec.Space, spec.ZipfExponent);
         }
 
         // Producers of one stream start their sequences spread over the key space, not all at key 0.
@@ -32,12 +32,10 @@ internal sealed class KeyChooser
         _hotWindows = spec.HotKeys.OrderBy(window => window.At).Select(window => ToHotWindow(window, spec.Space)).ToArray();
     }
 
-    public bool HasKeys => _distribution != KeyDistribution.None;
-
     /// <summary>Exact probability of a key index under the normal (non-hot) distribution.</summary>
     public double Probability(int index) => _distribution switch
     {
-        KeyDistribution.Zipf => _zipf!.Probabilities[index],
+        KeyDistribution.Zipf => _zipf!.Probability(index),
         KeyDistribution.None => 0,
         _ => 1.0 / _space,
     };

@@ -6,8 +6,9 @@ namespace LoadLab.Core.Traffic;
 /// Generates the keys and values of one producer instance of a traffic stream: inference event envelopes
 /// (see ENVELOPE.md), agent chains, opaque payloads, sized by the payload schedule and keyed by the key
 /// distribution and hot-key windows. Everything is rendered into pools while the source is constructed;
-/// <see cref="Next"/> only picks a pooled envelope, copies it into a buffer of the message's length, pads
-/// it and patches ids, timestamp and identity in place, so it allocates nothing after warm-up.
+/// <see cref="Next"/> only picks a pooled envelope, copies it into a reused array of the message's length
+/// (whose padding is already in place), and patches ids, timestamp, identity and key in place, so it
+/// allocates nothing after warm-up.
 /// Not thread-safe: one source per producer instance.
 /// </summary>
 /// <remarks>
@@ -22,7 +23,7 @@ public sealed class MessageSource
 
     private const int TemplatesPerBlockState = 64;
     private const int ChainsPerBlockState = 16;
-    private const int PadJitter = 4096;
+    private const int OpaqueJitter = 4096;
     private const ulong KeyPurpose = 0x4B45_5953;
     private const ulong PayloadPurpose = 0x5041_594C;
     private const ulong TemplatePurpose = 0x5445_4D50;
@@ -37,8 +38,14 @@ public sealed class MessageSource
     private readonly TemplatePool[]? _predictionPools;
     private readonly TemplatePool[]? _chainPools;
     private readonly byte[] _padding;
-    private readonly ValueBuffers _buffers = new();
+    private readonly ValueBuffers _buffers;
+    private readonly byte[] _key;
+    private readonly byte[] _eventDigits = new byte[EventIds.SequenceDigits];
+    private readonly byte[] _causeDigits = new byte[EventIds.SequenceDigits];
+    private readonly byte[] _actionDigits = new byte[EventIds.SequenceDigits];
+    private readonly byte[] _timestampDigits = new byte[EnvelopeTemplateFactory.TimestampDigits];
     private readonly long _runStartMilliseconds;
+    private long _timestampMilliseconds = -1;
     private FastRandom _keyRandom;
     private FastRandom _payloadRandom;
     private SchedulePoint _point;
@@ -89,28 +96,24 @@ public sealed class MessageSource
         _keyRandom = new FastRandom(FastRandom.DeriveSeed(seed, stream.Name, producerIndex, KeyPurpose));
         _payloadRandom = new FastRandom(FastRandom.DeriveSeed(seed, stream.Name, producerIndex, PayloadPurpose));
         _keySpace = new KeySpace(stream.Keys);
+        _key = _keySpace.NewKeyBuffer();
         _keyChooser = new KeyChooser(stream.Keys, producerIndex, producers);
         _schedule = new PayloadSchedule(payload, runDuration);
 
         var paddingRandom = new FastRandom(FastRandom.DeriveSeed(seed, stream.Name, producerIndex, PayloadPurpose ^ 1));
-        _padding = new byte[_schedule.MaximumSize + PadJitter];
         if (_kind == PayloadKind.Fixed)
         {
-            // Opaque values are random bytes; a random window of this array keeps batches from compressing to nothing.
+            // Opaque values are random bytes; a random window of this array keeps consecutive values different.
+            _padding = new byte[_schedule.MaximumSize + OpaqueJitter];
             for (var index = 0; index < _padding.Length; index++)
             {
                 _padding[index] = (byte)paddingRandom.NextUInt64();
             }
+
+            _buffers = new ValueBuffers(padding: null);
         }
         else
         {
-            // Padding is random alphanumeric text: valid inside a JSON string, compresses about as well as real ids.
-            var alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"u8;
-            for (var index = 0; index < _padding.Length; index++)
-            {
-                _padding[index] = alphabet[paddingRandom.NextInt(alphabet.Length)];
-            }
-
             var templateSeed = FastRandom.DeriveSeed(seed, stream.Name, producerIndex, TemplatePurpose);
             var factory = new EnvelopeTemplateFactory(
                 (int)templateSeed, payload.Features, _keySpace, (uint)(templateSeed >> 32), producerIndex);
@@ -128,9 +131,19 @@ public sealed class MessageSource
                     .ToArray();
             }
 
-            MinimumEnvelopeSize = Math.Min(
-                _predictionPools?.Min(pool => pool.ShortestLength) ?? int.MaxValue,
-                _chainPools?.Min(pool => pool.ShortestLength) ?? int.MaxValue);
+            var pools = (_predictionPools ?? []).Concat(_chainPools ?? []).ToArray();
+            MinimumEnvelopeSize = pools.Min(pool => pool.ShortestLength);
+
+            // Padding is random alphanumeric text, valid inside a JSON string. A value array keeps the text at
+            // fixed positions, so a message only restores the stretch the previous envelope covered.
+            var alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"u8;
+            _padding = new byte[Math.Max(_schedule.MaximumSize, RoundUpToGranularity(pools.Max(pool => pool.LongestLength)))];
+            for (var index = 0; index < _padding.Length; index++)
+            {
+                _padding[index] = alphabet[paddingRandom.NextInt(alphabet.Length)];
+            }
+
+            _buffers = new ValueBuffers(_padding);
         }
 
         Refresh(0);
@@ -188,6 +201,7 @@ public sealed class MessageSource
             else
             {
                 _actionSequence++;
+                EventIds.FormatSequence(_actionDigits, _actionSequence);
                 if (_chainShare > 0.0 && (_chainShare >= 1.0 || _payloadRandom.NextDouble() < _chainShare))
                 {
                     _chain = _chainPools![_point.BlockState].Pick(_chainFit, ref _payloadRandom);
@@ -205,7 +219,13 @@ public sealed class MessageSource
         }
 
         MessageCount++;
-        return new GeneratedMessage(LastKeyIndex < 0 ? null : _keySpace.Key(LastKeyIndex), value);
+        if (LastKeyIndex < 0)
+        {
+            return new GeneratedMessage(null, value);
+        }
+
+        _keySpace.WriteKey(_key, LastKeyIndex);
+        return new GeneratedMessage(_key, value);
     }
 
     private void AdvanceChain()
@@ -221,52 +241,70 @@ public sealed class MessageSource
     private byte[] WriteOpaque()
     {
         LastEventType = InferenceEventType.Opaque;
-        var value = _buffers.Get(_point.TargetSize);
-        _padding.AsSpan(_payloadRandom.NextInt(PadJitter), value.Length).CopyTo(value);
+        var value = _buffers.Get(_point.TargetSize).Array;
+        _padding.AsSpan(_payloadRandom.NextInt(OpaqueJitter), value.Length).CopyTo(value);
         return value;
     }
 
     private byte[] WriteEnvelope(EnvelopeTemplate template, InferenceEventType type, long ticks)
     {
         LastEventType = type;
+        FormatTimestamp(ticks);
         var target = _point.TargetSize;
-        var length = template.MinimumLength <= target
-            ? target
-            : (template.MinimumLength + PayloadSchedule.Granularity - 1) / PayloadSchedule.Granularity * PayloadSchedule.Granularity;
-        var value = _buffers.Get(length);
-        var span = value.AsSpan();
+        var length = template.MinimumLength <= target ? target : RoundUpToGranularity(template.MinimumLength);
+        var buffer = _buffers.Get(length);
+        var span = buffer.Array.AsSpan();
         var body = template.Body;
-        body.CopyTo(span);
-        var padLength = length - body.Length - 2;
-        _padding.AsSpan(_payloadRandom.NextInt(PadJitter), padLength).CopyTo(span[body.Length..]);
-        span[length - 2] = (byte)'"';
-        span[length - 1] = (byte)'}';
+        if (body.Length < buffer.PaddingFrom)
+        {
+            _padding.AsSpan(body.Length, buffer.PaddingFrom - body.Length).CopyTo(span[body.Length..]);
+        }
 
-        var sequence = MessageCount;
-        EventIds.PatchSequence(span[template.EventIdOffset..], sequence);
-        EventIds.PatchSequence(span[template.RequestIdOffset..], sequence);
-        EventIds.PatchSequence(span[template.CorrelationIdOffset..], _actionSequence);
-        var causedByAction = type is InferenceEventType.Prediction or InferenceEventType.Retrieval;
-        EventIds.PatchSequence(span[template.CausationIdOffset..], causedByAction ? _actionSequence : sequence - 1);
-        WriteTimestamp(span.Slice(template.TimestampOffset, EnvelopeTemplateFactory.TimestampDigits), ticks);
+        body.CopyTo(span);
+        buffer.PaddingFrom = body.Length;
+
+        EventIds.FormatSequence(_eventDigits, MessageCount);
+        EventIds.CopySequence(_eventDigits, span[template.EventIdOffset..]);
+        EventIds.CopySequence(_eventDigits, span[template.RequestIdOffset..]);
+        EventIds.CopySequence(_actionDigits, span[template.CorrelationIdOffset..]);
+        if (type is InferenceEventType.Prediction or InferenceEventType.Retrieval)
+        {
+            EventIds.CopySequence(_actionDigits, span[template.CausationIdOffset..]);
+        }
+        else
+        {
+            EventIds.FormatSequence(_causeDigits, MessageCount - 1);
+            EventIds.CopySequence(_causeDigits, span[template.CausationIdOffset..]);
+        }
+
+        _timestampDigits.CopyTo(span[template.TimestampOffset..]);
         var keyIndex = _chain is null ? LastKeyIndex : _chainKey;
         if (keyIndex >= 0)
         {
-            _keySpace.Identity(keyIndex).CopyTo(span[template.IdentityOffset..]);
+            _keySpace.WriteIdentity(span.Slice(template.IdentityOffset, _keySpace.IdentityLength), keyIndex);
         }
 
-        return value;
+        return buffer.Array;
     }
 
-    private void WriteTimestamp(Span<byte> digits, long ticks)
+    private void FormatTimestamp(long ticks)
     {
-        var milliseconds = (ulong)Math.Clamp(_runStartMilliseconds + (ticks / TimeSpan.TicksPerMillisecond), 1_000_000_000_000L, 9_999_999_999_999L);
-        for (var position = digits.Length - 1; position >= 0; position--)
+        var milliseconds = Math.Clamp(_runStartMilliseconds + (ticks / TimeSpan.TicksPerMillisecond), 1_000_000_000_000L, 9_999_999_999_999L);
+        if (milliseconds == _timestampMilliseconds)
         {
-            digits[position] = (byte)('0' + (milliseconds % 10));
+            return;
+        }
+
+        _timestampMilliseconds = milliseconds;
+        for (var position = _timestampDigits.Length - 1; position >= 0; position--)
+        {
+            _timestampDigits[position] = (byte)('0' + (milliseconds % 10));
             milliseconds /= 10;
         }
     }
+
+    private static int RoundUpToGranularity(int length) =>
+        (length + PayloadSchedule.Granularity - 1) / PayloadSchedule.Granularity * PayloadSchedule.Granularity;
 
     private void Refresh(long ticks)
     {
@@ -291,6 +329,8 @@ public sealed class MessageSource
         }
 
         public int ShortestLength => _lengths[0];
+
+        public int LongestLength => _lengths[^1];
 
         /// <summary>How many stories fit in <paramref name="target"/> bytes.</summary>
         public int FitCount(int target)
@@ -322,29 +362,43 @@ public sealed class MessageSource
     /// Value arrays by exact length. A run uses few lengths at a time (the target, and rounded-up lengths of
     /// envelopes longer than it), so a small set of slots replaced round-robin never allocates in steady state.
     /// </summary>
-    private sealed class ValueBuffers
+    private sealed class ValueBuffers(byte[]? padding)
     {
         private const int Slots = 16;
-        private readonly byte[][] _buffers = new byte[Slots][];
-        private readonly int[] _lengths = Enumerable.Repeat(-1, Slots).ToArray();
+        private readonly ValueBuffer?[] _buffers = new ValueBuffer?[Slots];
         private int _nextVictim;
 
-        public byte[] Get(int length)
+        public ValueBuffer Get(int length)
         {
-            for (var slot = 0; slot < Slots; slot++)
+            foreach (var buffer in _buffers)
             {
-                if (_lengths[slot] == length)
+                if (buffer is not null && buffer.Array.Length == length)
                 {
-                    return _buffers[slot];
+                    return buffer;
                 }
             }
 
-            var buffer = new byte[length];
-            _buffers[_nextVictim] = buffer;
-            _lengths[_nextVictim] = length;
+            var created = new ValueBuffer(new byte[length]);
+            if (padding is not null)
+            {
+                // An envelope array starts as all padding closed by "}; envelopes then overwrite its start.
+                padding.AsSpan(0, length - 2).CopyTo(created.Array);
+                created.Array[length - 2] = (byte)'"';
+                created.Array[length - 1] = (byte)'}';
+            }
+
+            _buffers[_nextVictim] = created;
             _nextVictim = (_nextVictim + 1) % Slots;
-            return buffer;
+            return created;
         }
+    }
+
+    /// <summary>A value array and where its intact padding begins (it runs to the closing <c>"}</c>).</summary>
+    private sealed class ValueBuffer(byte[] array)
+    {
+        public byte[] Array { get; } = array;
+
+        public int PaddingFrom { get; set; }
     }
 }
 

@@ -30,6 +30,8 @@ public class KeyChooserTests
     [InlineData(1.0)]
     [InlineData(1.2)]
     [InlineData(0.6)]
+    [InlineData(2.0)]
+    [InlineData(0.0)]
     public void Next_Zipf_RankFrequenciesMatchTheory(double exponent)
     {
         const int space = 5_000;
@@ -59,12 +61,29 @@ public class KeyChooserTests
     }
 
     [Fact]
-    public void ZipfAliasTable_Probabilities_FollowPowerLawAndSumToOne()
+    public void ZipfSampler_Probabilities_FollowPowerLawAndSumToOne()
     {
-        var table = new ZipfAliasTable(1_000, 1.5);
+        var sampler = new ZipfSampler(1_000, 1.5);
 
-        Assert.Equal(1.0, table.Probabilities.Sum(), 9);
-        Assert.Equal(Math.Pow(10, 1.5), table.Probabilities[0] / table.Probabilities[9], 9);
+        Assert.Equal(1.0, Enumerable.Range(0, 1_000).Sum(sampler.Probability), 9);
+        Assert.Equal(Math.Pow(10, 1.5), sampler.Probability(0) / sampler.Probability(9), 9);
+    }
+
+    [Fact]
+    public void ZipfSampler_HugeSpace_StaysInRangeAndFavoursTheTop()
+    {
+        var sampler = new ZipfSampler(int.MaxValue, 1.0);
+        var random = new FastRandom(5);
+        var top = 0;
+        for (var i = 0; i < 100_000; i++)
+        {
+            var rank = sampler.Sample(ref random);
+            Assert.InRange(rank, 0, int.MaxValue - 1);
+            top += rank == 0 ? 1 : 0;
+        }
+
+        // 1/H(2^31 − 1) ≈ 1/(ln(2^31) + 0.5772) ≈ 0.0448.
+        Assert.InRange(top / 100_000.0, 0.0448 - 0.0026, 0.0448 + 0.0026);
     }
 
     [Fact]
@@ -130,7 +149,6 @@ public class KeyChooserTests
         var chooser = new KeyChooser(new KeySpec { Distribution = KeyDistribution.None }, 0, 1);
         var random = new FastRandom(1);
 
-        Assert.False(chooser.HasKeys);
         Assert.Equal(-1, chooser.Next(0, ref random));
     }
 
