@@ -27,8 +27,6 @@ internal sealed class Table
     /// <summary>Shown under the title, e.g. what "best" means.</summary>
     public string? Note { get; init; }
 
-    public int RowCount => _rows.Count;
-
     public Table Add(params string[] cells) => Add(cells.Select(c => new Cell(c)).ToArray());
 
     public Table Add(params Cell[] cells)

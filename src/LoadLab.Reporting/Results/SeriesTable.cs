@@ -6,9 +6,6 @@ namespace LoadLab.Reporting.Results;
 /// </summary>
 public sealed class SeriesTable
 {
-    /// <summary>The latency metrics with per-second percentile columns, as named in the column prefixes.</summary>
-    public static IReadOnlyList<string> LatencyMetrics { get; } = ["produce", "service", "scheduleDelay", "e2e"];
-
     private readonly Dictionary<string, double[]> _columns;
 
     internal SeriesTable(IReadOnlyList<string> columnNames, Dictionary<string, double[]> columns, IReadOnlyList<string> groups)

@@ -73,7 +73,7 @@ public sealed partial class ReportTests
         Assert.Contains("<h2>Environment as run</h2>", html, StringComparison.Ordinal);
         Assert.Contains("librdkafka mock cluster 2.16.0", html, StringComparison.Ordinal);
         Assert.Contains("action: broker.kill", html, StringComparison.Ordinal);
-        Assert.Contains("<td class=\"num bad\">FAIL</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"bad\">FAIL</td>", html, StringComparison.Ordinal);
     }
 
     [Fact]
