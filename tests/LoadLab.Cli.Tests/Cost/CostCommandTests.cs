@@ -20,7 +20,7 @@ public sealed class CostCommandTests : IDisposable
 
         Assert.True(exitCode == 0, error);
         Assert.Equal("", error);
-        foreach (var expected in new[] { "Apache Kafka", "Redpanda", "AutoMQ", "Broker compute", "Burst provisioning", "Block storage capacity", "Object storage requests", "Cross-AZ: producer", "Cross-AZ: replication", "Cross-AZ: consumer fetches", "Observability", "Operator time", "Total", "Summary" })
+        foreach (var expected in new[] { "Apache Kafka", "Redpanda", "AutoMQ", "Broker compute", "Burst provisioning", "Block storage", "Block storage throughput / IOPS", "Object storage requests", "Cross-AZ: producer", "Cross-AZ: replication", "Cross-AZ: consumer fetches", "Observability", "Operator time", "Total", "Summary" })
         {
             Assert.Contains(expected, output, StringComparison.Ordinal);
         }
