@@ -6,9 +6,6 @@ using Spectre.Console;
 
 namespace LoadLab.Cli.Commands;
 
-/// <summary>Reads a scenario file: the scenario, or null with the problems (each already naming file, path and line).</summary>
-internal delegate Scenario? ScenarioReader(string path, out IReadOnlyList<string> problems);
-
 /// <summary>
 /// <c>loadlab cost &lt;scenario.yaml | run-dir&gt;</c>: the monthly TCO of carrying the scenario's planned (or the
 /// run's measured) traffic on each platform, line by line with inputs and formulas; JSON with <c>--json</c>, and
@@ -19,11 +16,7 @@ internal static class CostCommand
     private const string DefaultPlatforms = "kafka,redpanda,automq";
     private const string DefaultPriceSheet = "aws-us-east-1.yaml";
 
-    /// <summary>The command reading scenario files with <see cref="ScenarioLoader"/>.</summary>
-    public static Command Create() => Create(ReadScenarioFile);
-
-    /// <param name="readScenario">How scenario files are read (the scenario loader); also used for a run's scenario.yaml.</param>
-    public static Command Create(ScenarioReader readScenario)
+    public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "A scenario file (planned traffic) or a results/<run-id> folder (measured traffic)." };
         var platforms = new Option<string>("--platforms") { Description = "Comma-separated platform profiles from environments/platforms.", DefaultValueFactory = _ => DefaultPlatforms };
@@ -60,7 +53,7 @@ internal static class CostCommand
                     parseResult.GetValue(events),
                     parseResult.GetValue(environments),
                     parseResult.GetValue(json));
-                return Run(request, readScenario, output);
+                return Run(request, output, error);
             }
             catch (CostInputException e)
             {
@@ -70,7 +63,7 @@ internal static class CostCommand
                     error.WriteLine($"  {problem}");
                 }
 
-                return 2;
+                return ExitCodes.BadInput;
             }
         });
         return command;
@@ -80,7 +73,7 @@ internal static class CostCommand
         string Input, string Platforms, string? Prices, string Retention, int? ReplicationFactor, bool FetchFromFollower,
         double? Headroom, double? OperatorEvents, string? Environments, string? Json);
 
-    private static int Run(CostRequest request, ScenarioReader readScenario, TextWriter output)
+    private static int Run(CostRequest request, TextWriter output, TextWriter error)
     {
         var problems = new List<CostInputProblem>();
         var retention = ParseDuration(request.Retention);
@@ -112,7 +105,32 @@ internal static class CostCommand
         var sheet = PriceSheetLoader.Load(request.Prices ?? Path.Combine(environments!, "pricing", DefaultPriceSheet));
         var workloadOptions = new CostWorkloadOptions { Retention = retention!.Value, ReplicationFactor = request.ReplicationFactor };
         var isRun = Directory.Exists(request.Input);
-        var workload = isRun ? ReadRun(request.Input, workloadOptions, readScenario) : ReadScenario(request.Input, workloadOptions, readScenario);
+        CostWorkload workload;
+        if (isRun)
+        {
+            workload = ReadRun(request.Input, workloadOptions);
+        }
+        else
+        {
+            if (!File.Exists(request.Input))
+            {
+                throw new CostInputException([new CostInputProblem(request.Input, "", 0, "is neither a scenario file nor a run folder.", "pass a scenario YAML (e.g. scenarios/quickstart.yaml) or a results/<run-id> folder.")]);
+            }
+
+            var loaded = ScenarioLoader.Load(request.Input);
+            if (!loaded.Succeeded)
+            {
+                foreach (var problem in loaded.Problems)
+                {
+                    error.WriteLine(problem);
+                }
+
+                error.WriteLine($"loadlab cost: {loaded.Problems.Count} problem(s) in {request.Input}; nothing was estimated.");
+                return ExitCodes.BadInput;
+            }
+
+            workload = PlannedWorkload.FromScenario(loaded.Scenario!, workloadOptions);
+        }
 
         var report = CostModel.Estimate(workload, profiles, sheet, options);
         Print(report, output);
@@ -128,7 +146,7 @@ internal static class CostCommand
             Write(jsonPath, jsonText, "--json", output);
         }
 
-        return 0;
+        return ExitCodes.Success;
     }
 
     private static void Write(string path, string text, string option, TextWriter output)
@@ -144,32 +162,12 @@ internal static class CostCommand
         }
     }
 
-    private static CostWorkload ReadScenario(string path, CostWorkloadOptions options, ScenarioReader readScenario)
-    {
-        if (!File.Exists(path))
-        {
-            throw new CostInputException([new CostInputProblem(path, "", 0, "is neither a scenario file nor a run folder.", "pass a scenario YAML (e.g. scenarios/inference-burst.yaml) or a results/<run-id> folder.")]);
-        }
-
-        var scenario = readScenario(path, out var problems);
-        return scenario is null
-            ? throw new CostInputException([.. problems.Select(p => new CostInputProblem(null, path, 0, p, "correct the scenario (see 'loadlab validate')."))])
-            : PlannedWorkload.FromScenario(scenario, options);
-    }
-
-    private static CostWorkload ReadRun(string runDirectory, CostWorkloadOptions options, ScenarioReader readScenario)
+    private static CostWorkload ReadRun(string runDirectory, CostWorkloadOptions options)
     {
         // The run's own copy of its scenario gives the topics' replication factors, which summary.json lacks.
         var scenarioFile = Path.Combine(runDirectory, "scenario.yaml");
-        var scenario = File.Exists(scenarioFile) ? readScenario(scenarioFile, out _) : null;
+        var scenario = File.Exists(scenarioFile) ? ScenarioLoader.Load(scenarioFile).Scenario : null;
         return MeasuredWorkload.FromRunDirectory(runDirectory, options, scenario);
-    }
-
-    private static Scenario? ReadScenarioFile(string path, out IReadOnlyList<string> problems)
-    {
-        var loaded = ScenarioLoader.Load(path);
-        problems = [.. loaded.Problems.Select(p => p.ToString())];
-        return loaded.Succeeded ? loaded.Scenario : null;
     }
 
     /// <summary>Parses 24h, 7d, 90m, 3600s (or a TimeSpan such as 1.00:00:00); null when it is none of these or not positive.</summary>

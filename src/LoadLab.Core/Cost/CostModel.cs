@@ -181,7 +181,7 @@ public static class CostModel
             var formula = SharedStorage
                 ? $"{sizing}; time-weighted brokers up to that count {N(brokerMonths, "#,##0.###")} × {N(_hours)} h × {_instancePrice.Value} USD/h = {Usd(cost)}"
                 : $"{sizing}; {baseBrokers} × {N(_hours)} h × {_instancePrice.Value} USD/h = {Usd(cost)}";
-            _lines.Add(new CostLine("compute", "Broker compute (average load + headroom)", cost, formula, inputs,
+            _lines.Add(new CostLine("compute", "Broker compute", cost, formula, inputs,
                 SharedStorage
                     ? "Brokers are stateless, so the fleet scales in when the load drops below the average."
                     : "Sized for the average here; the extra brokers for the peak are the burst line."));
@@ -192,7 +192,7 @@ public static class CostModel
             var extra = peakBrokers - baseBrokers;
             var cost = extra * _hours * _instancePrice.Value;
             var burst = _w.Burst;
-            _lines.Add(new CostLine("burst", "Burst provisioning (held for the peak all month)", cost,
+            _lines.Add(new CostLine("burst", "Burst provisioning", cost,
                 $"(peak brokers {peakBrokers} − average brokers {baseBrokers}) × {N(_hours)} h × {_instancePrice.Value} USD/h = {Usd(cost)}",
                 [
                     new("peak ingress", _w.PeakIngressMiBps, "MiB/s", _w.Source),
@@ -201,14 +201,14 @@ public static class CostModel
                     new($"{_p.InstanceType} on-demand", _instancePrice.Value, "USD/hour", _instancePrice.Citation),
                     HoursInput,
                 ],
-                "Moving partitions copies their data, so shared-nothing clusters keep the peak capacity running all month."));
+                "Held for the peak all month: moving partitions copies their data, so shared-nothing clusters keep the peak capacity running."));
         }
 
         private void AddBurstSharedStorage(double brokerMonthsAboveBase, int baseBrokers, int peakBrokers)
         {
             var cost = brokerMonthsAboveBase * _hours * _instancePrice.Value;
             var burst = _w.Burst;
-            _lines.Add(new CostLine("burst", "Burst provisioning (scaled out only while the burst lasts)", cost,
+            _lines.Add(new CostLine("burst", "Burst provisioning", cost,
                 $"time-weighted brokers above {baseBrokers} (up to {peakBrokers} at the peak) {N(brokerMonthsAboveBase, "#,##0.###")} × {N(_hours)} h × {_instancePrice.Value} USD/h = {Usd(cost)}",
                 [
                     new("peak ingress", _w.PeakIngressMiBps, "MiB/s", _w.Source),
@@ -217,7 +217,7 @@ public static class CostModel
                     new($"{_p.InstanceType} on-demand", _instancePrice.Value, "USD/hour", _instancePrice.Citation),
                     HoursInput,
                 ],
-                "Scaling reaction time is not modelled: the headroom is what absorbs a burst until brokers are added."));
+                "Scaled out only while the burst lasts (stateless brokers). Scaling reaction time is not modelled: the headroom absorbs a burst until brokers are added."));
         }
 
         /// <summary>Shared-nothing: RF copies of the retained data spread over the brokers, plus root volumes.</summary>
@@ -228,7 +228,7 @@ public static class CostModel
             var dataPerBroker = RetainedGiB * rf * (1 + diskHeadroom) / brokers;
             var totalGb = brokers * (dataPerBroker + _p.SystemVolumeGiB.Value);
             var cost = totalGb * _prices.BlockStorageGbMonth.Value;
-            _lines.Add(new CostLine("blockStorage", "Block storage capacity (replicated data + root volumes)", cost,
+            _lines.Add(new CostLine("blockStorage", "Block storage", cost,
                 $"data per broker = average {N(_w.AverageIngressMiBps)} MiB/s × retention {N(RetentionSeconds)} s / 1,024 × RF {N(rf)} × (1 + {N(diskHeadroom)}) / {brokers} brokers = {N(dataPerBroker)} GB; " +
                 $"{brokers} × ({N(dataPerBroker)} + {N(_p.SystemVolumeGiB.Value)} root) GB × {_prices.BlockStorageGbMonth.Value} USD/GB-month = {Usd(cost)}",
                 [
@@ -238,7 +238,8 @@ public static class CostModel
                     new("disk headroom", diskHeadroom, "fraction", _p.DiskHeadroom.Citation),
                     new("root volume", _p.SystemVolumeGiB.Value, "GB", _p.SystemVolumeGiB.Citation),
                     new("block storage", _prices.BlockStorageGbMonth.Value, "USD/GB-month", _prices.BlockStorageGbMonth.Citation),
-                ]));
+                ],
+                "RF copies of the retained data on broker volumes, plus root volumes; sized for the retention up front."));
 
             // Every broker writes its share of all replicas at the peak.
             AddBlockPerformance(brokers, _w.PeakIngressMiBps * rf / brokers, $"peak {N(_w.PeakIngressMiBps)} MiB/s × RF {N(rf)} / {brokers} brokers");
@@ -251,14 +252,14 @@ public static class CostModel
             var wal = _p.WalVolumeGiB!.Value;
             var totalGb = meanBrokers * (wal + _p.SystemVolumeGiB.Value);
             var cost = totalGb * _prices.BlockStorageGbMonth.Value;
-            _lines.Add(new CostLine("blockStorage", "Block storage capacity (WAL + root volumes)", cost,
+            _lines.Add(new CostLine("blockStorage", "Block storage", cost,
                 $"time-weighted brokers {N(meanBrokers, "#,##0.###")} × (WAL {N(wal)} + root {N(_p.SystemVolumeGiB.Value)}) GB × {_prices.BlockStorageGbMonth.Value} USD/GB-month = {Usd(cost)}",
                 [
                     new("WAL volume", wal, "GB", _p.WalVolumeGiB.Citation),
                     new("root volume", _p.SystemVolumeGiB.Value, "GB", _p.SystemVolumeGiB.Citation),
                     new("block storage", _prices.BlockStorageGbMonth.Value, "USD/GB-month", _prices.BlockStorageGbMonth.Citation),
                 ],
-                "The WAL size does not grow with retention: data lives in object storage."));
+                "WAL and root volume per running broker; the WAL does not grow with retention because data lives in object storage."));
             AddBlockPerformance(meanBrokers, _w.PeakIngressMiBps / peakBrokers, $"peak {N(_w.PeakIngressMiBps)} MiB/s / {peakBrokers} brokers");
             return wal;
         }
@@ -271,7 +272,7 @@ public static class CostModel
             var extraThroughput = Math.Max(0, writeMiBpsPerVolume - includedThroughput);
             var extraIops = Math.Max(0, iops - includedIops);
             var cost = volumes * ((extraThroughput * _prices.BlockThroughputMiBpsMonth.Value) + (extraIops * _prices.BlockIopsMonth.Value));
-            _lines.Add(new CostLine("blockPerformance", "Block storage provisioned throughput / IOPS", cost,
+            _lines.Add(new CostLine("blockPerformance", "Block storage throughput / IOPS", cost,
                 $"write per volume = {writeText} = {N(writeMiBpsPerVolume)} MiB/s ({N(iops, "#,##0")} IOPS at {N(_p.BlockIoSizeKiB.Value)} KiB); " +
                 $"{N(volumes, "#,##0.###")} volumes × (max(0, {N(writeMiBpsPerVolume)} − {N(includedThroughput)} included) MiB/s × {_prices.BlockThroughputMiBpsMonth.Value} + max(0, {N(iops, "#,##0")} − {N(includedIops)} included) IOPS × {_prices.BlockIopsMonth.Value}) = {Usd(cost)}",
                 [
@@ -287,14 +288,14 @@ public static class CostModel
         {
             if (!SharedStorage)
             {
-                _lines.Add(new CostLine("objectStorage", "Object storage (GB)", 0, "not used: data lives on broker volumes (tiered storage is not modelled)", []));
-                _lines.Add(new CostLine("objectRequests", "Object storage requests (PUT/GET)", 0, "not used: no object storage", []));
+                _lines.Add(new CostLine("objectStorage", "Object storage", 0, "not used: data lives on broker volumes (tiered storage is not modelled)", []));
+                _lines.Add(new CostLine("objectRequests", "Object storage requests", 0, "not used: no object storage", []));
                 return 0;
             }
 
             var gb = RetainedGiB;
             var storage = gb * _prices.ObjectStorageGbMonth.Value;
-            _lines.Add(new CostLine("objectStorage", "Object storage (GB, one copy)", storage,
+            _lines.Add(new CostLine("objectStorage", "Object storage", storage,
                 $"average {N(_w.AverageIngressMiBps)} MiB/s × retention {N(RetentionSeconds)} s / 1,024 = {N(gb)} GB × {_prices.ObjectStorageGbMonth.Value} USD/GB-month = {Usd(storage)}",
                 [
                     new("average ingress", _w.AverageIngressMiBps, "MiB/s", _w.Source),
@@ -307,7 +308,7 @@ public static class CostModel
             var puts = writtenMiB * _p.ObjectPutsPerMiB!.Value;
             var gets = writtenMiB * _p.ObjectGetsPerMiB!.Value;
             var requests = (puts / 1000 * _prices.ObjectPutPer1000.Value) + (gets / 1000 * _prices.ObjectGetPer1000.Value);
-            _lines.Add(new CostLine("objectRequests", "Object storage requests (PUT/GET)", requests,
+            _lines.Add(new CostLine("objectRequests", "Object storage requests", requests,
                 $"written {N(writtenMiB, "#,##0")} MiB/month (average × {N(SecondsPerMonth, "#,##0")} s); PUT {N(puts, "#,##0")} / 1,000 × {_prices.ObjectPutPer1000.Value} + GET {N(gets, "#,##0")} / 1,000 × {_prices.ObjectGetPer1000.Value} = {Usd(requests)}",
                 [
                     new("PUTs per MiB written", _p.ObjectPutsPerMiB.Value, "requests/MiB", _p.ObjectPutsPerMiB.Citation),
@@ -387,7 +388,7 @@ public static class CostModel
         private void AddObservability(double meanBrokers)
         {
             var cost = meanBrokers * _prices.ObservabilityPerBrokerMonth.Value;
-            _lines.Add(new CostLine("observability", "Observability (metrics/monitoring per broker)", cost,
+            _lines.Add(new CostLine("observability", "Observability", cost,
                 $"brokers {N(meanBrokers, "#,##0.###")} × {_prices.ObservabilityPerBrokerMonth.Value} USD/broker-month = {Usd(cost)}",
                 [new("monitoring", _prices.ObservabilityPerBrokerMonth.Value, "USD/broker-month", _prices.ObservabilityPerBrokerMonth.Citation)]));
         }
@@ -432,7 +433,7 @@ public static class CostModel
             var hoursPerEvent = attended + watchHours;
             var rate = _prices.OperatorHourly.Value;
             var cost = events * hoursPerEvent * rate;
-            _lines.Add(new CostLine("operator", "Operator time (reassignments / scale events)", cost,
+            _lines.Add(new CostLine("operator", "Operator time", cost,
                 $"{N(events)} events/month × (hands-on {N(attended)} h + {watchText}) × {rate} USD/h = {Usd(cost)}",
                 [
                     new("events per month", events, "events", eventsSource),

@@ -17,8 +17,6 @@ public static class MeasuredWorkload
     /// <summary>Actions whose measured duration feeds the operator-time line.</summary>
     public static readonly IReadOnlySet<string> OperatorActions = new HashSet<string>(StringComparer.Ordinal) { "partition.reassign", "broker.add" };
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Reads <c>summary.json</c> and <c>series.csv</c> from <paramref name="runDirectory"/>.</summary>
     /// <param name="runDirectory">The run folder.</param>
     /// <param name="options">Retention and replication factor (not recorded in a run).</param>
@@ -34,7 +32,7 @@ public static class MeasuredWorkload
         RunSummary? summary;
         try
         {
-            summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), Json);
+            summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), ResultsJson.Indented);
         }
         catch (JsonException e)
         {

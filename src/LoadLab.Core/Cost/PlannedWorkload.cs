@@ -1,4 +1,5 @@
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Traffic;
 
 namespace LoadLab.Core.Cost;
 
@@ -13,7 +14,10 @@ public sealed record CostWorkloadOptions
     public const int AssumedReplicationFactor = 3;
 }
 
-/// <summary>The planned workload of a scenario: its rate profile sampled per second, times its planned payload sizes.</summary>
+/// <summary>
+/// The planned workload of a scenario: each stream's <see cref="RateSchedule"/> (the same schedule the pacer
+/// follows) integrated per second, times the planned payload size of that second.
+/// </summary>
 public static class PlannedWorkload
 {
     private const double BytesPerMiB = 1024 * 1024;
@@ -26,16 +30,17 @@ public static class PlannedWorkload
         var bytesByTopic = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var stream in scenario.Traffic)
         {
+            var schedule = RateSchedule.Create(stream, scenario.TotalDuration);
             for (var second = 0; second < seconds; second++)
             {
-                // The middle of the second stands for the whole second, so a ramp is sampled without bias.
-                var at = TimeSpan.FromSeconds(second + 0.5);
-                var rate = PlannedRate(stream, at);
-                var size = PlannedPayloadBytes(stream.Payload, at, scenario.TotalDuration);
-                ingress[second] += rate * size / BytesPerMiB;
-                messages += rate;
-                bytes += rate * size;
-                bytesByTopic[stream.Topic] = bytesByTopic.GetValueOrDefault(stream.Topic) + rate * size;
+                var from = TimeSpan.FromSeconds(second);
+                var planned = schedule.MessagesBetween(from, from + TimeSpan.FromSeconds(1));
+                // The middle of the second stands for its payload size, so linear growth is sampled without bias.
+                var size = PlannedPayloadBytes(stream.Payload, from + TimeSpan.FromSeconds(0.5), scenario.TotalDuration);
+                ingress[second] += planned * size / BytesPerMiB;
+                messages += planned;
+                bytes += planned * size;
+                bytesByTopic[stream.Topic] = bytesByTopic.GetValueOrDefault(stream.Topic) + (planned * size);
             }
         }
 
@@ -59,45 +64,6 @@ public static class PlannedWorkload
             Retention = options.Retention,
             Notes = notes,
         };
-    }
-
-    /// <summary>
-    /// Messages per second the stream asks for at <paramref name="at"/>: the base rate, changed by steps and ramps in
-    /// order, multiplied by the spikes and sine phases active at that time.
-    /// </summary>
-    public static double PlannedRate(TrafficStream stream, TimeSpan at)
-    {
-        var baseRate = stream.Rate;
-        var multiplier = 1.0;
-        foreach (var phase in stream.Phases)
-        {
-            if (at < phase.At)
-            {
-                continue;
-            }
-
-            var since = (at - phase.At).TotalSeconds;
-            switch (phase)
-            {
-                case StepPhase step:
-                    baseRate = step.Rate;
-                    break;
-                case RampPhase ramp:
-                    var progress = ramp.Duration <= TimeSpan.Zero ? 1 : Math.Min(1, since / ramp.Duration.TotalSeconds);
-                    baseRate += (ramp.To - baseRate) * progress;
-                    break;
-                case SpikePhase spike when since < spike.Duration.TotalSeconds:
-                    multiplier *= spike.Multiplier;
-                    break;
-                case SinePhase sine when sine.Duration is null || since < sine.Duration.Value.TotalSeconds:
-                    multiplier *= 1 + (sine.Amplitude * Math.Sin(2 * Math.PI * since / sine.Period.TotalSeconds));
-                    break;
-                default:
-                    break;
-            }
-        }
-
-        return Math.Max(0, baseRate * multiplier);
     }
 
     /// <summary>Planned value size at <paramref name="at"/>: the base size, grown linearly or by steps.</summary>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using LoadLab.Cli.Commands;
-using LoadLab.Core.Scenarios;
 
 namespace LoadLab.Cli.Tests.Cost;
 
@@ -15,14 +14,13 @@ public sealed class CostCommandTests : IDisposable
     [Fact]
     public void Invoke_Scenario_PrintsEveryLineItemPerPlatformWithTotals()
     {
-        var scenarioFile = Path.Combine(_directory, "burst.yaml");
-        File.WriteAllText(scenarioFile, "# read by the test's scenario reader");
+        var scenarioFile = WriteBurstScenario();
 
-        var (exitCode, output, error) = Invoke(BurstScenario(), scenarioFile, "--json", Path.Combine(_directory, "out.json"));
+        var (exitCode, output, error) = Invoke(scenarioFile, "--json", Path.Combine(_directory, "out.json"));
 
         Assert.True(exitCode == 0, error);
         Assert.Equal("", error);
-        foreach (var expected in new[] { "Apache Kafka", "Redpanda", "AutoMQ", "Broker compute", "Burst provisioning", "Block storage capacity", "Object storage requests", "Cross-AZ: producer", "Cross-AZ: replication", "Cross-AZ: consumer fetches", "Observability", "Operator time", "Total", "Summary" })
+        foreach (var expected in new[] { "Apache Kafka", "Redpanda", "AutoMQ", "Broker compute", "Burst provisioning", "Block storage", "Block storage throughput / IOPS", "Object storage requests", "Cross-AZ: producer", "Cross-AZ: replication", "Cross-AZ: consumer fetches", "Observability", "Operator time", "Total", "Summary" })
         {
             Assert.Contains(expected, output, StringComparison.Ordinal);
         }
@@ -58,7 +56,7 @@ public sealed class CostCommandTests : IDisposable
             4,1000,1000,1000,0,0,0,1048576
             """);
 
-        var (exitCode, output, error) = Invoke(null, run, "--platforms", "kafka", "--replication-factor", "3");
+        var (exitCode, output, error) = Invoke(run, "--platforms", "kafka", "--replication-factor", "3");
 
         Assert.True(exitCode == 0, error);
         Assert.Equal("", error);
@@ -73,10 +71,7 @@ public sealed class CostCommandTests : IDisposable
     [Fact]
     public void Invoke_BadOptions_ListsEveryProblemWithExitCode2()
     {
-        var scenarioFile = Path.Combine(_directory, "burst.yaml");
-        File.WriteAllText(scenarioFile, "");
-
-        var (exitCode, _, error) = Invoke(BurstScenario(), scenarioFile, "--retention", "forever", "--headroom", "-1", "--platforms", "kafka,kafak");
+        var (exitCode, _, error) = Invoke(WriteBurstScenario(), "--retention", "forever", "--headroom", "-1");
 
         Assert.Equal(2, exitCode);
         Assert.Contains("--retention", error, StringComparison.Ordinal);
@@ -87,10 +82,7 @@ public sealed class CostCommandTests : IDisposable
     [Fact]
     public void Invoke_UnknownPlatform_NamesTheKnownProfiles()
     {
-        var scenarioFile = Path.Combine(_directory, "burst.yaml");
-        File.WriteAllText(scenarioFile, "");
-
-        var (exitCode, _, error) = Invoke(BurstScenario(), scenarioFile, "--platforms", "kafka,kafak");
+        var (exitCode, _, error) = Invoke(WriteBurstScenario(), "--platforms", "kafka,kafak");
 
         Assert.Equal(2, exitCode);
         Assert.Contains("'kafak'", error, StringComparison.Ordinal);
@@ -101,12 +93,14 @@ public sealed class CostCommandTests : IDisposable
     public void Invoke_ScenarioWithProblems_ReportsTheLoadersProblems()
     {
         var scenarioFile = Path.Combine(_directory, "broken.yaml");
-        File.WriteAllText(scenarioFile, "");
+        File.WriteAllText(scenarioFile, BurstYaml.Replace("rate: 2000", "rate: -5", StringComparison.Ordinal));
 
-        var (exitCode, _, error) = Invoke(null, scenarioFile);
+        var (exitCode, output, error) = Invoke(scenarioFile);
 
         Assert.Equal(2, exitCode);
-        Assert.True(error.Contains("broken.yaml:3 traffic[0].rate: must be positive", StringComparison.Ordinal), error);
+        Assert.Equal("", output);
+        Assert.True(error.Contains("broken.yaml", StringComparison.Ordinal) && error.Contains("rate", StringComparison.Ordinal), error);
+        Assert.Contains("nothing was estimated", error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -124,36 +118,41 @@ public sealed class CostCommandTests : IDisposable
     [InlineData("-2d")]
     public void ParseDuration_NotAPositiveDuration_IsNull(string text) => Assert.Null(CostCommand.ParseDuration(text));
 
-    private static (int ExitCode, string Output, string Error) Invoke(Scenario? scenario, params string[] args)
+    private static (int ExitCode, string Output, string Error) Invoke(params string[] args)
     {
-        var command = CostCommand.Create((string path, out IReadOnlyList<string> problems) =>
-        {
-            problems = scenario is null ? [$"{Path.GetFileName(path)}:3 traffic[0].rate: must be positive"] : [];
-            return scenario;
-        });
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var exitCode = command.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = CostCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
     }
 
     /// <summary>10 minutes at 2,000 msg/s of 4 KiB with a 150-second ×3 spike: average 3,000 msg/s, peak 6,000, peak/average 2.</summary>
-    private static Scenario BurstScenario() => new()
+    private const string BurstYaml = """
+        version: 1
+        name: burst
+        duration: 10m
+        topics:
+          - name: inference
+            partitions: 12
+            replication-factor: 3
+        traffic:
+          - name: events
+            topic: inference
+            rate: 2000
+            phases:
+              - spike: {at: 5m, duration: 150s, multiplier: 3}
+            payload:
+              kind: fixed
+              size: 4KiB
+        consumers:
+          - group: audit
+            topic: inference
+        """;
+
+    private string WriteBurstScenario()
     {
-        Name = "burst",
-        Duration = TimeSpan.FromMinutes(10),
-        Topics = [new TopicSpec("inference", 12, 3)],
-        Traffic =
-        [
-            new TrafficStream
-            {
-                Name = "events",
-                Topic = "inference",
-                Rate = 2_000,
-                Payload = new PayloadSpec { Size = 4_096 },
-                Phases = [new SpikePhase(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(150), 3)],
-            },
-        ],
-        Consumers = [new ConsumerGroupSpec("audit", "inference", 1, TimeSpan.Zero, new Dictionary<string, string>())],
-    };
+        var path = Path.Combine(_directory, "burst.yaml");
+        File.WriteAllText(path, BurstYaml);
+        return path;
+    }
 }

@@ -19,6 +19,16 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void Estimate_BothArchitectures_UseTheSameItemsAndLabelsSoChartsStackThem()
+    {
+        var report = CostModel.Estimate(CostTestData.Flat(100, fanOut: 1), [CostTestData.Kafka(), CostTestData.AutoMq()], CostTestData.Prices(), new CostOptions());
+
+        var kafka = report.Platforms[0].Lines.Select(l => (l.Item, l.Label));
+        var automq = report.Platforms[1].Lines.Select(l => (l.Item, l.Label));
+        Assert.Equal(kafka, automq);
+    }
+
+    [Fact]
     public void Estimate_FollowerFetchingRequestedOnAPlatformWithoutIt_ReadsFromLeadersAndSaysWhy()
     {
         var profile = CostTestData.Kafka() with { DisplayName = "No-FFF", FollowerFetching = SourcedValue.Given(0, "", "docs") };

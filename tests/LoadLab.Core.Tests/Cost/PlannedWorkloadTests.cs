@@ -5,32 +5,35 @@ namespace LoadLab.Core.Tests.Cost;
 
 public sealed class PlannedWorkloadTests
 {
-    private static TrafficStream Stream(double rate, params RatePhase[] phases) =>
-        new() { Name = "s", Topic = "t", Rate = rate, Phases = phases };
-
     [Fact]
-    public void PlannedRate_StepThenRamp_ChangesTheBaseRateInOrder()
+    public void FromScenario_Spike_IsPlannedPerSecondLikeThePacersSchedule()
     {
-        var stream = Stream(100, new StepPhase(TimeSpan.FromSeconds(10), 200), new RampPhase(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10), 400));
+        var scenario = new Scenario
+        {
+            Name = "spike",
+            Duration = TimeSpan.FromSeconds(60),
+            Topics = [new TopicSpec("t", 3, 3)],
+            Traffic =
+            [
+                new TrafficStream
+                {
+                    Name = "s",
+                    Topic = "t",
+                    Rate = 1_024,
+                    Payload = new PayloadSpec { Size = 1_024 },
+                    Phases = [new SpikePhase(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10), 3)],
+                },
+            ],
+        };
 
-        Assert.Equal(100, PlannedWorkload.PlannedRate(stream, TimeSpan.FromSeconds(5)));
-        Assert.Equal(200, PlannedWorkload.PlannedRate(stream, TimeSpan.FromSeconds(15)));
-        Assert.Equal(300, PlannedWorkload.PlannedRate(stream, TimeSpan.FromSeconds(25)), precision: 9);
-        Assert.Equal(400, PlannedWorkload.PlannedRate(stream, TimeSpan.FromSeconds(60)));
-    }
+        var workload = PlannedWorkload.FromScenario(scenario, new CostWorkloadOptions());
 
-    [Fact]
-    public void PlannedRate_SpikeAndSine_MultiplyOnlyWhileActive()
-    {
-        var stream = Stream(100,
-            new SpikePhase(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 4),
-            new SinePhase(TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(40), 0.5));
-
-        Assert.Equal(400, PlannedWorkload.PlannedRate(stream, TimeSpan.FromSeconds(12)));
-        Assert.Equal(100, PlannedWorkload.PlannedRate(stream, TimeSpan.FromSeconds(15)));
-        Assert.Equal(150, PlannedWorkload.PlannedRate(stream, TimeSpan.FromSeconds(110)), precision: 9);
-        Assert.Equal(50, PlannedWorkload.PlannedRate(stream, TimeSpan.FromSeconds(130)), precision: 9);
-        Assert.Equal(100, PlannedWorkload.PlannedRate(stream, TimeSpan.FromSeconds(150)));
+        Assert.Equal(1, workload.IngressMiBpsPerSecond[19], precision: 9);
+        Assert.Equal(3, workload.IngressMiBpsPerSecond[20], precision: 9);
+        Assert.Equal(3, workload.IngressMiBpsPerSecond[29], precision: 9);
+        Assert.Equal(1, workload.IngressMiBpsPerSecond[30], precision: 9);
+        Assert.Equal(3 / (80.0 / 60), workload.Burst.PeakToAverage, precision: 9);
+        Assert.Equal(TimeSpan.FromSeconds(10), workload.Burst.LongestPeak);
     }
 
     [Fact]
