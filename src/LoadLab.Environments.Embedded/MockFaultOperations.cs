@@ -278,6 +278,12 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
             broker.Down = false;
             restore = broker.BeginRestoreWatch();
+            if (broker.Paused)
+            {
+                // A restarted process is no longer hung; an added network delay (slow) outlives the restart.
+                broker.Paused = false;
+                mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
+            }
         }
 
         mock.SetBrokerUp(brokerId);
