@@ -278,6 +278,12 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
             broker.Down = false;
             restore = broker.BeginRestoreWatch();
+            if (broker.Paused)
+            {
+                // A restarted process is no longer hung; an added network delay (slow) outlives the restart.
+                broker.Paused = false;
+                mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
+            }
         }
 
         mock.SetBrokerUp(brokerId);
@@ -771,16 +777,6 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         public int Current { get; set; }
     }
 }
-
-/// <summary>A broker as the embedded environment's controller sees it.</summary>
-/// <param name="Id">Broker id.</param>
-/// <param name="Rack">Rack (availability zone).</param>
-/// <param name="State">"up", "down" or "paused".</param>
-/// <param name="SlowMilliseconds">Added round-trip time while up, 0 for none.</param>
-/// <param name="Leads">Partitions it leads, as topic/partition.</param>
-/// <param name="Coordinates">Registered consumer groups it coordinates.</param>
-/// <param name="IsController">Whether it is the controller reported in metadata.</param>
-public sealed record BrokerStatus(int Id, string Rack, string State, int SlowMilliseconds, IReadOnlyList<string> Leads, IReadOnlyList<string> Coordinates, bool IsController);
 
 /// <summary>A fault command that cannot be carried out as given (unknown broker, missing argument).</summary>
 internal sealed class FaultRejectedException(string message) : Exception(message);

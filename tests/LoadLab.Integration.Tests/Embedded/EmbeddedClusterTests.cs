@@ -379,6 +379,21 @@ public sealed class EmbeddedClusterTests(ITestOutputHelper output)
         Assert.Empty(NativeThreadsNamed("mock").Intersect(mockThreads));
     }
 
+    [Fact]
+    public async Task DisposeAsync_WhileAKillWaitsForItsDetectionDelay_CancelsItAndTearsDownPromptly()
+    {
+        var cluster = await StartAsync(EmbeddedTestCluster.FastOptions with { DetectionDelay = TimeSpan.FromMinutes(5) }, new TopicSpec("pending", 1, 3));
+        var kill = cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerKill, BrokerId: 2), CancellationToken.None).AsTask();
+        await WaitUntilAsync(() => Metadata(cluster).Brokers.All(b => b.BrokerId != 2));
+
+        var watch = Stopwatch.StartNew();
+        await cluster.DisposeAsync();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"teardown took {watch.Elapsed}");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => kill.WaitAsync(TimeSpan.FromSeconds(5)));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerRestart, BrokerId: 2), CancellationToken.None));
+    }
+
     private static string GroupCoordinatedBy(EmbeddedCluster cluster, int brokerId)
     {
         for (var i = 0; ; i++)
