@@ -15,9 +15,13 @@ public static class DockerEngine
     /// Connects and pings the engine. Throws <see cref="EnvironmentException"/> naming where it looked and how to fix
     /// it when no engine answers.
     /// </summary>
-    public static async Task<DockerClient> ConnectAsync(CancellationToken cancellationToken)
+    public static Task<DockerClient> ConnectAsync(CancellationToken cancellationToken) =>
+        ConnectAsync(Environment.GetEnvironmentVariable("DOCKER_HOST"), cancellationToken);
+
+    /// <summary>Connects to <paramref name="dockerHost"/> (a DOCKER_HOST value; null or empty: the default socket).</summary>
+    public static async Task<DockerClient> ConnectAsync(string? dockerHost, CancellationToken cancellationToken)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        var fromEnvironment = dockerHost;
         var endpoint = string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultSocket : fromEnvironment.Trim();
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
         {
