@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using LoadLab.Core.Environments;
+using LoadLab.Core.Scenarios;
+using LoadLab.Docker.Tests.Support;
+using LoadLab.Environments.Docker;
+using LoadLab.Environments.Docker.Engine;
+using Xunit.Abstractions;
+
+namespace LoadLab.Docker.Tests.Engine;
+
+/// <summary>Against the real engine with the locally built broker image (see Images/).</summary>
+public sealed class DockerClusterTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    [SkippableFact]
+    public async Task StartAsync_LocalMock_IsReadyWithTopicsThenTeardownLeavesNothingLabelled()
+    {
+        using var client = await DockerRequirement.ConnectOrSkipAsync();
+        output.WriteLine($"image build: {(await TestBrokerImage.EnsureBuiltAsync()).TotalSeconds:0.00} s");
+        var runId = LocalMock.RunId("ready");
+        var progress = new List<string>();
+        var provider = new DockerClusterProvider(LocalMock.Options(progress: progress));
+
+        var started = Stopwatch.StartNew();
+        var cluster = await provider.StartAsync(runId, [new TopicSpec("events", 3, 1)], CancellationToken.None);
+        output.WriteLine($"cluster up: {started.Elapsed.TotalSeconds:0.00} s ({cluster.BootstrapServers})");
+        try
+        {
+            Assert.Equal("brokers 1", LocalMock.Probe(cluster.BootstrapServers, ProbeTimeout));
+            Assert.Equal([1], cluster.Brokers.Select(broker => broker.Id));
+            Assert.Equal(1, await cluster.GetLeaderAsync("events", 2, CancellationToken.None));
+            Assert.Contains(FaultOperation.BrokerKill, cluster.Faults.Supported);
+            Assert.DoesNotContain(FaultOperation.PartitionReassign, cluster.Faults.Supported);
+            Assert.Equal("loadlab-mock", cluster.Description["platform"]);
+        }
+        finally
+        {
+            var teardown = Stopwatch.StartNew();
+            await cluster.DisposeAsync();
+            output.WriteLine($"teardown: {teardown.Elapsed.TotalSeconds:0.00} s");
+        }
+
+        Assert.DoesNotContain(await ResourceReaper.ListAsync(client, CancellationToken.None), environment => environment.RunId == runId);
+        Assert.False((await ResourceReaper.RemoveAsync(client, runId, CancellationToken.None)).RemovedAnything);
+        lock (progress)
+        {
+            Assert.Contains(progress, line => line.StartsWith($"removed 1 container(s), 1 network(s), 0 volume(s) of run {runId}", StringComparison.Ordinal));
+        }
+    }
+
+    [SkippableFact]
+    public async Task ExecuteAsync_KillThenRestart_BrokerDisappearsThenServesAgain()
+    {
+        await using var cluster = await StartAsync("kill");
+
+        var kill = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerKill, BrokerId: 1), CancellationToken.None);
+        var whileKilled = LocalMock.Probe(cluster.BootstrapServers, ProbeTimeout);
+        var restart = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerRestart, BrokerId: 1), CancellationToken.None);
+        var afterRestart = LocalMock.Probe(cluster.BootstrapServers, ProbeTimeout);
+
+        output.WriteLine($"kill: {kill}; restart: {restart}");
+        Assert.True(kill.Succeeded, kill.Detail);
+        Assert.StartsWith("error ", whileKilled, StringComparison.Ordinal);
+        Assert.True(restart.Succeeded, restart.Detail);
+        Assert.Contains("metadata lists it after", restart.Detail, StringComparison.Ordinal);
+        Assert.Equal("brokers 1", afterRestart);
+    }
+
+    [SkippableFact]
+    public async Task ExecuteAsync_PauseThenResume_ClientsTimeOutThenRecover()
+    {
+        await using var cluster = await StartAsync("pause");
+
+        var pause = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerPause, BrokerId: 1), CancellationToken.None);
+        var whilePaused = LocalMock.Probe(cluster.BootstrapServers, ProbeTimeout);
+        var resume = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerResume, BrokerId: 1), CancellationToken.None);
+        var afterResume = LocalMock.Probe(cluster.BootstrapServers, ProbeTimeout);
+
+        output.WriteLine($"pause: {pause}; while paused: {whilePaused}; resume: {resume}");
+        Assert.True(pause.Succeeded, pause.Detail);
+        Assert.StartsWith("error ", whilePaused, StringComparison.Ordinal);
+        Assert.True(resume.Succeeded, resume.Detail);
+        Assert.Equal("brokers 1", afterResume);
+    }
+
+    [SkippableFact]
+    public async Task ExecuteAsync_NetworkDisconnectThenReconnect_BrokerUnreachableThenReachable()
+    {
+        await using var cluster = await StartAsync("net");
+
+        var disconnect = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.NetworkDisconnect, BrokerId: 1), CancellationToken.None);
+        var whileDisconnected = LocalMock.Probe(cluster.BootstrapServers, ProbeTimeout);
+        var reconnect = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.NetworkReconnect, BrokerId: 1), CancellationToken.None);
+        var afterReconnect = LocalMock.Probe(cluster.BootstrapServers, ProbeTimeout);
+
+        output.WriteLine($"disconnect: {disconnect}; while disconnected: {whileDisconnected}; reconnect: {reconnect}");
+        Assert.True(disconnect.Succeeded, disconnect.Detail);
+        Assert.StartsWith("error ", whileDisconnected, StringComparison.Ordinal);
+        Assert.True(reconnect.Succeeded, reconnect.Detail);
+        Assert.Equal("brokers 1", afterReconnect);
+    }
+
+    [SkippableFact]
+    public async Task ExecuteAsync_UnmappedFault_ReportsItWithoutActing()
+    {
+        await using var cluster = await StartAsync("unmapped");
+
+        var outcome = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.PartitionReassign, Topic: "events", Partition: 0, Replicas: [1]), CancellationToken.None);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("not mapped by environment local-mock", outcome.Detail, StringComparison.Ordinal);
+        Assert.Equal("brokers 1", LocalMock.Probe(cluster.BootstrapServers, ProbeTimeout));
+    }
+
+    [SkippableFact]
+    public async Task StartAsync_BrokerExitsAtOnce_FailsWithItsOutputAndRemovesEverything()
+    {
+        using var client = await DockerRequirement.ConnectOrSkipAsync();
+        await TestBrokerImage.EnsureBuiltAsync();
+        var definition = LocalMock.Definition();
+        definition = definition with { Brokers = definition.Brokers with { Command = ["dotnet", "--list-runtimes"] } };
+        var runId = LocalMock.RunId("exits");
+
+        var error = await Assert.ThrowsAsync<EnvironmentException>(() =>
+            new DockerClusterProvider(LocalMock.Options(definition)).StartAsync(runId, [], CancellationToken.None));
+
+        Assert.Contains("exited (code 0) before the cluster was ready", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.NETCore.App", error.Message, StringComparison.Ordinal);
+        Assert.False((await ResourceReaper.RemoveAsync(client, runId, CancellationToken.None)).RemovedAnything);
+    }
+
+    [SkippableFact]
+    public async Task StartAsync_ImageAbsentAndUnpullable_FailsNamingTheImageAndRemovesEverything()
+    {
+        using var client = await DockerRequirement.ConnectOrSkipAsync();
+        var definition = LocalMock.Definition();
+        definition = definition with { Brokers = definition.Brokers with { Image = "127.0.0.1:1/loadlab-absent:0.0.1" } };
+        var runId = LocalMock.RunId("absent");
+
+        var error = await Assert.ThrowsAsync<EnvironmentException>(() =>
+            new DockerClusterProvider(LocalMock.Options(definition)).StartAsync(runId, [], CancellationToken.None));
+
+        Assert.Contains("Image 127.0.0.1:1/loadlab-absent:0.0.1 is not on the engine and pulling it failed", error.Message, StringComparison.Ordinal);
+        Assert.False((await ResourceReaper.RemoveAsync(client, runId, CancellationToken.None)).RemovedAnything);
+    }
+
+    private async Task<DockerCluster> StartAsync(string test)
+    {
+        using var client = await DockerRequirement.ConnectOrSkipAsync();
+        await TestBrokerImage.EnsureBuiltAsync();
+        var started = Stopwatch.StartNew();
+        var cluster = await new DockerClusterProvider(LocalMock.Options()).StartAsync(LocalMock.RunId(test), [new TopicSpec("events", 3, 1)], CancellationToken.None);
+        output.WriteLine($"cluster up: {started.Elapsed.TotalSeconds:0.00} s");
+        return cluster;
+    }
+}
