@@ -5,9 +5,9 @@ using LoadLab.Environments.Docker.Definitions;
 namespace LoadLab.Docker.Tests.Support;
 
 /// <summary>
-/// Entry point used when the test assembly runs as a process of its own (<c>dotnet LoadLab.Docker.Tests.dll child
-/// &lt;definition&gt; &lt;run-id&gt;</c>): a run that starts a Docker cluster and then holds it, so a test can kill
-/// it with SIGKILL (no teardown possible) or SIGTERM (teardown expected) and check what is left.
+/// Entry point used when the test assembly runs as a process of its own. <c>child &lt;definition&gt; &lt;run-id&gt;</c>:
+/// a run that starts a Docker cluster and then holds it, so a test can kill it with SIGKILL (no teardown possible) or
+/// SIGTERM (teardown expected) and check what is left. <c>mock-broker …</c>: the broker inside the local-mock image.
 /// </summary>
 public static class ChildRun
 {
@@ -15,9 +15,14 @@ public static class ChildRun
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "mock-broker")
+        {
+            return await MockBrokerHost.RunAsync(args[1..]);
+        }
+
         if (args.Length != 3 || args[0] != "child")
         {
-            await Console.Error.WriteLineAsync("usage: LoadLab.Docker.Tests child <definition.yaml> <run-id>");
+            await Console.Error.WriteLineAsync("usage: LoadLab.Docker.Tests child <definition.yaml> <run-id> | mock-broker …");
             return 2;
         }
 
@@ -25,7 +30,7 @@ public static class ChildRun
         var provider = new DockerClusterProvider(new DockerProviderOptions
         {
             Definition = definition,
-            HostValues = DockerProviderOptions.DefaultHostValues(TestPaths.CliDirectory),
+            HostValues = DockerProviderOptions.DefaultHostValues(AppContext.BaseDirectory),
         });
         try
         {

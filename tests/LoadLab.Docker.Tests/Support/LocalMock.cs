@@ -12,7 +12,7 @@ internal static class LocalMock
     public static DockerProviderOptions Options(EnvironmentDefinition? definition = null, List<string>? progress = null) => new()
     {
         Definition = definition ?? Definition(),
-        HostValues = DockerProviderOptions.DefaultHostValues(TestPaths.CliDirectory),
+        HostValues = DockerProviderOptions.DefaultHostValues(AppContext.BaseDirectory),
         // Tests run in parallel in one process: a signal handler per cluster is not what they exercise here.
         TeardownOnSignal = false,
         Progress = progress is null ? null : new SynchronousProgress(progress),

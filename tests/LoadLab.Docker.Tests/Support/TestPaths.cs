@@ -2,13 +2,10 @@ using System.Reflection;
 
 namespace LoadLab.Docker.Tests.Support;
 
-/// <summary>Folders of the repository and of the built CLI, fixed at build time.</summary>
+/// <summary>Folders of the repository, fixed at build time, and of this test build.</summary>
 internal static class TestPaths
 {
     public static string RepositoryRoot { get; } = Metadata("RepositoryRoot");
-
-    /// <summary>The built LoadLab CLI (bind-mounted into the local broker image).</summary>
-    public static string CliDirectory { get; } = Metadata("LoadLabCliDirectory");
 
     public static string EnvironmentsFolder { get; } = Path.Combine(RepositoryRoot, "environments");
 
