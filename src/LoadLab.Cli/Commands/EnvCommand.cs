@@ -59,33 +59,34 @@ internal static class EnvCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var id = parse.GetValue(runId) ?? $"env-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
-            return await GuardAsync(async () =>
+            var (output, error) = Writers(parse);
+            return await GuardAsync(error, async () =>
             {
                 var definition = Load(parse.GetValue(environment)!, parse.GetValue(folder));
                 var topicSpecs = ParseTopics(parse.GetValue(topics) ?? []);
                 var provider = new DockerClusterProvider(new DockerProviderOptions
                 {
                     Definition = definition,
-                    Progress = new Progress<string>(line => Console.Error.WriteLine(line)),
+                    Progress = new Progress<string>(line => error.WriteLine(line)),
                 });
                 if (parse.GetValue(dryRun))
                 {
-                    Console.Out.Write(PlanPrinter.Render(provider.Plan(id, topicSpecs)));
+                    output.Write(PlanPrinter.Render(provider.Plan(id, topicSpecs)));
                     return Ok;
                 }
 
                 var cluster = await provider.StartAsync(id, topicSpecs, cancellationToken);
-                Console.Out.WriteLine($"run id: {cluster.RunId}");
-                Console.Out.WriteLine($"bootstrap servers: {cluster.BootstrapServers}");
+                output.WriteLine($"run id: {cluster.RunId}");
+                output.WriteLine($"bootstrap servers: {cluster.BootstrapServers}");
                 if (!parse.GetValue(foreground))
                 {
                     cluster.Detach();
                     await cluster.DisposeAsync();
-                    Console.Out.WriteLine($"kept up; remove it with: loadlab env down {id}");
+                    output.WriteLine($"kept up; remove it with: loadlab env down {id}");
                     return Ok;
                 }
 
-                Console.Out.WriteLine("ready; Ctrl+C removes it");
+                output.WriteLine("ready; Ctrl+C removes it");
                 await using (cluster)
                 {
                     try
@@ -108,18 +109,18 @@ internal static class EnvCommand
     {
         var runId = new Argument<string>("run-id") { Description = "Run id printed by `loadlab env up` (see `loadlab env ls`)" };
         var command = new Command("down", "Remove a kept-up environment (containers, network, volumes of one run id)") { runId };
-        command.SetAction(async (parse, cancellationToken) => await GuardAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await GuardAsync(parse, async (output, error) =>
         {
             using var client = await DockerEngine.ConnectAsync(cancellationToken);
             var id = parse.GetValue(runId)!;
             var result = await ResourceReaper.RemoveAsync(client, id, cancellationToken);
             if (!result.RemovedAnything)
             {
-                Console.Error.WriteLine($"nothing labelled with run id {id}; `loadlab env ls` lists what exists");
+                error.WriteLine($"nothing labelled with run id {id}; `loadlab env ls` lists what exists");
                 return BadInput;
             }
 
-            Console.Out.WriteLine($"removed {result} of run {id}");
+            output.WriteLine($"removed {result} of run {id}");
             return Ok;
         }));
         return command;
@@ -128,20 +129,20 @@ internal static class EnvCommand
     private static Command CreateList()
     {
         var command = new Command("ls", "List LoadLab environments on the Docker engine");
-        command.SetAction(async (_, cancellationToken) => await GuardAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await GuardAsync(parse, async (output, error) =>
         {
             using var client = await DockerEngine.ConnectAsync(cancellationToken);
             var environments = await ResourceReaper.ListAsync(client, cancellationToken);
             if (environments.Count == 0)
             {
-                Console.Out.WriteLine("no LoadLab environments");
+                output.WriteLine("no LoadLab environments");
                 return Ok;
             }
 
             foreach (var environment in environments)
             {
                 var states = string.Join(", ", environment.States.GroupBy(state => state, StringComparer.Ordinal).Select(group => $"{group.Count()} {group.Key}"));
-                Console.Out.WriteLine($"{environment.RunId}  {environment.Environment}  {environment.Containers.Count} containers ({states})  bootstrap {environment.BootstrapServers ?? "-"}");
+                output.WriteLine($"{environment.RunId}  {environment.Environment}  {environment.Containers.Count} containers ({states})  bootstrap {environment.BootstrapServers ?? "-"}");
             }
 
             return Ok;
@@ -153,11 +154,11 @@ internal static class EnvCommand
     {
         var runId = new Option<string?>("--run-id") { Description = "Only this run (default: everything labelled loadlab.managed=true)" };
         var command = new Command("clean", "Remove every container, network and volume LoadLab labelled (what crashed or killed runs left)") { runId };
-        command.SetAction(async (parse, cancellationToken) => await GuardAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await GuardAsync(parse, async (output, error) =>
         {
             using var client = await DockerEngine.ConnectAsync(cancellationToken);
             var result = await ResourceReaper.RemoveAsync(client, parse.GetValue(runId), cancellationToken);
-            Console.Out.WriteLine(result.RemovedAnything ? $"removed {result}" : "nothing to clean");
+            output.WriteLine(result.RemovedAnything ? $"removed {result}" : "nothing to clean");
             return Ok;
         }));
         return command;
@@ -168,22 +169,22 @@ internal static class EnvCommand
         var environment = EnvironmentArgument();
         var folder = EnvironmentsFolderOption();
         var compose = new Option<bool>("--compose") { Description = "Write a docker-compose file (the only export format)", Required = true };
-        var output = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)" };
+        var file = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)" };
         var runId = new Option<string>("--run-id") { Description = "Run id used in names and labels", DefaultValueFactory = _ => "compose" };
-        var command = new Command("export", "Export an environment as an equivalent docker-compose file") { environment, folder, compose, output, runId };
-        command.SetAction(async (parse, _) => await GuardAsync(async () =>
+        var command = new Command("export", "Export an environment as an equivalent docker-compose file") { environment, folder, compose, file, runId };
+        command.SetAction(async (parse, _) => await GuardAsync(parse, async (output, error) =>
         {
             var definition = Load(parse.GetValue(environment)!, parse.GetValue(folder));
             var provider = new DockerClusterProvider(new DockerProviderOptions { Definition = definition });
             var text = ComposeExporter.Export(provider.Plan(parse.GetValue(runId)!, []));
-            if (parse.GetValue(output) is { } path)
+            if (parse.GetValue(file) is { } path)
             {
                 await File.WriteAllTextAsync(path, text);
-                Console.Error.WriteLine($"wrote {path}");
+                error.WriteLine($"wrote {path}");
             }
             else
             {
-                Console.Out.Write(text);
+                output.Write(text);
             }
 
             return Ok;
@@ -242,8 +243,17 @@ internal static class EnvCommand
         return problems.Count > 0 ? throw new EnvironmentDefinitionException(problems) : topics;
     }
 
+    private static (TextWriter Output, TextWriter Error) Writers(ParseResult parse) =>
+        (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+
+    private static Task<int> GuardAsync(ParseResult parse, Func<TextWriter, TextWriter, Task<int>> action)
+    {
+        var (output, error) = Writers(parse);
+        return GuardAsync(error, () => action(output, error));
+    }
+
     /// <summary>Bad input → exit 2, environment failure → exit 3, each with its message and no stack trace.</summary>
-    private static async Task<int> GuardAsync(Func<Task<int>> action)
+    private static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> action)
     {
         try
         {
@@ -251,12 +261,12 @@ internal static class EnvCommand
         }
         catch (EnvironmentDefinitionException e)
         {
-            Console.Error.WriteLine(e.Message);
+            await error.WriteLineAsync(e.Message);
             return BadInput;
         }
         catch (EnvironmentException e)
         {
-            Console.Error.WriteLine($"loadlab: {e.Message}");
+            await error.WriteLineAsync($"loadlab: {e.Message}");
             return EnvironmentFailure;
         }
     }
