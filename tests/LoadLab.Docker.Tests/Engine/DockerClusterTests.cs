@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Confluent.Kafka;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Docker.Tests.Support;
@@ -65,6 +66,29 @@ public sealed class DockerClusterTests(ITestOutputHelper output)
         Assert.True(restart.Succeeded, restart.Detail);
         Assert.Contains("metadata lists it after", restart.Detail, StringComparison.Ordinal);
         Assert.Equal("brokers 1", afterRestart);
+    }
+
+    [SkippableFact]
+    public async Task ExecuteAsync_KillDuringProduceLoad_ProducerFailsThenDeliversAfterRestart()
+    {
+        await using var cluster = await StartAsync("load");
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            MessageTimeoutMs = 2000,
+            LingerMs = 5,
+        }).SetLogHandler((_, _) => { }).Build();
+
+        var before = await ProduceAsync(producer, "before");
+        var kill = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerKill, BrokerId: 1), CancellationToken.None);
+        var whileKilled = await ProduceAsync(producer, "killed");
+        var restart = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerRestart, BrokerId: 1), CancellationToken.None);
+        var after = await ProduceAsync(producer, "after");
+
+        output.WriteLine($"before: {before}; kill: {kill.Detail} ({kill.Took.TotalMilliseconds:0} ms); while killed: {whileKilled}; restart: {restart.Detail}; after: {after}");
+        Assert.Equal("100 delivered", before);
+        Assert.StartsWith("0 delivered, 100 failed (Local_MsgTimedOut", whileKilled, StringComparison.Ordinal);
+        Assert.Equal("100 delivered", after);
     }
 
     [SkippableFact]
@@ -143,6 +167,39 @@ public sealed class DockerClusterTests(ITestOutputHelper output)
 
         Assert.Contains("Image 127.0.0.1:1/loadlab-absent:0.0.1 is not on the engine and pulling it failed", error.Message, StringComparison.Ordinal);
         Assert.False((await ResourceReaper.RemoveAsync(client, runId, CancellationToken.None)).RemovedAnything);
+    }
+
+    /// <summary>100 messages over about a second, then waits for every delivery report.</summary>
+    private static async Task<string> ProduceAsync(IProducer<Null, string> producer, string phase)
+    {
+        var delivered = 0;
+        var failures = new Dictionary<ErrorCode, int>();
+        for (var i = 0; i < 100; i++)
+        {
+            producer.Produce("events", new Message<Null, string> { Value = $"{phase}-{i}" }, report =>
+            {
+                lock (failures)
+                {
+                    if (report.Error.IsError)
+                    {
+                        failures[report.Error.Code] = failures.GetValueOrDefault(report.Error.Code) + 1;
+                    }
+                    else
+                    {
+                        delivered++;
+                    }
+                }
+            });
+            await Task.Delay(10);
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(15));
+        lock (failures)
+        {
+            return failures.Count == 0
+                ? $"{delivered} delivered"
+                : $"{delivered} delivered, {failures.Values.Sum()} failed ({string.Join(", ", failures.Select(pair => $"{pair.Key} x{pair.Value}"))})";
+        }
     }
 
     private async Task<DockerCluster> StartAsync(string test)
