@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -52,9 +51,9 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
         var cluster = new DockerCluster(client, plan, planner, options);
         try
         {
-            var started = Stopwatch.StartNew();
+            var time = options.TimeProvider;
             await EnsureImagesAsync(client, plan, cancellationToken);
-            var imagesReady = started.Elapsed;
+            var started = time.GetTimestamp();
             var network = await client.Networks.CreateNetworkAsync(new NetworksCreateParameters
             {
                 Name = plan.NetworkName,
@@ -79,7 +78,7 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
 
             await cluster.WaitUntilReadyAsync(cancellationToken);
             await CreateTopicsAsync(cluster, topics, cancellationToken);
-            cluster.StartupTime = started.Elapsed - imagesReady;
+            cluster.StartupTime = time.GetElapsedTime(started);
             Report($"cluster {plan.Definition.Name} ready in {cluster.StartupTime.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s: {cluster.BootstrapServers}");
             return cluster;
         }
@@ -180,15 +179,15 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
         }
         else if (service.WaitForHostPort is { } port)
         {
-            await WaitForPortAsync(cluster, service, id, port, timeout, cancellationToken);
+            await WaitForPortAsync(cluster, service, id, port, timeout, options.TimeProvider, cancellationToken);
         }
     }
 
-    private static async Task WaitForPortAsync(DockerCluster cluster, ContainerPlan service, string id, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task WaitForPortAsync(DockerCluster cluster, ContainerPlan service, string id, int port, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         var lastSeen = "no attempt yet";
-        while (deadline.Elapsed < timeout)
+        while (time.GetElapsedTime(started) < timeout)
         {
             try
             {
@@ -203,7 +202,7 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
                 lastSeen = e.Message;
             }
 
-            await Task.Delay(250, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
         }
 
         throw new EnvironmentException($"{service.Name} did not accept connections on 127.0.0.1:{port} within {timeout.TotalSeconds:0} s " +

@@ -7,7 +7,7 @@ namespace LoadLab.Docker.Tests.Engine;
 
 /// <summary>
 /// A run in another process (this assembly's <see cref="ChildRun"/>) that holds a Docker cluster, then dies: SIGKILL
-/// leaves its containers behind for `env clean` to find by label; SIGTERM tears them down itself.
+/// leaves its containers behind for `env clean` to find by label; SIGTERM and SIGINT (Ctrl+C) tear them down.
 /// </summary>
 public sealed class CrashedRunTests(ITestOutputHelper output)
 {
@@ -31,22 +31,24 @@ public sealed class CrashedRunTests(ITestOutputHelper output)
         Assert.DoesNotContain(await ResourceReaper.ListAsync(client, CancellationToken.None), environment => environment.RunId == runId);
     }
 
-    [SkippableFact]
-    public async Task Sigterm_DuringARun_TearsTheClusterDown()
+    [SkippableTheory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Signal_DuringARun_TearsTheClusterDown(string signal)
     {
         using var client = await DockerRequirement.ConnectOrSkipAsync();
         await TestBrokerImage.EnsureBuiltAsync();
-        var runId = LocalMock.RunId("sigterm");
+        var runId = LocalMock.RunId($"sig{signal.ToLowerInvariant()}");
         using var child = await StartChildAsync(runId);
 
-        using (var kill = Process.Start("kill", ["-TERM", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", [$"-{signal}", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         await child.WaitForExitAsync(timeout.Token);
-        Assert.False((await ResourceReaper.RemoveAsync(client, runId, CancellationToken.None)).RemovedAnything, "SIGTERM left resources for env clean");
+        Assert.False((await ResourceReaper.RemoveAsync(client, runId, CancellationToken.None)).RemovedAnything, $"SIG{signal} left resources for env clean");
     }
 
     private async Task<Process> StartChildAsync(string runId)
