@@ -524,7 +524,14 @@ public sealed class DockerCluster : ICluster, IFaultOperations
 
         var leader = await GetLeaderAsync(topic, partition, cancellationToken);
         return (true, $"{command.Operation} of {topic}/{partition.ToString(CultureInfo.InvariantCulture)} to [{string.Join(",", replicas)}] completed in " +
-            $"{took.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s (ran in {host.Name}); leader is now {leader?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
+            $"{took.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s (ran in {host.Name}); leader is now {leader?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}" +
+            (output.Length > 0 ? $"; tool output: {LastLine(output)}" : ""));
+    }
+
+    private static string LastLine(string output)
+    {
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+        return last.Length > 200 ? last[..200] + "…" : last;
     }
 
     /// <summary>The replica list to apply; a leader move keeps the current replicas with the new leader first.</summary>

@@ -4,6 +4,7 @@ using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Docker.Tests.Support;
 using LoadLab.Environments.Docker;
+using LoadLab.Environments.Docker.Definitions;
 using LoadLab.Environments.Docker.Engine;
 using Xunit.Abstractions;
 
@@ -138,6 +139,27 @@ public sealed class DockerClusterTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task ExecuteAsync_ExecMappedReassignment_RunsTheToolInABrokerWithResolvedArgumentsAndTimesIt()
+    {
+        var definition = LocalMock.Definition();
+        var faults = new Dictionary<FaultMappingKey, FaultMapping>(definition.Faults)
+        {
+            [FaultMappingKey.PartitionReassign] = new ExecFaultMapping(
+                ["dotnet", "/opt/loadlab/LoadLab.Docker.Tests.dll", "echo", "{topic}/{partition}", "{reassignmentJson}", "via", "{hostname}"], TimeSpan.FromMinutes(1)),
+        };
+        await using var cluster = await StartAsync("exec", definition with { Faults = faults });
+
+        var outcome = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.PartitionReassign, Topic: "events", Partition: 2, Replicas: [1]), CancellationToken.None);
+
+        output.WriteLine(outcome.ToString());
+        Assert.True(outcome.Succeeded, outcome.Detail);
+        Assert.Contains(FaultOperation.PartitionReassign, cluster.Faults.Supported);
+        Assert.Contains("PartitionReassign of events/2 to [1] completed in", outcome.Detail, StringComparison.Ordinal);
+        Assert.Contains("""tool output: events/2 {"version":1,"partitions":[{"topic":"events","partition":2,"replicas":[1]}]} via mock-1""", outcome.Detail, StringComparison.Ordinal);
+        Assert.True(outcome.Took > TimeSpan.Zero);
+    }
+
+    [SkippableFact]
     public async Task StartAsync_BrokerExitsAtOnce_FailsWithItsOutputAndRemovesEverything()
     {
         using var client = await DockerRequirement.ConnectOrSkipAsync();
@@ -202,12 +224,12 @@ public sealed class DockerClusterTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<DockerCluster> StartAsync(string test)
+    private async Task<DockerCluster> StartAsync(string test, EnvironmentDefinition? definition = null)
     {
         using var client = await DockerRequirement.ConnectOrSkipAsync();
         await TestBrokerImage.EnsureBuiltAsync();
         var started = Stopwatch.StartNew();
-        var cluster = await new DockerClusterProvider(LocalMock.Options()).StartAsync(LocalMock.RunId(test), [new TopicSpec("events", 3, 1)], CancellationToken.None);
+        var cluster = await new DockerClusterProvider(LocalMock.Options(definition)).StartAsync(LocalMock.RunId(test), [new TopicSpec("events", 3, 1)], CancellationToken.None);
         output.WriteLine($"cluster up: {started.Elapsed.TotalSeconds:0.00} s");
         return cluster;
     }
