@@ -1,1 +1,16 @@
-return 0;
+using System.CommandLine;
+using LoadLab.Cli;
+using LoadLab.Cli.Commands;
+
+var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafka-compatible clusters with online model inference traffic.")
+{
+    RunCommand.Create(),
+    ValidateCommand.Create(),
+    ListCommand.Create(),
+    ReportCommand.Create(),
+    CompareCommand.Create(),
+    CostCommand.Create(),
+    ClusterCommand.Create(),
+};
+
+return await CommandLine.InvokeAsync(root, args);

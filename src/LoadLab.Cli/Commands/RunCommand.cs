@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using LoadLab.Cli.Terminal;
+using LoadLab.Core.Environments;
+using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
+using LoadLab.Kafka.Running;
+
+namespace LoadLab.Cli.Commands;
+
+/// <summary><c>loadlab run &lt;scenario&gt;</c>: runs a scenario and writes its results folder.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario file (YAML), e.g. scenarios/quickstart.yaml" };
+        var environment = new Option<string>("--env")
+        {
+            Description = "Environment: 'embedded' (default, in-process mock cluster) or 'embedded:<brokers>'",
+            DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
+        };
+        var duration = new Option<string?>("--duration") { Description = "Override the measured duration, e.g. 30s or 2m" };
+        var seed = new Option<int?>("--seed") { Description = "Override the scenario seed" };
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Folder that receives the run folder (default: results)",
+            DefaultValueFactory = _ => new DirectoryInfo("results"),
+        };
+        var command = new Command("run", "Run a scenario: generate open-loop load, inject its faults, measure, write results/<run-id>/")
+        {
+            scenario, environment, duration, seed, output,
+        };
+        command.SetAction((parse, _) => ExecuteAsync(
+            parse.GetValue(scenario)!,
+            parse.GetValue(environment)!,
+            parse.GetValue(duration),
+            parse.GetValue(seed),
+            parse.GetValue(output)!));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output)
+    {
+        var loaded = ScenarioLoader.Load(file.FullName == file.ToString() ? file.FullName : file.ToString());
+        if (!loaded.Succeeded)
+        {
+            return Problems.Report(loaded.Problems);
+        }
+
+        var scenario = loaded.Scenario!;
+        if (durationText is not null)
+        {
+            if (!Durations.TryParse(durationText, out var duration) || duration <= TimeSpan.Zero)
+            {
+                return Problems.Report([new ValidationProblem("--duration", "", 0, 0, $"'{durationText}' is not a positive duration", "e.g. --duration 30s, 2m or 1h")]);
+            }
+
+            scenario = scenario with { Duration = duration };
+        }
+
+        if (seed is { } overriddenSeed)
+        {
+            scenario = scenario with { Seed = overriddenSeed };
+        }
+
+        var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
+        if (provider is null)
+        {
+            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
+            return ExitCodes.BadInput;
+        }
+
+        var runId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{scenario.Name}";
+        var directory = Path.Combine(output.FullName, runId);
+        using var interrupt = CommandLine.CancelOnInterrupt();
+        var display = ProgressDisplay.Create(scenario, provider.Kind, directory);
+
+        ICluster cluster;
+        try
+        {
+            cluster = await provider.StartAsync(runId, scenario.Topics, interrupt.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("loadlab: interrupted while the environment was starting; nothing was run.");
+            return ExitCodes.EnvironmentFailure;
+        }
+
+        await using (cluster)
+        {
+            var request = new RunRequest
+            {
+                Scenario = scenario,
+                Cluster = cluster,
+                RunId = runId,
+                ResultsDirectory = directory,
+                ScenarioYaml = await File.ReadAllTextAsync(file.FullName),
+                Progress = display.Update,
+            };
+            var summary = await display.RunAsync(() => RunEngine.RunAsync(request, interrupt.Token));
+            SummaryPrinter.Print(summary, directory);
+            return summary.Slo.Any(s => !s.Passed) ? ExitCodes.CheckFailed : ExitCodes.Success;
+        }
+    }
+}

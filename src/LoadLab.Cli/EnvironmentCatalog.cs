@@ -1,0 +1,35 @@
+using LoadLab.Core.Environments;
+using LoadLab.Environments.Embedded;
+
+namespace LoadLab.Cli;
+
+/// <summary>Turns the <c>--env</c> argument into a cluster provider.</summary>
+internal static class EnvironmentCatalog
+{
+    /// <summary>The default environment.</summary>
+    public const string Embedded = "embedded";
+
+    /// <summary>Names accepted by <c>--env</c> besides environment files.</summary>
+    public static IReadOnlyList<string> BuiltIn { get; } = [Embedded];
+
+    /// <summary>
+    /// The provider for <paramref name="name"/>, or an error message that says what is accepted.
+    /// <c>embedded</c> takes an optional broker count: <c>embedded:5</c>.
+    /// </summary>
+    public static (IClusterProvider? Provider, string? Error) Resolve(string name)
+    {
+        if (name == Embedded)
+        {
+            return (new EmbeddedClusterProvider(), null);
+        }
+
+        if (name.StartsWith(Embedded + ":", StringComparison.Ordinal))
+        {
+            return int.TryParse(name.AsSpan(Embedded.Length + 1), out var brokers) && brokers is >= 1 and <= 32
+                ? (new EmbeddedClusterProvider(new EmbeddedOptions { Brokers = brokers }), null)
+                : (null, $"--env {name}: the broker count after 'embedded:' must be a whole number from 1 to 32, e.g. embedded:3");
+        }
+
+        return (null, $"--env {name}: unknown environment. Allowed: {string.Join(", ", BuiltIn)} (or embedded:<brokers>)");
+    }
+}

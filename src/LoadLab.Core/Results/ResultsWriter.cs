@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using HdrHistogram;
+using LoadLab.Core.Measurement;
+
+namespace LoadLab.Core.Results;
+
+/// <summary>
+/// Writes a run's folder as the run goes (see results/README.md): every line is flushed when written, and
+/// <c>summary.json</c> is replaced atomically, so a crash or Ctrl+C keeps everything measured until then.
+/// Thread-safe.
+/// </summary>
+public sealed class ResultsWriter : IDisposable
+{
+    private readonly object _lock = new();
+    private readonly StreamWriter _events;
+    private readonly Dictionary<LatencyMetric, IntervalLog> _logs = [];
+    private DateTimeOffset _startedAt;
+    private StreamWriter? _series;
+    private StreamWriter? _partitions;
+    private bool _disposed;
+
+    public ResultsWriter(string directory)
+    {
+        Directory = directory;
+        System.IO.Directory.CreateDirectory(directory);
+        _events = Open("events.jsonl");
+    }
+
+    /// <summary>The run folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>Copies the scenario file as run.</summary>
+    public void WriteScenario(string yaml) => File.WriteAllText(Path.Combine(Directory, "scenario.yaml"), yaml);
+
+    /// <summary>Appends a run event: <c>{"t": seconds since start, "type": type, …fields}</c>.</summary>
+    public void Event(double seconds, string type, IEnumerable<KeyValuePair<string, object?>>? fields = null)
+    {
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("t", Math.Round(seconds, 3));
+            json.WriteString("type", type);
+            foreach (var (key, value) in fields ?? [])
+            {
+                json.WritePropertyName(key);
+                JsonSerializer.Serialize(json, value, value?.GetType() ?? typeof(object), ResultsJson.Compact);
+            }
+
+            json.WriteEndObject();
+        }
+
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _events.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+            _events.Flush();
+        }
+    }
+
+    /// <summary>Starts the HdrHistogram interval logs; interval <c>n</c> covers second n after <paramref name="startedAt"/>.</summary>
+    public void BeginIntervals(DateTimeOffset startedAt)
+    {
+        lock (_lock)
+        {
+            _startedAt = startedAt;
+            System.IO.Directory.CreateDirectory(Path.Combine(Directory, "histograms"));
+            foreach (var metric in LatencyMetrics.All)
+            {
+                _logs[metric] = new IntervalLog(Path.Combine(Directory, "histograms", metric.LogName() + ".hlog"), startedAt);
+            }
+        }
+    }
+
+    /// <summary>Appends one interval histogram (microseconds) to the metric's log.</summary>
+    public void AppendInterval(LatencyMetric metric, HistogramBase interval, int second)
+    {
+        ArgumentNullException.ThrowIfNull(interval);
+        var start = _startedAt.ToUnixTimeMilliseconds() + (second * 1000L);
+        interval.StartTimeStamp = start;
+        interval.EndTimeStamp = start + 1000;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _logs[metric].Append(interval);
+        }
+    }
+
+    /// <summary>Appends a row to <c>series.csv</c> (the header is written with the first row).</summary>
+    public void AppendSeries(SeriesRow row, IReadOnlyList<string> groups)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(groups);
+        var line = new StringBuilder();
+        line.Append(CultureInfo.InvariantCulture, $"{row.Second},{F(row.TargetRate)},{row.Sent},{row.Acked},{row.Failed},{row.Consumed},{row.QueueFull},{F(row.AvgPayloadBytes)}");
+        foreach (var p in row.Latency)
+        {
+            line.Append(CultureInfo.InvariantCulture, $",{F(p?.P50)},{F(p?.P90)},{F(p?.P99)},{F(p?.P999)},{F(p?.Max)}");
+        }
+
+        line.Append(CultureInfo.InvariantCulture, $",{row.RssBytes},{row.GcHeapBytes}");
+        foreach (var (messages, seconds) in row.Lag)
+        {
+            line.Append(CultureInfo.InvariantCulture, $",{messages},{F(seconds)}");
+        }
+
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (_series is null)
+            {
+                _series = Open("series.csv");
+                _series.WriteLine(SeriesHeader(groups));
+            }
+
+            _series.WriteLine(line.ToString());
+            _series.Flush();
+        }
+    }
+
+    /// <summary>Appends rows to <c>partitions.csv</c>.</summary>
+    public void AppendPartitions(IEnumerable<PartitionRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (_partitions is null)
+            {
+                _partitions = Open("partitions.csv");
+                _partitions.WriteLine("second,topic,partition,produced,bytes,lagMessages");
+            }
+
+            foreach (var r in rows)
+            {
+                _partitions.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Second},{r.Topic},{r.Partition},{r.Produced},{r.Bytes},{r.LagMessages}"));
+            }
+
+            _partitions.Flush();
+        }
+    }
+
+    /// <summary>Replaces <c>summary.json</c> atomically.</summary>
+    public void WriteSummary(RunSummary summary)
+    {
+        var path = Path.Combine(Directory, "summary.json");
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(summary, ResultsJson.Indented) + "\n");
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The header of <c>series.csv</c> for the given consumer groups.</summary>
+    public static string SeriesHeader(IReadOnlyList<string> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var columns = new List<string> { "second", "targetRate", "sent", "acked", "failed", "consumed", "queueFull", "avgPayloadBytes" };
+        foreach (var metric in LatencyMetrics.All)
+        {
+            var prefix = metric.ColumnPrefix();
+            columns.AddRange([$"{prefix}P50Ms", $"{prefix}P90Ms", $"{prefix}P99Ms", $"{prefix}P999Ms", $"{prefix}MaxMs"]);
+        }
+
+        columns.AddRange(["rssBytes", "gcHeapBytes"]);
+        foreach (var group in groups)
+        {
+            columns.AddRange([$"lag:{group}:messages", $"lag:{group}:seconds"]);
+        }
+
+        return string.Join(',', columns);
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _events.Dispose();
+            _series?.Dispose();
+            _partitions?.Dispose();
+            foreach (var log in _logs.Values)
+            {
+                log.Dispose();
+            }
+        }
+    }
+
+    private StreamWriter Open(string name) =>
+        new(new FileStream(Path.Combine(Directory, name), FileMode.Create, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)) { NewLine = "\n" };
+
+    private static string F(double? value) => value is { } v ? Math.Round(v, 3).ToString(CultureInfo.InvariantCulture) : "";
+
+    /// <summary>
+    /// HdrHistogram.NET's log writer emits UTF-16 with a byte-order mark, which other HdrHistogram tools
+    /// cannot read; it writes into memory here and each new line goes to the file as ASCII.
+    /// </summary>
+    private sealed class IntervalLog : IDisposable
+    {
+        private readonly MemoryStream _utf16 = new();
+        private readonly HistogramLogWriter _writer;
+        private readonly FileStream _file;
+        private int _transcoded;
+
+        public IntervalLog(string path, DateTimeOffset startedAt)
+        {
+            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+            _writer = new HistogramLogWriter(_utf16);
+            _writer.Write(startedAt.UtcDateTime);
+            _transcoded = Encoding.Unicode.GetPreamble().Length;
+            Transcode();
+        }
+
+        public void Append(HistogramBase interval)
+        {
+            _writer.Append(interval);
+            Transcode();
+        }
+
+        public void Dispose()
+        {
+            _writer.Dispose();
+            _file.Dispose();
+        }
+
+        private void Transcode()
+        {
+            var bytes = _utf16.GetBuffer().AsSpan(_transcoded, (int)_utf16.Length - _transcoded);
+            _file.Write(Encoding.ASCII.GetBytes(Encoding.Unicode.GetString(bytes)));
+            _file.Flush();
+            _utf16.SetLength(0);
+            _transcoded = 0;
+        }
+    }
+}

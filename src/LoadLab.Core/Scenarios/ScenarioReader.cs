@@ -1,0 +1,281 @@
+using System.Text.RegularExpressions;
+using LoadLab.Core.Yaml;
+
+namespace LoadLab.Core.Scenarios;
+
+/// <summary>
+/// Reads one scenario document. Sections are read in dependency order (run window, topics, consumers, traffic,
+/// faults, SLOs) so that references and offsets are checked where they are written, with their own line.
+/// </summary>
+internal sealed partial class ScenarioReader
+{
+    private readonly YamlMap _root;
+    private readonly ScenarioOverrides _overrides;
+    private readonly Dictionary<string, TopicSpec> _topics = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _declaredTopics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConsumerGroupSpec> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _groupLines = new(StringComparer.Ordinal);
+    private TimeSpan _warmup;
+    private TimeSpan? _duration;
+
+    public ScenarioReader(YamlMap root, ScenarioOverrides overrides)
+    {
+        _root = root;
+        _overrides = overrides;
+    }
+
+    /// <summary>Warm-up plus duration, when the duration is valid; offsets are checked against it.</summary>
+    private TimeSpan? RunEnd => _duration + _warmup;
+
+    public Scenario? Read()
+    {
+        _ = _root.Require("version", "1")?.AsInt($"the format version {ScenarioLoader.FormatVersion}", "1", ScenarioLoader.FormatVersion, ScenarioLoader.FormatVersion);
+        var name = ReadName(_root.Require("name", "my-scenario"));
+        var description = _root.Get("description")?.AsString("\"What this scenario shows\"") ?? "";
+        _duration = _root.Require("duration", "50s")?.AsDuration("50s");
+        if (_overrides.Duration is { } durationOverride)
+        {
+            if (durationOverride <= TimeSpan.Zero)
+            {
+                _root.Problems.AddUnplaced($"the duration given on the command line must be positive, got {durationOverride}", "e.g. --duration 30s");
+            }
+
+            _duration = durationOverride > TimeSpan.Zero ? durationOverride : null;
+        }
+
+        _warmup = _root.Get("warmup")?.AsDuration("10s", allowZero: true) ?? TimeSpan.Zero;
+        var seed = _root.Get("seed")?.AsInt("a whole number", "42") ?? 1;
+        seed = _overrides.Seed ?? seed;
+        var drainTimeout = _root.Get("drain-timeout")?.AsDuration("15s") ?? TimeSpan.FromSeconds(15);
+        var topics = ReadTopics();
+        var consumers = ReadList(_root.Get("consumers"), "[{group: scorers, topic: inference-events}]", ScenarioFormat.Consumer, "{group: scorers, topic: inference-events}", ReadConsumer);
+        var traffic = ReadTraffic();
+        var faults = ReadList(_root.Get("faults"), "[{at: 30s, action: broker.kill, target: random}]", ScenarioFormat.Fault, "{at: 30s, action: broker.kill, target: random}", ReadFault);
+        // Counted from the file, so that an SLO is not also blamed when the faults themselves have problems.
+        var hasFaults = faults.Count > 0 || _root.Get("faults")?.Node is YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: > 0 };
+        var slos = ReadSlos(hasFaults);
+        _ = _root.Get("regression")?.AsMap(ScenarioFormat.Regression, "{}");
+
+        if (_root.Problems.Any || name is null || _duration is not { } duration)
+        {
+            return null;
+        }
+
+        return new Scenario
+        {
+            Version = ScenarioLoader.FormatVersion,
+            Name = name,
+            Description = description,
+            Duration = duration,
+            Warmup = _warmup,
+            Seed = seed,
+            DrainTimeout = drainTimeout,
+            Topics = topics,
+            Traffic = traffic,
+            Consumers = consumers,
+            Faults = faults,
+            Slos = slos,
+        };
+    }
+
+    private static string? ReadName(YamlValue? value)
+    {
+        var name = value?.AsString("my-scenario");
+        if (name is not null && !SafeName().IsMatch(name))
+        {
+            value!.Problem($"the scenario name \"{name}\" must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (it names result folders)", value.Example("my-scenario"));
+            return null;
+        }
+
+        return name;
+    }
+
+    private List<TopicSpec> ReadTopics()
+    {
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var topics = ReadList(_root.Require("topics", "[{name: inference-events, partitions: 6, replication-factor: 3}]"), "[{name: inference-events, partitions: 6, replication-factor: 3}]", ScenarioFormat.Topic, "{name: inference-events, partitions: 6, replication-factor: 3}", map =>
+        {
+            var nameValue = map.Require("name", "inference-events");
+            var name = nameValue?.AsString("inference-events");
+            if (name is not null && !TopicName().IsMatch(name))
+            {
+                nameValue!.Problem($"the topic name \"{name}\" is not a valid Kafka topic name (1 to 249 letters, digits, '.', '_' or '-')", nameValue.Example("inference-events"));
+                name = null;
+            }
+
+            if (name is not null)
+            {
+                _declaredTopics.Add(name);
+            }
+
+            var partitions = map.Require("partitions", "6")?.AsInt("a whole number of partitions, at least 1", "6", min: 1, max: 100_000);
+            var replication = map.Require("replication-factor", "3")?.AsInt("a whole number of replicas, at least 1", "3", min: 1, max: 100);
+            if (name is null || !IsUnique(lines, name, nameValue!, "topic") || partitions is null || replication is null)
+            {
+                return null;
+            }
+
+            var topic = new TopicSpec(name, partitions.Value, replication.Value);
+            _topics[name] = topic;
+            return topic;
+        });
+        if (topics.Count == 0 && _root.Get("topics") is { Node: YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: 0 } } empty)
+        {
+            empty.Problem("at least one topic is needed", "add e.g. - {name: inference-events, partitions: 6, replication-factor: 3}");
+        }
+
+        return topics;
+    }
+
+    private ConsumerGroupSpec? ReadConsumer(YamlMap map)
+    {
+        var groupValue = map.Require("group", "scorers");
+        var group = groupValue?.AsString("scorers");
+        var topic = ReadTopicReference(map.Require("topic", "inference-events"));
+        var instances = map.Get("instances")?.AsInt("a whole number of consumer instances, at least 1", "2", min: 1, max: 1_000) ?? 1;
+        var processing = map.Get("processing-time")?.AsDuration("2ms") ?? TimeSpan.Zero;
+        var settings = ClientSettings.ReadConsumer(map.Get("consumer")?.AsMap(ScenarioFormat.ConsumerSettings, "{auto.offset.reset: earliest}"));
+        if (group is null || topic is null || !IsUnique(_groupLines, group, groupValue!, "consumer group"))
+        {
+            return null;
+        }
+
+        var spec = new ConsumerGroupSpec(group, topic.Name, instances, processing, settings);
+        _groups[group] = spec;
+        return spec;
+    }
+
+    private IReadOnlyList<SloSpec> ReadSlos(bool hasFaults)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        return ReadList(_root.Get("slos"), "[{metric: produce.p99, phase: steady, max: 50}]", ScenarioFormat.Slo, "{metric: produce.p99, phase: steady, max: 50}", map =>
+        {
+            var metricValue = map.Require("metric", "produce.p99");
+            var metric = metricValue?.AsOneOf(SloMetrics.Names);
+            var phaseValue = map.Get("phase");
+            var phase = phaseValue is null ? SloPhase.Overall : phaseValue.AsEnum<SloPhase>();
+            var bound = map.ExactlyOneOf(["max", "min"], "max: 50");
+            var limit = bound is null ? null : map.Get(bound)!.AsDouble("a number, at least 0, in the metric's unit", "50", min: 0);
+            if (metric is null || phase is null || bound is null || limit is null)
+            {
+                return null;
+            }
+
+            if (phase is SloPhase.During or SloPhase.After && !hasFaults)
+            {
+                phaseValue!.Problem($"phase \"{KebabCase.From(phase.Value.ToString())}\" is measured around faults, but the scenario has no faults", "use phase: overall or add a fault");
+                return null;
+            }
+
+            if (SloMetrics.IsWholeRun(metric) && phase != SloPhase.Overall)
+            {
+                phaseValue!.Problem($"{metric} is counted over the whole run, not per phase", "remove phase (it defaults to overall)");
+                return null;
+            }
+
+            if (metric == "recovery" && !hasFaults)
+            {
+                metricValue!.Problem("recovery is measured after faults, but the scenario has no faults", "add a fault or remove this SLO");
+                return null;
+            }
+
+            var comparison = bound == "max" ? SloComparison.LessOrEqual : SloComparison.GreaterOrEqual;
+            var phaseName = KebabCase.From(phase.Value.ToString());
+            var defaultName = $"{metric} {phaseName} {(bound == "max" ? "<=" : ">=")} {limit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            var nameValue = map.Get("name");
+            var name = nameValue?.AsString("steady produce p99") ?? defaultName;
+            return IsUnique(names, name, nameValue ?? metricValue!, "SLO") ? new SloSpec(name, metric, phase.Value, comparison, limit.Value) : null;
+        });
+    }
+
+    /// <summary>A topic name that must be declared under <c>topics</c>.</summary>
+    private TopicSpec? ReadTopicReference(YamlValue? value)
+    {
+        var name = value?.AsString("inference-events");
+        return name is null ? null : FindTopic(name, value!, closest => value!.Key is null ? closest : $"{value.Key}: {closest}");
+    }
+
+    private TopicSpec? FindTopic(string name, YamlValue value, Func<string, string> fixFor)
+    {
+        if (_topics.TryGetValue(name, out var topic))
+        {
+            return topic;
+        }
+
+        if (_declaredTopics.Count == 0 || _declaredTopics.Contains(name))
+        {
+            // The topic (or the whole list) is declared wrongly and has its own problem.
+            return null;
+        }
+
+        var closest = Spelling.DidYouMean(name, _declaredTopics);
+        value.Problem(
+            $"unknown topic \"{name}\"; declared topics: {string.Join(", ", _declaredTopics)}",
+            closest is null ? "declare it under topics or use a declared topic" : fixFor(closest));
+        return null;
+    }
+
+    /// <summary>Reads an optional (or required, when <paramref name="value"/> came from Require) list of mappings.</summary>
+    private static List<T> ReadList<T>(YamlValue? value, string listExample, YamlShape itemShape, string itemExample, Func<YamlMap, T?> readItem) where T : class
+    {
+        var items = new List<T>();
+        foreach (var item in value?.AsList(listExample) ?? [])
+        {
+            if (item.AsMap(itemShape, itemExample) is { } map && readItem(map) is { } read)
+            {
+                items.Add(read);
+            }
+        }
+
+        return items;
+    }
+
+    private static bool IsUnique(Dictionary<string, int> seen, string name, YamlValue value, string what)
+    {
+        if (seen.TryGetValue(name, out var firstLine))
+        {
+            value.Problem($"{what} \"{name}\" is declared twice (first at line {firstLine})", $"give each {what} its own name");
+            return false;
+        }
+
+        seen[name] = value.Line;
+        return true;
+    }
+
+    /// <summary>Checks that a window [at, at + length) lies inside the run; returns false after recording why not.</summary>
+    private bool IsInsideRun(YamlValue atValue, TimeSpan at, TimeSpan? length, string what)
+    {
+        if (RunEnd is not { } end)
+        {
+            return true;
+        }
+
+        if (at >= end)
+        {
+            atValue.Problem($"{what} starts at {Durations.Format(at)}, not before {DescribeRunEnd(end)}", $"start it before {Durations.Format(end)}; offsets count from the start of the run, warm-up included");
+            return false;
+        }
+
+        if (length is { } l && at + l > end)
+        {
+            atValue.Problem($"{what} ends at {Durations.Format(at + l)} (starts at {Durations.Format(at)}, lasts {Durations.Format(l)}), after {DescribeRunEnd(end)}", $"make it last at most {Durations.Format(end - at)} or start it earlier");
+            return false;
+        }
+
+        return true;
+    }
+
+    private string DescribeRunEnd(TimeSpan end)
+    {
+        var source = _overrides.Duration is null ? "" : " given on the command line";
+        return _warmup > TimeSpan.Zero || source.Length > 0
+            ? $"the end of the run at {Durations.Format(end)} (warm-up {Durations.Format(_warmup)} + duration {Durations.Format(end - _warmup)}{source})"
+            : $"the end of the run at {Durations.Format(end)}";
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafeName();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,249}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TopicName();
+}

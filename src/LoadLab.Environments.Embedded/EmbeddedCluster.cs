@@ -1,0 +1,59 @@
+using LoadLab.Core.Environments;
+
+namespace LoadLab.Environments.Embedded;
+
+/// <summary>A running mock cluster with its controller; disposing it tears everything down (safe to call twice).</summary>
+internal sealed class EmbeddedCluster : ICluster
+{
+    private readonly MockCluster mock;
+    private readonly MetadataObserver observer;
+    private readonly MockFaultOperations faults;
+    private int disposed;
+
+    public EmbeddedCluster(
+        MockCluster mock,
+        MetadataObserver observer,
+        MockFaultOperations faults,
+        IReadOnlyList<BrokerInfo> brokers,
+        IReadOnlyDictionary<string, string> clientDefaults,
+        IReadOnlyDictionary<string, string> description)
+    {
+        this.mock = mock;
+        this.observer = observer;
+        this.faults = faults;
+        Brokers = brokers;
+        ClientDefaults = clientDefaults;
+        Description = description;
+    }
+
+    public string Kind => EmbeddedClusterProvider.EnvironmentKind;
+
+    public string BootstrapServers => mock.BootstrapServers;
+
+    public IReadOnlyDictionary<string, string> ClientDefaults { get; }
+
+    public IReadOnlyList<BrokerInfo> Brokers { get; }
+
+    public IFaultOperations Faults => faults;
+
+    public IReadOnlyDictionary<string, string> Description { get; }
+
+    /// <summary>The controller's view of every broker (state, leaderships, coordinators).</summary>
+    public IReadOnlyList<BrokerStatus> BrokerStatuses() => faults.Snapshot();
+
+    /// <summary>The mock itself, for observations that metadata cannot give (request tracking in tests).</summary>
+    internal MockCluster Mock => mock;
+
+    /// <summary>Pending fail-overs first, then the observer's client, then the mock cluster and its host handle.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        faults.Dispose();
+        observer.Dispose();
+        await mock.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using Confluent.Kafka;
+using LoadLab.Core.Environments;
+using LoadLab.Core.Scenarios;
+using LoadLab.Environments.Embedded.Native;
+
+namespace LoadLab.Environments.Embedded;
+
+/// <summary>
+/// The embedded environment (kind <c>embedded</c>, the default): librdkafka's mock cluster hosted in this process
+/// on loopback ports, with the environment playing the controller the mock lacks. See <see cref="EmbeddedOptions"/>
+/// for its settings and <see cref="MockClientDefaults"/> for the client settings it needs.
+/// </summary>
+public sealed class EmbeddedClusterProvider : IClusterProvider
+{
+    /// <summary>The environment kind written to <c>summary.json</c>.</summary>
+    public const string EnvironmentKind = "embedded";
+
+    /// <summary>
+    /// librdkafka settings every client of the mock needs, each for a measured reason:
+    /// <list type="bullet">
+    /// <item><c>fetch.wait.max.ms=10</c>: the mock answers a fetch only after the full wait, even when data is
+    /// there; with librdkafka's 500 ms default the end-to-end p50 is about 250 ms instead of a few ms.</item>
+    /// <item><c>fetch.error.backoff.ms=10</c>: a consumer that falls behind the mock's ~5 MiB retention gets
+    /// offset-out-of-range; with the 500 ms default it can loop on resets and never catch up.</item>
+    /// <item><c>reconnect.backoff.max.ms=1000</c>: librdkafka backs off reconnects up to 10 s, so a broker restarted
+    /// after a kill would look dead for up to 10 s longer than it is; 1 s is the Java client's default.</item>
+    /// </list>
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> MockClientDefaults { get; } = new Dictionary<string, string>
+    {
+        ["fetch.wait.max.ms"] = "10",
+        ["fetch.error.backoff.ms"] = "10",
+        ["reconnect.backoff.max.ms"] = "1000",
+    };
+
+    /// <summary>What the mock does not do like a real cluster; written to the results with every run.</summary>
+    public const string Limits =
+        "librdkafka mock cluster: replication is cosmetic (one copy of the data, ISR never shrinks, nothing is copied on reassignment); " +
+        "each partition keeps only about 5 MiB or 100,000 batches (older data is dropped, consumers further behind see it as truncated); " +
+        "one thread serves every broker, so brokers share one CPU core; fetches are answered after fetch.wait.max.ms; " +
+        "no fail-over of its own (LoadLab plays the controller after the detection delay); CreateTopics, DeleteTopics, CreatePartitions, " +
+        "DescribeConfigs, DescribeConsumerGroups and ElectLeaders are unsupported and ListConsumerGroups crashes librdkafka's admin client.";
+
+    private readonly EmbeddedOptions options;
+
+    /// <summary>Creates the provider; throws <see cref="ArgumentException"/> listing every problem of <paramref name="options"/>.</summary>
+    public EmbeddedClusterProvider(EmbeddedOptions? options = null)
+    {
+        this.options = options ?? new EmbeddedOptions();
+        var problems = this.options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid embedded environment options:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)), nameof(options));
+        }
+    }
+
+    public string Kind => EnvironmentKind;
+
+    public async Task<ICluster> StartAsync(string runId, IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        CheckTopics(topics);
+
+        MockCluster mock;
+        try
+        {
+            mock = MockCluster.Start(options.Brokers);
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
+        {
+            throw new EnvironmentException($"The embedded cluster could not start: {exception.Message} Check that the librdkafka.redist native library for this platform is present next to the application.", exception);
+        }
+
+        MetadataObserver? observer = null;
+        MockFaultOperations? faults = null;
+        try
+        {
+            var brokers = DescribeBrokers(mock.BootstrapServers);
+            foreach (var broker in brokers)
+            {
+                mock.SetBrokerRack(broker.Id, broker.Rack!);
+            }
+
+            const int controller = 1;
+            mock.SetControllerId(controller);
+            mock.SetGroupInitialRebalanceDelay(options.GroupInitialRebalanceDelay);
+            foreach (var topic in topics)
+            {
+                mock.CreateTopic(topic.Name, topic.Partitions, topic.ReplicationFactor);
+            }
+
+            var clientDefaults = new Dictionary<string, string>(MockClientDefaults);
+            foreach (var (key, value) in options.ClientSettings)
+            {
+                clientDefaults[key] = value;
+            }
+
+            observer = new MetadataObserver(mock.BootstrapServers, clientDefaults);
+            faults = new MockFaultOperations(mock, observer, options, brokers, controller);
+            await faults.AdoptTopicsAsync(topics, cancellationToken).ConfigureAwait(false);
+            return new EmbeddedCluster(mock, observer, faults, brokers, clientDefaults, Describe(runId));
+        }
+        catch (Exception exception)
+        {
+            faults?.Dispose();
+            observer?.Dispose();
+            await mock.DisposeAsync().ConfigureAwait(false);
+            if (exception is MockClusterException)
+            {
+                throw new EnvironmentException($"The embedded cluster could not be set up: {exception.Message}", exception);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Every reason this environment cannot create <paramref name="topics"/> (duplicates, partitions, replication
+    /// factor above the broker count), each with its fix; empty when it can. Lets callers reject input before start.
+    /// </summary>
+    public IReadOnlyList<string> FindTopicProblems(IReadOnlyList<TopicSpec> topics)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        var problems = new List<string>();
+        foreach (var duplicate in topics.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add($"topic '{duplicate.Key}' is listed {duplicate.Count()} times: list each topic once.");
+        }
+
+        foreach (var topic in topics)
+        {
+            if (string.IsNullOrWhiteSpace(topic.Name))
+            {
+                problems.Add("a topic has no name: give every topic a name.");
+            }
+
+            if (topic.Partitions is < 1 or > 10_000)
+            {
+                problems.Add($"topic '{topic.Name}' has {topic.Partitions} partitions: use 1 to 10000.");
+            }
+
+            if (topic.ReplicationFactor < 1 || topic.ReplicationFactor > options.Brokers)
+            {
+                problems.Add($"topic '{topic.Name}' has replication factor {topic.ReplicationFactor}, but the embedded cluster has {options.Brokers} brokers: use 1 to {options.Brokers}, or more brokers.");
+            }
+        }
+
+        return problems;
+    }
+
+    private void CheckTopics(IReadOnlyList<TopicSpec> topics)
+    {
+        var problems = FindTopicProblems(topics);
+        if (problems.Count > 0)
+        {
+            throw new EnvironmentException("The embedded cluster cannot create these topics:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+        }
+    }
+
+    private List<BrokerInfo> DescribeBrokers(string bootstrapServers)
+    {
+        // The mock lists its brokers in id order (1..N) in its bootstrap string.
+        var brokers = new List<BrokerInfo>();
+        foreach (var (address, index) in bootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries).Select((a, i) => (a, i)))
+        {
+            var colon = address.LastIndexOf(':');
+            var id = index + 1;
+            brokers.Add(new BrokerInfo(id, address[..colon], int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture), MockFaultOperations.RackOf(id, options.RackCount)));
+        }
+
+        return brokers;
+    }
+
+    private Dictionary<string, string> Describe(string runId) => new()
+    {
+        ["platform"] = "librdkafka mock cluster (in process)",
+        ["librdkafka"] = Library.VersionString,
+        ["nativeLibrary"] = Path.GetFileName(LibrdkafkaLibrary.LoadedPath),
+        ["runId"] = runId,
+        ["brokers"] = options.Brokers.ToString(CultureInfo.InvariantCulture),
+        ["racks"] = options.RackCount.ToString(CultureInfo.InvariantCulture),
+        ["detectionDelaySeconds"] = options.DetectionDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        ["preferredLeaderRestoreDelaySeconds"] = options.PreferredLeaderRestoreDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        ["groupInitialRebalanceDelaySeconds"] = options.GroupInitialRebalanceDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        ["limits"] = Limits,
+    };
+}

@@ -1,0 +1,786 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Confluent.Kafka;
+using LoadLab.Core.Environments;
+using LoadLab.Core.Scenarios;
+
+namespace LoadLab.Environments.Embedded;
+
+/// <summary>
+/// The fault operations of the mock cluster, and the controller the mock lacks. The mock never fails over: a
+/// broker set down stays leader of its partitions and coordinator of its groups, so clients stall. Here, after
+/// <see cref="EmbeddedOptions.DetectionDelay"/>, leaderships move to the next live replica, coordinators and the
+/// controller role to the next live broker; a broker that comes back leads its leaderless partitions at once and
+/// takes its preferred leaderships and coordinators back after <see cref="EmbeddedOptions.PreferredLeaderRestoreDelay"/>.
+/// Every operation reports what Metadata requests showed afterwards.
+/// <para>
+/// Thread-safe: operations may run concurrently from a fault timeline while clients run. A kill or pause returns
+/// only once its fail-over was seen (or cancelled by the broker coming back), a restart or resume once the
+/// preferred leaderships are back; run each on its own task when later faults must not wait for them.
+/// </para>
+/// <para>
+/// Consumer groups must be known to have their coordinator moved: <see cref="GetCoordinatorAsync"/> registers a
+/// group (the mock offers no way to list groups, and the ListGroups request crashes librdkafka's admin client).
+/// </para>
+/// </summary>
+internal sealed class MockFaultOperations : IFaultOperations, IDisposable
+{
+    /// <summary>
+    /// The round-trip time that makes a broker hang: connections stay open, requests are read, and no response
+    /// leaves for this long, so clients hit their own request timeouts (librdkafka: 30 s produce, 60 s socket).
+    /// </summary>
+    internal static readonly TimeSpan PauseRoundTrip = TimeSpan.FromMinutes(10);
+
+    private static readonly FrozenSet<FaultOperation> SupportedOperations = new[]
+    {
+        FaultOperation.BrokerKill, FaultOperation.BrokerRestart, FaultOperation.BrokerPause, FaultOperation.BrokerResume,
+        FaultOperation.BrokerSlow, FaultOperation.BrokerRestoreSpeed, FaultOperation.LeaderMove,
+        FaultOperation.PartitionReassign, FaultOperation.BrokerAdd, FaultOperation.BrokerDecommission,
+        FaultOperation.InjectErrors,
+    }.ToFrozenSet();
+
+    private readonly MockCluster mock;
+    private readonly MetadataObserver observer;
+    private readonly EmbeddedOptions options;
+    private readonly TimeProvider clock;
+    private readonly CancellationTokenSource lifetime = new();
+    private readonly Lock gate = new();
+    private readonly Dictionary<int, BrokerState> brokers = [];
+    private readonly List<int> brokerOrder = [];
+    private readonly Dictionary<(string Topic, int Partition), PartitionState> partitions = [];
+    private readonly Dictionary<string, GroupState> groups = new(StringComparer.Ordinal);
+    private int controllerId;
+    private int highestBrokerId;
+
+    public MockFaultOperations(MockCluster mock, MetadataObserver observer, EmbeddedOptions options, IEnumerable<BrokerInfo> startedBrokers, int controllerId)
+    {
+        this.mock = mock;
+        this.observer = observer;
+        this.options = options;
+        clock = options.TimeProvider;
+        this.controllerId = controllerId;
+        foreach (var broker in startedBrokers)
+        {
+            brokers[broker.Id] = new BrokerState(broker.Id, broker.Rack ?? "");
+            brokerOrder.Add(broker.Id);
+            highestBrokerId = Math.Max(highestBrokerId, broker.Id);
+        }
+    }
+
+    public IReadOnlySet<FaultOperation> Supported => SupportedOperations;
+
+    /// <summary>The rack of broker <paramref name="brokerId"/> under <paramref name="rackCount"/> racks.</summary>
+    public static string RackOf(int brokerId, int rackCount) =>
+        "rack-" + ((brokerId - 1) % rackCount + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Takes over the scenario's topics after creation: records their replica lists from metadata and makes the
+    /// first replica of each partition its leader, as Kafka's preferred leader election would (the mock picks a
+    /// random replica).
+    /// </summary>
+    public async Task AdoptTopicsAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
+    {
+        var created = await observer.WaitUntilAsync(
+            metadata => topics.All(topic => metadata.Topics.Any(t => t.Topic == topic.Name && t.Error.Code == ErrorCode.NoError && t.Partitions.Count == topic.Partitions)),
+            options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+        if (!created.Seen || created.Last is null)
+        {
+            throw new EnvironmentException($"The mock cluster did not show the topics {string.Join(", ", topics.Select(t => t.Name))} in metadata within {Seconds(options.ObservationTimeout)}.");
+        }
+
+        Dictionary<(string, int), int> expected;
+        lock (gate)
+        {
+            expected = AdoptReplicaListsAndElectPreferred(created.Last, topics.Select(t => t.Name).ToHashSet(StringComparer.Ordinal));
+        }
+
+        var elected = await WaitForLeadersAsync(expected, cancellationToken).ConfigureAwait(false);
+        if (!elected.Seen)
+        {
+            throw new EnvironmentException($"The mock cluster did not show the preferred leaders in metadata within {Seconds(options.ObservationTimeout)}.");
+        }
+    }
+
+    public async ValueTask<int?> GetLeaderAsync(string topic, int partition, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.Token);
+        timeout.CancelAfter(options.ObservationTimeout);
+        try
+        {
+            var metadata = await observer.GetMetadataAsync(timeout.Token).ConfigureAwait(false);
+            var leader = LeaderIn(metadata, topic, partition);
+            return leader is null or < 0 ? null : leader;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            lock (gate)
+            {
+                return partitions.TryGetValue((topic, partition), out var state) && state.Leader >= 0 ? state.Leader : null;
+            }
+        }
+    }
+
+    public async ValueTask<int?> GetControllerAsync(CancellationToken cancellationToken)
+    {
+        var observed = await observer.GetControllerAsync().ConfigureAwait(false);
+        if (observed is not null)
+        {
+            return observed;
+        }
+
+        lock (gate)
+        {
+            return controllerId;
+        }
+    }
+
+    /// <summary>
+    /// The coordinator of <paramref name="group"/>. The first call registers the group: it pins the coordinator where
+    /// the mock's hash already put it (or on the next live broker), so that fail-over can move it later.
+    /// </summary>
+    public ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        lock (gate)
+        {
+            if (!groups.TryGetValue(group, out var state))
+            {
+                var hashed = brokerOrder[MockCoordinatorHash.CoordinatorIndex(group, brokerOrder.Count)];
+                var coordinator = IsAvailable(hashed) ? hashed : NextAvailableAfter(hashed);
+                if (coordinator < 0)
+                {
+                    return ValueTask.FromResult<int?>(null);
+                }
+
+                mock.SetGroupCoordinator(group, coordinator);
+                state = new GroupState(coordinator) { Current = coordinator };
+                groups[group] = state;
+            }
+
+            return ValueTask.FromResult<int?>(state.Current);
+        }
+    }
+
+    public async ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (!SupportedOperations.Contains(command.Operation))
+        {
+            throw new NotSupportedException($"The embedded cluster cannot perform {command.Operation}; it is not in Supported.");
+        }
+
+        var start = clock.GetTimestamp();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.Token);
+        try
+        {
+            var step = command.Operation switch
+            {
+                FaultOperation.BrokerKill => await KillAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerRestart => await RestartAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerPause => await PauseAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerResume => await ResumeAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerSlow => Slow(RequireBroker(command), command.Latency ?? throw new FaultRejectedException("broker.slow needs a latency.")),
+                FaultOperation.BrokerRestoreSpeed => Slow(RequireBroker(command), TimeSpan.Zero),
+                FaultOperation.LeaderMove => await MoveLeaderAsync(command, linked.Token).ConfigureAwait(false),
+                FaultOperation.PartitionReassign => await ReassignAsync(command, linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerAdd => await AddBrokerAsync(command.BrokerId, linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerDecommission => await DecommissionAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
+                _ => InjectErrors(command.Errors ?? throw new FaultRejectedException("errors.inject needs the errors to inject.")),
+            };
+            return new FaultOutcome(step.Succeeded, step.Detail, clock.GetElapsedTime(start));
+        }
+        catch (Exception exception) when (exception is FaultRejectedException or MockClusterException)
+        {
+            return new FaultOutcome(false, exception.Message, clock.GetElapsedTime(start));
+        }
+    }
+
+    /// <summary>Every broker with its state, for status displays and the control endpoint.</summary>
+    public IReadOnlyList<BrokerStatus> Snapshot()
+    {
+        lock (gate)
+        {
+            return brokerOrder.Select(id =>
+            {
+                var broker = brokers[id];
+                return new BrokerStatus(
+                    id, broker.Rack, broker.Down ? "down" : broker.Paused ? "paused" : "up",
+                    (int)broker.SlowRoundTrip.TotalMilliseconds,
+                    partitions.Where(p => p.Value.Leader == id).Select(p => $"{p.Key.Topic}/{p.Key.Partition}").Order(StringComparer.Ordinal).ToArray(),
+                    groups.Where(g => g.Value.Current == id).Select(g => g.Key).Order(StringComparer.Ordinal).ToArray(),
+                    controllerId == id);
+            }).ToArray();
+        }
+    }
+
+    /// <summary>Cancels pending fail-overs and restores; operations still running end with <see cref="OperationCanceledException"/>.</summary>
+    public void Dispose()
+    {
+        lifetime.Cancel();
+        lifetime.Dispose();
+    }
+
+    private async Task<Step> KillAsync(int brokerId, CancellationToken cancellationToken)
+    {
+        CancellationToken failover;
+        lock (gate)
+        {
+            var broker = Broker(brokerId);
+            if (broker.Down)
+            {
+                return new Step(false, $"broker {brokerId} is already down");
+            }
+
+            broker.Down = true;
+            failover = broker.BeginFailoverWatch();
+        }
+
+        mock.SetBrokerDown(brokerId);
+        var gone = await observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+        var downText = gone.Seen
+            ? $"broker {brokerId} down (connections closed), gone from metadata after {Millis(gone.Took)}"
+            : $"broker {brokerId} set down but still listed in metadata after {Seconds(options.ObservationTimeout)}";
+        var moved = await FailOverAfterDetectionAsync(brokerId, failover, cancellationToken).ConfigureAwait(false);
+        return new Step(gone.Seen && moved.Succeeded, downText + "; " + moved.Detail);
+    }
+
+    private async Task<Step> PauseAsync(int brokerId, CancellationToken cancellationToken)
+    {
+        CancellationToken failover;
+        lock (gate)
+        {
+            var broker = Broker(brokerId);
+            if (broker.Paused || broker.Down)
+            {
+                return new Step(false, $"broker {brokerId} is already {(broker.Down ? "down" : "paused")}");
+            }
+
+            broker.Paused = true;
+            failover = broker.BeginFailoverWatch();
+            mock.SetBrokerRtt(brokerId, PauseRoundTrip);
+        }
+
+        var pausedText = $"broker {brokerId} hangs (connections stay open, responses held back for {PauseRoundTrip.TotalMinutes:0} min; it stays listed in metadata)";
+        var moved = await FailOverAfterDetectionAsync(brokerId, failover, cancellationToken).ConfigureAwait(false);
+        return new Step(moved.Succeeded, pausedText + "; " + moved.Detail);
+    }
+
+    private async Task<Step> RestartAsync(int brokerId, CancellationToken cancellationToken)
+    {
+        CancellationToken restore;
+        lock (gate)
+        {
+            var broker = Broker(brokerId);
+            if (!broker.Down)
+            {
+                return new Step(false, $"broker {brokerId} is not down");
+            }
+
+            broker.Down = false;
+            restore = broker.BeginRestoreWatch();
+        }
+
+        mock.SetBrokerUp(brokerId);
+        var back = await observer.WaitUntilAsync(m => m.Brokers.Any(b => b.BrokerId == brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+        var upText = back.Seen
+            ? $"broker {brokerId} up, back in metadata after {Millis(back.Took)}"
+            : $"broker {brokerId} set up but not listed in metadata after {Seconds(options.ObservationTimeout)}";
+        var restored = await TakeLeadershipBackAsync(brokerId, restore, cancellationToken).ConfigureAwait(false);
+        return new Step(back.Seen && restored.Succeeded, upText + "; " + restored.Detail);
+    }
+
+    private async Task<Step> ResumeAsync(int brokerId, CancellationToken cancellationToken)
+    {
+        CancellationToken restore;
+        lock (gate)
+        {
+            var broker = Broker(brokerId);
+            if (!broker.Paused)
+            {
+                return new Step(false, $"broker {brokerId} is not paused");
+            }
+
+            broker.Paused = false;
+            restore = broker.BeginRestoreWatch();
+            // Lowering the round-trip time makes the mock send every response it held back at once.
+            mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
+        }
+
+        var restored = await TakeLeadershipBackAsync(brokerId, restore, cancellationToken).ConfigureAwait(false);
+        return new Step(restored.Succeeded, $"broker {brokerId} answers again (held-back responses sent); " + restored.Detail);
+    }
+
+    private Step Slow(int brokerId, TimeSpan latency)
+    {
+        if (latency < TimeSpan.Zero || latency >= PauseRoundTrip)
+        {
+            throw new FaultRejectedException($"broker.slow latency {latency} is out of range: use 0 to {PauseRoundTrip.TotalMinutes:0} minutes.");
+        }
+
+        lock (gate)
+        {
+            var broker = Broker(brokerId);
+            broker.SlowRoundTrip = latency;
+            if (broker.Paused)
+            {
+                return new Step(true, $"broker {brokerId} is paused; its round-trip time becomes {Millis(latency)} when it resumes");
+            }
+
+            mock.SetBrokerRtt(brokerId, latency);
+        }
+
+        return new Step(true, latency == TimeSpan.Zero
+            ? $"broker {brokerId} answers at full speed again"
+            : $"every response of broker {brokerId} is delayed by {Millis(latency)} (mock round-trip time)");
+    }
+
+    private async Task<Step> MoveLeaderAsync(FaultCommand command, CancellationToken cancellationToken)
+    {
+        var (topic, partition) = RequirePartition(command);
+        var target = command.BrokerId ?? (command.Replicas is { Count: > 0 } replicas ? replicas[0] : throw new FaultRejectedException("leader.move needs the new leader (broker id or replicas with the leader first)."));
+        int previous;
+        lock (gate)
+        {
+            var state = Partition(topic, partition);
+            if (!IsAvailable(target))
+            {
+                throw new FaultRejectedException($"broker {target} cannot lead {topic}/{partition}: it is {Describe(target)}.");
+            }
+
+            previous = state.Leader;
+            mock.SetLeader(topic, partition, target);
+            state.Leader = target;
+        }
+
+        var seen = await WaitForLeadersAsync(new() { [(topic, partition)] = target }, cancellationToken).ConfigureAwait(false);
+        return new Step(seen.Seen, seen.Seen
+            ? $"leader of {topic}/{partition} moved {Name(previous)}→{target}, seen in metadata after {Millis(seen.Took)}"
+            : $"leader of {topic}/{partition} set to {target} but metadata did not show it within {Seconds(options.ObservationTimeout)}");
+    }
+
+    private async Task<Step> ReassignAsync(FaultCommand command, CancellationToken cancellationToken)
+    {
+        var (topic, partition) = RequirePartition(command);
+        if (command.Replicas is not { Count: > 0 } replicas || replicas.Distinct().Count() != replicas.Count)
+        {
+            throw new FaultRejectedException("partition.reassign needs a non-empty replica list without repeated brokers.");
+        }
+
+        int leader;
+        int[] before;
+        lock (gate)
+        {
+            var state = Partition(topic, partition);
+            var unknown = replicas.Where(id => !brokers.ContainsKey(id)).ToArray();
+            if (unknown.Length > 0)
+            {
+                throw new FaultRejectedException($"partition.reassign names unknown brokers {string.Join(", ", unknown)}; the brokers are {string.Join(", ", brokerOrder)}.");
+            }
+
+            leader = replicas.FirstOrDefault(IsAvailable, -1);
+            if (leader < 0)
+            {
+                throw new FaultRejectedException($"no broker of the new replica list [{string.Join(",", replicas)}] is up to lead {topic}/{partition}.");
+            }
+
+            before = state.Replicas;
+            state.Replicas = [.. replicas];
+            mock.SetLeader(topic, partition, leader);
+            state.Leader = leader;
+        }
+
+        var seen = await WaitForLeadersAsync(new() { [(topic, partition)] = leader }, cancellationToken).ConfigureAwait(false);
+        // The mock has no call that changes a partition's replica list or copies data (its replication is cosmetic),
+        // so only leadership, the controller's view and fail-over behaviour follow the new assignment.
+        var listed = seen.Last is null ? "?" : string.Join(",", ReplicasIn(seen.Last, topic, partition));
+        return new Step(seen.Seen, (seen.Seen
+            ? $"{topic}/{partition} reassigned [{string.Join(",", before)}]→[{string.Join(",", replicas)}]: leader {leader} seen in metadata after {Millis(seen.Took)}"
+            : $"{topic}/{partition} reassigned to [{string.Join(",", replicas)}] but leader {leader} not seen in metadata within {Seconds(options.ObservationTimeout)}")
+            + $"; fail-over and preferred leader now follow the new list, while metadata still lists replicas [{listed}] (the mock cannot change replica lists, and copies no data)");
+    }
+
+    private async Task<Step> AddBrokerAsync(int? requestedId, CancellationToken cancellationToken)
+    {
+        int brokerId;
+        string rack;
+        lock (gate)
+        {
+            brokerId = requestedId ?? highestBrokerId + 1;
+            if (brokerId < 1 || brokers.ContainsKey(brokerId))
+            {
+                throw new FaultRejectedException($"broker.add cannot add broker {brokerId}: ids must be positive and unused (in use: {string.Join(", ", brokerOrder)}).");
+            }
+
+            rack = RackOf(brokerId, options.RackCount);
+            mock.AddBroker(brokerId);
+            mock.SetBrokerRack(brokerId, rack);
+            brokers[brokerId] = new BrokerState(brokerId, rack);
+            brokerOrder.Add(brokerId);
+            highestBrokerId = Math.Max(highestBrokerId, brokerId);
+        }
+
+        var joined = await observer.WaitUntilAsync(m => m.Brokers.Any(b => b.BrokerId == brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+        if (!joined.Seen || joined.Last is null)
+        {
+            return new Step(false, $"broker {brokerId} added but not listed in metadata within {Seconds(options.ObservationTimeout)}");
+        }
+
+        var settled = await AdoptMockReassignmentAsync(joined.Last, cancellationToken).ConfigureAwait(false);
+        return new Step(settled.Succeeded, $"broker {brokerId} ({rack}) joined, listed in metadata after {Millis(joined.Took)}; " + settled.Detail);
+    }
+
+    private async Task<Step> DecommissionAsync(int brokerId, CancellationToken cancellationToken)
+    {
+        List<string> handedOver;
+        lock (gate)
+        {
+            Broker(brokerId);
+            if (brokerOrder.Count == 1)
+            {
+                throw new FaultRejectedException($"broker {brokerId} is the last broker; add one before decommissioning it.");
+            }
+
+            // A controlled shutdown hands coordinators and the controller role over before the broker leaves.
+            handedOver = MoveRolesAwayFrom(brokerId, moveGroupPreference: true);
+            mock.DecommissionBroker(brokerId);
+            brokers.Remove(brokerId);
+            brokerOrder.Remove(brokerId);
+        }
+
+        var gone = await observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+        if (!gone.Seen || gone.Last is null)
+        {
+            return new Step(false, $"broker {brokerId} decommissioned but still listed in metadata after {Seconds(options.ObservationTimeout)}");
+        }
+
+        var settled = await AdoptMockReassignmentAsync(gone.Last, cancellationToken).ConfigureAwait(false);
+        var roles = handedOver.Count == 0 ? "" : $" after handing over {string.Join(", ", handedOver)}";
+        return new Step(settled.Succeeded, $"broker {brokerId} decommissioned{roles}, gone from metadata after {Millis(gone.Took)}; " + settled.Detail);
+    }
+
+    private Step InjectErrors(InjectedErrors errors)
+    {
+        if (errors.Count < 1 || errors.ApiKey < 0)
+        {
+            throw new FaultRejectedException($"errors.inject needs a count of at least 1 and a valid API key (got count {errors.Count}, API key {errors.ApiKey}).");
+        }
+
+        mock.PushRequestErrors(errors.ApiKey, errors.ErrorCode, errors.Count);
+        return new Step(true, $"the next {errors.Count} requests with API key {errors.ApiKey}, on any broker, fail with {(ErrorCode)errors.ErrorCode} ({errors.ErrorCode})");
+    }
+
+    private async Task<Step> FailOverAfterDetectionAsync(int brokerId, CancellationToken failover, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(failover, cancellationToken);
+        try
+        {
+            await Task.Delay(options.DetectionDelay, clock, waiting.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new Step(true, $"it came back within the detection delay of {Seconds(options.DetectionDelay)}, so nothing failed over");
+        }
+
+        Dictionary<(string, int), int> expected;
+        List<string> roles;
+        lock (gate)
+        {
+            if (failover.IsCancellationRequested)
+            {
+                return new Step(true, $"it came back within the detection delay of {Seconds(options.DetectionDelay)}, so nothing failed over");
+            }
+
+            expected = [];
+            foreach (var (key, state) in partitions.Where(p => p.Value.Leader == brokerId))
+            {
+                var next = state.Replicas.FirstOrDefault(r => r != brokerId && IsAvailable(r), -1);
+                mock.SetLeader(key.Topic, key.Partition, next);
+                state.Leader = next;
+                expected[key] = next;
+            }
+
+            roles = MoveRolesAwayFrom(brokerId, moveGroupPreference: false);
+        }
+
+        var seen = await WaitForLeadersAsync(expected, cancellationToken).ConfigureAwait(false);
+        var text = $"after the detection delay of {Seconds(options.DetectionDelay)}: leaders {DescribeMoves(expected, brokerId)}"
+            + (roles.Count == 0 ? "" : "; moved " + string.Join(", ", roles))
+            + (seen.Seen ? $"; seen in metadata after {Millis(seen.Took)}" : $"; metadata did not show the new leaders within {Seconds(options.ObservationTimeout)}");
+        return new Step(seen.Seen, text);
+    }
+
+    private async Task<Step> TakeLeadershipBackAsync(int brokerId, CancellationToken restore, CancellationToken cancellationToken)
+    {
+        Dictionary<(string, int), int> leaderless;
+        lock (gate)
+        {
+            // Kafka elects a returning in-sync replica at once for partitions that have no leader.
+            leaderless = [];
+            foreach (var (key, state) in partitions.Where(p => p.Value.Leader < 0 && p.Value.Replicas.Contains(brokerId)))
+            {
+                mock.SetLeader(key.Topic, key.Partition, brokerId);
+                state.Leader = brokerId;
+                leaderless[key] = brokerId;
+            }
+        }
+
+        var text = "";
+        if (leaderless.Count > 0)
+        {
+            var seen = await WaitForLeadersAsync(leaderless, cancellationToken).ConfigureAwait(false);
+            text = $"leads its {leaderless.Count} leaderless partitions at once{(seen.Seen ? $" (seen after {Millis(seen.Took)})" : " (not seen in metadata)")}; ";
+        }
+
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(restore, cancellationToken);
+        try
+        {
+            await Task.Delay(options.PreferredLeaderRestoreDelay, clock, waiting.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new Step(true, text + $"it failed again within the restore delay of {Seconds(options.PreferredLeaderRestoreDelay)}, so it took nothing back");
+        }
+
+        Dictionary<(string, int), int> preferred = [];
+        List<string> coordinators = [];
+        lock (gate)
+        {
+            if (restore.IsCancellationRequested || !IsAvailable(brokerId))
+            {
+                return new Step(true, text + $"it failed again within the restore delay of {Seconds(options.PreferredLeaderRestoreDelay)}, so it took nothing back");
+            }
+
+            foreach (var (key, state) in partitions.Where(p => p.Value.Replicas.Length > 0 && p.Value.Replicas[0] == brokerId && p.Value.Leader != brokerId))
+            {
+                mock.SetLeader(key.Topic, key.Partition, brokerId);
+                state.Leader = brokerId;
+                preferred[key] = brokerId;
+            }
+
+            foreach (var (group, state) in groups.Where(g => g.Value.Preferred == brokerId && g.Value.Current != brokerId))
+            {
+                mock.SetGroupCoordinator(group, brokerId);
+                coordinators.Add($"coordinator of {group} {state.Current}→{brokerId}");
+                state.Current = brokerId;
+            }
+        }
+
+        var back = await WaitForLeadersAsync(preferred, cancellationToken).ConfigureAwait(false);
+        return new Step(back.Seen, text + $"after the restore delay of {Seconds(options.PreferredLeaderRestoreDelay)}: preferred leaderships back for {preferred.Count} partitions"
+            + (coordinators.Count == 0 ? "" : ", " + string.Join(", ", coordinators))
+            + (back.Seen ? $", seen in metadata after {Millis(back.Took)}" : $", not seen in metadata within {Seconds(options.ObservationTimeout)}"));
+    }
+
+    /// <summary>After the mock reassigned every partition (broker added or removed): adopt its lists and elect preferred leaders.</summary>
+    private async Task<Step> AdoptMockReassignmentAsync(Metadata metadata, CancellationToken cancellationToken)
+    {
+        Dictionary<(string, int), int> expected;
+        lock (gate)
+        {
+            expected = AdoptReplicaListsAndElectPreferred(metadata, partitions.Keys.Select(k => k.Topic).ToHashSet(StringComparer.Ordinal));
+        }
+
+        var seen = await WaitForLeadersAsync(expected, cancellationToken).ConfigureAwait(false);
+        var spread = expected.GroupBy(e => e.Value).OrderBy(g => g.Key).Select(g => $"{Name(g.Key)}: {g.Count()}");
+        return new Step(seen.Seen, $"the mock reassigned the replicas of every partition; leaders per broker {string.Join(", ", spread)}"
+            + (seen.Seen ? $", seen in metadata after {Millis(seen.Took)}" : $", not seen in metadata within {Seconds(options.ObservationTimeout)}"));
+    }
+
+    /// <summary>
+    /// Under the lock: replica lists from metadata, each rotated so that preferred leaders (first replicas) are spread
+    /// over the brokers as Kafka's assignment spreads them — the mock gives every partition of a topic with
+    /// RF = brokers the same order, which would make one broker lead everything. Leader = first available replica.
+    /// </summary>
+    private Dictionary<(string, int), int> AdoptReplicaListsAndElectPreferred(Metadata metadata, HashSet<string> topicNames)
+    {
+        var expected = new Dictionary<(string, int), int>();
+        var preferredCount = new Dictionary<int, int>();
+        foreach (var topic in metadata.Topics.Where(t => topicNames.Contains(t.Topic)).OrderBy(t => t.Topic, StringComparer.Ordinal))
+        {
+            foreach (var partition in topic.Partitions.OrderBy(p => p.PartitionId))
+            {
+                var replicas = PreferLeastLoaded(partition.Replicas, preferredCount);
+                var leader = replicas.FirstOrDefault(IsAvailable, -1);
+                if (partition.Leader != leader)
+                {
+                    mock.SetLeader(topic.Topic, partition.PartitionId, leader);
+                }
+
+                partitions[(topic.Topic, partition.PartitionId)] = new PartitionState(replicas) { Leader = leader };
+                expected[(topic.Topic, partition.PartitionId)] = leader;
+            }
+        }
+
+        return expected;
+    }
+
+    private static int[] PreferLeastLoaded(int[] replicas, Dictionary<int, int> preferredCount)
+    {
+        if (replicas.Length == 0)
+        {
+            return replicas;
+        }
+
+        var first = 0;
+        for (var i = 1; i < replicas.Length; i++)
+        {
+            if (preferredCount.GetValueOrDefault(replicas[i]) < preferredCount.GetValueOrDefault(replicas[first]))
+            {
+                first = i;
+            }
+        }
+
+        preferredCount[replicas[first]] = preferredCount.GetValueOrDefault(replicas[first]) + 1;
+        return [.. replicas[first..], .. replicas[..first]];
+    }
+
+    /// <summary>Under the lock: coordinators and the controller role leave <paramref name="brokerId"/> for the next live broker.</summary>
+    private List<string> MoveRolesAwayFrom(int brokerId, bool moveGroupPreference)
+    {
+        var moved = new List<string>();
+        var next = NextAvailableAfter(brokerId);
+        if (next < 0)
+        {
+            return moved;
+        }
+
+        foreach (var (group, state) in groups.Where(g => g.Value.Current == brokerId || (moveGroupPreference && g.Value.Preferred == brokerId)))
+        {
+            if (state.Current == brokerId)
+            {
+                mock.SetGroupCoordinator(group, next);
+                moved.Add($"coordinator of {group} {brokerId}→{next}");
+                state.Current = next;
+            }
+
+            if (moveGroupPreference)
+            {
+                state.Preferred = state.Current;
+            }
+        }
+
+        if (controllerId == brokerId)
+        {
+            mock.SetControllerId(next);
+            moved.Add($"controller {brokerId}→{next}");
+            controllerId = next;
+        }
+
+        return moved;
+    }
+
+    private Task<Observation> WaitForLeadersAsync(Dictionary<(string Topic, int Partition), int> expected, CancellationToken cancellationToken) =>
+        observer.WaitUntilAsync(m => expected.All(e => LeaderIn(m, e.Key.Topic, e.Key.Partition) == e.Value), options.ObservationTimeout, cancellationToken);
+
+    private static int? LeaderIn(Metadata metadata, string topic, int partition) =>
+        metadata.Topics.FirstOrDefault(t => t.Topic == topic)?.Partitions.FirstOrDefault(p => p.PartitionId == partition)?.Leader;
+
+    private static int[] ReplicasIn(Metadata metadata, string topic, int partition) =>
+        metadata.Topics.FirstOrDefault(t => t.Topic == topic)?.Partitions.FirstOrDefault(p => p.PartitionId == partition)?.Replicas ?? [];
+
+    private bool IsAvailable(int brokerId) => brokers.TryGetValue(brokerId, out var broker) && !broker.Down && !broker.Paused;
+
+    private int NextAvailableAfter(int brokerId)
+    {
+        var start = brokerOrder.IndexOf(brokerId);
+        for (var i = 1; i <= brokerOrder.Count; i++)
+        {
+            var candidate = brokerOrder[(start + i + brokerOrder.Count) % brokerOrder.Count];
+            if (candidate != brokerId && IsAvailable(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return -1;
+    }
+
+    private string Describe(int brokerId) =>
+        !brokers.TryGetValue(brokerId, out var broker) ? "not a broker of this cluster" : broker.Down ? "down" : broker.Paused ? "paused" : "up";
+
+    private BrokerState Broker(int brokerId) =>
+        brokers.TryGetValue(brokerId, out var broker)
+            ? broker
+            : throw new FaultRejectedException($"broker {brokerId} does not exist; the brokers are {string.Join(", ", brokerOrder)}.");
+
+    private PartitionState Partition(string topic, int partition) =>
+        partitions.TryGetValue((topic, partition), out var state)
+            ? state
+            : throw new FaultRejectedException($"{topic}/{partition} is not a partition of the scenario's topics.");
+
+    private static int RequireBroker(FaultCommand command) =>
+        command.BrokerId ?? throw new FaultRejectedException($"{command.Operation} needs a broker id.");
+
+    private static (string Topic, int Partition) RequirePartition(FaultCommand command) =>
+        command is { Topic: { } topic, Partition: { } partition }
+            ? (topic, partition)
+            : throw new FaultRejectedException($"{command.Operation} needs a topic and a partition.");
+
+    private static string DescribeMoves(Dictionary<(string Topic, int Partition), int> moves, int from) =>
+        moves.Count == 0
+            ? "none to move"
+            : string.Join(", ", moves.OrderBy(m => m.Key.Topic, StringComparer.Ordinal).ThenBy(m => m.Key.Partition).Select(m => $"{m.Key.Topic}/{m.Key.Partition} {from}→{Name(m.Value)}"));
+
+    private static string Name(int brokerId) => brokerId < 0 ? "none" : brokerId.ToString(CultureInfo.InvariantCulture);
+
+    private static string Millis(TimeSpan duration) => $"{duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms";
+
+    private static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+
+    private sealed record Step(bool Succeeded, string Detail);
+
+    private sealed class BrokerState(int id, string rack)
+    {
+        private CancellationTokenSource? failoverWatch;
+        private CancellationTokenSource? restoreWatch;
+
+        public int Id { get; } = id;
+        public string Rack { get; } = rack;
+        public bool Down { get; set; }
+        public bool Paused { get; set; }
+        public TimeSpan SlowRoundTrip { get; set; }
+
+        /// <summary>The broker failed: a pending restore is void; the returned token fires if it comes back before fail-over.</summary>
+        public CancellationToken BeginFailoverWatch()
+        {
+            restoreWatch?.Cancel();
+            failoverWatch?.Cancel();
+            failoverWatch = new CancellationTokenSource();
+            return failoverWatch.Token;
+        }
+
+        /// <summary>The broker came back: a pending fail-over is void; the returned token fires if it fails again before the restore.</summary>
+        public CancellationToken BeginRestoreWatch()
+        {
+            failoverWatch?.Cancel();
+            restoreWatch?.Cancel();
+            restoreWatch = new CancellationTokenSource();
+            return restoreWatch.Token;
+        }
+    }
+
+    private sealed class PartitionState(int[] replicas)
+    {
+        public int[] Replicas { get; set; } = replicas;
+        public int Leader { get; set; } = -1;
+    }
+
+    private sealed class GroupState(int preferred)
+    {
+        public int Preferred { get; set; } = preferred;
+        public int Current { get; set; }
+    }
+}
+
+/// <summary>A broker as the embedded environment's controller sees it.</summary>
+/// <param name="Id">Broker id.</param>
+/// <param name="Rack">Rack (availability zone).</param>
+/// <param name="State">"up", "down" or "paused".</param>
+/// <param name="SlowMilliseconds">Added round-trip time while up, 0 for none.</param>
+/// <param name="Leads">Partitions it leads, as topic/partition.</param>
+/// <param name="Coordinates">Registered consumer groups it coordinates.</param>
+/// <param name="IsController">Whether it is the controller reported in metadata.</param>
+public sealed record BrokerStatus(int Id, string Rack, string State, int SlowMilliseconds, IReadOnlyList<string> Leads, IReadOnlyList<string> Coordinates, bool IsController);
+
+/// <summary>A fault command that cannot be carried out as given (unknown broker, missing argument).</summary>
+internal sealed class FaultRejectedException(string message) : Exception(message);

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+
+namespace LoadLab.Environments.Embedded.Native;
+
+/// <summary>
+/// Binds the mock-cluster P/Invokes to the very librdkafka file that Confluent.Kafka loaded. The package ships
+/// several builds (on Debian 12 Confluent falls back to <c>centos8-librdkafka.so</c> because <c>libsasl2.so.3</c>
+/// is missing); a mock cluster created through another copy of the library would not share its globals with the
+/// clients, and loading a second copy by name could pick a build that does not load at all.
+/// </summary>
+internal static class LibrdkafkaLibrary
+{
+    /// <summary>The logical name every <c>LibraryImport</c> of this assembly uses; resolved below.</summary>
+    public const string Name = "loadlab-librdkafka";
+
+    private static readonly Lock Gate = new();
+    private static IntPtr handle;
+    private static string? loadedPath;
+
+    /// <summary>The file Confluent.Kafka loaded, once <see cref="EnsureBound"/> has run.</summary>
+    public static string LoadedPath => loadedPath ?? throw new InvalidOperationException("librdkafka is not bound yet.");
+
+    /// <summary>Forces Confluent.Kafka to load librdkafka and routes this assembly's imports to that file.</summary>
+    public static void EnsureBound()
+    {
+        lock (Gate)
+        {
+            if (handle != IntPtr.Zero)
+            {
+                return;
+            }
+
+            // Reading the version makes Confluent.Kafka load (and pick) its native library.
+            _ = Library.Version;
+            var path = FindLoadedLibrary()
+                ?? throw new DllNotFoundException(
+                    "Confluent.Kafka reports librdkafka as loaded, but no librdkafka file is mapped into this process.");
+            handle = NativeLibrary.Load(path);
+            loadedPath = path;
+            NativeLibrary.SetDllImportResolver(typeof(LibrdkafkaLibrary).Assembly, Resolve);
+        }
+    }
+
+    private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
+        libraryName == Name ? handle : IntPtr.Zero;
+
+    private static string? FindLoadedLibrary()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            // /proc/self/maps lists every mapped file, including libraries loaded with dlopen after start-up.
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                var slash = line.IndexOf('/', StringComparison.Ordinal);
+                if (slash >= 0 && IsLibrdkafka(line[slash..]))
+                {
+                    return line[slash..].Trim();
+                }
+            }
+
+            return null;
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return process.Modules.Cast<ProcessModule>().Select(module => module.FileName).FirstOrDefault(IsLibrdkafka);
+    }
+
+    private static bool IsLibrdkafka(string path) =>
+        Path.GetFileName(path).Contains("librdkafka", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,228 @@
+using Confluent.Kafka;
+using LoadLab.Core.Measurement;
+using LoadLab.Core.Scenarios;
+using LoadLab.Core.Traffic;
+using LoadLab.Kafka.Messages;
+using LoadLab.Kafka.Running;
+
+namespace LoadLab.Kafka.Producing;
+
+/// <summary>
+/// One open-loop producer instance: a dedicated thread sends each message at its intended time (from the
+/// stream's schedule), never waiting for acknowledgements and never slowing down because the cluster is slow.
+/// When the generator falls behind, messages keep their intended times, so the delay shows up as schedule
+/// delay and produce latency instead of silently lowering the load (coordinated omission).
+/// </summary>
+internal sealed class OpenLoopProducer : IDisposable
+{
+    /// <summary>Spin (yield) instead of sleeping when the next message is due within this many microseconds.</summary>
+    private const long SpinThresholdMicros = 1_500;
+
+    private readonly RunContext _run;
+    private readonly TrafficStream _stream;
+    private readonly ArrivalSequence _arrivals;
+    private readonly MessageSource _source;
+    private readonly IProducer<byte[]?, byte[]> _producer;
+    private readonly RunHeaderStamp _stamp;
+    private readonly Message<byte[]?, byte[]> _message;
+    private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
+    private readonly int _firstPartitionIndex;
+    private readonly long[] _intendedBySequence;
+    private readonly long[] _sentBySequence;
+    private readonly int[] _sizeBySequence;
+    private readonly long _sequenceMask;
+    private readonly Thread _thread;
+    private CancellationToken _stop;
+    private long _intervalBytes;
+    private long _intervalMessages;
+
+    public OpenLoopProducer(RunContext run, TrafficStream stream, RateSchedule schedule, int producerId, int index, int seed)
+    {
+        _run = run;
+        _stream = stream;
+        ProducerId = producerId;
+        _arrivals = new ArrivalSequence(schedule, stream.Arrivals, index, stream.Producers, HashCode.Combine(seed, stream.Name, index));
+        _source = new MessageSource(stream, seed, index, schedule.Total);
+        _stamp = new RunHeaderStamp(run.RunNonce, producerId);
+        _message = new Message<byte[]?, byte[]> { Headers = _stamp.Headers, Value = [] };
+        _onDelivery = OnDelivery;
+        _firstPartitionIndex = run.Partitions.FirstIndexOf(stream.Topic);
+
+        var config = new ProducerConfig(new Dictionary<string, string>(run.ClientDefaults))
+        {
+            BootstrapServers = run.BootstrapServers,
+            ClientId = $"loadlab-{stream.Name}-{index}",
+        };
+        foreach (var (key, value) in stream.ProducerConfig)
+        {
+            config.Set(key, value);
+        }
+
+        // Headers are read back from the delivery report to find the message's sequence number;
+        // key and value are not needed there (their arrays are reused for later messages).
+        config.Set("dotnet.producer.delivery.report.fields", "headers,status");
+
+        // Every message in flight needs its slot; librdkafka never holds more than this many.
+        var inFlight = int.TryParse(config.Get("queue.buffering.max.messages"), out var configured) ? configured : 100_000;
+        var slots = (int)Math.Min(1 << 26, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1024, inFlight) * 2));
+        _intendedBySequence = new long[slots];
+        _sentBySequence = new long[slots];
+        _sizeBySequence = new int[slots];
+        _sequenceMask = slots - 1;
+
+        _producer = new ProducerBuilder<byte[]?, byte[]>(config)
+            .SetErrorHandler((_, error) => Stats.RecordError(error.Code.ToString()))
+            .SetLogHandler((_, _) => { })
+            .Build();
+        _thread = new Thread(Pace) { IsBackground = true, Name = config.ClientId, Priority = ThreadPriority.AboveNormal };
+    }
+
+    public int ProducerId { get; }
+
+    public string StreamName => _stream.Name;
+
+    public ProducerStats Stats { get; } = new();
+
+    /// <summary>Messages handed out by the schedule so far (sent or being sent).</summary>
+    public long Scheduled => _arrivals.Count;
+
+    public void Start(CancellationToken stop)
+    {
+        _stop = stop;
+        _thread.Start();
+    }
+
+    /// <summary>Waits for the pacer thread to end (at the end of the schedule or on stop).</summary>
+    public void Join() => _thread.Join();
+
+    /// <summary>Waits up to <paramref name="timeout"/> for outstanding acknowledgements; returns how many are still outstanding.</summary>
+    public int Flush(TimeSpan timeout) => _producer.Flush(timeout);
+
+    /// <summary>Average value size of the messages sent since the last call, or null when none was sent.</summary>
+    public (long Messages, long Bytes) TakeSizeInterval() =>
+        (Interlocked.Exchange(ref _intervalMessages, 0), Interlocked.Exchange(ref _intervalBytes, 0));
+
+    public void Dispose() => _producer.Dispose();
+
+    private void Pace()
+    {
+        long sequence = 0;
+        while (!_stop.IsCancellationRequested)
+        {
+            var intendedTicks = _arrivals.Next();
+            if (intendedTicks < 0)
+            {
+                return;
+            }
+
+            var intended = intendedTicks / TimeSpan.TicksPerMicrosecond;
+            if (intended >= _run.EndMicros || !WaitUntil(intended))
+            {
+                return;
+            }
+
+            var generated = _source.Next(TimeSpan.FromTicks(intendedTicks));
+            _message.Key = generated.Key;
+            _message.Value = generated.Value;
+            _stamp.Stamp(sequence, intended);
+            var slot = sequence & _sequenceMask;
+            _intendedBySequence[slot] = intended;
+            _sizeBySequence[slot] = generated.Value.Length;
+            if (!Send(slot, intended))
+            {
+                return;
+            }
+
+            sequence++;
+        }
+    }
+
+    private bool Send(long slot, long intended)
+    {
+        var measured = intended >= _run.MeasuredFromMicros;
+        while (true)
+        {
+            var now = _run.Clock.NowMicros();
+            Volatile.Write(ref _sentBySequence[slot], now);
+            try
+            {
+                _producer.Produce(_stream.Topic, _message, _onDelivery);
+                _run.Latency.Record(LatencyMetric.ScheduleDelay, now - intended, measured);
+                var size = _message.Value.Length;
+                Stats.RecordSent(size, measured);
+                Interlocked.Increment(ref _intervalMessages);
+                Interlocked.Add(ref _intervalBytes, size);
+                return true;
+            }
+            catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // The client holds as many messages as it may: wait for room. The message keeps its intended
+                // time, so the wait is measured (schedule delay, produce latency) rather than hidden.
+                Stats.RecordQueueFull();
+                if (_stop.IsCancellationRequested || _run.Clock.NowMicros() >= _run.EndMicros)
+                {
+                    return false;
+                }
+
+                Thread.Sleep(1);
+            }
+            catch (ProduceException<byte[]?, byte[]> e)
+            {
+                Stats.RecordFailed(e.Error.Code.ToString(), measured);
+                return true;
+            }
+        }
+    }
+
+    private bool WaitUntil(long dueMicros)
+    {
+        while (true)
+        {
+            var wait = dueMicros - _run.Clock.NowMicros();
+            if (wait <= 0)
+            {
+                return true;
+            }
+
+            if (_stop.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (wait > SpinThresholdMicros)
+            {
+                Thread.Sleep((int)Math.Min(50, (wait - SpinThresholdMicros) / 1000 + 1));
+            }
+            else
+            {
+                Thread.Yield();
+            }
+        }
+    }
+
+    private void OnDelivery(DeliveryReport<byte[]?, byte[]> report)
+    {
+        var now = _run.Clock.NowMicros();
+        var sequence = RunHeaderStamp.ReadSequence(report.Headers);
+        if (sequence < 0)
+        {
+            Stats.RecordError("LoadLab_MissingSequenceHeader");
+            return;
+        }
+
+        var slot = sequence & _sequenceMask;
+        var intended = _intendedBySequence[slot];
+        var measured = intended >= _run.MeasuredFromMicros;
+        if (report.Error.IsError)
+        {
+            Stats.RecordFailed(report.Error.Code.ToString(), measured);
+            return;
+        }
+
+        _run.Latency.Record(LatencyMetric.Produce, now - intended, measured);
+        _run.Latency.Record(LatencyMetric.Service, now - Volatile.Read(ref _sentBySequence[slot]), measured);
+        var size = _sizeBySequence[slot];
+        Stats.RecordAcked(size, measured);
+        _run.Ledger.RecordAck(_firstPartitionIndex + report.Partition.Value, report.Offset.Value, size, intended);
+    }
+}
