@@ -193,10 +193,10 @@ internal static class EnvCommand
     }
 
     private static EnvironmentDefinition Load(string nameOrPath, string? folder) =>
-        EnvironmentDefinitionLoader.LoadByNameOrPath(nameOrPath, folder is null ? DefaultFolders() : [folder]);
+        EnvironmentDefinitionLoader.LoadByNameOrPath(nameOrPath, folder is null ? DefinitionFolders() : [folder]);
 
     /// <summary>The nearest <c>environments/</c> folder above the current directory, then above the CLI itself.</summary>
-    private static List<string> DefaultFolders()
+    public static List<string> DefinitionFolders()
     {
         var folders = new List<string>();
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
