@@ -1,4 +1,7 @@
+using LoadLab.Cli.Commands;
 using LoadLab.Core.Environments;
+using LoadLab.Environments.Docker;
+using LoadLab.Environments.Docker.Definitions;
 using LoadLab.Environments.Embedded;
 
 namespace LoadLab.Cli;
@@ -8,6 +11,9 @@ internal static class EnvironmentCatalog
 {
     /// <summary>The default environment.</summary>
     public const string Embedded = "embedded";
+
+    /// <summary>Prefix of Docker environments: <c>docker:kafka-kraft-3</c> or <c>docker:path/to/definition.yaml</c>.</summary>
+    public const string DockerPrefix = "docker:";
 
     /// <summary>Names accepted by <c>--env</c> besides environment files.</summary>
     public static IReadOnlyList<string> BuiltIn { get; } = [Embedded];
@@ -30,6 +36,23 @@ internal static class EnvironmentCatalog
                 : (null, $"--env {name}: the broker count after 'embedded:' must be a whole number from 1 to 32, e.g. embedded:3");
         }
 
-        return (null, $"--env {name}: unknown environment. Allowed: {string.Join(", ", BuiltIn)} (or embedded:<brokers>)");
+        if (name.StartsWith(DockerPrefix, StringComparison.Ordinal))
+        {
+            try
+            {
+                var definition = EnvironmentDefinitionLoader.LoadByNameOrPath(name[DockerPrefix.Length..], EnvCommand.DefinitionFolders());
+                return (new DockerClusterProvider(new DockerProviderOptions
+                {
+                    Definition = definition,
+                    Progress = new Progress<string>(line => Console.Error.WriteLine(line)),
+                }), null);
+            }
+            catch (EnvironmentDefinitionException e)
+            {
+                return (null, $"--env {name}: {e.Message}");
+            }
+        }
+
+        return (null, $"--env {name}: unknown environment. Allowed: {string.Join(", ", BuiltIn)} (or embedded:<brokers>, or docker:<definition> from environments/)");
     }
 }
