@@ -133,7 +133,7 @@ public static class ComparisonCharts
         RunCharts.UsePercentileAxis(plot, maxNines);
         ChartStyle.UseLogTicks(plot.Axes.Left, "");
         plot.Axes.SetLimitsY(ChartStyle.LogBottom(all), ChartStyle.ToLog(ChartStyle.FiniteMax(all)) + 0.3);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         return ChartStyle.Render(plot, $"compare-distribution-{metric}.png", title);
     }
 

@@ -265,7 +265,7 @@ public static class RunCharts
         plot.Axes.SetLimitsY(
             ChartStyle.LogBottom(allValues),
             ChartStyle.ToLog(ChartStyle.FiniteMax(allValues)) + 0.3);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         return ChartStyle.Render(plot, "latency-distribution.png", title);
     }
 
