@@ -120,6 +120,12 @@ internal static class ChartStyle
     /// <summary>Maps a positive value to its decade exponent for a log axis.</summary>
     public static double ToLog(double value) => double.IsFinite(value) ? Math.Log10(Math.Max(value, LogFloorMs)) : double.NaN;
 
+    /// <summary>
+    /// Bottom of a log axis: a little below the smallest value, so the lowest line never sits on the frame (a whole
+    /// decade below would squash the data into the top of the chart).
+    /// </summary>
+    public static double LogBottom(IEnumerable<double> values) => ToLog(FiniteMin(values)) - 0.15;
+
     /// <summary>Labels a log10-transformed axis with the original values and minor ticks per decade.</summary>
     public static void UseLogTicks(IAxis axis, string unit)
     {

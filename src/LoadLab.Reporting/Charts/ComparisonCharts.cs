@@ -53,7 +53,7 @@ public static class ComparisonCharts
         if (logScale)
         {
             top = ChartStyle.ToLog(ChartStyle.FiniteMax(all)) + 0.5;
-            plot.Axes.SetLimitsY(Math.Floor(ChartStyle.ToLog(ChartStyle.FiniteMin(all))), top);
+            plot.Axes.SetLimitsY(ChartStyle.LogBottom(all), top);
             ChartStyle.UseLogTicks(plot.Axes.Left, "");
         }
         else
@@ -132,8 +132,8 @@ public static class ComparisonCharts
 
         RunCharts.UsePercentileAxis(plot, maxNines);
         ChartStyle.UseLogTicks(plot.Axes.Left, "");
-        plot.Axes.SetLimitsY(Math.Floor(ChartStyle.ToLog(ChartStyle.FiniteMin(all))), ChartStyle.ToLog(ChartStyle.FiniteMax(all)) + 0.3);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Axes.SetLimitsY(ChartStyle.LogBottom(all), ChartStyle.ToLog(ChartStyle.FiniteMax(all)) + 0.3);
+        plot.ShowLegend(Edge.Right);
         return ChartStyle.Render(plot, $"compare-distribution-{metric}.png", title);
     }
 

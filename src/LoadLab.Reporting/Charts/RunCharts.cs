@@ -83,7 +83,7 @@ public static class RunCharts
         double top;
         if (logScale)
         {
-            var low = Math.Floor(ChartStyle.ToLog(ChartStyle.FiniteMin(all)));
+            var low = ChartStyle.LogBottom(all);
             top = ChartStyle.ToLog(ChartStyle.FiniteMax(all)) + 0.5;
             plot.Axes.SetLimitsY(low, top);
             ChartStyle.UseLogTicks(plot.Axes.Left, "");
@@ -263,9 +263,9 @@ public static class RunCharts
         UsePercentileAxis(plot, maxNines);
         ChartStyle.UseLogTicks(plot.Axes.Left, "");
         plot.Axes.SetLimitsY(
-            Math.Floor(ChartStyle.ToLog(ChartStyle.FiniteMin(allValues))),
+            ChartStyle.LogBottom(allValues),
             ChartStyle.ToLog(ChartStyle.FiniteMax(allValues)) + 0.3);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         return ChartStyle.Render(plot, "latency-distribution.png", title);
     }
 

@@ -25,6 +25,7 @@ internal sealed class HtmlPage
         th, td { border-bottom: 1px solid #d8dee4; padding: 5px 12px; text-align: left; vertical-align: top; }
         th { background: #f6f8fa; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td:first-child { white-space: nowrap; }
         td.good { color: #116329; font-weight: bold; }
         td.bad { color: #a40e26; font-weight: bold; }
         td.best { background: #dafbe1; font-weight: bold; }
