@@ -11,6 +11,7 @@ var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafk
     CompareCommand.Create(),
     CostCommand.Create(),
     ClusterCommand.Create(),
+    EnvCommand.Create(),
 };
 
 return await CommandLine.InvokeAsync(root, args);

@@ -6,6 +6,8 @@ using LoadLab.Core.Faults;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
 using LoadLab.Kafka.Running;
+using LoadLab.Reporting.Reports;
+using LoadLab.Reporting.Results;
 
 namespace LoadLab.Cli.Commands;
 
@@ -38,6 +40,21 @@ internal static class RunCommand
             parse.GetValue(seed),
             parse.GetValue(output)!));
         return command;
+    }
+
+    /// <summary>The report is a view of the results: failing to draw it never changes the run's exit code.</summary>
+    private static void WriteReport(string directory)
+    {
+        try
+        {
+            var written = ReportGenerator.Generate(directory);
+            var html = written.FirstOrDefault(p => p.EndsWith(".html", StringComparison.Ordinal));
+            Console.WriteLine($"Report:  {html ?? directory}");
+        }
+        catch (RunResultsException e)
+        {
+            Console.Error.WriteLine($"loadlab: the report could not be drawn ({e.Message}); the results are complete, retry with 'loadlab report {directory}'.");
+        }
     }
 
     private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output)
@@ -108,6 +125,7 @@ internal static class RunCommand
             };
             var summary = await display.RunAsync(() => RunEngine.RunAsync(request, interrupt.Token));
             SummaryPrinter.Print(summary, directory);
+            WriteReport(directory);
             return summary.Slo.Any(s => !s.Passed) ? ExitCodes.CheckFailed : ExitCodes.Success;
         }
     }
