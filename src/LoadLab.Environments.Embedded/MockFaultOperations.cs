@@ -61,10 +61,12 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         this.controllerId = controllerId;
         foreach (var broker in startedBrokers)
         {
-            brokers[broker.Id] = new BrokerState(broker.Id, broker.Rack ?? "");
+            brokers[broker.Id] = new BrokerState(broker.Id, broker.Rack ?? "") { Address = $"{broker.Host}:{broker.Port}" };
             brokerOrder.Add(broker.Id);
             highestBrokerId = Math.Max(highestBrokerId, broker.Id);
         }
+
+        observer.UseLiveBrokers(LiveAddresses);
     }
 
     public IReadOnlySet<FaultOperation> Supported => SupportedOperations;
@@ -431,6 +433,14 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             return new Step(false, $"broker {brokerId} added but not listed in metadata within {Seconds(options.ObservationTimeout)}");
         }
 
+        if (joined.Last.Brokers.FirstOrDefault(b => b.BrokerId == brokerId) is { } listed)
+        {
+            lock (gate)
+            {
+                brokers[brokerId].Address = $"{listed.Host}:{listed.Port}";
+            }
+        }
+
         var settled = await AdoptMockReassignmentAsync(joined.Last, cancellationToken).ConfigureAwait(false);
         return new Step(settled.Succeeded, $"broker {brokerId} ({rack}) joined, listed in metadata after {Millis(joined.Took)}; " + settled.Detail);
     }
@@ -684,6 +694,14 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private static int[] ReplicasIn(Metadata metadata, string topic, int partition) =>
         metadata.Topics.FirstOrDefault(t => t.Topic == topic)?.Partitions.FirstOrDefault(p => p.PartitionId == partition)?.Replicas ?? [];
 
+    private string[] LiveAddresses()
+    {
+        lock (gate)
+        {
+            return [.. brokerOrder.Where(IsAvailable).Select(id => brokers[id].Address).OfType<string>()];
+        }
+    }
+
     private bool IsAvailable(int brokerId) => brokers.TryGetValue(brokerId, out var broker) && !broker.Down && !broker.Paused;
 
     private int NextAvailableAfter(int brokerId)
@@ -745,6 +763,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         public bool Down { get; set; }
         public bool Paused { get; set; }
         public TimeSpan SlowRoundTrip { get; set; }
+        public string? Address { get; set; }
 
         /// <summary>The broker failed: a pending restore is void; the returned token fires if it comes back before fail-over.</summary>
         public CancellationToken BeginFailoverWatch()
