@@ -497,6 +497,24 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             return new Step(true, $"it came back within the detection delay of {Seconds(options.DetectionDelay)}, so nothing failed over");
         }
 
+        // Clients may have auto-created topics (the mock creates unknown topics on demand); they fail over too.
+        using (var fetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            fetch.CancelAfter(options.ObservationTimeout);
+            try
+            {
+                var current = await observer.GetMetadataAsync(fetch.Token).ConfigureAwait(false);
+                lock (gate)
+                {
+                    AdoptUnknownTopics(current);
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Fail over what is known; metadata checks below report whether it took.
+            }
+        }
+
         Dictionary<(string, int), int> expected;
         List<string> roles;
         lock (gate)
@@ -628,6 +646,18 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
 
         return expected;
+    }
+
+    /// <summary>Under the lock: tracks topics that clients created, with the mock's replica order and leaders as they are.</summary>
+    private void AdoptUnknownTopics(Metadata metadata)
+    {
+        foreach (var topic in metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError))
+        {
+            foreach (var partition in topic.Partitions.Where(p => !partitions.ContainsKey((topic.Topic, p.PartitionId))))
+            {
+                partitions[(topic.Topic, partition.PartitionId)] = new PartitionState([.. partition.Replicas]) { Leader = partition.Leader };
+            }
+        }
     }
 
     private static int[] PreferLeastLoaded(int[] replicas, Dictionary<int, int> preferredCount)
