@@ -6,23 +6,32 @@ namespace LoadLab.Environments.Embedded;
 /// <summary>
 /// Looks at the cluster the way a client does (Metadata and DescribeCluster requests through Confluent's admin
 /// client), so every fault outcome states what a client could see, not what the environment believes it did.
+/// Requests go to a broker that is up and answering: a client bootstrapped to all brokers keeps picking a hung
+/// (paused) broker, whose connection looks healthy, and then waits out every request timeout. So each live broker
+/// gets its own admin client bootstrapped to it alone (librdkafka connects learned brokers only when it needs them).
 /// </summary>
 internal sealed class MetadataObserver : IDisposable
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly IAdminClient admin;
+    private readonly IReadOnlyDictionary<string, string> clientDefaults;
+    private readonly IAdminClient anyBroker;
+    private readonly Dictionary<string, IAdminClient> perBroker = new(StringComparer.Ordinal);
     private readonly object gate = new();
+    private Func<IReadOnlyList<string>> liveAddresses = () => [];
     private int inFlight;
+    private int rotation;
     private bool disposed;
 
     public MetadataObserver(string bootstrapServers, IReadOnlyDictionary<string, string> clientDefaults)
     {
-        var config = new AdminClientConfig(clientDefaults.ToDictionary()) { BootstrapServers = bootstrapServers, ClientId = "loadlab-embedded-observer" };
-        // Brokers going down on purpose make librdkafka log connection errors; they are expected here.
-        admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
+        this.clientDefaults = clientDefaults;
+        anyBroker = Build(bootstrapServers);
     }
+
+    /// <summary>Where to send requests: the <c>host:port</c> of brokers that are up and not paused.</summary>
+    public void UseLiveBrokers(Func<IReadOnlyList<string>> addresses) => liveAddresses = addresses;
 
     /// <summary>Metadata of all topics and brokers; retries short requests (a paused broker never answers) until cancelled.</summary>
     public async Task<Metadata> GetMetadataAsync(CancellationToken cancellationToken)
@@ -32,7 +41,7 @@ internal sealed class MetadataObserver : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await Task.Run(() => WithAdmin(() => admin.GetMetadata(RequestTimeout)), cancellationToken).ConfigureAwait(false);
+                return await Task.Run(() => WithAdmin(admin => admin.GetMetadata(RequestTimeout)), cancellationToken).ConfigureAwait(false);
             }
             catch (KafkaException)
             {
@@ -47,7 +56,7 @@ internal sealed class MetadataObserver : IDisposable
         try
         {
             var result = await Task.Run(
-                () => WithAdmin(() => admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = RequestTimeout }).GetAwaiter().GetResult())).ConfigureAwait(false);
+                () => WithAdmin(admin => admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = RequestTimeout }).GetAwaiter().GetResult())).ConfigureAwait(false);
             return result.Controller?.Id;
         }
         catch (KafkaException)
@@ -85,7 +94,7 @@ internal sealed class MetadataObserver : IDisposable
         }
     }
 
-    /// <summary>Waits for requests in flight (at most the 2 s request timeout): the native client must not be freed under them.</summary>
+    /// <summary>Waits for requests in flight (at most the 1 s request timeout): the native client must not be freed under them.</summary>
     public void Dispose()
     {
         lock (gate)
@@ -97,20 +106,37 @@ internal sealed class MetadataObserver : IDisposable
             }
         }
 
-        admin.Dispose();
+        foreach (var client in perBroker.Values)
+        {
+            client.Dispose();
+        }
+
+        anyBroker.Dispose();
     }
 
-    private T WithAdmin<T>(Func<T> request)
+    private T WithAdmin<T>(Func<IAdminClient, T> request)
     {
+        var addresses = liveAddresses();
+        IAdminClient admin;
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             inFlight++;
+            admin = anyBroker;
+            if (addresses.Count > 0)
+            {
+                var address = addresses[(int)((uint)rotation++ % (uint)addresses.Count)];
+                if (!perBroker.TryGetValue(address, out admin!))
+                {
+                    admin = Build(address);
+                    perBroker[address] = admin;
+                }
+            }
         }
 
         try
         {
-            return request();
+            return request(admin);
         }
         finally
         {
@@ -120,6 +146,13 @@ internal sealed class MetadataObserver : IDisposable
                 Monitor.PulseAll(gate);
             }
         }
+    }
+
+    private IAdminClient Build(string bootstrapServers)
+    {
+        var config = new AdminClientConfig(clientDefaults.ToDictionary()) { BootstrapServers = bootstrapServers, ClientId = "loadlab-embedded-observer" };
+        // Brokers going down on purpose make librdkafka log connection errors; they are expected here.
+        return new AdminClientBuilder(config).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
     }
 }
 

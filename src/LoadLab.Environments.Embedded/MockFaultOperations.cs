@@ -61,10 +61,12 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         this.controllerId = controllerId;
         foreach (var broker in startedBrokers)
         {
-            brokers[broker.Id] = new BrokerState(broker.Id, broker.Rack ?? "");
+            brokers[broker.Id] = new BrokerState(broker.Id, broker.Rack ?? "") { Address = $"{broker.Host}:{broker.Port}" };
             brokerOrder.Add(broker.Id);
             highestBrokerId = Math.Max(highestBrokerId, broker.Id);
         }
+
+        observer.UseLiveBrokers(LiveAddresses);
     }
 
     public IReadOnlySet<FaultOperation> Supported => SupportedOperations;
@@ -431,6 +433,14 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             return new Step(false, $"broker {brokerId} added but not listed in metadata within {Seconds(options.ObservationTimeout)}");
         }
 
+        if (joined.Last.Brokers.FirstOrDefault(b => b.BrokerId == brokerId) is { } listed)
+        {
+            lock (gate)
+            {
+                brokers[brokerId].Address = $"{listed.Host}:{listed.Port}";
+            }
+        }
+
         var settled = await AdoptMockReassignmentAsync(joined.Last, cancellationToken).ConfigureAwait(false);
         return new Step(settled.Succeeded, $"broker {brokerId} ({rack}) joined, listed in metadata after {Millis(joined.Took)}; " + settled.Detail);
     }
@@ -485,6 +495,24 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new Step(true, $"it came back within the detection delay of {Seconds(options.DetectionDelay)}, so nothing failed over");
+        }
+
+        // Clients may have auto-created topics (the mock creates unknown topics on demand); they fail over too.
+        using (var fetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            fetch.CancelAfter(options.ObservationTimeout);
+            try
+            {
+                var current = await observer.GetMetadataAsync(fetch.Token).ConfigureAwait(false);
+                lock (gate)
+                {
+                    AdoptUnknownTopics(current);
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Fail over what is known; metadata checks below report whether it took.
+            }
         }
 
         Dictionary<(string, int), int> expected;
@@ -620,6 +648,18 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         return expected;
     }
 
+    /// <summary>Under the lock: tracks topics that clients created, with the mock's replica order and leaders as they are.</summary>
+    private void AdoptUnknownTopics(Metadata metadata)
+    {
+        foreach (var topic in metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError))
+        {
+            foreach (var partition in topic.Partitions.Where(p => !partitions.ContainsKey((topic.Topic, p.PartitionId))))
+            {
+                partitions[(topic.Topic, partition.PartitionId)] = new PartitionState([.. partition.Replicas]) { Leader = partition.Leader };
+            }
+        }
+    }
+
     private static int[] PreferLeastLoaded(int[] replicas, Dictionary<int, int> preferredCount)
     {
         if (replicas.Length == 0)
@@ -684,6 +724,14 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private static int[] ReplicasIn(Metadata metadata, string topic, int partition) =>
         metadata.Topics.FirstOrDefault(t => t.Topic == topic)?.Partitions.FirstOrDefault(p => p.PartitionId == partition)?.Replicas ?? [];
 
+    private string[] LiveAddresses()
+    {
+        lock (gate)
+        {
+            return [.. brokerOrder.Where(IsAvailable).Select(id => brokers[id].Address).OfType<string>()];
+        }
+    }
+
     private bool IsAvailable(int brokerId) => brokers.TryGetValue(brokerId, out var broker) && !broker.Down && !broker.Paused;
 
     private int NextAvailableAfter(int brokerId)
@@ -745,6 +793,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         public bool Down { get; set; }
         public bool Paused { get; set; }
         public TimeSpan SlowRoundTrip { get; set; }
+        public string? Address { get; set; }
 
         /// <summary>The broker failed: a pending restore is void; the returned token fires if it comes back before fail-over.</summary>
         public CancellationToken BeginFailoverWatch()

@@ -173,6 +173,21 @@ public sealed class EmbeddedClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task BrokerKill_TopicAutoCreatedByAClient_FailsOverToo()
+    {
+        await using var cluster = await StartAsync(new TopicSpec("declared", 1, 3));
+        using var producer = Producer(cluster, ("acks", "all"));
+        await producer.ProduceAsync("created-by-client", new Message<string, string> { Key = "k", Value = "v" });
+        var victim = EmbeddedTestCluster.LeaderOf(Metadata(cluster), "created-by-client", 0);
+
+        var outcome = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerKill, BrokerId: victim), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Detail);
+        Assert.Contains($"created-by-client/0 {victim}→", outcome.Detail, StringComparison.Ordinal);
+        Assert.NotEqual(victim, EmbeddedTestCluster.LeaderOf(Metadata(cluster), "created-by-client", 0));
+    }
+
+    [Fact]
     public async Task BrokerRestart_AfterRestoreDelay_GivesPreferredLeadershipBack()
     {
         await using var cluster = await StartAsync(new TopicSpec("restart", 3, 3));
