@@ -40,9 +40,9 @@ public sealed class MessageSource
     private readonly byte[] _padding;
     private readonly ValueBuffers _buffers;
     private readonly byte[] _key;
-    private readonly byte[] _eventDigits = new byte[EventIds.SequenceDigits];
-    private readonly byte[] _causeDigits = new byte[EventIds.SequenceDigits];
-    private readonly byte[] _actionDigits = new byte[EventIds.SequenceDigits];
+    private readonly byte[] _eventDigits = new byte[EventIds.SequenceTailLength];
+    private readonly byte[] _causeDigits = new byte[EventIds.SequenceTailLength];
+    private readonly byte[] _actionDigits = new byte[EventIds.SequenceTailLength];
     private readonly byte[] _timestampDigits = new byte[EnvelopeTemplateFactory.TimestampDigits];
     private readonly long _runStartMilliseconds;
     private long _timestampMilliseconds = -1;
