@@ -7,6 +7,10 @@ var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafk
     RunCommand.Create(),
     ValidateCommand.Create(),
     ListCommand.Create(),
+    ReportCommand.Create(),
+    CompareCommand.Create(),
+    CostCommand.Create(),
+    ClusterCommand.Create(),
 };
 
 return await CommandLine.InvokeAsync(root, args);

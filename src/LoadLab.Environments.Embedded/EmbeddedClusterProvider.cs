@@ -115,8 +115,13 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
         }
     }
 
-    private void CheckTopics(IReadOnlyList<TopicSpec> topics)
+    /// <summary>
+    /// Every reason this environment cannot create <paramref name="topics"/> (duplicates, partitions, replication
+    /// factor above the broker count), each with its fix; empty when it can. Lets callers reject input before start.
+    /// </summary>
+    public IReadOnlyList<string> FindTopicProblems(IReadOnlyList<TopicSpec> topics)
     {
+        ArgumentNullException.ThrowIfNull(topics);
         var problems = new List<string>();
         foreach (var duplicate in topics.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
@@ -141,6 +146,12 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
             }
         }
 
+        return problems;
+    }
+
+    private void CheckTopics(IReadOnlyList<TopicSpec> topics)
+    {
+        var problems = FindTopicProblems(topics);
         if (problems.Count > 0)
         {
             throw new EnvironmentException("The embedded cluster cannot create these topics:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));

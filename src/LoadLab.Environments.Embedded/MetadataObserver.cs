@@ -13,6 +13,9 @@ internal sealed class MetadataObserver : IDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly IAdminClient admin;
+    private readonly object gate = new();
+    private int inFlight;
+    private bool disposed;
 
     public MetadataObserver(string bootstrapServers, IReadOnlyDictionary<string, string> clientDefaults)
     {
@@ -29,7 +32,7 @@ internal sealed class MetadataObserver : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await Task.Run(() => admin.GetMetadata(RequestTimeout), cancellationToken).ConfigureAwait(false);
+                return await Task.Run(() => WithAdmin(() => admin.GetMetadata(RequestTimeout)), cancellationToken).ConfigureAwait(false);
             }
             catch (KafkaException)
             {
@@ -43,7 +46,8 @@ internal sealed class MetadataObserver : IDisposable
     {
         try
         {
-            var result = await admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = RequestTimeout }).ConfigureAwait(false);
+            var result = await Task.Run(
+                () => WithAdmin(() => admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = RequestTimeout }).GetAwaiter().GetResult())).ConfigureAwait(false);
             return result.Controller?.Id;
         }
         catch (KafkaException)
@@ -81,7 +85,42 @@ internal sealed class MetadataObserver : IDisposable
         }
     }
 
-    public void Dispose() => admin.Dispose();
+    /// <summary>Waits for requests in flight (at most the 2 s request timeout): the native client must not be freed under them.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            disposed = true;
+            while (inFlight > 0)
+            {
+                Monitor.Wait(gate);
+            }
+        }
+
+        admin.Dispose();
+    }
+
+    private T WithAdmin<T>(Func<T> request)
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            inFlight++;
+        }
+
+        try
+        {
+            return request();
+        }
+        finally
+        {
+            lock (gate)
+            {
+                inFlight--;
+                Monitor.PulseAll(gate);
+            }
+        }
+    }
 }
 
 /// <summary>The outcome of waiting for metadata to show an effect; <see cref="Last"/> is null when no metadata arrived.</summary>

@@ -98,12 +98,12 @@ internal sealed class MockCluster : IAsyncDisposable
         MockNative.StartRequestTracking(cluster);
     }
 
-    public void StopRequestTracking() => MockNative.StopRequestTracking(cluster);
-
-    /// <summary>The (broker id, API key) of every request received while tracking was on, oldest first.</summary>
-    public IReadOnlyList<(int BrokerId, short ApiKey)> TrackedRequests()
+    /// <summary>Stops tracking; returns the (broker id, API key) of every request received meanwhile, oldest first.</summary>
+    public IReadOnlyList<(int BrokerId, short ApiKey)> StopRequestTracking()
     {
+        // Stopping clears the mock's list, so it is read first.
         var requests = MockNative.GetRequests(cluster, out var count);
+        MockNative.StopRequestTracking(cluster);
         if (requests == IntPtr.Zero)
         {
             return [];

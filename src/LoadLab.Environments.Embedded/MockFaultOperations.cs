@@ -278,6 +278,12 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
             broker.Down = false;
             restore = broker.BeginRestoreWatch();
+            if (broker.Paused)
+            {
+                // A restarted process is no longer hung; an added network delay (slow) outlives the restart.
+                broker.Paused = false;
+                mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
+            }
         }
 
         mock.SetBrokerUp(brokerId);
@@ -586,15 +592,20 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             + (seen.Seen ? $", seen in metadata after {Millis(seen.Took)}" : $", not seen in metadata within {Seconds(options.ObservationTimeout)}"));
     }
 
-    /// <summary>Under the lock: replica lists from metadata, leader = first available replica.</summary>
+    /// <summary>
+    /// Under the lock: replica lists from metadata, each rotated so that preferred leaders (first replicas) are spread
+    /// over the brokers as Kafka's assignment spreads them — the mock gives every partition of a topic with
+    /// RF = brokers the same order, which would make one broker lead everything. Leader = first available replica.
+    /// </summary>
     private Dictionary<(string, int), int> AdoptReplicaListsAndElectPreferred(Metadata metadata, HashSet<string> topicNames)
     {
         var expected = new Dictionary<(string, int), int>();
-        foreach (var topic in metadata.Topics.Where(t => topicNames.Contains(t.Topic)))
+        var preferredCount = new Dictionary<int, int>();
+        foreach (var topic in metadata.Topics.Where(t => topicNames.Contains(t.Topic)).OrderBy(t => t.Topic, StringComparer.Ordinal))
         {
-            foreach (var partition in topic.Partitions)
+            foreach (var partition in topic.Partitions.OrderBy(p => p.PartitionId))
             {
-                var replicas = partition.Replicas.ToArray();
+                var replicas = PreferLeastLoaded(partition.Replicas, preferredCount);
                 var leader = replicas.FirstOrDefault(IsAvailable, -1);
                 if (partition.Leader != leader)
                 {
@@ -607,6 +618,26 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
 
         return expected;
+    }
+
+    private static int[] PreferLeastLoaded(int[] replicas, Dictionary<int, int> preferredCount)
+    {
+        if (replicas.Length == 0)
+        {
+            return replicas;
+        }
+
+        var first = 0;
+        for (var i = 1; i < replicas.Length; i++)
+        {
+            if (preferredCount.GetValueOrDefault(replicas[i]) < preferredCount.GetValueOrDefault(replicas[first]))
+            {
+                first = i;
+            }
+        }
+
+        preferredCount[replicas[first]] = preferredCount.GetValueOrDefault(replicas[first]) + 1;
+        return [.. replicas[first..], .. replicas[..first]];
     }
 
     /// <summary>Under the lock: coordinators and the controller role leave <paramref name="brokerId"/> for the next live broker.</summary>
@@ -746,16 +777,6 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         public int Current { get; set; }
     }
 }
-
-/// <summary>A broker as the embedded environment's controller sees it.</summary>
-/// <param name="Id">Broker id.</param>
-/// <param name="Rack">Rack (availability zone).</param>
-/// <param name="State">"up", "down" or "paused".</param>
-/// <param name="SlowMilliseconds">Added round-trip time while up, 0 for none.</param>
-/// <param name="Leads">Partitions it leads, as topic/partition.</param>
-/// <param name="Coordinates">Registered consumer groups it coordinates.</param>
-/// <param name="IsController">Whether it is the controller reported in metadata.</param>
-public sealed record BrokerStatus(int Id, string Rack, string State, int SlowMilliseconds, IReadOnlyList<string> Leads, IReadOnlyList<string> Coordinates, bool IsController);
 
 /// <summary>A fault command that cannot be carried out as given (unknown broker, missing argument).</summary>
 internal sealed class FaultRejectedException(string message) : Exception(message);

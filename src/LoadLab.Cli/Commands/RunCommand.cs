@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Faults;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
 using LoadLab.Kafka.Running;
@@ -41,28 +42,24 @@ internal static class RunCommand
 
     private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output)
     {
-        var loaded = ScenarioLoader.Load(file.FullName == file.ToString() ? file.FullName : file.ToString());
+        TimeSpan? duration = null;
+        if (durationText is not null)
+        {
+            if (!Durations.TryParse(durationText, out var parsed) || parsed <= TimeSpan.Zero)
+            {
+                return Problems.Report([new ValidationProblem("--duration", "", 0, 0, $"'{durationText}' is not a positive duration", "e.g. --duration 30s, 2m or 1h")]);
+            }
+
+            duration = parsed;
+        }
+
+        var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Duration = duration, Seed = seed });
         if (!loaded.Succeeded)
         {
             return Problems.Report(loaded.Problems);
         }
 
         var scenario = loaded.Scenario!;
-        if (durationText is not null)
-        {
-            if (!Durations.TryParse(durationText, out var duration) || duration <= TimeSpan.Zero)
-            {
-                return Problems.Report([new ValidationProblem("--duration", "", 0, 0, $"'{durationText}' is not a positive duration", "e.g. --duration 30s, 2m or 1h")]);
-            }
-
-            scenario = scenario with { Duration = duration };
-        }
-
-        if (seed is { } overriddenSeed)
-        {
-            scenario = scenario with { Seed = overriddenSeed };
-        }
-
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
@@ -88,6 +85,18 @@ internal static class RunCommand
 
         await using (cluster)
         {
+            var unsupported = FaultTimeline.Validate(scenario, cluster.Faults.Supported);
+            if (unsupported.Count > 0)
+            {
+                foreach (var problem in unsupported)
+                {
+                    await Console.Error.WriteLineAsync($"{file}: {problem}");
+                }
+
+                await Console.Error.WriteLineAsync($"The {cluster.Kind} environment cannot run these faults; nothing was run.");
+                return ExitCodes.BadInput;
+            }
+
             var request = new RunRequest
             {
                 Scenario = scenario,

@@ -36,6 +36,9 @@ public sealed class RunClock
     /// <summary>The time provider behind the clock.</summary>
     public TimeProvider Time => _time;
 
+    /// <summary>The <see cref="TimeProvider.GetTimestamp"/> value at the run start.</summary>
+    public long StartTimestamp => Volatile.Read(ref _startTimestamp);
+
     /// <summary>Microseconds since the run started.</summary>
     public long NowMicros() => (long)((_time.GetTimestamp() - Volatile.Read(ref _startTimestamp)) / _ticksPerMicrosecond);
 

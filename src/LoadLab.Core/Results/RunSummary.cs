@@ -119,9 +119,15 @@ public sealed record AuditSummary
     public required long Reordered { get; init; }
     public required long Truncated { get; init; }
     public required long Indeterminate { get; init; }
+    /// <summary>Acknowledged, never consumed, at or beyond the group's final position: the drain timed out before the group got there.</summary>
+    public long Unreached { get; init; }
     /// <summary>The first few examples of each problem class.</summary>
     public IReadOnlyList<AuditExample> Examples { get; init; } = [];
+    /// <summary>Each consumer group's counts; per topic the totals above take the worst group's (delivered: the smallest), summed over topics.</summary>
+    public IReadOnlyList<GroupAudit> Groups { get; init; } = [];
 }
+
+public sealed record GroupAudit(string Group, long Delivered, long Lost, long Duplicated, long Reordered, long Truncated, long Indeterminate, long Unreached);
 
 public sealed record AuditExample(string Kind, string Topic, int Partition, long Offset, int ProducerId, long Sequence);
 

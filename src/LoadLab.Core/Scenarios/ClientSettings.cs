@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using LoadLab.Core.Yaml;
 
@@ -65,10 +66,32 @@ internal static partial class ClientSettings
                 continue;
             }
 
-            result[key] = text;
+            result[key] = LibrdkafkaValue(value, text);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// librdkafka parses booleans as lower-case <c>true</c>/<c>false</c> and integers without exponent or separators,
+    /// so the YAML spellings <c>True</c>, <c>1_000</c> and <c>1e3</c> are converted; quoted text is passed unchanged.
+    /// </summary>
+    private static string LibrdkafkaValue(YamlValue value, string text)
+    {
+        if (value.Node is not YamlDotNet.RepresentationModel.YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain })
+        {
+            return text;
+        }
+
+        if (text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
+        {
+            return text.ToLowerInvariant();
+        }
+
+        var number = text.Replace("_", "", StringComparison.Ordinal);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed)
+            ? parsed.ToString(CultureInfo.InvariantCulture)
+            : text;
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$", RegexOptions.CultureInvariant)]

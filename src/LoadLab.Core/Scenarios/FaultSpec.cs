@@ -61,6 +61,12 @@ public sealed record CoordinatorOfTarget(string Group) : FaultTarget;
 /// <summary><c>random</c> (seeded by the scenario seed).</summary>
 public sealed record RandomBrokerTarget : FaultTarget;
 
+/// <summary>
+/// No target given, for actions that act on the cluster as a whole: <c>errors.inject</c> on every broker,
+/// <c>broker.add</c> with an id the environment chooses.
+/// </summary>
+public sealed record ClusterTarget : FaultTarget;
+
 /// <summary><c>partition: topic/partition</c> (reassignments, leader moves).</summary>
 public sealed record PartitionTarget(string Topic, int Partition) : FaultTarget;
 

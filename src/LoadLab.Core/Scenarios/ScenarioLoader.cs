@@ -12,20 +12,33 @@ public static class ScenarioLoader
     /// <summary>The only scenario format version.</summary>
     public const int FormatVersion = 1;
 
-    /// <summary>Reads and validates the scenario file at <paramref name="path"/>.</summary>
-    public static ScenarioLoadResult Load(string path)
+    /// <summary>
+    /// Reads and validates the scenario file at <paramref name="path"/>. <paramref name="overrides"/> (from the
+    /// command line) replace file values before the checks, so e.g. a shorter duration is checked against the phases.
+    /// </summary>
+    public static ScenarioLoadResult Load(string path, ScenarioOverrides? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var result = YamlDocumentReader.Load(path, ScenarioFormat.Root, root => new ScenarioReader(root).Read());
+        var result = YamlDocumentReader.Load(path, ScenarioFormat.Root, root => new ScenarioReader(root, overrides ?? new()).Read());
         return new ScenarioLoadResult(result.Value is null ? null : result.Value with { SourcePath = path }, result.Problems);
     }
 
     /// <summary>Validates scenario text; <paramref name="fileName"/> names it in problems.</summary>
-    public static ScenarioLoadResult Parse(string yaml, string fileName)
+    public static ScenarioLoadResult Parse(string yaml, string fileName, ScenarioOverrides? overrides = null)
     {
-        var result = YamlDocumentReader.Parse(yaml, fileName, ScenarioFormat.Root, root => new ScenarioReader(root).Read());
+        var result = YamlDocumentReader.Parse(yaml, fileName, ScenarioFormat.Root, root => new ScenarioReader(root, overrides ?? new()).Read());
         return new ScenarioLoadResult(result.Value, result.Problems);
     }
+}
+
+/// <summary>Values given on the command line that replace the file's (<c>loadlab run --duration 20s --seed 7</c>).</summary>
+public sealed record ScenarioOverrides
+{
+    /// <summary>Replaces <c>duration</c> (the measured duration); must be positive.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Replaces <c>seed</c>.</summary>
+    public int? Seed { get; init; }
 }
 
 /// <summary>A valid scenario, or every problem found in the file (never both).</summary>

@@ -6,29 +6,12 @@ namespace LoadLab.Core.Scenarios;
 
 internal sealed partial class ScenarioReader
 {
-    private static readonly IReadOnlyList<KeyValuePair<string, FaultAction>> Actions =
-    [
-        KeyValuePair.Create("broker.kill", FaultAction.BrokerKill),
-        KeyValuePair.Create("broker.restart", FaultAction.BrokerRestart),
-        KeyValuePair.Create("broker.pause", FaultAction.BrokerPause),
-        KeyValuePair.Create("broker.slow", FaultAction.BrokerSlow),
-        KeyValuePair.Create("leader.move", FaultAction.LeaderMove),
-        KeyValuePair.Create("partition.reassign", FaultAction.PartitionReassign),
-        KeyValuePair.Create("broker.add", FaultAction.BrokerAdd),
-        KeyValuePair.Create("broker.decommission", FaultAction.BrokerDecommission),
-        KeyValuePair.Create("errors.inject", FaultAction.ErrorsInject),
-        KeyValuePair.Create("network.partition", FaultAction.NetworkPartition),
-    ];
-
     private static readonly string[] BrokerTargets = ["broker", "leader-of", "controller", "coordinator-of", "random"];
-
-    /// <summary>The fault's YAML action name (<c>broker.kill</c>).</summary>
-    public static string ActionName(FaultAction action) => Actions.First(a => a.Value == action).Key;
 
     private FaultSpec? ReadFault(YamlMap map)
     {
         var at = map.Require("at", "30s")?.AsDuration("30s", allowZero: true);
-        var action = map.Require("action", "broker.kill")?.AsChoice(Actions);
+        var action = map.Require("action", "broker.kill")?.AsChoice(FaultActionNames.All);
         var durationValue = map.Get("duration");
         var duration = durationValue?.AsDuration("20s");
         if (action is not { } a)
@@ -36,7 +19,7 @@ internal sealed partial class ScenarioReader
             return null;
         }
 
-        var name = ActionName(a);
+        var name = FaultActionNames.Name(a);
         var valid = at is not null && (durationValue is null || duration is not null);
         if (at is { } start && !IsInsideRun(map.Get("at")!, start, duration, $"the {name} fault"))
         {
@@ -88,7 +71,7 @@ internal sealed partial class ScenarioReader
             {
                 At = at!.Value,
                 Action = a,
-                Target = target ?? (a == FaultAction.ErrorsInject || a == FaultAction.BrokerAdd ? new RandomBrokerTarget() : throw new InvalidOperationException("A required target was not reported missing.")),
+                Target = target ?? new ClusterTarget(),
                 Duration = duration,
                 Latency = latency,
                 Replicas = replicas ?? [],
@@ -110,7 +93,7 @@ internal sealed partial class ScenarioReader
 
         if (!owners.Contains(action))
         {
-            value.Problem($"{key} applies only to {string.Join(" and ", owners.Select(ActionName))}, not to {ActionName(action)}", $"remove {key}");
+            value.Problem($"{key} applies only to {string.Join(" and ", owners.Select(FaultActionNames.Name))}, not to {FaultActionNames.Name(action)}", $"remove {key}");
             valid = false;
             return null;
         }
@@ -148,7 +131,7 @@ internal sealed partial class ScenarioReader
 
         if (!allowed.Contains(kind))
         {
-            value.Problem($"target \"{kind}\" does not apply to {action} (allowed targets: {string.Join(", ", allowed)})", allowed[0] == "partition" ? "e.g. target: {partition: inference-events/0}" : "e.g. target: {broker: 2}");
+            value.Problem($"target \"{kind}\" does not apply to {action} (allowed targets: {string.Join(", ", allowed)})", allowed[0] == "partition" ? $"e.g. target: {{partition: {_declaredTopics.FirstOrDefault() ?? "inference-events"}/0}}" : "e.g. target: {broker: 2}");
             return null;
         }
 

@@ -5,6 +5,7 @@ namespace LoadLab.Core.Scenarios;
 internal sealed partial class ScenarioReader
 {
     private const string RateExpected = "a positive number of messages per second";
+    private const int MaxMessageBytes = 64 << 20;
     private const string TrafficExample = "{name: predictions, topic: inference-events, rate: 2000}";
 
     private List<TrafficStream> ReadTraffic()
@@ -212,13 +213,17 @@ internal sealed partial class ScenarioReader
             : null;
     }
 
-    private const int MaxMessageBytes = 64 << 20;
-
     private static List<PayloadBlock>? ReadBlocks(YamlValue? value)
     {
         var blocks = new List<PayloadBlock>();
-        var valid = true;
-        foreach (var item in value?.AsList("[explanation, prompt]") ?? [])
+        if (value is null)
+        {
+            return blocks;
+        }
+
+        var items = value.AsList("[explanation, prompt]");
+        var valid = items is not null;
+        foreach (var item in items ?? [])
         {
             var block = item.AsEnum<PayloadBlock>();
             if (block is null)
@@ -236,7 +241,7 @@ internal sealed partial class ScenarioReader
             }
         }
 
-        return value is not null && value.Node is not YamlDotNet.RepresentationModel.YamlSequenceNode ? null : valid ? blocks : null;
+        return valid ? blocks : null;
     }
 
     private PayloadGrowth? ReadGrowth(YamlMap? map, PayloadKind? kind)
@@ -346,8 +351,8 @@ internal sealed partial class ScenarioReader
             var duration = map.Require("duration", "30s")?.AsDuration("30s");
             var share = map.Require("share", "0.4")?.AsDouble("a share of the stream's messages greater than 0 and at most 1", "0.4", min: 0, max: 1, exclusiveMin: true);
             var which = map.ExactlyOneOf(["key", "top"], "key: 17");
-            var key = which == "key" ? map.Get("key")!.AsInt($"a key index from 0 to {space - 1} (below the key space {space})", "17", min: 0, max: space - 1) : null;
-            var top = which == "top" ? map.Get("top")!.AsInt($"a number of most frequent keys from 1 to {space} (the key space)", "3", min: 1, max: space) : null;
+            var key = which == "key" ? map.Get("key")!.AsInt($"a key index from 0 to {space - 1} (below the key space {space})", Math.Min(17, space - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), min: 0, max: space - 1) : null;
+            var top = which == "top" ? map.Get("top")!.AsInt($"a number of most frequent keys from 1 to {space} (the key space)", Math.Min(3, space).ToString(System.Globalization.CultureInfo.InvariantCulture), min: 1, max: space) : null;
             if (at is null || duration is null || share is null || (key is null && top is null) || !IsInsideRun(map.Get("at")!, at.Value, duration, "the hot-key window"))
             {
                 valid = false;

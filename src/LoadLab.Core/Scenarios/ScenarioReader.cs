@@ -10,13 +10,19 @@ namespace LoadLab.Core.Scenarios;
 internal sealed partial class ScenarioReader
 {
     private readonly YamlMap _root;
+    private readonly ScenarioOverrides _overrides;
     private readonly Dictionary<string, TopicSpec> _topics = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _declaredTopics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConsumerGroupSpec> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupLines = new(StringComparer.Ordinal);
     private TimeSpan _warmup;
     private TimeSpan? _duration;
 
-    public ScenarioReader(YamlMap root) => _root = root;
+    public ScenarioReader(YamlMap root, ScenarioOverrides overrides)
+    {
+        _root = root;
+        _overrides = overrides;
+    }
 
     /// <summary>Warm-up plus duration, when the duration is valid; offsets are checked against it.</summary>
     private TimeSpan? RunEnd => _duration + _warmup;
@@ -27,14 +33,27 @@ internal sealed partial class ScenarioReader
         var name = ReadName(_root.Require("name", "my-scenario"));
         var description = _root.Get("description")?.AsString("\"What this scenario shows\"") ?? "";
         _duration = _root.Require("duration", "50s")?.AsDuration("50s");
+        if (_overrides.Duration is { } durationOverride)
+        {
+            if (durationOverride <= TimeSpan.Zero)
+            {
+                _root.Problems.AddUnplaced($"the duration given on the command line must be positive, got {durationOverride}", "e.g. --duration 30s");
+            }
+
+            _duration = durationOverride > TimeSpan.Zero ? durationOverride : null;
+        }
+
         _warmup = _root.Get("warmup")?.AsDuration("10s", allowZero: true) ?? TimeSpan.Zero;
         var seed = _root.Get("seed")?.AsInt("a whole number", "42") ?? 1;
+        seed = _overrides.Seed ?? seed;
         var drainTimeout = _root.Get("drain-timeout")?.AsDuration("15s") ?? TimeSpan.FromSeconds(15);
         var topics = ReadTopics();
         var consumers = ReadList(_root.Get("consumers"), "[{group: scorers, topic: inference-events}]", ScenarioFormat.Consumer, "{group: scorers, topic: inference-events}", ReadConsumer);
         var traffic = ReadTraffic();
         var faults = ReadList(_root.Get("faults"), "[{at: 30s, action: broker.kill, target: random}]", ScenarioFormat.Fault, "{at: 30s, action: broker.kill, target: random}", ReadFault);
-        var slos = ReadSlos(faults.Count);
+        // Counted from the file, so that an SLO is not also blamed when the faults themselves have problems.
+        var hasFaults = faults.Count > 0 || _root.Get("faults")?.Node is YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: > 0 };
+        var slos = ReadSlos(hasFaults);
         _ = _root.Get("regression")?.AsMap(ScenarioFormat.Regression, "{}");
 
         if (_root.Problems.Any || name is null || _duration is not { } duration)
@@ -84,6 +103,11 @@ internal sealed partial class ScenarioReader
                 name = null;
             }
 
+            if (name is not null)
+            {
+                _declaredTopics.Add(name);
+            }
+
             var partitions = map.Require("partitions", "6")?.AsInt("a whole number of partitions, at least 1", "6", min: 1, max: 100_000);
             var replication = map.Require("replication-factor", "3")?.AsInt("a whole number of replicas, at least 1", "3", min: 1, max: 100);
             if (name is null || !IsUnique(lines, name, nameValue!, "topic") || partitions is null || replication is null)
@@ -121,7 +145,7 @@ internal sealed partial class ScenarioReader
         return spec;
     }
 
-    private IReadOnlyList<SloSpec> ReadSlos(int faultCount)
+    private IReadOnlyList<SloSpec> ReadSlos(bool hasFaults)
     {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         return ReadList(_root.Get("slos"), "[{metric: produce.p99, phase: steady, max: 50}]", ScenarioFormat.Slo, "{metric: produce.p99, phase: steady, max: 50}", map =>
@@ -137,7 +161,7 @@ internal sealed partial class ScenarioReader
                 return null;
             }
 
-            if (phase is SloPhase.During or SloPhase.After && faultCount == 0)
+            if (phase is SloPhase.During or SloPhase.After && !hasFaults)
             {
                 phaseValue!.Problem($"phase \"{KebabCase.From(phase.Value.ToString())}\" is measured around faults, but the scenario has no faults", "use phase: overall or add a fault");
                 return null;
@@ -149,7 +173,7 @@ internal sealed partial class ScenarioReader
                 return null;
             }
 
-            if (metric == "recovery" && faultCount == 0)
+            if (metric == "recovery" && !hasFaults)
             {
                 metricValue!.Problem("recovery is measured after faults, but the scenario has no faults", "add a fault or remove this SLO");
                 return null;
@@ -178,15 +202,15 @@ internal sealed partial class ScenarioReader
             return topic;
         }
 
-        if (_topics.Count == 0)
+        if (_declaredTopics.Count == 0 || _declaredTopics.Contains(name))
         {
-            // The topic list itself is wrong or missing and has its own problem.
+            // The topic (or the whole list) is declared wrongly and has its own problem.
             return null;
         }
 
-        var closest = Spelling.DidYouMean(name, _topics.Keys);
+        var closest = Spelling.DidYouMean(name, _declaredTopics);
         value.Problem(
-            $"unknown topic \"{name}\"; declared topics: {string.Join(", ", _topics.Keys)}",
+            $"unknown topic \"{name}\"; declared topics: {string.Join(", ", _declaredTopics)}",
             closest is null ? "declare it under topics or use a declared topic" : fixFor(closest));
         return null;
     }
@@ -241,9 +265,13 @@ internal sealed partial class ScenarioReader
         return true;
     }
 
-    private string DescribeRunEnd(TimeSpan end) => _warmup > TimeSpan.Zero
-        ? $"the end of the run at {Durations.Format(end)} (warm-up {Durations.Format(_warmup)} + duration {Durations.Format(end - _warmup)})"
-        : $"the end of the run at {Durations.Format(end)}";
+    private string DescribeRunEnd(TimeSpan end)
+    {
+        var source = _overrides.Duration is null ? "" : " given on the command line";
+        return _warmup > TimeSpan.Zero || source.Length > 0
+            ? $"the end of the run at {Durations.Format(end)} (warm-up {Durations.Format(_warmup)} + duration {Durations.Format(end - _warmup)}{source})"
+            : $"the end of the run at {Durations.Format(end)}";
+    }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex SafeName();

@@ -7,6 +7,24 @@ namespace LoadLab.Core.Yaml;
 /// Reads one YAML document into a typed value with every problem reported: syntax errors with their line and
 /// column, structure and values through <see cref="YamlMap"/>/<see cref="YamlValue"/>. Never throws for bad input.
 /// </summary>
+/// <example>
+/// <code>
+/// static readonly YamlShape Node = YamlShape.Map("node", ["image", "memory"]);
+/// static readonly YamlShape Root = YamlShape.Map("environment", ["name", "start-timeout"], ("nodes", Node));
+///
+/// var result = YamlDocumentReader.Load(path, Root, root =&gt;
+/// {
+///     var name = root.Require("name", "kafka-3")?.AsString("kafka-3");
+///     var timeout = root.Get("start-timeout")?.AsDuration("60s") ?? TimeSpan.FromSeconds(60);
+///     var nodes = (root.Require("nodes", "[{image: apache/kafka:4.1.0}]")?.AsList("[{image: apache/kafka:4.1.0}]") ?? [])
+///         .Select(item =&gt; item.AsMap(Node, "{image: apache/kafka:4.1.0}"))
+///         .Select(node =&gt; node?.Require("image", "apache/kafka:4.1.0")?.AsString("apache/kafka:4.1.0"))
+///         .ToList();
+///     return name is null ? null : new EnvironmentSpec(name, timeout, nodes);
+/// });
+/// // result.Value is set only when result.Problems is empty; print each problem with ToString().
+/// </code>
+/// </example>
 public static class YamlDocumentReader
 {
     /// <summary>
@@ -56,7 +74,23 @@ public static class YamlDocumentReader
         }
         catch (YamlException e)
         {
-            problems.Add("", e.Start, $"YAML syntax error: {SyntaxMessage(e)}", "check indentation, colons and quotes on this line and the one before");
+            var message = SyntaxMessage(e);
+            if (message.StartsWith("Duplicate key", StringComparison.Ordinal))
+            {
+                problems.Add("", e.Start, "YAML error: the same key appears twice in one mapping", "keep one of them");
+            }
+            else
+            {
+                problems.Add("", e.Start, $"YAML syntax error: {message}", "check indentation, colons and quotes on this line and the one before");
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // YamlDotNet's scanner has thrown InvalidOperationException on some malformed input instead of a
+            // YamlException (found by fuzzing); report it where parsing stopped rather than as a crash.
+            problems.Add("", LastReadablePosition(yaml), "YAML syntax error: the file cannot be parsed after this point", "check indentation, colons, quotes and brackets on this line and the one before");
             return null;
         }
 
@@ -75,6 +109,25 @@ public static class YamlDocumentReader
         return root.AsMap(rootShape, "a mapping of keys such as name: my-scenario");
     }
 
+    private static Mark LastReadablePosition(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var last = new Mark(0, 1, 1);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                last = parser.Current!.End;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Parsing stops at the same place as before; the last good event tells where that is.
+        }
+
+        return last;
+    }
+
     private static LoadResult<T> Result<T>(T? value, YamlProblems problems) where T : class =>
         problems.Any ? new LoadResult<T>(null, problems.InFileOrder()) : new LoadResult<T>(value, []);
 
@@ -83,6 +136,7 @@ public static class YamlDocumentReader
     {
         var message = exception.InnerException is YamlException inner ? inner.Message : exception.Message;
         var separator = message.IndexOf("): ", StringComparison.Ordinal);
-        return separator >= 0 && message.StartsWith("(Line:", StringComparison.Ordinal) ? message[(separator + 3)..] : message;
+        var text = separator >= 0 && message.StartsWith("(Line:", StringComparison.Ordinal) ? message[(separator + 3)..] : message;
+        return text.TrimEnd('.', ' ');
     }
 }

@@ -27,6 +27,7 @@ public sealed class YamlMap
 
             if (!shape.Allows(key))
             {
+                HasUnknownKeys = true;
                 var closest = Spelling.DidYouMean(key, shape.Keys);
                 problems.Add(
                     keyPath,
@@ -46,6 +47,9 @@ public sealed class YamlMap
     public string Path { get; }
 
     public YamlShape Shape { get; }
+
+    /// <summary>True when the mapping had keys outside its shape (each already reported).</summary>
+    public bool HasUnknownKeys { get; private set; }
 
     public YamlProblems Problems { get; }
 
@@ -96,14 +100,15 @@ public sealed class YamlMap
         }
 
         var choices = string.Join(", ", keys.Select(k => $"\"{k}\""));
-        if (present.Length == 0)
-        {
-            Problems.Add(Path, Start, $"{Shape.Description} needs exactly one of {choices}, got none", $"add e.g. {example}");
-        }
-        else
+        if (present.Length > 1)
         {
             var extra = Get(present[1])!;
-            Problems.Add(Path, extra.Start, $"{Shape.Description} needs exactly one of {choices}, got {string.Join(" and ", present.Select(k => $"\"{k}\""))}", $"keep only one of them");
+            Problems.Add(Path, extra.Start, $"{Shape.Description} needs exactly one of {choices}, got {string.Join(" and ", present.Select(k => $"\"{k}\""))}", "keep only one of them");
+        }
+        else if (!HasUnknownKeys)
+        {
+            // With a misspelt key, its did-you-mean problem already says which key was meant.
+            Problems.Add(Path, Start, $"{Shape.Description} needs exactly one of {choices}, got none", $"add e.g. {example}");
         }
 
         return null;

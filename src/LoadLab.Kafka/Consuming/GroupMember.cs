@@ -20,12 +20,14 @@ internal sealed class GroupMember : IDisposable
     private readonly IConsumer<Ignore, byte[]> _consumer;
     private readonly Thread _thread;
     private readonly long _processingMicros;
+    private readonly int _auditGroupIndex;
     private CancellationTokenSource? _stop;
     private bool _stopped;
     private bool _disposed;
 
-    public GroupMember(RunContext run, ConsumerGroupSpec spec, GroupProgress progress, int index)
+    public GroupMember(RunContext run, ConsumerGroupSpec spec, GroupProgress progress, int index, int auditGroupIndex)
     {
+        _auditGroupIndex = auditGroupIndex;
         _run = run;
         _spec = spec;
         _progress = progress;
@@ -142,6 +144,7 @@ internal sealed class GroupMember : IDisposable
             var now = _run.Clock.NowMicros();
             _run.Latency.Record(LatencyMetric.EndToEnd, now - decoded.IntendedMicros, decoded.IntendedMicros >= _run.MeasuredFromMicros);
             _progress.RecordConsumed(result.Partition.Value, result.Offset.Value, message.Value?.Length ?? 0);
+            _run.Audit.RecordConsumed(_auditGroupIndex, decoded.ProducerId, decoded.Sequence, result.Partition.Value, result.Offset.Value);
             if (_processingMicros > 0)
             {
                 SimulateWork(now + _processingMicros, stop);

@@ -27,6 +27,7 @@ internal sealed class OpenLoopProducer : IDisposable
     private readonly Message<byte[]?, byte[]> _message;
     private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
     private readonly int _firstPartitionIndex;
+    private readonly int _topicIndex;
     private readonly long[] _intendedBySequence;
     private readonly long[] _sentBySequence;
     private readonly int[] _sizeBySequence;
@@ -36,7 +37,7 @@ internal sealed class OpenLoopProducer : IDisposable
     private long _intervalBytes;
     private long _intervalMessages;
 
-    public OpenLoopProducer(RunContext run, TrafficStream stream, RateSchedule schedule, int producerId, int index, int seed)
+    public OpenLoopProducer(RunContext run, TrafficStream stream, RateSchedule schedule, int producerId, int index, int seed, int topicIndex)
     {
         _run = run;
         _stream = stream;
@@ -47,6 +48,7 @@ internal sealed class OpenLoopProducer : IDisposable
         _message = new Message<byte[]?, byte[]> { Headers = _stamp.Headers, Value = [] };
         _onDelivery = OnDelivery;
         _firstPartitionIndex = run.Partitions.FirstIndexOf(stream.Topic);
+        _topicIndex = topicIndex;
 
         var config = new ProducerConfig(new Dictionary<string, string>(run.ClientDefaults))
         {
@@ -128,7 +130,7 @@ internal sealed class OpenLoopProducer : IDisposable
             var slot = sequence & _sequenceMask;
             _intendedBySequence[slot] = intended;
             _sizeBySequence[slot] = generated.Value.Length;
-            if (!Send(slot, intended))
+            if (!Send(sequence, intended))
             {
                 return;
             }
@@ -137,8 +139,9 @@ internal sealed class OpenLoopProducer : IDisposable
         }
     }
 
-    private bool Send(long slot, long intended)
+    private bool Send(long sequence, long intended)
     {
+        var slot = sequence & _sequenceMask;
         var measured = intended >= _run.MeasuredFromMicros;
         while (true)
         {
@@ -169,6 +172,7 @@ internal sealed class OpenLoopProducer : IDisposable
             catch (ProduceException<byte[]?, byte[]> e)
             {
                 Stats.RecordFailed(e.Error.Code.ToString(), measured);
+                _run.Audit.RecordFailed(ProducerId, sequence);
                 return true;
             }
         }
@@ -216,6 +220,7 @@ internal sealed class OpenLoopProducer : IDisposable
         if (report.Error.IsError)
         {
             Stats.RecordFailed(report.Error.Code.ToString(), measured);
+            _run.Audit.RecordFailed(ProducerId, sequence);
             return;
         }
 
@@ -224,5 +229,7 @@ internal sealed class OpenLoopProducer : IDisposable
         var size = _sizeBySequence[slot];
         Stats.RecordAcked(size, measured);
         _run.Ledger.RecordAck(_firstPartitionIndex + report.Partition.Value, report.Offset.Value, size, intended);
+        _run.Audit.RecordAcked(ProducerId, sequence, report.Partition.Value, report.Offset.Value);
+        _run.AckGaps?.RecordAck(_topicIndex, report.Partition.Value, _run.Clock.Time.GetTimestamp());
     }
 }

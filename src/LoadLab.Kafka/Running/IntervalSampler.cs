@@ -1,5 +1,6 @@
 using HdrHistogram;
 using LoadLab.Core.Measurement;
+using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Traffic;
@@ -41,6 +42,11 @@ internal sealed class IntervalSampler
     private long _peakHeap;
     private long _firstMinuteRss;
     private long _lastRss;
+    private List<LagSample>[] _lagSamples = [];
+    private List<double>[] _rebalanceSeconds = [];
+    private int[] _rebalances = [];
+    private readonly List<ErrorCount> _errors = [];
+    private Dictionary<string, long> _errorTotals = new(StringComparer.Ordinal);
     private long _minPayload = long.MaxValue;
     private long _maxPayload;
 
@@ -70,6 +76,9 @@ internal sealed class IntervalSampler
         _partitionBytes = new long[_run.Partitions.Count];
         _maxLagMessages = new long[_groups.Count];
         _maxLagSeconds = new double[_groups.Count];
+        _lagSamples = [.. _groups.Select(_ => new List<LagSample>())];
+        _rebalanceSeconds = [.. _groups.Select(_ => new List<double>())];
+        _rebalances = new int[_groups.Count];
         _thread = new Thread(Loop) { IsBackground = true, Name = "loadlab-sampler" };
         _thread.Start();
     }
@@ -89,6 +98,13 @@ internal sealed class IntervalSampler
             Tick();
         }
     }
+
+    /// <summary>Each group's lag once per second and when it rebalanced (for recovery analysis).</summary>
+    public IReadOnlyList<GroupLagSeries> LagSeries() =>
+        [.. _groups.Select((g, i) => new GroupLagSeries(g.Progress.Group, _lagSamples[i], _rebalanceSeconds[i]))];
+
+    /// <summary>Producer errors per second and code.</summary>
+    public IReadOnlyList<ErrorCount> Errors => _errors;
 
     public RunSummary Summarize(RunRequest request, string outcome, string? message)
     {
@@ -232,10 +248,19 @@ internal sealed class IntervalSampler
             for (var g = 0; g < _groups.Count; g++)
             {
                 lags[g] = _groups[g].Progress.Lag(_run.Ledger, now);
+                _lagSamples[g].Add(new LagSample(now / 1_000_000.0, lags[g].Messages, lags[g].Seconds));
+                var rebalances = _groups[g].Progress.Rebalances;
+                if (rebalances != _rebalances[g])
+                {
+                    _rebalanceSeconds[g].Add(now / 1_000_000.0);
+                    _rebalances[g] = rebalances;
+                }
+
                 _maxLagMessages[g] = Math.Max(_maxLagMessages[g], lags[g].Messages);
                 _maxLagSeconds[g] = Math.Max(_maxLagSeconds[g], lags[g].Seconds);
             }
 
+            SampleErrors(second);
             var rss = Environment.WorkingSet;
             var heap = GC.GetTotalMemory(forceFullCollection: false);
             _peakRss = Math.Max(_peakRss, rss);
@@ -279,6 +304,29 @@ internal sealed class IntervalSampler
                 lags.Sum(l => l.Messages),
                 lags.Length == 0 ? 0 : lags.Max(l => l.Seconds)));
         }
+    }
+
+    private void SampleErrors(int second)
+    {
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var producer in _producers)
+        {
+            foreach (var (code, count) in producer.Stats.ErrorsByCode())
+            {
+                totals[code] = totals.GetValueOrDefault(code) + count;
+            }
+        }
+
+        foreach (var (code, count) in totals)
+        {
+            var delta = count - _errorTotals.GetValueOrDefault(code);
+            if (delta > 0)
+            {
+                _errors.Add(new ErrorCount(second + 1, code, delta));
+            }
+        }
+
+        _errorTotals = totals;
     }
 
     private long ConsumedDelta()

@@ -1,4 +1,6 @@
 using LoadLab.Core.Measurement;
+using LoadLab.Core.Measurement.Audit;
+using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Results;
 
 namespace LoadLab.Kafka.Running;
@@ -11,6 +13,9 @@ internal sealed class RunContext
     public required PartitionMap Partitions { get; init; }
     public required PartitionLedger Ledger { get; init; }
     public required ResultsWriter Results { get; init; }
+    public required DeliveryAudit Audit { get; init; }
+    /// <summary>Set when the load starts (it counts gaps from the run start), before any message is sent.</summary>
+    public AckGapTracker? AckGaps { get; set; }
     /// <summary>Random per run, carried in every message so messages of other runs in the same topic are ignored.</summary>
     public required long RunNonce { get; init; }
     /// <summary>Start of the measured window (end of warm-up), microseconds since the run start.</summary>

@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using LoadLab.Core.Faults;
 using LoadLab.Core.Measurement;
+using LoadLab.Core.Measurement.Audit;
+using LoadLab.Core.Measurement.Recovery;
+using LoadLab.Core.Measurement.Slo;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Traffic;
@@ -10,8 +14,9 @@ namespace LoadLab.Kafka.Running;
 
 /// <summary>
 /// Runs a scenario against a started cluster: consumers join first, then open-loop producers follow the
-/// schedule while a sampler closes one measurement interval per second, then producers flush and consumers
-/// drain. Results are written as the run goes; the returned summary is also in <c>summary.json</c>.
+/// schedule while the fault timeline breaks the cluster and a sampler closes one measurement interval per
+/// second; then producers flush, consumers drain, and the delivery audit, recovery analysis and SLO checks
+/// run. Results are written as the run goes; the returned summary is also in <c>summary.json</c>.
 /// </summary>
 public static class RunEngine
 {
@@ -36,8 +41,11 @@ public static class RunEngine
         }
     }
 
-    private sealed class Run : IDisposable
+    private sealed class Run : IDisposable, IRunEventSink
     {
+        /// <summary>Producers' audit storage is sized for the plan plus this share, so Poisson runs rarely grow it.</summary>
+        private const double PlannedMessagesSlack = 1.1;
+
         private readonly RunRequest _request;
         private readonly Scenario _scenario;
         private readonly RunContext _context;
@@ -51,6 +59,7 @@ public static class RunEngine
             _request = request;
             _scenario = request.Scenario;
             var map = new PartitionMap(_scenario.Topics);
+            _schedules = [.. _scenario.Traffic.Select(s => (s, RateSchedule.Create(s, _scenario.TotalDuration)))];
             _context = new RunContext
             {
                 Clock = new RunClock(request.Time),
@@ -58,14 +67,14 @@ public static class RunEngine
                 Partitions = map,
                 Ledger = new PartitionLedger(map),
                 Results = results,
+                Audit = CreateAudit(),
                 RunNonce = Random.Shared.NextInt64(1, long.MaxValue),
                 MeasuredFromMicros = (long)_scenario.Warmup.TotalMicroseconds,
                 EndMicros = (long)_scenario.TotalDuration.TotalMicroseconds,
                 BootstrapServers = request.Cluster.BootstrapServers,
                 ClientDefaults = request.Cluster.ClientDefaults,
             };
-            _schedules = _scenario.Traffic.Select(s => (s, RateSchedule.Create(s, _scenario.TotalDuration))).ToList();
-            _sampler = new IntervalSampler(_context, _schedules.Select(s => s.Schedule).ToList(), _producers, _groups, request.Progress, _scenario);
+            _sampler = new IntervalSampler(_context, [.. _schedules.Select(s => s.Schedule)], _producers, _groups, request.Progress, _scenario);
         }
 
         public async Task<RunSummary> ExecuteAsync(CancellationToken cancellationToken)
@@ -78,17 +87,22 @@ public static class RunEngine
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
             CreateProducers();
 
-            using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _context.Clock.Restart();
+            var startTimestamp = _context.Clock.StartTimestamp;
+            _context.AckGaps = new AckGapTracker([.. _scenario.Topics.Select(t => (t.Name, t.Partitions))], _request.Time, startTimestamp);
             results.BeginIntervals(_context.Clock.StartedAt);
             results.Event(0, "run.started", [new("runId", _request.RunId), new("startedAt", _context.Clock.StartedAt)]);
             _sampler.Start();
+            using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timeline = new FaultTimeline(_scenario.Faults, _request.Cluster.Faults, [.. _request.Cluster.Brokers.Select(b => b.Id)], _request.Time, startTimestamp, _scenario.Seed, this);
+            var faults = timeline.RunAsync(stopFaults.Token);
             foreach (var producer in _producers)
             {
-                producer.Start(stopLoad.Token);
+                producer.Start(cancellationToken);
             }
 
             await Task.Run(() => _producers.ForEach(p => p.Join()), CancellationToken.None).ConfigureAwait(false);
+            var loadEndSeconds = _context.SecondsNow;
             if (cancellationToken.IsCancellationRequested)
             {
                 outcome = "interrupted";
@@ -96,18 +110,33 @@ public static class RunEngine
             }
 
             _sampler.Phase = "draining";
-            results.Event(_context.SecondsNow, "run.stopping", [new("outcome", outcome)]);
+            results.Event(loadEndSeconds, "run.stopping", [new("outcome", outcome)]);
             var drainDeadline = _context.Clock.NowMicros() + (long)_scenario.DrainTimeout.TotalMicroseconds;
             var unacknowledged = await Task.Run(() => _producers.Sum(p => p.Flush(RemainingUntil(drainDeadline))), CancellationToken.None).ConfigureAwait(false);
             await WaitForConsumersAsync(drainDeadline, cancellationToken).ConfigureAwait(false);
+            await stopFaults.CancelAsync().ConfigureAwait(false);
+            var occurrences = await faults.ConfigureAwait(false);
             _sampler.Stop();
             StopConsumers();
 
             var summary = _sampler.Summarize(_request, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null));
+            summary = Analyze(summary, occurrences, loadEndSeconds, startTimestamp);
             results.WriteSummary(summary);
             results.Event(_context.SecondsNow, "run.ended", [new("outcome", outcome)]);
             return summary;
         }
+
+        /// <summary>Fault markers go to events.jsonl as they happen, so a crash keeps them.</summary>
+        public void Marker(FaultMarker marker) => _context.Results.Event(marker.AtSeconds, marker.EventType, [
+            new("fault", marker.FaultIndex),
+            new("step", marker.Step.ToString().ToLowerInvariant()),
+            new("action", marker.Action),
+            new("target", marker.Target),
+            new("scheduledSeconds", Math.Round(marker.ScheduledSeconds, 3)),
+            new("outcome", marker.Outcome.ToString().ToLowerInvariant()),
+            new("detail", marker.Detail),
+            new("tookSeconds", Math.Round(marker.TookSeconds, 3)),
+        ]);
 
         public void Dispose()
         {
@@ -120,13 +149,52 @@ public static class RunEngine
             StopConsumers();
         }
 
+        private RunSummary Analyze(RunSummary summary, IReadOnlyList<FaultOccurrence> occurrences, double loadEndSeconds, long startTimestamp)
+        {
+            var end = new AuditEnd(
+                Watermarks.LogStartOffsets(_context.BootstrapServers, _context.ClientDefaults, _scenario.Topics, _context.Results, _context.SecondsNow),
+                _groups.SelectMany(g => Enumerable.Range(0, g.Progress.Partitions)
+                        .Select(p => (Key: (g.Progress.Group, g.Progress.Topic, p), Position: g.Progress.NextOffset(p))))
+                    .ToDictionary(x => x.Key, x => x.Position));
+            var audit = _context.Audit.Classify(end).Summary;
+            var recoveries = new RecoveryAnalyzer().Analyze(new RecoveryInput
+            {
+                Faults = occurrences,
+                Groups = _sampler.LagSeries(),
+                LoadEndSeconds = loadEndSeconds,
+                AckGaps = _context.AckGaps?.Gaps(startTimestamp + (long)(loadEndSeconds * _request.Time.TimestampFrequency)) ?? [],
+                Errors = _sampler.Errors,
+            });
+            var histograms = Path.Combine(_context.Results.Directory, "histograms");
+            var slo = SloEvaluator.Evaluate(_scenario.Slos, new SloInput
+            {
+                Produce = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.Produce.LogName() + ".hlog")),
+                Service = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.Service.LogName() + ".hlog")),
+                ScheduleDelay = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.ScheduleDelay.LogName() + ".hlog")),
+                EndToEnd = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.EndToEnd.LogName() + ".hlog")),
+                Faults = recoveries,
+                Audit = audit,
+                AchievedRate = summary.Rate.Achieved,
+                MeasuredFromSeconds = _scenario.Warmup.TotalSeconds,
+            });
+            return summary with { Audit = audit, Faults = [.. recoveries.Select(r => r.ToSummary())], Slo = slo };
+        }
+
+        private DeliveryAudit CreateAudit() => new(
+            [.. _schedules.SelectMany(s => Enumerable.Range(0, s.Stream.Producers).Select(_ => new AuditedProducer(
+                s.Stream.Topic,
+                _scenario.Topics.First(t => t.Name == s.Stream.Topic).Partitions,
+                (long)(s.Schedule.TotalMessages / s.Stream.Producers * PlannedMessagesSlack) + 1_000)))],
+            [.. _scenario.Consumers.Select(c => new AuditedGroup(c.Group, c.Topic))]);
+
         private void StartConsumers(CancellationToken cancellationToken)
         {
             foreach (var spec in _scenario.Consumers)
             {
                 var first = _context.Partitions.FirstIndexOf(spec.Topic);
                 var progress = new GroupProgress(spec.Group, spec.Topic, first, _context.Partitions.PartitionsOf(spec.Topic));
-                var members = Enumerable.Range(0, spec.Instances).Select(i => new GroupMember(_context, spec, progress, i)).ToList();
+                var auditIndex = _context.Audit.GroupIndex(spec.Group);
+                var members = Enumerable.Range(0, spec.Instances).Select(i => new GroupMember(_context, spec, progress, i, auditIndex)).ToList();
                 _groups.Add((progress, members));
                 members.ForEach(m => m.Start(cancellationToken));
             }
@@ -149,9 +217,10 @@ public static class RunEngine
             var producerId = 0;
             foreach (var (stream, schedule) in _schedules)
             {
+                var topicIndex = _scenario.Topics.ToList().FindIndex(t => t.Name == stream.Topic);
                 for (var i = 0; i < stream.Producers; i++)
                 {
-                    _producers.Add(new OpenLoopProducer(_context, stream, schedule, producerId++, i, _scenario.Seed));
+                    _producers.Add(new OpenLoopProducer(_context, stream, schedule, producerId++, i, _scenario.Seed, topicIndex));
                 }
             }
         }

@@ -80,6 +80,18 @@ public sealed class YamlReaderTests
     }
 
     [Fact]
+    public void Parse_InputThatMakesYamlDotNetThrowInvalidOperation_IsASyntaxProblem()
+    {
+        // Found by fuzzing: YamlDotNet's scanner throws InvalidOperationException here, not YamlException.
+        const string yaml = "topics:\n    phases:\n      - spike: {at: \nion: 10s, multiplier: 3}\n";
+        Assert.Throws<InvalidOperationException>(() => new YamlDotNet.RepresentationModel.YamlStream().Load(new StringReader(yaml)));
+
+        Assert.Equal(
+            ["t.yaml:3:19: YAML syntax error: the file cannot be parsed after this point. Fix: check indentation, colons, quotes and brackets on this line and the one before"],
+            Problems(yaml));
+    }
+
+    [Fact]
     public void Parse_DuplicateKey_IsAProblemNotAnException()
     {
         var problem = Assert.Single(Read("name: demo\nname: other\n").Problems);

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Net;
+using LoadLab.Core.Environments;
+using LoadLab.Core.Scenarios;
+using LoadLab.Environments.Embedded;
+using LoadLab.Environments.Embedded.Hosting;
+
+namespace LoadLab.Cli.Commands;
+
+/// <summary><c>loadlab cluster serve</c>: the embedded cluster on its own, for any Kafka client, until Ctrl+C.</summary>
+internal static class ClusterCommand
+{
+    private const int Ok = 0;
+    private const int BadInput = 2;
+    private const int EnvironmentFailure = 3;
+
+    public static Command Create()
+    {
+        var cluster = new Command("cluster", "Run a Kafka-protocol cluster that any client can use.");
+        cluster.Subcommands.Add(CreateServe());
+        return cluster;
+    }
+
+    private static Command CreateServe()
+    {
+        var brokers = new Option<int>("--brokers") { Description = "Number of brokers (ids 1..N), spread over 3 racks.", DefaultValueFactory = _ => 3 };
+        var topics = new Option<string[]>("--topic")
+        {
+            Description = $"A topic to create, as name[:partitions[:replication-factor]] (defaults {TopicArgument.DefaultPartitions} partitions, RF min(3, brokers)); repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var control = new Option<string?>("--control")
+        {
+            Description = "Serve the HTTP/JSON control endpoint on this loopback address, e.g. 127.0.0.1:8089 (GET /brokers, POST /brokers/{id}/kill|restart|pause|resume|slow?ms=N, POST /partitions/{topic}/{p}/leader?broker=N, POST /errors?api=0&code=N&count=N).",
+        };
+        var detectionDelay = new Option<double>("--detection-delay")
+        {
+            Description = "Seconds after a broker dies or hangs before its leaderships and coordinators move (KRaft broker.session.timeout.ms).",
+            DefaultValueFactory = _ => new EmbeddedOptions().DetectionDelay.TotalSeconds,
+        };
+        var restoreDelay = new Option<double>("--restore-delay")
+        {
+            Description = "Seconds after a broker comes back before it takes its preferred leaderships back.",
+            DefaultValueFactory = _ => new EmbeddedOptions().PreferredLeaderRestoreDelay.TotalSeconds,
+        };
+
+        var serve = new Command("serve", "Serve the embedded cluster (librdkafka's mock) on loopback, print its bootstrap servers, stay up until Ctrl+C.");
+        serve.Options.Add(brokers);
+        serve.Options.Add(topics);
+        serve.Options.Add(control);
+        serve.Options.Add(detectionDelay);
+        serve.Options.Add(restoreDelay);
+        serve.SetAction((parseResult, cancellationToken) => ServeAsync(
+            parseResult.GetValue(brokers),
+            parseResult.GetValue(topics) ?? [],
+            parseResult.GetValue(control),
+            parseResult.GetValue(detectionDelay),
+            parseResult.GetValue(restoreDelay),
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error,
+            cancellationToken));
+        return serve;
+    }
+
+    private static async Task<int> ServeAsync(
+        int brokerCount, string[] topicArguments, string? control, double detectionSeconds, double restoreSeconds,
+        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var topics = new List<TopicSpec>();
+        foreach (var argument in topicArguments)
+        {
+            if (TopicArgument.TryParse(argument, brokerCount, out var problem) is { } topic)
+            {
+                topics.Add(topic);
+            }
+            else
+            {
+                problems.Add(problem);
+            }
+        }
+
+        IPEndPoint? controlEndpoint = null;
+        if (control is not null && (!IPEndPoint.TryParse(control, out controlEndpoint) || controlEndpoint.Port == 0 || !IPAddress.IsLoopback(controlEndpoint.Address)))
+        {
+            problems.Add($"--control '{control}' is not a loopback address with a port: the endpoint has no authentication, so use e.g. --control 127.0.0.1:8089.");
+        }
+
+        var options = new EmbeddedOptions
+        {
+            Brokers = brokerCount,
+            DetectionDelay = ToDuration(detectionSeconds),
+            PreferredLeaderRestoreDelay = ToDuration(restoreSeconds),
+        };
+        var optionProblems = options.Validate();
+        problems.AddRange(optionProblems.Select(ToOptionNames));
+        if (optionProblems.Count == 0)
+        {
+            problems.AddRange(new EmbeddedClusterProvider(options).FindTopicProblems(topics).Select(p => "--topic: " + p));
+        }
+
+        if (problems.Count > 0)
+        {
+            await error.WriteLineAsync("cluster serve: " + string.Join(Environment.NewLine + "cluster serve: ", problems)).ConfigureAwait(false);
+            return BadInput;
+        }
+
+        EmbeddedClusterHost host;
+        try
+        {
+            host = await EmbeddedClusterHost.StartAsync(options, topics, controlEndpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EnvironmentException exception)
+        {
+            await error.WriteLineAsync("cluster serve: " + exception.Message).ConfigureAwait(false);
+            return EnvironmentFailure;
+        }
+        catch (OperationCanceledException)
+        {
+            return Ok;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            host.Describe(output, topics);
+            await output.WriteLineAsync("Serving; press Ctrl+C to stop.").ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await output.WriteLineAsync("Stopping the embedded cluster.").ConfigureAwait(false);
+            }
+        }
+
+        return Ok;
+    }
+
+    /// <summary>Option problems name the <see cref="EmbeddedOptions"/> property; on the command line, name the flag.</summary>
+    private static string ToOptionNames(string problem) => problem
+        .Replace("detectionDelay is", "--detection-delay is", StringComparison.Ordinal)
+        .Replace("preferredLeaderRestoreDelay is", "--restore-delay is", StringComparison.Ordinal)
+        .Replace("brokers is", "--brokers is", StringComparison.Ordinal);
+
+    private static TimeSpan ToDuration(double seconds) =>
+        double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.MinValue;
+}

@@ -1,0 +1,555 @@
+using System.Globalization;
+using LoadLab.Core.Environments;
+using LoadLab.Core.Scenarios;
+
+namespace LoadLab.Core.Faults;
+
+/// <summary>Settings of a <see cref="FaultTimeline"/>.</summary>
+public sealed record FaultTimelineOptions
+{
+    /// <summary>
+    /// Longest time one step (target resolution plus its primitive operations) may take before it is
+    /// recorded as failed; default 60 s, long enough for a broker restart to show in metadata.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// When the run stops before a fault's revert is due, revert it anyway so that no broker is left
+    /// killed, paused or slow on a cluster that outlives the run; default true.
+    /// </summary>
+    public bool RevertOutstandingOnStop { get; init; } = true;
+
+    internal void Validate()
+    {
+        if (OperationTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(OperationTimeout), OperationTimeout, "The operation timeout must be positive.");
+        }
+    }
+}
+
+/// <summary>
+/// Runs a scenario's faults against an environment: each fault at its offset from the run start, reverted
+/// after its duration. Steps run one at a time in time order (a revert due at the same time as an
+/// injection runs first), so two faults never race on the environment; a step that runs long delays the
+/// next one, which its marker shows as <see cref="FaultMarker.AtSeconds"/> later than scheduled.
+/// Targets are resolved when the injection runs; the revert acts on the same broker or partition.
+/// A failing operation becomes a marker with <see cref="FaultStepOutcome.Failed"/>, never an exception.
+/// </summary>
+public sealed class FaultTimeline
+{
+    private readonly IReadOnlyList<FaultSpec> _faults;
+    private readonly IFaultOperations _operations;
+    private readonly TimeProvider _time;
+    private readonly long _runStartTimestamp;
+    private readonly IRunEventSink _sink;
+    private readonly FaultTimelineOptions _options;
+    private readonly Random _random;
+    private readonly SortedSet<int> _knownBrokers;
+    private readonly HashSet<int> _unavailableBrokers = [];
+
+    /// <param name="faults">The scenario's faults (validated with <see cref="Validate"/>).</param>
+    /// <param name="operations">The environment's fault operations.</param>
+    /// <param name="brokerIds">The cluster's brokers at the start (random targets choose among the live ones).</param>
+    /// <param name="time">Clock of the run.</param>
+    /// <param name="runStartTimestamp"><see cref="TimeProvider.GetTimestamp"/> at the run start; offsets count from it.</param>
+    /// <param name="seed">Scenario seed; makes random targets repeatable.</param>
+    /// <param name="sink">Receives a marker per step.</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    public FaultTimeline(
+        IReadOnlyList<FaultSpec> faults,
+        IFaultOperations operations,
+        IReadOnlyList<int> brokerIds,
+        TimeProvider time,
+        long runStartTimestamp,
+        int seed,
+        IRunEventSink sink,
+        FaultTimelineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(brokerIds);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(sink);
+        _options = options ?? new FaultTimelineOptions();
+        _options.Validate();
+        _faults = faults;
+        _operations = operations;
+        _time = time;
+        _runStartTimestamp = runStartTimestamp;
+        _sink = sink;
+        _random = new Random(seed);
+        _knownBrokers = [.. brokerIds];
+    }
+
+    /// <summary>The YAML name of an action, e.g. <c>broker.kill</c>.</summary>
+    public static string ActionName(FaultAction action) => action switch
+    {
+        FaultAction.BrokerKill => "broker.kill",
+        FaultAction.BrokerRestart => "broker.restart",
+        FaultAction.BrokerPause => "broker.pause",
+        FaultAction.BrokerSlow => "broker.slow",
+        FaultAction.LeaderMove => "leader.move",
+        FaultAction.PartitionReassign => "partition.reassign",
+        FaultAction.BrokerAdd => "broker.add",
+        FaultAction.BrokerDecommission => "broker.decommission",
+        FaultAction.ErrorsInject => "errors.inject",
+        FaultAction.NetworkPartition => "network.partition",
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown fault action."),
+    };
+
+    /// <summary>
+    /// Every reason the scenario's faults cannot run on an environment supporting <paramref name="supported"/>:
+    /// operations it lacks (for the injection and, when a duration is given, the revert), durations on actions
+    /// that cannot be reverted, targets an action cannot use and missing arguments. Empty when all can run.
+    /// Each problem names the fault by its index and line and says how to fix it.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(Scenario scenario, IReadOnlySet<FaultOperation> supported)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(supported);
+        var problems = new List<string>();
+        for (var i = 0; i < scenario.Faults.Count; i++)
+        {
+            var fault = scenario.Faults[i];
+            var name = ActionName(fault.Action);
+            var where = $"faults[{i}] (line {fault.Line.ToString(CultureInfo.InvariantCulture)}): {name}";
+            var revert = RevertOperation(fault.Action);
+            if (fault.At >= scenario.TotalDuration)
+            {
+                problems.Add($"{where} at {fault.At.TotalSeconds:0.###} s would never run: the run lasts {scenario.TotalDuration.TotalSeconds:0.###} s (warm-up included); move 'at' inside the run.");
+            }
+
+            foreach (var operation in InjectOperations(fault.Action).Where(o => !supported.Contains(o)))
+            {
+                problems.Add($"{where} needs the {operation} operation, which this environment cannot perform; remove the fault or use an environment that supports it.");
+            }
+
+            if (fault.Duration is not null)
+            {
+                if (revert is null)
+                {
+                    problems.Add($"{where} cannot be reverted, so 'duration' has no meaning; remove 'duration'.");
+                }
+                else if (!supported.Contains(revert.Value))
+                {
+                    problems.Add($"{where} with a duration needs the {revert.Value} operation to revert it, which this environment cannot perform; remove 'duration' or use an environment that supports it.");
+                }
+            }
+
+            if (ActsOnPartition(fault.Action))
+            {
+                if (fault.Target is not (PartitionTarget or LeaderOfTarget))
+                {
+                    problems.Add($"{where} acts on a partition; set the target to 'partition: topic/partition'.");
+                }
+            }
+            else if (fault.Action != FaultAction.BrokerAdd && fault.Target is PartitionTarget)
+            {
+                problems.Add($"{where} acts on a broker; use 'broker: <id>', 'leader-of: topic/partition', 'controller', 'coordinator-of: <group>' or 'random'.");
+            }
+
+            if (fault.Action == FaultAction.PartitionReassign && fault.Replicas.Count == 0)
+            {
+                problems.Add($"{where} needs the new replica list; add 'replicas: [broker ids]'.");
+            }
+
+            if (fault.Action == FaultAction.BrokerSlow && (fault.Latency is null || fault.Latency <= TimeSpan.Zero))
+            {
+                problems.Add($"{where} needs the added latency; add 'latency: 200ms' (positive).");
+            }
+
+            if (fault.Action == FaultAction.ErrorsInject && fault.Errors is null)
+            {
+                problems.Add($"{where} needs the errors to inject; add 'errors: {{api: Produce, code: 6, count: 100}}'.");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// Runs every step at its time and returns the faults as they ran. Stops waiting when
+    /// <paramref name="cancellationToken"/> is cancelled (the run ends); then, by default, reverts the
+    /// faults that are still in effect.
+    /// </summary>
+    public async Task<IReadOnlyList<FaultOccurrence>> RunAsync(CancellationToken cancellationToken)
+    {
+        var steps = PlanSteps();
+        var states = new InjectedFault?[_faults.Count];
+        var next = 0;
+        try
+        {
+            for (; next < steps.Count; next++)
+            {
+                var step = steps[next];
+                var wait = step.Due - _time.GetElapsedTime(_runStartTimestamp);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, cancellationToken);
+                }
+
+                await RunStepAsync(step, states, early: false, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (_options.RevertOutstandingOnStop)
+            {
+                foreach (var step in steps.Where(s => s.Kind == FaultStep.Revert && states[s.FaultIndex] is { RevertDone: false }))
+                {
+                    await RunStepAsync(step, states, early: true, CancellationToken.None);
+                }
+            }
+        }
+
+        return [.. states.OfType<InjectedFault>().OrderBy(s => s.FaultIndex).Select(s => s.ToOccurrence())];
+    }
+
+    private List<PlannedStep> PlanSteps()
+    {
+        var steps = new List<PlannedStep>();
+        for (var i = 0; i < _faults.Count; i++)
+        {
+            var fault = _faults[i];
+            steps.Add(new PlannedStep(i, FaultStep.Inject, fault.At));
+            if (fault.Duration is { } duration && RevertOperation(fault.Action) is not null)
+            {
+                steps.Add(new PlannedStep(i, FaultStep.Revert, fault.At + duration));
+            }
+        }
+
+        // At equal times an earlier fault is undone before a new one breaks the cluster, but a fault's own
+        // zero-length revert still follows its injection.
+        return [.. steps.OrderBy(s => s.Due).ThenBy(s => s.Kind == FaultStep.Inject ? 1 : _faults[s.FaultIndex].Duration == TimeSpan.Zero ? 2 : 0).ThenBy(s => s.FaultIndex)];
+    }
+
+    private async Task RunStepAsync(PlannedStep step, InjectedFault?[] states, bool early, CancellationToken cancellationToken)
+    {
+        var fault = _faults[step.FaultIndex];
+        var action = ActionName(fault.Action);
+        var startedAt = _time.GetElapsedTime(_runStartTimestamp);
+        using var deadline = new CancellationTokenSource(_options.OperationTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+
+        if (step.Kind == FaultStep.Revert)
+        {
+            var injected = states[step.FaultIndex];
+            if (injected is null)
+            {
+                return;
+            }
+
+            if (!injected.Succeeded)
+            {
+                injected.RevertDone = true;
+                Emit(step, action, injected.Target, startedAt, FaultStepOutcome.Skipped, "not reverted: the injection failed", TimeSpan.Zero);
+                return;
+            }
+
+            var revert = await ExecuteAsync(RevertCommands(fault, injected), timeout.Token, cancellationToken);
+            var detail = early ? $"reverted early because the run is stopping; {revert.Detail}" : revert.Detail;
+            if (revert.Succeeded)
+            {
+                injected.RevertDone = true;
+                ApplyAvailability(fault.Action, FaultStep.Revert, injected.ResolvedTarget);
+            }
+
+            injected.RevertedAt = _time.GetElapsedTime(_runStartTimestamp);
+            Emit(step, action, injected.Target, startedAt, revert.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, detail, revert.Took);
+            return;
+        }
+
+        ResolvedTarget? target;
+        try
+        {
+            target = await ResolveAsync(fault, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            target = ResolvedTarget.Unresolved(Describe(fault.Target), $"target not resolved within {_options.OperationTimeout.TotalSeconds:0.#} s");
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            target = ResolvedTarget.Unresolved(Describe(fault.Target), $"target not resolved: {exception.Message}");
+        }
+
+        var state = new InjectedFault(step.FaultIndex, action, target, startedAt);
+        states[step.FaultIndex] = state;
+        if (target.Problem is not null)
+        {
+            state.Detail = target.Problem;
+            Emit(step, action, target.Description, startedAt, FaultStepOutcome.Failed, target.Problem, TimeSpan.Zero);
+            return;
+        }
+
+        var result = await ExecuteAsync(InjectCommands(fault, target), timeout.Token, cancellationToken);
+        state.Succeeded = result.Succeeded;
+        state.Detail = result.Detail;
+        if (result.Succeeded)
+        {
+            ApplyAvailability(fault.Action, FaultStep.Inject, target);
+        }
+
+        Emit(step, action, target.Description, startedAt, result.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, result.Detail, result.Took);
+    }
+
+    private async Task<FaultOutcome> ExecuteAsync(IReadOnlyList<FaultCommand> commands, CancellationToken timeoutToken, CancellationToken runToken)
+    {
+        var took = TimeSpan.Zero;
+        var details = new List<string>();
+        foreach (var command in commands)
+        {
+            FaultOutcome outcome;
+            try
+            {
+                outcome = await _operations.ExecuteAsync(command, timeoutToken);
+            }
+            catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+            {
+                outcome = new FaultOutcome(false, $"{command.Operation} interrupted: the run is stopping", TimeSpan.Zero);
+            }
+            catch (OperationCanceledException) when (timeoutToken.IsCancellationRequested)
+            {
+                outcome = new FaultOutcome(false, $"{command.Operation} did not complete within {_options.OperationTimeout.TotalSeconds:0.#} s", _options.OperationTimeout);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                outcome = new FaultOutcome(false, $"{command.Operation} failed: {exception.Message}", TimeSpan.Zero);
+            }
+
+            took += outcome.Took;
+            details.Add(outcome.Detail);
+            if (!outcome.Succeeded)
+            {
+                return new FaultOutcome(false, string.Join("; ", details), took);
+            }
+        }
+
+        return new FaultOutcome(true, string.Join("; ", details), took);
+    }
+
+    private async Task<ResolvedTarget> ResolveAsync(FaultSpec fault, CancellationToken cancellationToken)
+    {
+        if (ActsOnPartition(fault.Action))
+        {
+            return await ResolvePartitionAsync(fault, cancellationToken);
+        }
+
+        if (fault.Action == FaultAction.BrokerAdd)
+        {
+            var newId = fault.Target is BrokerTarget requested ? requested.BrokerId : _knownBrokers.Count == 0 ? 1 : _knownBrokers.Max + 1;
+            return _knownBrokers.Contains(newId) && !_unavailableBrokers.Contains(newId)
+                ? ResolvedTarget.Unresolved($"broker {newId}", $"broker {newId} is already part of the cluster")
+                : ResolvedTarget.Broker(newId, $"broker {newId} (new)");
+        }
+
+        switch (fault.Target)
+        {
+            case BrokerTarget broker:
+                return ResolvedTarget.Broker(broker.BrokerId, $"broker {broker.BrokerId}");
+            case LeaderOfTarget leaderOf:
+                var leader = await _operations.GetLeaderAsync(leaderOf.Topic, leaderOf.Partition, cancellationToken);
+                var leaderLabel = $"leader of {leaderOf.Topic}/{leaderOf.Partition}";
+                return leader is { } leaderId
+                    ? ResolvedTarget.Broker(leaderId, $"broker {leaderId} ({leaderLabel})")
+                    : ResolvedTarget.Unresolved(leaderLabel, $"{leaderOf.Topic}/{leaderOf.Partition} has no leader");
+            case ControllerTarget:
+                var controller = await _operations.GetControllerAsync(cancellationToken);
+                return controller is { } controllerId
+                    ? ResolvedTarget.Broker(controllerId, $"broker {controllerId} (controller)")
+                    : ResolvedTarget.Unresolved("controller", "the cluster reports no controller");
+            case CoordinatorOfTarget coordinatorOf:
+                var coordinator = await _operations.GetCoordinatorAsync(coordinatorOf.Group, cancellationToken);
+                var coordinatorLabel = $"coordinator of {coordinatorOf.Group}";
+                return coordinator is { } coordinatorId
+                    ? ResolvedTarget.Broker(coordinatorId, $"broker {coordinatorId} ({coordinatorLabel})")
+                    : ResolvedTarget.Unresolved(coordinatorLabel, $"group {coordinatorOf.Group} has no known coordinator");
+            case RandomBrokerTarget:
+                var live = LiveBrokers();
+                if (live.Count == 0)
+                {
+                    return ResolvedTarget.Unresolved("random", "no live broker to choose from");
+                }
+
+                var chosen = live[_random.Next(live.Count)];
+                return ResolvedTarget.Broker(chosen, $"broker {chosen} (random)");
+            default:
+                return ResolvedTarget.Unresolved(Describe(fault.Target), $"{ActionName(fault.Action)} acts on a broker, not on {Describe(fault.Target)}");
+        }
+    }
+
+    private async Task<ResolvedTarget> ResolvePartitionAsync(FaultSpec fault, CancellationToken cancellationToken)
+    {
+        var (topic, partition) = fault.Target switch
+        {
+            PartitionTarget p => (p.Topic, p.Partition),
+            LeaderOfTarget l => (l.Topic, l.Partition),
+            _ => (null!, -1),
+        };
+        if (topic is null)
+        {
+            return ResolvedTarget.Unresolved(Describe(fault.Target), $"{ActionName(fault.Action)} acts on a partition, not on {Describe(fault.Target)}");
+        }
+
+        var label = $"{topic}/{partition}";
+        var previousLeader = await _operations.GetLeaderAsync(topic, partition, cancellationToken);
+        if (fault.Action == FaultAction.PartitionReassign)
+        {
+            return ResolvedTarget.Partition(topic, partition, previousLeader, fault.Replicas, $"{label} (replicas → {string.Join(",", fault.Replicas)})");
+        }
+
+        IReadOnlyList<int> replicas = fault.Replicas;
+        if (replicas.Count == 0)
+        {
+            var candidates = LiveBrokers().Where(b => b != previousLeader).ToList();
+            if (candidates.Count == 0)
+            {
+                return ResolvedTarget.Unresolved(label, $"no live broker other than the current leader of {label} to move it to");
+            }
+
+            replicas = [candidates[_random.Next(candidates.Count)]];
+        }
+
+        var from = previousLeader?.ToString(CultureInfo.InvariantCulture) ?? "none";
+        return ResolvedTarget.Partition(topic, partition, previousLeader, replicas, $"{label} (leader {from} → {replicas[0]})");
+    }
+
+    private static List<FaultCommand> InjectCommands(FaultSpec fault, ResolvedTarget target) => fault.Action switch
+    {
+        FaultAction.BrokerKill => [new(FaultOperation.BrokerKill, target.BrokerId)],
+        FaultAction.BrokerRestart => [new(FaultOperation.BrokerRestart, target.BrokerId)],
+        FaultAction.BrokerPause => [new(FaultOperation.BrokerPause, target.BrokerId)],
+        FaultAction.BrokerSlow => [new(FaultOperation.BrokerSlow, target.BrokerId, Latency: fault.Latency)],
+        FaultAction.LeaderMove => [new(FaultOperation.LeaderMove, Topic: target.Topic, Partition: target.PartitionId, Replicas: target.Replicas)],
+        FaultAction.PartitionReassign => [new(FaultOperation.PartitionReassign, Topic: target.Topic, Partition: target.PartitionId, Replicas: target.Replicas)],
+        FaultAction.BrokerAdd => [new(FaultOperation.BrokerAdd, target.BrokerId)],
+        FaultAction.BrokerDecommission => [new(FaultOperation.BrokerDecommission, target.BrokerId)],
+        FaultAction.ErrorsInject => [new(FaultOperation.InjectErrors, target.BrokerId, Errors: new InjectedErrors(fault.Errors!.ApiKey, fault.Errors.ErrorCode, fault.Errors.Count))],
+        FaultAction.NetworkPartition => [new(FaultOperation.NetworkDisconnect, target.BrokerId)],
+        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault.Action, "Unknown fault action."),
+    };
+
+    private static List<FaultCommand> RevertCommands(FaultSpec fault, InjectedFault injected)
+    {
+        var target = injected.ResolvedTarget;
+        return fault.Action switch
+        {
+            FaultAction.BrokerKill => [new(FaultOperation.BrokerRestart, target.BrokerId)],
+            FaultAction.BrokerPause => [new(FaultOperation.BrokerResume, target.BrokerId)],
+            FaultAction.BrokerSlow => [new(FaultOperation.BrokerRestoreSpeed, target.BrokerId)],
+            FaultAction.BrokerAdd => [new(FaultOperation.BrokerDecommission, target.BrokerId)],
+            FaultAction.BrokerDecommission => [new(FaultOperation.BrokerAdd, target.BrokerId)],
+            FaultAction.NetworkPartition => [new(FaultOperation.NetworkReconnect, target.BrokerId)],
+            // Without a known previous leader there is nothing to move back to; the revert then does nothing.
+            FaultAction.LeaderMove when target.PreviousLeader is { } previous =>
+                [new(FaultOperation.LeaderMove, Topic: target.Topic, Partition: target.PartitionId, Replicas: [previous])],
+            FaultAction.LeaderMove => [],
+            _ => throw new InvalidOperationException($"{ActionName(fault.Action)} has no revert."),
+        };
+    }
+
+    private static FaultOperation[] InjectOperations(FaultAction action) => action switch
+    {
+        FaultAction.BrokerKill => [FaultOperation.BrokerKill],
+        FaultAction.BrokerRestart => [FaultOperation.BrokerRestart],
+        FaultAction.BrokerPause => [FaultOperation.BrokerPause],
+        FaultAction.BrokerSlow => [FaultOperation.BrokerSlow],
+        FaultAction.LeaderMove => [FaultOperation.LeaderMove],
+        FaultAction.PartitionReassign => [FaultOperation.PartitionReassign],
+        FaultAction.BrokerAdd => [FaultOperation.BrokerAdd],
+        FaultAction.BrokerDecommission => [FaultOperation.BrokerDecommission],
+        FaultAction.ErrorsInject => [FaultOperation.InjectErrors],
+        FaultAction.NetworkPartition => [FaultOperation.NetworkDisconnect],
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown fault action."),
+    };
+
+    private static FaultOperation? RevertOperation(FaultAction action) => action switch
+    {
+        FaultAction.BrokerKill => FaultOperation.BrokerRestart,
+        FaultAction.BrokerPause => FaultOperation.BrokerResume,
+        FaultAction.BrokerSlow => FaultOperation.BrokerRestoreSpeed,
+        FaultAction.LeaderMove => FaultOperation.LeaderMove,
+        FaultAction.BrokerAdd => FaultOperation.BrokerDecommission,
+        FaultAction.BrokerDecommission => FaultOperation.BrokerAdd,
+        FaultAction.NetworkPartition => FaultOperation.NetworkReconnect,
+        _ => null,
+    };
+
+    private static bool ActsOnPartition(FaultAction action) => action is FaultAction.LeaderMove or FaultAction.PartitionReassign;
+
+    private static string Describe(FaultTarget target) => target switch
+    {
+        BrokerTarget b => $"broker {b.BrokerId}",
+        LeaderOfTarget l => $"leader of {l.Topic}/{l.Partition}",
+        ControllerTarget => "controller",
+        CoordinatorOfTarget c => $"coordinator of {c.Group}",
+        RandomBrokerTarget => "random",
+        PartitionTarget p => $"partition {p.Topic}/{p.Partition}",
+        _ => target.ToString(),
+    };
+
+    private List<int> LiveBrokers() => [.. _knownBrokers.Where(b => !_unavailableBrokers.Contains(b))];
+
+    // Random targets choose among brokers that can still be broken: not killed, paused, cut off or removed.
+    private void ApplyAvailability(FaultAction action, FaultStep step, ResolvedTarget target)
+    {
+        if (target.BrokerId is not { } broker)
+        {
+            return;
+        }
+
+        var makesUnavailable = action switch
+        {
+            FaultAction.BrokerKill or FaultAction.BrokerPause or FaultAction.NetworkPartition or FaultAction.BrokerDecommission => step == FaultStep.Inject,
+            FaultAction.BrokerAdd => step == FaultStep.Revert,
+            FaultAction.BrokerRestart => false,
+            _ => (bool?)null,
+        };
+        if (makesUnavailable is null)
+        {
+            return;
+        }
+
+        _knownBrokers.Add(broker);
+        if (makesUnavailable.Value)
+        {
+            _unavailableBrokers.Add(broker);
+        }
+        else
+        {
+            _unavailableBrokers.Remove(broker);
+        }
+    }
+
+    private void Emit(PlannedStep step, string action, string target, TimeSpan startedAt, FaultStepOutcome outcome, string detail, TimeSpan took) =>
+        _sink.Marker(new FaultMarker(step.FaultIndex, step.Kind, action, target, step.Due.TotalSeconds, startedAt.TotalSeconds, outcome, detail, took.TotalSeconds));
+
+    private sealed record PlannedStep(int FaultIndex, FaultStep Kind, TimeSpan Due);
+
+    private sealed record ResolvedTarget(string Description, string? Problem, int? BrokerId, string? Topic, int? PartitionId, int? PreviousLeader, IReadOnlyList<int>? Replicas)
+    {
+        public static ResolvedTarget Broker(int id, string description) =>
+            new(description, null, id, null, null, null, null);
+
+        public static ResolvedTarget Partition(string topic, int partition, int? previousLeader, IReadOnlyList<int> replicas, string description) =>
+            new(description, null, null, topic, partition, previousLeader, replicas);
+
+        public static ResolvedTarget Unresolved(string description, string problem) =>
+            new(description, problem, null, null, null, null, null);
+    }
+
+    private sealed class InjectedFault(int faultIndex, string action, ResolvedTarget target, TimeSpan injectedAt)
+    {
+        public int FaultIndex { get; } = faultIndex;
+        public ResolvedTarget ResolvedTarget { get; } = target;
+        public string Target => ResolvedTarget.Description;
+        public bool Succeeded { get; set; }
+        public string Detail { get; set; } = "";
+        public TimeSpan? RevertedAt { get; set; }
+        public bool RevertDone { get; set; }
+
+        public FaultOccurrence ToOccurrence() =>
+            new(FaultIndex, action, Target, injectedAt.TotalSeconds, RevertedAt?.TotalSeconds, Succeeded, Detail);
+    }
+}

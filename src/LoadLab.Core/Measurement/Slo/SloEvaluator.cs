@@ -1,0 +1,214 @@
+using HdrHistogram;
+using LoadLab.Core.Measurement.Recovery;
+using LoadLab.Core.Results;
+using LoadLab.Core.Scenarios;
+
+namespace LoadLab.Core.Measurement.Slo;
+
+/// <summary>What SLOs are checked against.</summary>
+public sealed record SloInput
+{
+    /// <summary>Produce latency intervals (µs): ack − intended send.</summary>
+    public IReadOnlyList<IntervalHistogram> Produce { get; init; } = [];
+    /// <summary>Service latency intervals (µs): ack − actual send.</summary>
+    public IReadOnlyList<IntervalHistogram> Service { get; init; } = [];
+    /// <summary>Schedule delay intervals (µs): actual − intended send.</summary>
+    public IReadOnlyList<IntervalHistogram> ScheduleDelay { get; init; } = [];
+    /// <summary>End-to-end latency intervals (µs): consume − intended send.</summary>
+    public IReadOnlyList<IntervalHistogram> EndToEnd { get; init; } = [];
+    /// <summary>The faults with their windows (<see cref="RecoveryAnalyzer"/>).</summary>
+    public IReadOnlyList<FaultRecovery> Faults { get; init; } = [];
+    /// <summary>The delivery audit; null when it was not taken.</summary>
+    public AuditSummary? Audit { get; init; }
+    /// <summary>Acknowledged messages per second over the measured window (overall <c>rate.achieved</c>); null: computed from the produce histograms.</summary>
+    public double? AchievedRate { get; init; }
+    /// <summary>Start of the measured window (end of warm-up), seconds since the run start; earlier intervals are left out.</summary>
+    public double MeasuredFromSeconds { get; init; }
+}
+
+/// <summary>
+/// Checks a scenario's SLOs at the end of a run.
+/// <para>
+/// Phases: <c>during</c> = inside a fault window (from injection to the later of revert and recovery; to the end
+/// of the run for a fault whose lag never recovered), <c>steady</c> = outside every fault window, <c>after</c> =
+/// from the end of a fault window to the next injection or the end of the run (so it is part of steady), and
+/// <c>overall</c> = the whole measured window. A one-second interval belongs to the phase its midpoint falls in;
+/// intervals before <see cref="SloInput.MeasuredFromSeconds"/> (warm-up) belong to none.
+/// </para>
+/// <para>
+/// Metrics: <c>produce|service|e2e|schedule-delay</c> with <c>.p50 .p90 .p99 .p999 .p9999 .max</c> (ms, from the
+/// phase's merged histogram); <c>rate.achieved</c> (msg/s: acknowledgements per second of the phase; overall uses
+/// <see cref="SloInput.AchievedRate"/> when given); <c>recovery</c> (s, the slowest fault; 0 without faults);
+/// <c>lost duplicated reordered truncated indeterminate</c> (audit counts of the whole run, whatever the phase).
+/// An SLO whose metric has no data (no sample in the phase, a fault that did not recover, no audit) fails with a
+/// null observed value: a promise that cannot be checked is not kept.
+/// </para>
+/// </summary>
+public static class SloEvaluator
+{
+    private static readonly string[] LatencyMetrics = ["produce", "service", "e2e", "schedule-delay"];
+    private static readonly (string Suffix, double? Percentile)[] Statistics =
+        [("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9), ("p9999", 99.99), ("max", null)];
+    private static readonly string[] AuditMetrics = ["lost", "duplicated", "reordered", "truncated", "indeterminate"];
+
+    /// <summary>Every metric name an SLO may use, for scenario validation.</summary>
+    public static IReadOnlyList<string> KnownMetrics { get; } =
+        [.. LatencyMetrics.SelectMany(m => Statistics.Select(s => $"{m}.{s.Suffix}")), "rate.achieved", "recovery", .. AuditMetrics];
+
+    /// <summary>Evaluates every SLO, in the scenario's order.</summary>
+    public static IReadOnlyList<SloResult> Evaluate(IReadOnlyList<SloSpec> slos, SloInput input)
+    {
+        ArgumentNullException.ThrowIfNull(slos);
+        ArgumentNullException.ThrowIfNull(input);
+        var phases = new PhaseMap(input);
+        return [.. slos.Select(slo =>
+        {
+            var observed = Observe(slo.Metric, slo.Phase, input, phases);
+            var passed = observed is { } value && slo.Comparison switch
+            {
+                SloComparison.LessThan => value < slo.Limit,
+                SloComparison.LessOrEqual => value <= slo.Limit,
+                SloComparison.GreaterThan => value > slo.Limit,
+                SloComparison.GreaterOrEqual => value >= slo.Limit,
+                _ => false,
+            };
+            return new SloResult(slo.Name, PhaseName(slo.Phase), slo.Limit, observed, passed, ComparisonSymbol(slo.Comparison));
+        })];
+    }
+
+    /// <summary>The phase as written in <c>summary.json</c>: overall, steady, during, after.</summary>
+    public static string PhaseName(SloPhase phase) => phase.ToString().ToLowerInvariant();
+
+    /// <summary>The comparison as written in <c>summary.json</c>: &lt;, &lt;=, &gt;, &gt;=.</summary>
+    public static string ComparisonSymbol(SloComparison comparison) => comparison switch
+    {
+        SloComparison.LessThan => "<",
+        SloComparison.LessOrEqual => "<=",
+        SloComparison.GreaterThan => ">",
+        SloComparison.GreaterOrEqual => ">=",
+        _ => throw new ArgumentOutOfRangeException(nameof(comparison), comparison, "Unknown comparison."),
+    };
+
+    private static double? Observe(string metric, SloPhase phase, SloInput input, PhaseMap phases)
+    {
+        switch (metric)
+        {
+            case "recovery":
+                return input.Faults.Count == 0 ? 0
+                    : input.Faults.Any(f => f.RecoverySeconds is null) ? null
+                    : input.Faults.Max(f => f.RecoverySeconds!.Value);
+            case "lost":
+                return input.Audit?.Lost;
+            case "duplicated":
+                return input.Audit?.Duplicated;
+            case "reordered":
+                return input.Audit?.Reordered;
+            case "truncated":
+                return input.Audit?.Truncated;
+            case "indeterminate":
+                return input.Audit?.Indeterminate;
+            case "rate.achieved":
+                if (phase == SloPhase.Overall && input.AchievedRate is { } achieved)
+                {
+                    return achieved;
+                }
+
+                var intervals = input.Produce.Where(i => phases.Contains(phase, i)).ToList();
+                var seconds = intervals.Sum(i => i.EndSeconds - i.StartSeconds);
+                return seconds > 0 ? intervals.Sum(i => i.Histogram.TotalCount) / seconds : null;
+        }
+
+        var dot = metric.LastIndexOf('.');
+        if (dot < 0)
+        {
+            return null;
+        }
+
+        var series = metric[..dot] switch
+        {
+            "produce" => input.Produce,
+            "service" => input.Service,
+            "e2e" => input.EndToEnd,
+            "schedule-delay" => input.ScheduleDelay,
+            _ => null,
+        };
+        var statistic = Statistics.FirstOrDefault(s => s.Suffix == metric[(dot + 1)..]);
+        if (series is null || statistic.Suffix is null)
+        {
+            return null;
+        }
+
+        var merged = Merge(series.Where(i => phases.Contains(phase, i)));
+        if (merged is null || merged.TotalCount == 0)
+        {
+            return null;
+        }
+
+        var microseconds = statistic.Percentile is { } percentile ? merged.GetValueAtPercentile(percentile) : merged.GetMaxValue();
+        return microseconds / 1000.0;
+    }
+
+    private static LongHistogram? Merge(IEnumerable<IntervalHistogram> intervals)
+    {
+        var list = intervals.Select(i => i.Histogram).ToList();
+        if (list.Count == 0)
+        {
+            return null;
+        }
+
+        var merged = new LongHistogram(
+            list.Min(h => h.LowestTrackableValue),
+            list.Max(h => h.HighestTrackableValue),
+            list.Max(h => h.NumberOfSignificantValueDigits));
+        foreach (var histogram in list)
+        {
+            merged.Add(histogram);
+        }
+
+        return merged;
+    }
+
+    private sealed class PhaseMap
+    {
+        private readonly double _measuredFrom;
+        private readonly List<(double From, double To)> _during = [];
+        private readonly List<(double From, double To)> _after = [];
+
+        public PhaseMap(SloInput input)
+        {
+            _measuredFrom = input.MeasuredFromSeconds;
+            var windows = input.Faults
+                .Select(f => (From: f.Fault.InjectedAtSeconds, To: f.RecoverySeconds is null && f.Groups.Count > 0 ? double.PositiveInfinity : f.WindowEndSeconds))
+                .OrderBy(w => w.From)
+                .ToList();
+            _during.AddRange(windows);
+            foreach (var (_, to) in windows)
+            {
+                var nextInjection = windows.Where(w => w.From > to).Select(w => w.From).DefaultIfEmpty(double.PositiveInfinity).Min();
+                if (!windows.Any(w => w.From <= to && w.To > to))
+                {
+                    _after.Add((to, nextInjection));
+                }
+            }
+        }
+
+        public bool Contains(SloPhase phase, IntervalHistogram interval)
+        {
+            var t = interval.MidpointSeconds;
+            if (t < _measuredFrom)
+            {
+                return false;
+            }
+
+            var during = _during.Any(w => t >= w.From && t <= w.To);
+            return phase switch
+            {
+                SloPhase.Overall => true,
+                SloPhase.During => during,
+                SloPhase.Steady => !during,
+                SloPhase.After => !during && _after.Any(w => t > w.From && t < w.To),
+                _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "Unknown phase."),
+            };
+        }
+    }
+}

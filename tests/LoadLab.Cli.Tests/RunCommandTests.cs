@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using LoadLab.Core.Results;
+
+namespace LoadLab.Cli.Tests;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private const string TinyScenario = """
+        version: 1
+        name: tiny
+        description: a few seconds on the embedded cluster
+        warmup: 1s
+        duration: 3s
+        drain-timeout: 10s
+        topics:
+          - {name: events, partitions: 2, replication-factor: 3}
+        traffic:
+          - name: predictions
+            topic: events
+            rate: 500
+            payload: {kind: fixed, size: 200}
+            producer: {acks: all}
+        consumers:
+          - {group: readers, topic: events, instances: 1}
+        """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("loadlab-cli-").FullName;
+
+    [Fact]
+    public async Task Run_ValidScenarioOnEmbeddedCluster_ExitsZeroAndWritesParseableResults()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "tiny.yaml"), TinyScenario);
+
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(2), "run", "tiny.yaml", "--out", "out");
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        var runDirectory = Assert.Single(Directory.GetDirectories(Path.Combine(_directory, "out")));
+        Assert.Contains($"Results: {runDirectory}", result.Output, StringComparison.Ordinal);
+        var summary = ResultsJson.ReadSummary(Path.Combine(runDirectory, "summary.json"));
+        Assert.Equal("tiny", summary.Scenario);
+        Assert.Equal("embedded", summary.Environment.Kind);
+        Assert.Equal(1_500, summary.Produce.Target);
+        Assert.Equal(summary.Produce.Sent, summary.Produce.Acked);
+        Assert.Equal("readers", Assert.Single(summary.Consume.Groups).Group);
+        var series = await File.ReadAllLinesAsync(Path.Combine(runDirectory, "series.csv"));
+        Assert.Equal(ResultsWriter.SeriesHeader(["readers"]), series[0]);
+        Assert.All(series.Skip(1), line => int.Parse(line.Split(',')[0], CultureInfo.InvariantCulture));
+        Assert.True(File.Exists(Path.Combine(runDirectory, "partitions.csv")));
+        Assert.True(File.Exists(Path.Combine(runDirectory, "scenario.yaml")));
+        foreach (var metric in new[] { "produce", "service", "scheduleDelay", "endToEnd" })
+        {
+            Assert.True(new FileInfo(Path.Combine(runDirectory, "histograms", metric + ".hlog")).Length > 0, metric);
+        }
+
+        foreach (var line in await File.ReadAllLinesAsync(Path.Combine(runDirectory, "events.jsonl")))
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.True(json.RootElement.GetProperty("t").GetDouble() >= 0);
+        }
+    }
+
+    [Fact]
+    public async Task Run_ScenarioWithMistakes_ExitsTwoAndNamesFileLineAndFixWithoutStackTrace()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "bad.yaml"), TinyScenario.Replace("rate: 500", "rat: 500", StringComparison.Ordinal));
+
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(1), "run", "bad.yaml");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("bad.yaml:12:5: traffic[0].rat: unknown key \"rat\"", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Fix: rename \"rat\" to \"rate\"", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "results")));
+    }
+
+    [Fact]
+    public async Task Run_MissingScenarioFile_ExitsTwo()
+    {
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(1), "run", "missing.yaml");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("missing.yaml", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownEnvironment_ExitsTwoAndListsTheAllowedOnes()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "tiny.yaml"), TinyScenario);
+
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(1), "run", "tiny.yaml", "--env", "kafka-in-the-sky");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Allowed: embedded", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_UnknownOption_ExitsTwo()
+    {
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(1), "run", "--no-such-option");
+
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}

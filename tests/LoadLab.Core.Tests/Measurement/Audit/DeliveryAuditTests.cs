@@ -1,0 +1,386 @@
+using CsCheck;
+using LoadLab.Core.Measurement.Audit;
+
+namespace LoadLab.Core.Tests.Measurement.Audit;
+
+public sealed class DeliveryAuditTests
+{
+    private const string Topic = "events";
+    private const int Partitions = 4;
+
+    [Fact]
+    public void Classify_EveryMessageConsumedOnceInOrder_AllDelivered()
+    {
+        var run = new SimulatedRun(messages: 1000);
+
+        var summary = run.Audit().Summary;
+
+        Assert.Equal((1000L, 1000L), (summary.Acked, summary.Delivered));
+        Assert.Equal(0, summary.Lost + summary.Duplicated + summary.Reordered + summary.Truncated + summary.Indeterminate + summary.Unreached);
+        Assert.Empty(summary.Examples);
+    }
+
+    [Fact]
+    public void Classify_AcknowledgedMessagesNeverConsumed_CountedLostExactlyWithExamples()
+    {
+        var run = new SimulatedRun(messages: 1000);
+        run.Drop(17, 18, 500, 999);
+
+        var summary = run.Audit().Summary;
+
+        Assert.Equal((4L, 996L), (summary.Lost, summary.Delivered));
+        Assert.Equal([17L, 18, 500, 999], summary.Examples.Where(e => e.Kind == "lost").Select(e => e.Sequence));
+        var example = summary.Examples[0];
+        Assert.Equal((Topic, run.PartitionOf(17), run.OffsetOf(17), 0), (example.Topic, example.Partition, example.Offset, example.ProducerId));
+    }
+
+    [Fact]
+    public void Classify_MessagesConsumedTwice_CountedDuplicatedOncePerMessage()
+    {
+        var run = new SimulatedRun(messages: 1000);
+        run.Duplicate(3, 4, 4, 700);
+
+        var summary = run.Audit().Summary;
+
+        Assert.Equal((3L, 1000L, 0L), (summary.Duplicated, summary.Delivered, summary.Reordered));
+    }
+
+    [Fact]
+    public void Classify_MessageReadAfterALaterOneOfTheSamePartition_CountedReordered()
+    {
+        var run = new SimulatedRun(messages: 1000);
+        run.SwapWithNextInPartition(40);
+        run.SwapWithNextInPartition(41);
+
+        var summary = run.Audit().Summary;
+
+        Assert.Equal((2L, 1000L, 0L), (summary.Reordered, summary.Delivered, summary.Duplicated));
+        Assert.Equal([40L, 41], summary.Examples.Where(e => e.Kind == "reordered").Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public void Classify_RereadAfterRebalance_IsDuplicateNotReorder()
+    {
+        var run = new SimulatedRun(messages: 100);
+        var reread = run.MessagesOfPartition(1) - 5;
+        run.RereadPartitionFrom(partition: 1, fromOffset: 5);
+
+        var summary = run.Audit().Summary;
+
+        Assert.Equal(0, summary.Reordered);
+        Assert.Equal(reread, summary.Duplicated);
+    }
+
+    [Fact]
+    public void Classify_PartitionTruncatedBeforeTheConsumerGotThere_CountedTruncatedNotLost()
+    {
+        var run = new SimulatedRun(messages: 1000);
+        run.TruncatePartitionBelow(partition: 2, logStartOffset: 60);
+
+        var summary = run.Audit().Summary;
+
+        Assert.Equal((60L, 0L, 940L), (summary.Truncated, summary.Lost, summary.Delivered));
+        Assert.All(summary.Examples, e => Assert.Equal(("truncated", 2), (e.Kind, e.Partition)));
+    }
+
+    [Fact]
+    public void Classify_FailedDeliveriesThatWereConsumed_CountedIndeterminate()
+    {
+        var run = new SimulatedRun(messages: 1000);
+        run.FailButDeliver(10, 11);
+        run.NeverReport(12);
+        run.FailAndDrop(13);
+
+        var summary = run.Audit().Summary;
+
+        Assert.Equal((3L, 996L, 996L, 0L), (summary.Indeterminate, summary.Acked, summary.Delivered, summary.Lost));
+        var example = summary.Examples.First(e => e.Kind == "indeterminate");
+        Assert.Equal((10L, run.OffsetOf(10)), (example.Sequence, example.Offset));
+    }
+
+    [Fact]
+    public void Classify_DrainTimedOutBeforeGroupReachedTheEnd_CountedUnreachedNotLost()
+    {
+        var run = new SimulatedRun(messages: 400);
+        var lastTen = run.LastOfPartition(3, 10);
+        run.Drop([.. lastTen]);
+        run.FinalPosition(3, run.OffsetOf(lastTen[0]));
+
+        var summary = run.Audit().Summary;
+
+        Assert.Equal((10L, 0L), (summary.Unreached, summary.Lost));
+    }
+
+    [Fact]
+    public void Classify_SeveralGroups_SummaryIsWorstGroupPerClassAndGroupsAreListed()
+    {
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, 10)], [new AuditedGroup("a", Topic), new AuditedGroup("b", Topic), new AuditedGroup("other", "elsewhere")]);
+        for (var s = 0; s < 10; s++)
+        {
+            audit.RecordAcked(0, s, 0, s);
+            if (s is not (2 or 3))
+            {
+                audit.RecordConsumed(0, 0, s, 0, s);
+            }
+
+            audit.RecordConsumed(1, 0, s, 0, s);
+            if (s < 5)
+            {
+                audit.RecordConsumed(1, 0, s, 0, s);
+            }
+        }
+
+        var summary = audit.Classify(new AuditEnd(new Dictionary<(string, int), long>())).Summary;
+
+        Assert.Equal((10L, 8L, 2L, 5L), (summary.Acked, summary.Delivered, summary.Lost, summary.Duplicated));
+        Assert.Equal([2L, 3], summary.Examples.Where(e => e.Kind == "lost").Select(e => e.Sequence));
+        Assert.Equal([0L, 1, 2, 3, 4], summary.Examples.Where(e => e.Kind == "duplicated").Select(e => e.Sequence));
+        Assert.Equal(["a", "b", "other"], summary.Groups.Select(g => g.Group));
+        Assert.Equal((8L, 2L, 0L), (summary.Groups[0].Delivered, summary.Groups[0].Lost, summary.Groups[0].Duplicated));
+        Assert.Equal((10L, 0L, 5L), (summary.Groups[1].Delivered, summary.Groups[1].Lost, summary.Groups[1].Duplicated));
+        Assert.Equal((0L, 0L), (summary.Groups[2].Delivered, summary.Groups[2].Lost));
+    }
+
+    [Fact]
+    public void Record_BeyondPlannedCount_GrowsAndBeyondGrowthLimitIsOutOfRange()
+    {
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, 10)], [new AuditedGroup("g", Topic)], new DeliveryAuditOptions { ChunkSize = 16, GrowthLimitFactor = 4 });
+        audit.RecordAcked(0, 40, 0, 40);
+        audit.RecordConsumed(0, 0, 40, 0, 40);
+        audit.RecordAcked(0, 64, 0, 64);
+        audit.RecordConsumed(0, 7, 1, 0, 1);
+        audit.RecordConsumed(0, 0, -1, 0, 1);
+
+        var report = audit.Classify(new AuditEnd(new Dictionary<(string, int), long>()));
+
+        Assert.Equal((1L, 1L, 3L), (report.Summary.Acked, report.Summary.Delivered, report.OutOfRange));
+    }
+
+    [Fact]
+    public async Task Record_ConcurrentProducersAndConsumers_CountsExactly()
+    {
+        const int producers = 4;
+        const int perProducer = 50_000;
+        var audit = new DeliveryAudit(
+            [.. Enumerable.Range(0, producers).Select(_ => new AuditedProducer(Topic, Partitions, perProducer))],
+            [new AuditedGroup("g", Topic)],
+            new DeliveryAuditOptions { ChunkSize = 1024 });
+        var offsets = new long[Partitions];
+        var plan = new (int Partition, long Offset)[producers, perProducer];
+        for (var s = 0; s < perProducer; s++)
+        {
+            for (var p = 0; p < producers; p++)
+            {
+                var partition = s % Partitions;
+                plan[p, s] = (partition, offsets[partition]++);
+            }
+        }
+
+        // One thread per producer acks; one consumer thread per partition reads every message, twice when sequence % 1000 == 0.
+        var ackers = Enumerable.Range(0, producers).Select(p => Task.Run(() =>
+        {
+            for (var s = 0; s < perProducer; s++)
+            {
+                audit.RecordAcked(p, s, plan[p, s].Partition, plan[p, s].Offset);
+            }
+        }));
+        var consumers = Enumerable.Range(0, Partitions).Select(partition => Task.Run(() =>
+        {
+            for (var s = partition; s < perProducer; s += Partitions)
+            {
+                for (var p = 0; p < producers; p++)
+                {
+                    audit.RecordConsumed(0, p, s, partition, plan[p, s].Offset);
+                    if (s % 1000 == 0)
+                    {
+                        audit.RecordConsumed(0, p, s, partition, plan[p, s].Offset);
+                    }
+                }
+            }
+        }));
+        await Task.WhenAll([.. ackers, .. consumers]);
+
+        var summary = audit.Classify(new AuditEnd(new Dictionary<(string, int), long>())).Summary;
+
+        Assert.Equal((producers * (long)perProducer, producers * (long)perProducer), (summary.Acked, summary.Delivered));
+        Assert.Equal((producers * 50L, 0L, 0L), (summary.Duplicated, summary.Reordered, summary.Lost));
+    }
+
+    [Fact]
+    public void Record_AfterWarmUp_AllocatesNothingPerMessage()
+    {
+        const int messages = 200_000;
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, Partitions, 2 * messages)], [new AuditedGroup("a", Topic), new AuditedGroup("b", Topic)]);
+        audit.RecordAcked(0, 0, 0, 0);
+        audit.RecordFailed(0, 1);
+        audit.RecordConsumed(0, 0, 0, 0, 0);
+        audit.RecordConsumed(1, 0, 0, 0, 0);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var s = 2; s < messages; s++)
+        {
+            audit.RecordAcked(0, s, s % Partitions, s / Partitions);
+            audit.RecordConsumed(0, 0, s, s % Partitions, s / Partitions);
+            audit.RecordConsumed(1, 0, s, s % Partitions, s / Partitions);
+            audit.RecordConsumed(1, 0, s, s % Partitions, s / Partitions);
+            audit.RecordFailed(0, s + messages);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(messages - 2, audit.Classify(new AuditEnd(new Dictionary<(string, int), long>())).Summary.Duplicated);
+    }
+
+    [Fact]
+    public void Classify_RandomDropsDuplicatesSwapsAndFailures_CountsMatchWhatWasInjected()
+    {
+        var gen = Gen.Select(Gen.Int[1, 3000], Gen.Int[1, 8], Gen.Int);
+        gen.Sample((messages, partitions, seed) =>
+        {
+            var random = new Random(seed);
+            var run = new SimulatedRun(messages, partitions);
+            var touched = new HashSet<long>();
+            long Pick() => random.NextInt64(messages);
+            var drops = Enumerable.Range(0, random.Next(5)).Select(_ => Pick()).Where(touched.Add).ToArray();
+            var duplicates = Enumerable.Range(0, random.Next(5)).Select(_ => Pick()).Where(touched.Add).ToArray();
+            var failures = Enumerable.Range(0, random.Next(5)).Select(_ => Pick()).Where(touched.Add).ToArray();
+            run.Drop(drops);
+            run.Duplicate(duplicates);
+            run.FailButDeliver(failures);
+            var swaps = 0;
+            foreach (var candidate in Enumerable.Range(0, random.Next(5)).Select(_ => Pick()))
+            {
+                if (run.TrySwapUntouched(candidate, touched))
+                {
+                    swaps++;
+                }
+            }
+
+            var summary = run.Audit().Summary;
+
+            Assert.Equal(drops.Length, summary.Lost);
+            Assert.Equal(duplicates.Length, summary.Duplicated);
+            Assert.Equal(failures.Length, summary.Indeterminate);
+            Assert.Equal(swaps, summary.Reordered);
+            Assert.Equal(messages - drops.Length - failures.Length, summary.Delivered);
+        }, iter: 150);
+    }
+
+    /// <summary>
+    /// One producer writing <c>messages</c> round-robin over partitions, one group reading each partition in
+    /// offset order; the test then breaks delivery in precise ways before the run is replayed into an audit.
+    /// </summary>
+    private sealed class SimulatedRun
+    {
+        private readonly int _partitions;
+        private readonly long _messages;
+        private readonly List<long>[] _reads;
+        private readonly HashSet<long> _unacked = [];
+        private readonly HashSet<long> _failed = [];
+        private readonly Dictionary<(string, int), long> _logStart = [];
+        private readonly Dictionary<(string, string, int), long> _positions = [];
+
+        public SimulatedRun(long messages, int partitions = Partitions)
+        {
+            _messages = messages;
+            _partitions = partitions;
+            _reads = [.. Enumerable.Range(0, partitions).Select(p => Enumerable.Range(0, (int)messages).Select(s => (long)s).Where(s => PartitionOf(s) == p).ToList())];
+        }
+
+        public int PartitionOf(long sequence) => (int)(sequence % _partitions);
+
+        public long OffsetOf(long sequence) => sequence / _partitions;
+
+        public long MessagesOfPartition(int partition) => _reads[partition].Count;
+
+        public List<long> LastOfPartition(int partition, int count) => [.. _reads[partition].TakeLast(count)];
+
+        public void Drop(params long[] sequences)
+        {
+            foreach (var s in sequences)
+            {
+                _reads[PartitionOf(s)].Remove(s);
+            }
+        }
+
+        public void Duplicate(params long[] sequences)
+        {
+            foreach (var s in sequences)
+            {
+                var reads = _reads[PartitionOf(s)];
+                reads.Insert(reads.IndexOf(s) + 1, s);
+            }
+        }
+
+        public void SwapWithNextInPartition(long sequence)
+        {
+            var reads = _reads[PartitionOf(sequence)];
+            var at = reads.IndexOf(sequence);
+            (reads[at], reads[at + 1]) = (reads[at + 1], reads[at]);
+        }
+
+        public bool TrySwapUntouched(long sequence, HashSet<long> touched)
+        {
+            var next = sequence + _partitions;
+            if (next >= _messages || touched.Contains(sequence) || touched.Contains(next))
+            {
+                return false;
+            }
+
+            touched.Add(sequence);
+            touched.Add(next);
+            SwapWithNextInPartition(sequence);
+            return true;
+        }
+
+        public void RereadPartitionFrom(int partition, long fromOffset) =>
+            _reads[partition].AddRange(_reads[partition].Where(s => OffsetOf(s) >= fromOffset).ToList());
+
+        public void TruncatePartitionBelow(int partition, long logStartOffset)
+        {
+            _reads[partition].RemoveAll(s => OffsetOf(s) < logStartOffset);
+            _logStart[(Topic, partition)] = logStartOffset;
+        }
+
+        public void FinalPosition(int partition, long offset) => _positions[("g", Topic, partition)] = offset;
+
+        public void FailButDeliver(params long[] sequences)
+        {
+            _unacked.UnionWith(sequences);
+            _failed.UnionWith(sequences);
+        }
+
+        public void NeverReport(long sequence) => _unacked.Add(sequence);
+
+        public void FailAndDrop(long sequence)
+        {
+            FailButDeliver(sequence);
+            Drop(sequence);
+        }
+
+        public DeliveryAuditReport Audit()
+        {
+            var audit = new DeliveryAudit([new AuditedProducer(Topic, _partitions, _messages)], [new AuditedGroup("g", Topic)], new DeliveryAuditOptions { ChunkSize = 256 });
+            for (var s = 0L; s < _messages; s++)
+            {
+                if (!_unacked.Contains(s))
+                {
+                    audit.RecordAcked(0, s, PartitionOf(s), OffsetOf(s));
+                }
+                else if (_failed.Contains(s))
+                {
+                    audit.RecordFailed(0, s);
+                }
+            }
+
+            var group = audit.GroupIndex("g");
+            foreach (var s in _reads.SelectMany(r => r))
+            {
+                audit.RecordConsumed(group, 0, s, PartitionOf(s), OffsetOf(s));
+            }
+
+            return audit.Classify(new AuditEnd(_logStart, _positions));
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using LoadLab.Core.Faults;
+using LoadLab.Core.Measurement.Recovery;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LoadLab.Core.Tests.Measurement.Recovery;
+
+public sealed class RecoveryAnalyzerTests
+{
+    private static readonly RecoveryAnalyzer Analyzer = new();
+
+    [Fact]
+    public void Analyze_LagRisesThenSettles_RecoversAtStartOfHold()
+    {
+        // Baseline ~20 messages / 0.05 s; the fault at t=30 pushes lag up until t=41, back to normal from t=42.
+        var series = Series("g", 80, t => t is >= 31 and <= 41 ? (5000, 4.0) : (20, 0.05));
+
+        var result = Single(series, injectedAt: 30, revertedAt: 35, loadEnd: 80);
+
+        Assert.Equal(12, result.RecoverySeconds);
+        Assert.Null(result.NotRecoveredReason);
+        Assert.Equal((5000L, 4.0), (result.PeakLagMessages, result.PeakLagSeconds));
+        Assert.Equal(42, result.WindowEndSeconds);
+        var group = Assert.Single(result.Groups);
+        Assert.Equal(30, group.BaselineSamples);
+        Assert.Equal(120, group.ThresholdMessages, 6);
+        Assert.Equal(0.55, group.ThresholdSeconds, 6);
+        // Trapezoid over t=30..42: ramps 0.05→4 and 4→0.05 of one second each, 10 s at 4.
+        Assert.Equal(((0.05 + 4) / 2 * 2) + (4 * 10), result.LagSecondsIntegral, 6);
+    }
+
+    [Fact]
+    public void Analyze_LagNeverComesBack_NotRecoveredWithReason()
+    {
+        var series = Series("g", 60, t => t >= 20 ? (100 * (t - 19), t - 19.0) : (10, 0.01));
+
+        var result = Single(series, injectedAt: 20, revertedAt: null, loadEnd: 60);
+
+        Assert.Null(result.RecoverySeconds);
+        Assert.Equal("still above baseline at end of load", result.NotRecoveredReason);
+        Assert.Equal((4100L, 41.0), (result.PeakLagMessages, result.PeakLagSeconds));
+        Assert.Equal(60, result.WindowEndSeconds);
+    }
+
+    [Fact]
+    public void Analyze_LagFlapsInAndOut_RecoveryCountsFromFinalStableHold()
+    {
+        // Back in baseline at 35..38 and 42..44 (shorter than the hold), stable from 50 on.
+        static (long, double) Lag(int t) => t switch
+        {
+            < 30 => (10, 0.02),
+            >= 35 and <= 38 => (10, 0.02),
+            >= 42 and <= 44 => (10, 0.02),
+            >= 50 => (10, 0.02),
+            _ => (3000, 2.5),
+        };
+
+        var result = Single(Series("g", 90, Lag), injectedAt: 30, revertedAt: 31, loadEnd: 90);
+
+        Assert.Equal(20, result.RecoverySeconds);
+    }
+
+    [Fact]
+    public void Analyze_LoadEndsInsideHoldWindow_NotRecoveredWithReason()
+    {
+        var series = Series("g", 60, t => t is >= 30 and < 55 ? (900, 3.0) : (10, 0.02));
+
+        var result = Single(series, injectedAt: 30, revertedAt: 40, loadEnd: 60);
+
+        Assert.Null(result.RecoverySeconds);
+        Assert.Equal("load ended inside the hold window (5 s of 10 s within baseline)", result.NotRecoveredReason);
+    }
+
+    [Fact]
+    public void Analyze_DrainSamplesAfterLoadEnd_AreIgnored()
+    {
+        // Lag only falls once the producers stop: that is not a recovery.
+        var series = Series("g", 90, t => t is >= 30 and < 60 ? (900, 3.0) : (10, 0.02));
+
+        var result = Single(series, injectedAt: 30, revertedAt: 40, loadEnd: 59);
+
+        Assert.Null(result.RecoverySeconds);
+        Assert.Equal("still above baseline at end of load", result.NotRecoveredReason);
+    }
+
+    [Fact]
+    public void Analyze_FaultAtStartWithoutBaseline_UsesFloorsAsThresholds()
+    {
+        // 80 messages and 0.4 s are within the floors (100 messages, 0.5 s); 150 messages is not.
+        var series = Series("g", 40, t => t < 8 ? (150, 0.3) : (80, 0.4));
+
+        var result = Single(series, injectedAt: 0, revertedAt: 5, loadEnd: 40);
+
+        var group = Assert.Single(result.Groups);
+        Assert.Equal((0, 100.0, 0.5), (group.BaselineSamples, group.ThresholdMessages, group.ThresholdSeconds));
+        Assert.Equal(8, result.RecoverySeconds);
+    }
+
+    [Fact]
+    public void Analyze_LagNeverLeavesBaseline_RecoveryIsZeroAndWindowEndsAtRevert()
+    {
+        var series = Series("g", 60, _ => (20, 0.05));
+
+        var result = Single(series, injectedAt: 30, revertedAt: 33, loadEnd: 60);
+
+        Assert.Equal((0.0, 33.0), (result.RecoverySeconds!.Value, result.WindowEndSeconds));
+    }
+
+    [Fact]
+    public void Analyze_SeveralGroups_FaultRecoveryIsSlowestGroupAndNullWhenOneIsStuck()
+    {
+        var fast = Series("fast", 80, t => t is >= 30 and < 33 ? (500, 1.0) : (10, 0.02));
+        var slow = Series("slow", 80, t => t is >= 30 and < 45 ? (500, 1.0) : (10, 0.02));
+        var stuck = Series("stuck", 80, t => t >= 30 ? (500, 1.0) : (10, 0.02));
+        var fault = Fault(30, 31);
+
+        var both = Analyzer.Analyze(new RecoveryInput { Faults = [fault], Groups = [fast, slow], LoadEndSeconds = 80 })[0];
+        var withStuck = Analyzer.Analyze(new RecoveryInput { Faults = [fault], Groups = [fast, stuck], LoadEndSeconds = 80 })[0];
+
+        Assert.Equal((15.0, 3.0, 15.0), (both.RecoverySeconds!.Value, both.Groups[0].RecoverySeconds!.Value, both.Groups[1].RecoverySeconds!.Value));
+        Assert.Null(withStuck.RecoverySeconds);
+        Assert.Equal("group stuck: still above baseline at end of load", withStuck.NotRecoveredReason);
+    }
+
+    [Fact]
+    public void Analyze_BaselineLeavesOutEarlierFaultWindow()
+    {
+        // The first fault's lag (t=10..19) lies in the second fault's baseline window (t=10..39) and would
+        // raise its p99 to 10,000 messages if it were counted.
+        var series = Series("g", 100, t => t switch
+        {
+            >= 10 and < 20 => (10_000, 9.0),
+            >= 40 and < 45 => (400, 0.9),
+            _ => (10, 0.02),
+        });
+
+        var results = Analyzer.Analyze(new RecoveryInput { Faults = [Fault(10, 11, index: 0), Fault(40, 41, index: 1)], Groups = [series], LoadEndSeconds = 100 });
+
+        Assert.Equal(10, results[0].RecoverySeconds);
+        Assert.Equal(5, results[1].RecoverySeconds);
+        Assert.Equal(110, results[1].Groups[0].ThresholdMessages, 6);
+    }
+
+    [Fact]
+    public void Analyze_AckGapsErrorsAndRebalances_AreTakenInsideTheFaultWindow()
+    {
+        var series = Series("g", 60, t => t is >= 20 and < 25 ? (900, 3.0) : (10, 0.02)) with { RebalanceSeconds = [5, 21, 23] };
+        var gaps = new[]
+        {
+            new PartitionAckGaps("t", 0, [new AckGap(2, 3), new AckGap(19.5, 22.5)]),
+            new PartitionAckGaps("t", 1, [new AckGap(20.2, 20.6)]),
+            new PartitionAckGaps("t", 2, []),
+        };
+        ErrorCount[] errors = [new(5, "Local_MsgTimedOut", 3), new(20, "NotLeaderForPartition", 7), new(21, "NotLeaderForPartition", 2), new(22, "Local_MsgTimedOut", 1), new(40, "Local_MsgTimedOut", 9)];
+
+        var result = Analyzer.Analyze(new RecoveryInput { Faults = [Fault(20, 21)], Groups = [series], AckGaps = gaps, Errors = errors, LoadEndSeconds = 60 })[0];
+
+        Assert.Equal(2.5, result.UnavailableSeconds, 6);
+        Assert.Equal([("t", 0, 20.0, 2.5), ("t", 1, 20.2, 0.4)], result.UnavailablePartitions.Select(u => (u.Topic, u.Partition, Math.Round(u.FromSeconds, 6), Math.Round(u.Seconds, 6))));
+        Assert.Equal(new Dictionary<string, long> { ["Local_MsgTimedOut"] = 1, ["NotLeaderForPartition"] = 9 }, result.ErrorsByCode);
+        Assert.Equal(2, result.Groups[0].Rebalances);
+    }
+
+    [Fact]
+    public void ToSummary_CarriesTheContractFields()
+    {
+        var series = Series("g", 80, t => t is >= 31 and <= 41 ? (5000, 4.0) : (20, 0.05));
+
+        var summary = Single(series, injectedAt: 30, revertedAt: 35, loadEnd: 80).ToSummary();
+
+        Assert.Equal(("broker.kill", "broker 2", 30.0, 5.0, 12.0, 5000L, 4.0), (summary.Action, summary.Target, summary.AtSeconds, summary.DurationSeconds!.Value, summary.RecoverySeconds!.Value, summary.PeakLagMessages, summary.PeakLagSeconds));
+        Assert.Equal("g", Assert.Single(summary.Groups).Group);
+    }
+
+    [Fact]
+    public void AckGapTracker_RecordsGapsLongerThanMinimumIncludingTheOpenOne()
+    {
+        var time = new FakeTimeProvider();
+        var start = time.GetTimestamp();
+        var tracker = new AckGapTracker([("t", 2)], time, start, TimeSpan.FromMilliseconds(100));
+        long At(double seconds) => start + (long)(seconds * time.TimestampFrequency);
+
+        foreach (var t in new[] { 0.05, 0.1, 0.15, 1.15, 1.2, 1.19 })
+        {
+            tracker.RecordAck(0, 0, At(t));
+        }
+
+        tracker.RecordAck(0, 1, At(0.05));
+        var gaps = tracker.Gaps(At(3));
+
+        Assert.Equal([(0.15, 1.15), (1.2, 3.0)], gaps[0].Gaps.Select(g => (Math.Round(g.FromSeconds, 6), Math.Round(g.ToSeconds, 6))));
+        Assert.Equal([(0.05, 3.0)], gaps[1].Gaps.Select(g => (Math.Round(g.FromSeconds, 6), Math.Round(g.ToSeconds, 6))));
+    }
+
+    private static FaultRecovery Single(GroupLagSeries series, double injectedAt, double? revertedAt, double loadEnd) =>
+        Assert.Single(Analyzer.Analyze(new RecoveryInput { Faults = [Fault(injectedAt, revertedAt)], Groups = [series], LoadEndSeconds = loadEnd }));
+
+    private static FaultOccurrence Fault(double injectedAt, double? revertedAt, int index = 0) =>
+        new(index, "broker.kill", "broker 2", injectedAt, revertedAt, true, "killed");
+
+    private static GroupLagSeries Series(string group, int seconds, Func<int, (long Messages, double Seconds)> lag) =>
+        new(group, [.. Enumerable.Range(0, seconds + 1).Select(t => new LagSample(t, lag(t).Messages, lag(t).Seconds))], []);
+}

@@ -1,0 +1,195 @@
+using HdrHistogram;
+using LoadLab.Core.Faults;
+using LoadLab.Core.Measurement.Recovery;
+using LoadLab.Core.Measurement.Slo;
+using LoadLab.Core.Results;
+using LoadLab.Core.Scenarios;
+
+namespace LoadLab.Core.Tests.Measurement.Slo;
+
+public sealed class SloEvaluatorTests
+{
+    // 60 one-second intervals: 1,000 acks at 1 ms each, except inside the fault window (t=20..30): 500 acks at 200 ms.
+    private static readonly IReadOnlyList<IntervalHistogram> Produce = Intervals(60, t => t is >= 20 and < 30 ? (500, 200_000) : (1000, 1_000));
+
+    [Fact]
+    public void Evaluate_LatencyByPhase_MergesTheIntervalsOfEachPhase()
+    {
+        var input = new SloInput { Produce = Produce, Faults = [Recovered(injectedAt: 20, windowEnd: 30)] };
+
+        var results = SloEvaluator.Evaluate(
+            [
+                Slo("produce.p99", SloPhase.Steady, SloComparison.LessThan, 50),
+                Slo("produce.p99", SloPhase.During, SloComparison.LessThan, 50),
+                Slo("produce.p50", SloPhase.Overall, SloComparison.LessOrEqual, 1),
+                Slo("produce.max", SloPhase.After, SloComparison.LessThan, 2),
+            ],
+            input);
+
+        Assert.Equal([true, false, true, true], results.Select(r => r.Passed));
+        Assert.Equal(1.0, results[0].Observed!.Value, 3);
+        Assert.Equal(200, results[1].Observed!.Value, 0.001 * 200);
+        Assert.Equal(("steady", "<", 50.0), (results[0].Phase, results[0].Comparison, results[0].Limit));
+        Assert.Equal("after", results[3].Phase);
+    }
+
+    [Fact]
+    public void Evaluate_OverallTail_SeesTheFault()
+    {
+        var input = new SloInput { Produce = Produce, Faults = [Recovered(20, 30)] };
+
+        var result = SloEvaluator.Evaluate([Slo("produce.p99", SloPhase.Overall, SloComparison.LessThan, 50)], input)[0];
+
+        // 5,000 of 55,000 samples are slow: far above the top 1 %.
+        Assert.False(result.Passed);
+        Assert.Equal(200, result.Observed!.Value, 0.001 * 200);
+    }
+
+    [Fact]
+    public void Evaluate_FaultNeverRecovered_DuringLastsToTheEndAndSteadyIsBeforeIt()
+    {
+        var stuck = Recovered(20, 60) with { RecoverySeconds = null, NotRecoveredReason = "still above baseline at end of load" };
+        var latencies = Intervals(70, t => t < 20 ? (100, 1_000) : (100, 90_000));
+
+        var results = SloEvaluator.Evaluate(
+            [
+                Slo("e2e.max", SloPhase.Steady, SloComparison.LessThan, 5),
+                Slo("e2e.p50", SloPhase.During, SloComparison.LessThan, 5),
+                Slo("recovery", SloPhase.Overall, SloComparison.LessThan, 30),
+            ],
+            new SloInput { EndToEnd = latencies, Faults = [stuck] });
+
+        Assert.Equal([true, false, false], results.Select(r => r.Passed));
+        Assert.Equal(90, results[1].Observed!.Value, 0.1);
+        Assert.Null(results[2].Observed);
+    }
+
+    [Fact]
+    public void Evaluate_RecoveryIsTheSlowestFaultAndZeroWithoutFaults()
+    {
+        var faults = new[] { Recovered(10, 14) with { RecoverySeconds = 4 }, Recovered(30, 52) with { RecoverySeconds = 22 } };
+        SloSpec[] slos = [Slo("recovery", SloPhase.Overall, SloComparison.LessThan, 30)];
+
+        var withFaults = SloEvaluator.Evaluate(slos, new SloInput { Faults = faults })[0];
+        var withoutFaults = SloEvaluator.Evaluate(slos, new SloInput())[0];
+
+        Assert.Equal((22.0, true), (withFaults.Observed!.Value, withFaults.Passed));
+        Assert.Equal((0.0, true), (withoutFaults.Observed!.Value, withoutFaults.Passed));
+    }
+
+    [Fact]
+    public void Evaluate_AuditCounts_ComparedWithLimits()
+    {
+        var audit = new AuditSummary { Acked = 100, Delivered = 97, Lost = 2, Duplicated = 0, Reordered = 1, Truncated = 0, Indeterminate = 0 };
+
+        var results = SloEvaluator.Evaluate(
+            [
+                Slo("lost", SloPhase.Overall, SloComparison.LessOrEqual, 0),
+                Slo("duplicated", SloPhase.Overall, SloComparison.LessOrEqual, 0),
+                Slo("reordered", SloPhase.Overall, SloComparison.LessOrEqual, 1),
+            ],
+            new SloInput { Audit = audit });
+
+        Assert.Equal([(2.0, false), (0.0, true), (1.0, true)], results.Select(r => (r.Observed!.Value, r.Passed)));
+        Assert.Null(SloEvaluator.Evaluate([Slo("lost", SloPhase.Overall, SloComparison.LessOrEqual, 0)], new SloInput())[0].Observed);
+    }
+
+    [Fact]
+    public void Evaluate_AchievedRate_PerPhaseFromAcksAndOverallFromInput()
+    {
+        var input = new SloInput { Produce = Produce, Faults = [Recovered(20, 30)], AchievedRate = 917 };
+
+        var results = SloEvaluator.Evaluate(
+            [
+                Slo("rate.achieved", SloPhase.During, SloComparison.GreaterOrEqual, 900),
+                Slo("rate.achieved", SloPhase.Steady, SloComparison.GreaterOrEqual, 900),
+                Slo("rate.achieved", SloPhase.Overall, SloComparison.GreaterOrEqual, 900),
+            ],
+            input);
+
+        Assert.Equal([(500.0, false), (1000.0, true), (917.0, true)], results.Select(r => (r.Observed!.Value, r.Passed)));
+    }
+
+    [Fact]
+    public void Evaluate_WarmUpIntervals_AreLeftOut()
+    {
+        var latencies = Intervals(30, t => t < 5 ? (10, 3_000_000) : (10, 2_000));
+
+        var result = SloEvaluator.Evaluate([Slo("schedule-delay.max", SloPhase.Overall, SloComparison.LessThan, 10)], new SloInput { ScheduleDelay = latencies, MeasuredFromSeconds = 5 })[0];
+
+        Assert.Equal((2.0, true), (result.Observed!.Value, result.Passed));
+    }
+
+    [Fact]
+    public void Evaluate_PhaseWithoutSamplesOrUnknownMetric_FailsWithoutObservation()
+    {
+        var results = SloEvaluator.Evaluate(
+            [
+                Slo("service.p99", SloPhase.During, SloComparison.LessThan, 50),
+                Slo("produce.p42", SloPhase.Overall, SloComparison.LessThan, 50),
+            ],
+            new SloInput { Service = Intervals(10, _ => (10, 1_000)) });
+
+        Assert.All(results, r => Assert.Equal((null, false), (r.Observed, r.Passed)));
+    }
+
+    [Fact]
+    public void KnownMetrics_ListsEveryLatencyStatisticAndCount()
+    {
+        Assert.Contains("schedule-delay.p9999", SloEvaluator.KnownMetrics);
+        Assert.Contains("e2e.max", SloEvaluator.KnownMetrics);
+        Assert.Contains("recovery", SloEvaluator.KnownMetrics);
+        Assert.Equal(4 * 6 + 7, SloEvaluator.KnownMetrics.Count);
+    }
+
+    [Fact]
+    public void HistogramLogFile_WrittenWithRunStart_ReadsIntervalsRelativeToRunStart()
+    {
+        var runStart = new DateTime(2026, 11, 26, 18, 0, 0, 250, DateTimeKind.Utc);
+        var startMs = (long)(runStart - DateTime.UnixEpoch).TotalMilliseconds;
+        using var stream = new MemoryStream();
+        using (var writer = new HistogramLogWriter(stream))
+        {
+            writer.Write(runStart);
+            for (var second = 0; second < 3; second++)
+            {
+                var histogram = new LongHistogram(TimeSpan.FromMinutes(10).Ticks / 10, 3);
+                histogram.RecordValueWithCount(1_000 * (second + 1), 10 + second);
+                histogram.StartTimeStamp = startMs + (second * 1000);
+                histogram.EndTimeStamp = startMs + ((second + 1) * 1000);
+                writer.Append(histogram);
+            }
+        }
+
+        stream.Position = 0;
+        var intervals = HistogramLogFile.Read(stream);
+
+        Assert.Equal([(0.0, 1.0, 10L), (1, 2, 11), (2, 3, 12)], intervals.Select(i => (i.StartSeconds, i.EndSeconds, i.Histogram.TotalCount)));
+        Assert.Equal(3_000L, intervals[2].Histogram.LowestEquivalentValue(intervals[2].Histogram.GetMaxValue()));
+    }
+
+    private static SloSpec Slo(string metric, SloPhase phase, SloComparison comparison, double limit) =>
+        new($"{metric} {phase}", metric, phase, comparison, limit);
+
+    private static FaultRecovery Recovered(double injectedAt, double windowEnd) => new(
+        new FaultOccurrence(0, "broker.kill", "broker 1", injectedAt, injectedAt + 1, true, "killed"),
+        windowEnd,
+        windowEnd - injectedAt,
+        null,
+        0,
+        0,
+        0,
+        0,
+        [],
+        new Dictionary<string, long>(),
+        [new GroupFaultRecovery("g", windowEnd - injectedAt, null, 100, 0.5, 10, 0, 0, 0, 0)]);
+
+    private static List<IntervalHistogram> Intervals(int seconds, Func<int, (long Count, long Microseconds)> values) =>
+        [.. Enumerable.Range(0, seconds).Select(t =>
+        {
+            var histogram = new LongHistogram(TimeSpan.FromMinutes(10).Ticks / 10, 3);
+            var (count, microseconds) = values(t);
+            histogram.RecordValueWithCount(microseconds, count);
+            return new IntervalHistogram(t, t + 1, histogram);
+        })];
+}

@@ -1,0 +1,117 @@
+using LoadLab.Reporting.Charts;
+using LoadLab.Reporting.Results;
+using LoadLab.Reporting.Tests.Fixtures;
+using SkiaSharp;
+
+namespace LoadLab.Reporting.Tests.Charts;
+
+public sealed class ChartTests
+{
+    private static readonly RunResults Run = RunResults.Load(FixtureRun.CommittedDirectory("broker-kill-embedded"));
+
+    // Rendering every chart takes seconds on a shared machine: render once for all the tests of this class.
+    private static readonly Lazy<IReadOnlyList<ChartImage>> Charts = new(() => RunCharts.All(Run, new ChartOptions()));
+
+    public static TheoryData<string> ChartNames => new(Charts.Value.Select(c => c.FileName));
+
+    [Fact]
+    public void All_FixtureWithEveryFile_DrawsEveryChart()
+    {
+        var names = Charts.Value.Select(c => c.FileName).ToList();
+
+        Assert.Equal(
+            ["latency-produce.png", "latency-e2e.png", "rate.png", "lag.png", "latency-distribution.png",
+             "partitions-throughput.png", "partitions-lag.png", "cost.png"],
+            names);
+    }
+
+    [Theory]
+    [MemberData(nameof(ChartNames))]
+    public void Chart_FromFixture_HasDeclaredSizeAndRealContent(string fileName)
+    {
+        var chart = Charts.Value.Single(c => c.FileName == fileName);
+        var output = TestPaths.OutputDirectory($"charts-{Path.GetFileNameWithoutExtension(fileName)}");
+        File.WriteAllBytes(Path.Combine(output, fileName), chart.Png);
+
+        using var bitmap = SKBitmap.Decode(chart.Png);
+        Assert.Equal(chart.Width, bitmap.Width);
+        Assert.Equal(chart.Height, bitmap.Height);
+        var (distinctColours, nonBackgroundShare) = PixelStatistics(bitmap);
+        // Text and lines alone give dozens of anti-aliased colours; a blank or axes-only chart has far fewer.
+        Assert.True(distinctColours >= 40, $"{fileName}: only {distinctColours} distinct colours");
+        Assert.True(nonBackgroundShare >= 0.02, $"{fileName}: only {nonBackgroundShare:P1} of the pixels are not white");
+    }
+
+    [Fact]
+    public void Latency_LinearAndLogScale_DifferInLabelsAndShape()
+    {
+        var log = RunCharts.Latency(Run, "e2e", logScale: true);
+        var linear = RunCharts.Latency(Run, "e2e", logScale: false);
+
+        Assert.False(log.Png.AsSpan().SequenceEqual(linear.Png));
+    }
+
+    [Fact]
+    public void Chart_RenderedTwice_IsByteIdentical()
+    {
+        var first = Charts.Value;
+        var second = RunCharts.All(RunResults.Load(FixtureRun.CommittedDirectory("broker-kill-embedded")), new ChartOptions());
+
+        Assert.All(first.Zip(second), pair => Assert.True(pair.First.Png.AsSpan().SequenceEqual(pair.Second.Png), pair.First.FileName));
+    }
+
+    [Fact]
+    public void CostBreakdown_SimpleLineList_RendersOneStackPerPlatform()
+    {
+        CostLine[] lines =
+        [
+            new("kafka", "broker compute", 1000),
+            new("kafka", "storage", 500),
+            new("automq", "broker compute", 400),
+        ];
+
+        var chart = RunCharts.CostBreakdown(lines);
+
+        using var bitmap = SKBitmap.Decode(chart.Png);
+        Assert.True(PixelStatistics(bitmap).NonBackgroundShare > 0.05);
+    }
+
+    [Fact]
+    public void NinesCurve_KnownHistogram_EndsAtMaximumAndRisesMonotonically()
+    {
+        var histogram = new HdrHistogram.LongHistogram(600_000_000, 3);
+        for (var value = 1; value <= 1000; value++)
+        {
+            histogram.RecordValue(value * 1000);
+        }
+
+        var (xs, ys) = RunCharts.NinesCurve(histogram);
+
+        Assert.Equal(0, xs[0]);
+        Assert.Equal(3, xs[^1], 6);
+        Assert.Equal(1000, ys[^1], 0);
+        // x = 0.3 is p = 1 − 10^−0.3 ≈ 49.9 %.
+        Assert.InRange(ys[Array.FindIndex(xs, x => Math.Abs(x - 0.3) < 1e-9)], 495, 505);
+        Assert.True(ys.Zip(ys.Skip(1)).All(pair => pair.Second >= pair.First));
+    }
+
+    internal static (int DistinctColours, double NonBackgroundShare) PixelStatistics(SKBitmap bitmap)
+    {
+        var colours = new HashSet<uint>();
+        long nonBackground = 0;
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                var pixel = bitmap.GetPixel(x, y);
+                colours.Add((uint)pixel);
+                if (pixel.Red < 245 || pixel.Green < 245 || pixel.Blue < 245)
+                {
+                    nonBackground++;
+                }
+            }
+        }
+
+        return (colours.Count, nonBackground / (double)(bitmap.Width * bitmap.Height));
+    }
+}
