@@ -65,6 +65,11 @@ internal static class CostCommand
 
                 return ExitCodes.BadInput;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"loadlab cost: cannot read the input: {e.Message} Fix: check the path and its permissions.");
+                return ExitCodes.BadInput;
+            }
         });
         return command;
     }

@@ -404,30 +404,44 @@ public static class CostModel
             var events = _options.OperatorEventsPerMonth ?? _p.OperatorEventsPerMonth.Value;
             var eventsSource = _options.OperatorEventsPerMonth is null ? _p.OperatorEventsPerMonth.Citation : "--operator-events";
             var attended = _p.AttendedHoursPerEvent.Value;
+            // The published / configured estimate is always computed, so a measured value can be compared with it.
+            double estimatedHours;
+            string estimateText;
+            CostInput estimateInput;
+            if (SharedStorage)
+            {
+                var seconds = _p.ReassignmentSeconds!.Value;
+                estimatedHours = seconds / SecondsPerHour;
+                estimateText = $"metadata-only reassignment {N(seconds)} s";
+                estimateInput = new("reassignment time", seconds, "s", _p.ReassignmentSeconds.Citation);
+            }
+            else
+            {
+                var movedGiB = RetainedGiB * _w.ReplicationFactor / (brokers + 1);
+                var throttle = _p.ReassignmentMiBps!.Value;
+                estimatedHours = movedGiB * MiBPerGiB / throttle / SecondsPerHour;
+                estimateText = $"copy a new broker's share {N(movedGiB)} GB (retained × RF / (brokers + 1)) at {N(throttle)} MiB/s = {N(estimatedHours)} h";
+                estimateInput = new("reassignment throttle", throttle, "MiB/s", _p.ReassignmentMiBps.Citation);
+            }
+
             double watchHours;
             string watchText;
             CostInput watchInput;
+            var note = "";
             if (_w.MeasuredOperations.Count > 0)
             {
                 var seconds = _w.MeasuredOperations.Average(o => o.Seconds);
                 watchHours = seconds / SecondsPerHour;
                 watchText = $"measured mean {N(seconds)} s over {_w.MeasuredOperations.Count} {string.Join("/", _w.MeasuredOperations.Select(o => o.Action).Distinct())} fault(s)";
                 watchInput = new("measured reassignment/scale duration", seconds, "s", _w.Source);
-            }
-            else if (SharedStorage)
-            {
-                var seconds = _p.ReassignmentSeconds!.Value;
-                watchHours = seconds / SecondsPerHour;
-                watchText = $"metadata-only reassignment {N(seconds)} s";
-                watchInput = new("reassignment time", seconds, "s", _p.ReassignmentSeconds.Citation);
+                note = $"Measured in the run; without a measurement the model would use {estimateText}."
+                    + (_w.MeasuredOnMockCluster ? " The embedded mock cluster copies no partition data, so its durations understate a real cluster's." : "");
             }
             else
             {
-                var movedGiB = RetainedGiB * _w.ReplicationFactor / (brokers + 1);
-                var throttle = _p.ReassignmentMiBps!.Value;
-                watchHours = movedGiB * MiBPerGiB / throttle / SecondsPerHour;
-                watchText = $"copy a new broker's share {N(movedGiB)} GB (retained × RF / (brokers + 1)) at {N(throttle)} MiB/s = {N(watchHours)} h";
-                watchInput = new("reassignment throttle", throttle, "MiB/s", _p.ReassignmentMiBps.Citation);
+                watchHours = estimatedHours;
+                watchText = estimateText;
+                watchInput = estimateInput;
             }
 
             var hoursPerEvent = attended + watchHours;
@@ -440,7 +454,8 @@ public static class CostModel
                     new("hands-on hours per event", attended, "hours", _p.AttendedHoursPerEvent.Citation),
                     watchInput,
                     new("operator rate", rate, "USD/hour", _prices.OperatorHourly.Citation),
-                ]));
+                ],
+                note));
         }
     }
 }

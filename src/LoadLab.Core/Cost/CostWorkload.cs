@@ -22,6 +22,11 @@ public sealed record CostWorkload
     public required TimeSpan Retention { get; init; }
     /// <summary>Durations of reassignments and broker additions measured in a run (operator-time input).</summary>
     public IReadOnlyList<MeasuredOperation> MeasuredOperations { get; init; } = [];
+    /// <summary>
+    /// True when measured on the embedded (librdkafka mock) cluster, whose replication is cosmetic: its
+    /// reassignment durations say nothing about copying data.
+    /// </summary>
+    public bool MeasuredOnMockCluster { get; init; }
     /// <summary>Assumptions made while deriving the workload (e.g. a replication factor the run did not record).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 

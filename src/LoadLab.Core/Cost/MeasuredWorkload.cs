@@ -15,7 +15,11 @@ public static class MeasuredWorkload
     private const double BytesPerMiB = 1024 * 1024;
 
     /// <summary>Actions whose measured duration feeds the operator-time line.</summary>
-    public static readonly IReadOnlySet<string> OperatorActions = new HashSet<string>(StringComparer.Ordinal) { "partition.reassign", "broker.add" };
+    public static readonly IReadOnlySet<string> OperatorActions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        FaultActionNames.Name(FaultAction.PartitionReassign),
+        FaultActionNames.Name(FaultAction.BrokerAdd),
+    };
 
     /// <summary>Reads <c>summary.json</c> and <c>series.csv</c> from <paramref name="runDirectory"/>.</summary>
     /// <param name="runDirectory">The run folder.</param>
@@ -108,6 +112,7 @@ public static class MeasuredWorkload
             ReplicationFactor = replication,
             Retention = options.Retention,
             MeasuredOperations = operations,
+            MeasuredOnMockCluster = summary.Environment.Kind.StartsWith("embedded", StringComparison.Ordinal),
             Notes = notes,
         };
     }

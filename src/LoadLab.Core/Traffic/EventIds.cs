@@ -21,24 +21,32 @@ internal static class EventIds
         string.Create(CultureInfo.InvariantCulture,
             $"{sourceHash:x8}-{producerIndex & 0xFFFF:x4}-8{kind & 0xFFF:x3}-8{(sequence >> 48) & 0xFFF:x3}-{sequence & 0xFFFF_FFFF_FFFF:x12}");
 
-    /// <summary>Number of hex digits of the sequence number in an id.</summary>
-    public const int SequenceDigits = 15;
+    /// <summary>
+    /// Length of an id's sequence tail: the last 16 characters, <c>qqq-qqqqqqqqqqqq</c> (15 hex digits around
+    /// the last dash), written as one 16-byte copy.
+    /// </summary>
+    public const int SequenceTailLength = 16;
 
-    /// <summary>Formats <paramref name="sequence"/> as the 15 hex digits an id carries (see <see cref="CopySequence"/>).</summary>
-    public static void FormatSequence(Span<byte> digits, long sequence)
+    private const int SequenceTailStart = Length - SequenceTailLength;
+
+    /// <summary>Formats <paramref name="sequence"/> as an id's sequence tail (see <see cref="CopySequence"/>).</summary>
+    public static void FormatSequence(Span<byte> tail, long sequence)
     {
         var value = (ulong)sequence;
-        for (var position = SequenceDigits - 1; position >= 0; position--)
+        for (var position = SequenceTailLength - 1; position >= 0; position--)
         {
-            digits[position] = HexDigits[(int)(value & 0xF)];
+            if (position == 3)
+            {
+                tail[position] = (byte)'-';
+                continue;
+            }
+
+            tail[position] = HexDigits[(int)(value & 0xF)];
             value >>= 4;
         }
     }
 
-    /// <summary>Writes formatted sequence digits into an id whose first character is <paramref name="id"/>[0].</summary>
-    public static void CopySequence(ReadOnlySpan<byte> digits, Span<byte> id)
-    {
-        digits[..3].CopyTo(id[20..23]);
-        digits[3..SequenceDigits].CopyTo(id[24..Length]);
-    }
+    /// <summary>Writes a formatted sequence tail into an id whose first character is <paramref name="id"/>[0].</summary>
+    public static void CopySequence(ReadOnlySpan<byte> tail, Span<byte> id) =>
+        tail[..SequenceTailLength].CopyTo(id[SequenceTailStart..Length]);
 }

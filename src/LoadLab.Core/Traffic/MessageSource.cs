@@ -40,9 +40,9 @@ public sealed class MessageSource
     private readonly byte[] _padding;
     private readonly ValueBuffers _buffers;
     private readonly byte[] _key;
-    private readonly byte[] _eventDigits = new byte[EventIds.SequenceDigits];
-    private readonly byte[] _causeDigits = new byte[EventIds.SequenceDigits];
-    private readonly byte[] _actionDigits = new byte[EventIds.SequenceDigits];
+    private readonly byte[] _eventDigits = new byte[EventIds.SequenceTailLength];
+    private readonly byte[] _causeDigits = new byte[EventIds.SequenceTailLength];
+    private readonly byte[] _actionDigits = new byte[EventIds.SequenceTailLength];
     private readonly byte[] _timestampDigits = new byte[EnvelopeTemplateFactory.TimestampDigits];
     private readonly long _runStartMilliseconds;
     private long _timestampMilliseconds = -1;
@@ -361,12 +361,16 @@ public sealed class MessageSource
     /// <summary>
     /// Value arrays by exact length. A run uses few lengths at a time (the target, and rounded-up lengths of
     /// envelopes longer than it), so a small set of slots replaced round-robin never allocates in steady state.
+    /// Arrays of lengths no longer in use are let go once they would hold more than <see cref="RetainedBytes"/>
+    /// (payloads can grow to 64 MiB), which costs one allocation per size change, never one per message.
     /// </summary>
     private sealed class ValueBuffers(byte[]? padding)
     {
         private const int Slots = 16;
+        private const long RetainedBytes = 16L << 20;
         private readonly ValueBuffer?[] _buffers = new ValueBuffer?[Slots];
         private int _nextVictim;
+        private long _retained;
 
         public ValueBuffer Get(int length)
         {
@@ -387,6 +391,13 @@ public sealed class MessageSource
                 created.Array[length - 1] = (byte)'}';
             }
 
+            if (_retained + length > RetainedBytes)
+            {
+                Array.Clear(_buffers);
+                _retained = 0;
+            }
+
+            _retained += length - (_buffers[_nextVictim]?.Array.Length ?? 0);
             _buffers[_nextVictim] = created;
             _nextVictim = (_nextVictim + 1) % Slots;
             return created;

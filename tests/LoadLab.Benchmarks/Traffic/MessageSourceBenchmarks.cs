@@ -47,7 +47,7 @@ public class TrafficKeyBenchmarks
     private MessageSource _source = null!;
     private long _ticks;
 
-    [Params("none", "uniform", "zipf-1.0", "sequential", "zipf-hot-window")]
+    [Params("none", "sequential", "uniform-100k", "zipf-1.0-100k", "zipf-1.0-1M", "zipf-hot-window")]
     public string Keys { get; set; } = "";
 
     [GlobalSetup]
@@ -56,9 +56,10 @@ public class TrafficKeyBenchmarks
         var keys = Keys switch
         {
             "none" => new KeySpec { Distribution = KeyDistribution.None },
-            "uniform" => new KeySpec { Distribution = KeyDistribution.Uniform, Space = 100_000 },
-            "zipf-1.0" => new KeySpec { Distribution = KeyDistribution.Zipf, Space = 100_000, ZipfExponent = 1.0 },
             "sequential" => new KeySpec { Distribution = KeyDistribution.Sequential, Space = 100_000 },
+            "uniform-100k" => new KeySpec { Distribution = KeyDistribution.Uniform, Space = 100_000 },
+            "zipf-1.0-100k" => new KeySpec { Distribution = KeyDistribution.Zipf, Space = 100_000, ZipfExponent = 1.0 },
+            "zipf-1.0-1M" => new KeySpec { Distribution = KeyDistribution.Zipf, Space = 1_000_000, ZipfExponent = 1.0 },
             "zipf-hot-window" => new KeySpec
             {
                 Distribution = KeyDistribution.Zipf,

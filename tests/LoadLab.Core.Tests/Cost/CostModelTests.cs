@@ -63,6 +63,23 @@ public sealed class CostModelTests
         // 2 events × (2 h hands-on + mean 3,600 s = 1 h) × $100.
         Assert.Equal(600, estimate.Line("operator").MonthlyUsd, precision: 9);
         Assert.Contains("measured mean 3,600 s", estimate.Line("operator").Formula, StringComparison.Ordinal);
+        Assert.Contains("without a measurement the model would use copy a new broker's share", estimate.Line("operator").Note, StringComparison.Ordinal);
+        Assert.DoesNotContain("mock cluster", estimate.Line("operator").Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Estimate_ReassignmentsMeasuredOnTheMockCluster_SaysTheyUnderstateARealCluster()
+    {
+        var workload = CostTestData.Flat(100, fanOut: 1) with
+        {
+            MeasuredOperations = [new MeasuredOperation("partition.reassign", 0)],
+            MeasuredOnMockCluster = true,
+        };
+
+        var estimate = CostModel.Estimate(workload, CostTestData.Kafka(), CostTestData.Prices(), new CostOptions { OperatorEventsPerMonth = 1 });
+
+        Assert.Equal(200, estimate.Line("operator").MonthlyUsd, precision: 9);
+        Assert.Contains("copies no partition data", estimate.Line("operator").Note, StringComparison.Ordinal);
     }
 
     [Fact]

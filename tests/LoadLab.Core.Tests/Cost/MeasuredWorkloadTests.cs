@@ -65,6 +65,7 @@ public sealed class MeasuredWorkloadTests
         var workload = MeasuredWorkload.FromRun(summary, Series, "series.csv", new CostWorkloadOptions());
 
         Assert.Equal([new MeasuredOperation("partition.reassign", 6), new MeasuredOperation("broker.add", 3)], workload.MeasuredOperations);
+        Assert.True(workload.MeasuredOnMockCluster);
     }
 
     [Fact]
