@@ -11,6 +11,9 @@ namespace LoadLab.Core.Traffic;
 /// </summary>
 public sealed class ArrivalSequence
 {
+    /// <summary>Distinguishes this generator's seed from the key and payload generators' seeds of the same producer.</summary>
+    private const ulong ArrivalsPurpose = 0xA7;
+
     private readonly IntendedTimes _times;
     private readonly ArrivalProcess _process;
     private readonly int _producers;
@@ -23,8 +26,9 @@ public sealed class ArrivalSequence
     /// <param name="process">Uniform or Poisson spacing.</param>
     /// <param name="producerIndex">This producer's index in 0..producers-1.</param>
     /// <param name="producers">Producers sharing the stream.</param>
-    /// <param name="seed">Seed for Poisson gaps.</param>
-    public ArrivalSequence(RateSchedule schedule, ArrivalProcess process, int producerIndex, int producers, int seed)
+    /// <param name="seed">Scenario seed for Poisson gaps.</param>
+    /// <param name="streamName">The stream's name, so streams of one scenario draw different gaps.</param>
+    public ArrivalSequence(RateSchedule schedule, ArrivalProcess process, int producerIndex, int producers, int seed, string streamName = "")
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentOutOfRangeException.ThrowIfLessThan(producers, 1);
@@ -33,7 +37,7 @@ public sealed class ArrivalSequence
         _process = process;
         _producers = producers;
         _firstTotal = producerIndex + 0.5;
-        _rngState = (ulong)(uint)seed << 32 ^ (ulong)(uint)producerIndex ^ 0x9E3779B97F4A7C15UL;
+        _rngState = FastRandom.DeriveSeed(seed, streamName, producerIndex, ArrivalsPurpose);
     }
 
     /// <summary>Messages handed out so far.</summary>

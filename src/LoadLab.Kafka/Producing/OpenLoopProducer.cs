@@ -42,8 +42,8 @@ internal sealed class OpenLoopProducer : IDisposable
         _run = run;
         _stream = stream;
         ProducerId = producerId;
-        _arrivals = new ArrivalSequence(schedule, stream.Arrivals, index, stream.Producers, HashCode.Combine(seed, stream.Name, index));
-        _source = new MessageSource(stream, seed, index, schedule.Total);
+        _arrivals = new ArrivalSequence(schedule, stream.Arrivals, index, stream.Producers, seed, stream.Name);
+        _source = new MessageSource(stream, seed, index, schedule.Total, run.Clock.StartedAt);
         _stamp = new RunHeaderStamp(run.RunNonce, producerId);
         _message = new Message<byte[]?, byte[]> { Headers = _stamp.Headers, Value = [] };
         _onDelivery = OnDelivery;
