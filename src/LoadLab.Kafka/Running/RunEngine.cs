@@ -203,12 +203,14 @@ public static class RunEngine
         private async Task WaitForGroupsAsync(CancellationToken cancellationToken)
         {
             var deadline = Stopwatch.StartNew();
-            while (_groups.Any(g => g.Progress.Rebalances == 0) && deadline.Elapsed < _request.GroupJoinTimeout)
+            // Every partition, not just the first member's share: the mock cluster can answer one member's join
+            // many seconds after another's, and a partition nobody reads builds lag from the first measured second.
+            while (_groups.Any(g => !g.Progress.EveryPartitionAssigned) && deadline.Elapsed < _request.GroupJoinTimeout)
             {
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }
 
-            var waiting = _groups.Where(g => g.Progress.Rebalances == 0).Select(g => g.Progress.Group).ToList();
+            var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
             _context.Results.Event(0, "groups.joined", [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
         }
 
