@@ -83,6 +83,7 @@ public static class RunEngine
             var outcome = "completed";
             string? message = null;
             results.Event(0, "run.preparing", [new("scenario", _scenario.Name), new("environment", _request.Cluster.Kind), new("bootstrap", _request.Cluster.BootstrapServers)]);
+            await RegisterGroupsAsync(cancellationToken).ConfigureAwait(false);
             StartConsumers(cancellationToken);
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
             CreateProducers();
@@ -197,6 +198,30 @@ public static class RunEngine
                 var members = Enumerable.Range(0, spec.Instances).Select(i => new GroupMember(_context, spec, progress, i, auditIndex)).ToList();
                 _groups.Add((progress, members));
                 members.ForEach(m => m.Start(cancellationToken));
+            }
+        }
+
+        // An environment that plays the controller (embedded) moves only the coordinators of groups it knows: asking
+        // for each group's coordinator before it joins registers it, so killing its coordinator moves the group
+        // instead of stalling it until the broker returns.
+        private async Task RegisterGroupsAsync(CancellationToken cancellationToken)
+        {
+            if (_scenario.Faults.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var spec in _scenario.Consumers)
+            {
+                try
+                {
+                    var coordinator = await _request.Cluster.Faults.GetCoordinatorAsync(spec.Group, cancellationToken).ConfigureAwait(false);
+                    _context.Results.Event(0, "group.coordinator", [new("group", spec.Group), new("broker", coordinator)]);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    _context.Results.Event(0, "group.coordinator", [new("group", spec.Group), new("error", exception.Message)]);
+                }
             }
         }
 
