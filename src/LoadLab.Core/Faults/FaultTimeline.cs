@@ -47,6 +47,7 @@ public sealed class FaultTimeline
     private readonly Random _random;
     private readonly SortedSet<int> _knownBrokers;
     private readonly HashSet<int> _unavailableBrokers = [];
+    private readonly Lock _brokersGate = new();
 
     /// <param name="faults">The scenario's faults (validated with <see cref="Validate"/>).</param>
     /// <param name="operations">The environment's fault operations.</param>
@@ -177,10 +178,10 @@ public sealed class FaultTimeline
     {
         var steps = PlanSteps();
         var states = new InjectedFault?[_faults.Count];
-        var next = 0;
+        var running = new List<Task>();
         try
         {
-            for (; next < steps.Count; next++)
+            for (var next = 0; next < steps.Count; next++)
             {
                 var step = steps[next];
                 var wait = step.Due - _time.GetElapsedTime(_runStartTimestamp);
@@ -189,16 +190,32 @@ public sealed class FaultTimeline
                     await Task.Delay(wait, _time, cancellationToken);
                 }
 
-                await RunStepAsync(step, states, early: false, cancellationToken);
+                // Targets resolve in timeline order (random choices stay repeatable), but an operation whose effect is
+                // confirmed slowly (a kill or pause returns after the fail-over it causes) must not hold back the next
+                // step: a 1 s pause is resumed after 1 s, not after the detection delay.
+                var execution = await StartStepAsync(step, states, early: false, cancellationToken);
+                running.Add(execution);
+                var untilNext = next + 1 < steps.Count ? steps[next + 1].Due - _time.GetElapsedTime(_runStartTimestamp) : Timeout.InfiniteTimeSpan;
+                if (untilNext == Timeout.InfiniteTimeSpan)
+                {
+                    await execution;
+                }
+                else if (untilNext > TimeSpan.Zero)
+                {
+                    await Task.WhenAny(execution, Task.Delay(untilNext, _time, cancellationToken));
+                }
             }
+
+            await Task.WhenAll(running);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
             if (_options.RevertOutstandingOnStop)
             {
                 foreach (var step in steps.Where(s => s.Kind == FaultStep.Revert && states[s.FaultIndex] is { RevertDone: false }))
                 {
-                    await RunStepAsync(step, states, early: true, CancellationToken.None);
+                    await await StartStepAsync(step, states, early: true, CancellationToken.None);
                 }
             }
         }
@@ -224,54 +241,33 @@ public sealed class FaultTimeline
         return [.. steps.OrderBy(s => s.Due).ThenBy(s => s.Kind == FaultStep.Inject ? 1 : _faults[s.FaultIndex].Duration == TimeSpan.Zero ? 2 : 0).ThenBy(s => s.FaultIndex)];
     }
 
-    private async Task RunStepAsync(PlannedStep step, InjectedFault?[] states, bool early, CancellationToken cancellationToken)
+    /// <summary>Resolves the step's target and starts its operations; the returned task completes with them.</summary>
+    private async Task<Task> StartStepAsync(PlannedStep step, InjectedFault?[] states, bool early, CancellationToken cancellationToken)
     {
         var fault = _faults[step.FaultIndex];
         var action = ActionName(fault.Action);
         var startedAt = _time.GetElapsedTime(_runStartTimestamp);
-        using var deadline = new CancellationTokenSource(_options.OperationTimeout, _time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-
         if (step.Kind == FaultStep.Revert)
         {
-            var injected = states[step.FaultIndex];
-            if (injected is null)
-            {
-                return;
-            }
-
-            if (!injected.Succeeded)
-            {
-                injected.RevertDone = true;
-                Emit(step, action, injected.Target, startedAt, FaultStepOutcome.Skipped, "not reverted: the injection failed", TimeSpan.Zero);
-                return;
-            }
-
-            var revert = await ExecuteAsync(RevertCommands(fault, injected), timeout.Token, cancellationToken);
-            var detail = early ? $"reverted early because the run is stopping; {revert.Detail}" : revert.Detail;
-            if (revert.Succeeded)
-            {
-                injected.RevertDone = true;
-                ApplyAvailability(fault.Action, FaultStep.Revert, injected.ResolvedTarget);
-            }
-
-            injected.RevertedAt = _time.GetElapsedTime(_runStartTimestamp);
-            Emit(step, action, injected.Target, startedAt, revert.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, detail, revert.Took);
-            return;
+            return RevertAsync(step, states[step.FaultIndex], fault, action, startedAt, early, cancellationToken);
         }
 
         ResolvedTarget? target;
-        try
+        using (var resolveDeadline = new CancellationTokenSource(_options.OperationTimeout, _time))
+        using (var resolveTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, resolveDeadline.Token))
         {
-            target = await ResolveAsync(fault, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            target = ResolvedTarget.Unresolved(Describe(fault.Target), $"target not resolved within {_options.OperationTimeout.TotalSeconds:0.#} s");
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            target = ResolvedTarget.Unresolved(Describe(fault.Target), $"target not resolved: {exception.Message}");
+            try
+            {
+                target = await ResolveAsync(fault, resolveTimeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                target = ResolvedTarget.Unresolved(Describe(fault.Target), $"target not resolved within {_options.OperationTimeout.TotalSeconds:0.#} s");
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                target = ResolvedTarget.Unresolved(Describe(fault.Target), $"target not resolved: {exception.Message}");
+            }
         }
 
         var state = new InjectedFault(step.FaultIndex, action, target, startedAt);
@@ -279,19 +275,58 @@ public sealed class FaultTimeline
         if (target.Problem is not null)
         {
             state.Detail = target.Problem;
+            state.Completed = true;
             Emit(step, action, target.Description, startedAt, FaultStepOutcome.Failed, target.Problem, TimeSpan.Zero);
+            return Task.CompletedTask;
+        }
+
+        return InjectAsync(step, state, fault, action, startedAt, cancellationToken);
+    }
+
+    private async Task InjectAsync(PlannedStep step, InjectedFault state, FaultSpec fault, string action, TimeSpan startedAt, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_options.OperationTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var result = await ExecuteAsync(InjectCommands(fault, state.ResolvedTarget), timeout.Token, cancellationToken);
+        state.Succeeded = result.Succeeded;
+        state.Detail = result.Detail;
+        state.Completed = true;
+        if (result.Succeeded && !state.RevertDone)
+        {
+            ApplyAvailability(fault.Action, FaultStep.Inject, state.ResolvedTarget);
+        }
+
+        Emit(step, action, state.Target, startedAt, result.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, result.Detail, result.Took);
+    }
+
+    private async Task RevertAsync(PlannedStep step, InjectedFault? injected, FaultSpec fault, string action, TimeSpan startedAt, bool early, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_options.OperationTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        if (injected is null)
+        {
             return;
         }
 
-        var result = await ExecuteAsync(InjectCommands(fault, target), timeout.Token, cancellationToken);
-        state.Succeeded = result.Succeeded;
-        state.Detail = result.Detail;
-        if (result.Succeeded)
+        // An injection still waiting for its confirmation (a pause whose fail-over has not happened yet) is in
+        // effect: revert it; the environment then confirms that it came back before anything failed over.
+        if (injected.Completed && !injected.Succeeded)
         {
-            ApplyAvailability(fault.Action, FaultStep.Inject, target);
+            injected.RevertDone = true;
+            Emit(step, action, injected.Target, startedAt, FaultStepOutcome.Skipped, "not reverted: the injection failed", TimeSpan.Zero);
+            return;
         }
 
-        Emit(step, action, target.Description, startedAt, result.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, result.Detail, result.Took);
+        var revert = await ExecuteAsync(RevertCommands(fault, injected), timeout.Token, cancellationToken);
+        var detail = early ? $"reverted early because the run is stopping; {revert.Detail}" : revert.Detail;
+        if (revert.Succeeded)
+        {
+            injected.RevertDone = true;
+            ApplyAvailability(fault.Action, FaultStep.Revert, injected.ResolvedTarget);
+        }
+
+        injected.RevertedAt = _time.GetElapsedTime(_runStartTimestamp);
+        Emit(step, action, injected.Target, startedAt, revert.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, detail, revert.Took);
     }
 
     private async Task<FaultOutcome> ExecuteAsync(IReadOnlyList<FaultCommand> commands, CancellationToken timeoutToken, CancellationToken runToken)
@@ -338,10 +373,13 @@ public sealed class FaultTimeline
 
         if (fault.Action == FaultAction.BrokerAdd)
         {
-            var newId = fault.Target is BrokerTarget requested ? requested.BrokerId : _knownBrokers.Count == 0 ? 1 : _knownBrokers.Max + 1;
-            return _knownBrokers.Contains(newId) && !_unavailableBrokers.Contains(newId)
-                ? ResolvedTarget.Unresolved($"broker {newId}", $"broker {newId} is already part of the cluster")
-                : ResolvedTarget.Broker(newId, $"broker {newId} (new)");
+            lock (_brokersGate)
+            {
+                var newId = fault.Target is BrokerTarget requested ? requested.BrokerId : _knownBrokers.Count == 0 ? 1 : _knownBrokers.Max + 1;
+                return _knownBrokers.Contains(newId) && !_unavailableBrokers.Contains(newId)
+                    ? ResolvedTarget.Unresolved($"broker {newId}", $"broker {newId} is already part of the cluster")
+                    : ResolvedTarget.Broker(newId, $"broker {newId} (new)");
+            }
         }
 
         switch (fault.Target)
@@ -365,6 +403,9 @@ public sealed class FaultTimeline
                 return coordinator is { } coordinatorId
                     ? ResolvedTarget.Broker(coordinatorId, $"broker {coordinatorId} ({coordinatorLabel})")
                     : ResolvedTarget.Unresolved(coordinatorLabel, $"group {coordinatorOf.Group} has no known coordinator");
+            case ClusterTarget when fault.Action == FaultAction.ErrorsInject:
+                // errors.inject without a target fails requests on every broker (the scenario format's default).
+                return ResolvedTarget.EveryBroker();
             case RandomBrokerTarget:
                 var live = LiveBrokers();
                 if (live.Count == 0)
@@ -489,7 +530,13 @@ public sealed class FaultTimeline
         _ => target.ToString(),
     };
 
-    private List<int> LiveBrokers() => [.. _knownBrokers.Where(b => !_unavailableBrokers.Contains(b))];
+    private List<int> LiveBrokers()
+    {
+        lock (_brokersGate)
+        {
+            return [.. _knownBrokers.Where(b => !_unavailableBrokers.Contains(b))];
+        }
+    }
 
     // Random targets choose among brokers that can still be broken: not killed, paused, cut off or removed.
     private void ApplyAvailability(FaultAction action, FaultStep step, ResolvedTarget target)
@@ -511,14 +558,17 @@ public sealed class FaultTimeline
             return;
         }
 
-        _knownBrokers.Add(broker);
-        if (makesUnavailable.Value)
+        lock (_brokersGate)
         {
-            _unavailableBrokers.Add(broker);
-        }
-        else
-        {
-            _unavailableBrokers.Remove(broker);
+            _knownBrokers.Add(broker);
+            if (makesUnavailable.Value)
+            {
+                _unavailableBrokers.Add(broker);
+            }
+            else
+            {
+                _unavailableBrokers.Remove(broker);
+            }
         }
     }
 
@@ -535,19 +585,30 @@ public sealed class FaultTimeline
         public static ResolvedTarget Partition(string topic, int partition, int? previousLeader, IReadOnlyList<int> replicas, string description) =>
             new(description, null, null, topic, partition, previousLeader, replicas);
 
+        public static ResolvedTarget EveryBroker() =>
+            new("every broker", null, null, null, null, null, null);
+
         public static ResolvedTarget Unresolved(string description, string problem) =>
             new(description, problem, null, null, null, null, null);
     }
 
     private sealed class InjectedFault(int faultIndex, string action, ResolvedTarget target, TimeSpan injectedAt)
     {
+        private bool _revertDone;
+        private bool _completed;
+
         public int FaultIndex { get; } = faultIndex;
         public ResolvedTarget ResolvedTarget { get; } = target;
         public string Target => ResolvedTarget.Description;
         public bool Succeeded { get; set; }
         public string Detail { get; set; } = "";
         public TimeSpan? RevertedAt { get; set; }
-        public bool RevertDone { get; set; }
+
+        // Read and written from the injection's and the revert's tasks.
+        public bool RevertDone { get => Volatile.Read(ref _revertDone); set => Volatile.Write(ref _revertDone, value); }
+
+        /// <summary>The injection's operations returned.</summary>
+        public bool Completed { get => Volatile.Read(ref _completed); set => Volatile.Write(ref _completed, value); }
 
         public FaultOccurrence ToOccurrence() =>
             new(FaultIndex, action, Target, injectedAt.TotalSeconds, RevertedAt?.TotalSeconds, Succeeded, Detail);

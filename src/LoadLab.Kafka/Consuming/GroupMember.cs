@@ -107,6 +107,11 @@ internal sealed class GroupMember : IDisposable
     private void OnAssigned(List<TopicPartition> partitions)
     {
         _progress.RecordRebalance();
+        foreach (var partition in partitions)
+        {
+            _progress.RecordAssigned(partition.Partition.Value);
+        }
+
         _run.Results.Event(_run.SecondsNow, "group.rebalanced", [
             new("group", _spec.Group),
             new("member", _consumer.Name),

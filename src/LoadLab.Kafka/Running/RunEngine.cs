@@ -83,6 +83,7 @@ public static class RunEngine
             var outcome = "completed";
             string? message = null;
             results.Event(0, "run.preparing", [new("scenario", _scenario.Name), new("environment", _request.Cluster.Kind), new("bootstrap", _request.Cluster.BootstrapServers)]);
+            await RegisterGroupsAsync(cancellationToken).ConfigureAwait(false);
             StartConsumers(cancellationToken);
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
             CreateProducers();
@@ -200,15 +201,41 @@ public static class RunEngine
             }
         }
 
+        // An environment that plays the controller (embedded) moves only the coordinators of groups it knows: asking
+        // for each group's coordinator before it joins registers it, so killing its coordinator moves the group
+        // instead of stalling it until the broker returns.
+        private async Task RegisterGroupsAsync(CancellationToken cancellationToken)
+        {
+            if (_scenario.Faults.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var spec in _scenario.Consumers)
+            {
+                try
+                {
+                    var coordinator = await _request.Cluster.Faults.GetCoordinatorAsync(spec.Group, cancellationToken).ConfigureAwait(false);
+                    _context.Results.Event(0, "group.coordinator", [new("group", spec.Group), new("broker", coordinator)]);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    _context.Results.Event(0, "group.coordinator", [new("group", spec.Group), new("error", exception.Message)]);
+                }
+            }
+        }
+
         private async Task WaitForGroupsAsync(CancellationToken cancellationToken)
         {
             var deadline = Stopwatch.StartNew();
-            while (_groups.Any(g => g.Progress.Rebalances == 0) && deadline.Elapsed < _request.GroupJoinTimeout)
+            // Every partition, not just the first member's share: the mock cluster can answer one member's join
+            // many seconds after another's, and a partition nobody reads builds lag from the first measured second.
+            while (_groups.Any(g => !g.Progress.EveryPartitionAssigned) && deadline.Elapsed < _request.GroupJoinTimeout)
             {
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }
 
-            var waiting = _groups.Where(g => g.Progress.Rebalances == 0).Select(g => g.Progress.Group).ToList();
+            var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
             _context.Results.Event(0, "groups.joined", [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
 
             // Environments that play the controller (the embedded one) can only move the coordinator of a group

@@ -142,6 +142,20 @@ public sealed class FaultTimelineTests
     }
 
     [Fact]
+    public async Task RunAsync_ErrorsInjectWithoutTarget_FailsRequestsOnEveryBroker()
+    {
+        var harness = new Harness([Fault(FaultAction.ErrorsInject, new ClusterTarget(), at: 1, errors: new ErrorInjection("Produce", 0, 6, 50))]);
+
+        var run = harness.Start();
+        await harness.AdvanceTo(2, expectedMarkers: 1);
+        await run;
+
+        var marker = Assert.Single(harness.Sink.Markers);
+        Assert.Equal((FaultStepOutcome.Succeeded, "every broker"), (marker.Outcome, marker.Target));
+        Assert.Equal(new FaultCommand(FaultOperation.InjectErrors, null, Errors: new InjectedErrors(0, 6, 50)), Assert.Single(harness.Operations.Commands));
+    }
+
+    [Fact]
     public async Task RunAsync_RandomTargets_AreRepeatableForASeedAndSkipBrokersAlreadyDown()
     {
         FaultSpec[] faults = [
@@ -218,6 +232,25 @@ public sealed class FaultTimelineTests
 
         var marker = Assert.Single(harness.Sink.Markers);
         Assert.Equal((FaultStepOutcome.Failed, "BrokerPause did not complete within 30 s"), (marker.Outcome, marker.Detail));
+    }
+
+    [Fact]
+    public async Task RunAsync_InjectionStillAwaitingConfirmation_IsRevertedOnTime()
+    {
+        // The embedded pause returns only after the fail-over it causes (the detection delay); a 1 s pause must
+        // still be resumed 1 s after it started, not when the injection returns.
+        var harness = new Harness([Fault(FaultAction.BrokerPause, new BrokerTarget(1), at: 1, duration: 1)], options: new FaultTimelineOptions { OperationTimeout = TimeSpan.FromSeconds(30) });
+        harness.Operations.Hang.Add(FaultOperation.BrokerPause);
+
+        var run = harness.Start();
+        await harness.AdvanceTo(2, expectedMarkers: 1);
+
+        var revert = Assert.Single(harness.Sink.Markers);
+        Assert.Equal((FaultStep.Revert, FaultStepOutcome.Succeeded), (revert.Step, revert.Outcome));
+        Assert.Equal(2, revert.AtSeconds, 3);
+        Assert.Equal([FaultOperation.BrokerResume], harness.Operations.Commands.Select(c => c.Operation));
+        await harness.AdvanceTo(32, expectedMarkers: 2);
+        await run;
     }
 
     [Fact]

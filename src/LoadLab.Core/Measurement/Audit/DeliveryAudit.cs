@@ -63,8 +63,8 @@ public sealed record DeliveryAuditReport(AuditSummary Summary, long OutOfRange);
 /// <para>Per group, over the producers writing to the group's topic:</para>
 /// <list type="bullet">
 /// <item><b>delivered</b>: acknowledged and consumed at least once;</item>
-/// <item><b>lost</b>: acknowledged, at or above the partition's final log start offset, never consumed, and
-/// below the group's final position when that is known;</item>
+/// <item><b>lost</b>: acknowledged, at or above the partition's final log start offset (or at an unknown offset),
+/// never consumed, and below the group's final position when that is known;</item>
 /// <item><b>truncated</b>: acknowledged, never consumed, below the final log start offset (removed by retention);</item>
 /// <item><b>unreached</b>: acknowledged, never consumed, at or beyond the group's final position (the drain timed out);</item>
 /// <item><b>indeterminate</b>: consumed although its delivery failed or was never reported;</item>
@@ -272,7 +272,9 @@ public sealed class DeliveryAudit
             {
                 var key = (place.Topic, place.Partition);
                 var logStart = end.LogStartOffsets.TryGetValue(key, out var start) ? start : 0;
-                outcome = place.Offset < logStart ? Outcome.Truncated
+                // A negative offset is librdkafka's "unknown" (an idempotent retry answered as a duplicate): nothing
+                // shows retention removed the message, so it is not excused as truncated.
+                outcome = place.Offset >= 0 && place.Offset < logStart ? Outcome.Truncated
                     : end.FinalPositions is { } positions && positions.TryGetValue((group, place.Topic, place.Partition), out var position) && place.Offset >= position ? Outcome.Unreached
                     : Outcome.Lost;
             }

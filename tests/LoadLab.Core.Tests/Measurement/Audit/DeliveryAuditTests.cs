@@ -84,6 +84,22 @@ public sealed class DeliveryAuditTests
     }
 
     [Fact]
+    public void Classify_AcknowledgedWithoutOffsetAndNeverConsumed_CountedLostNotTruncated()
+    {
+        // librdkafka reports an idempotent retry answered DUPLICATE_SEQUENCE_NUMBER as success with no offset
+        // (-1001): nothing proves retention removed such a message, so it must not hide among the truncated.
+        var run = new SimulatedRun(messages: 1000);
+        run.TruncatePartitionBelow(partition: 2, logStartOffset: 60);
+        run.AckWithoutOffset(602, 603);
+        run.Drop(602, 603);
+
+        var summary = run.Audit().Summary;
+
+        Assert.Equal((60L, 2L), (summary.Truncated, summary.Lost));
+        Assert.Equal([(602L, -1001L), (603L, -1001L)], summary.Examples.Where(e => e.Kind == "lost").Select(e => (e.Sequence, e.Offset)));
+    }
+
+    [Fact]
     public void Classify_FailedDeliveriesThatWereConsumed_CountedIndeterminate()
     {
         var run = new SimulatedRun(messages: 1000);
@@ -281,6 +297,7 @@ public sealed class DeliveryAuditTests
         private readonly List<long>[] _reads;
         private readonly HashSet<long> _unacked = [];
         private readonly HashSet<long> _failed = [];
+        private readonly HashSet<long> _withoutOffset = [];
         private readonly Dictionary<(string, int), long> _logStart = [];
         private readonly Dictionary<(string, string, int), long> _positions = [];
 
@@ -356,6 +373,8 @@ public sealed class DeliveryAuditTests
 
         public void NeverReport(long sequence) => _unacked.Add(sequence);
 
+        public void AckWithoutOffset(params long[] sequences) => _withoutOffset.UnionWith(sequences);
+
         public void FailAndDrop(long sequence)
         {
             FailButDeliver(sequence);
@@ -369,7 +388,7 @@ public sealed class DeliveryAuditTests
             {
                 if (!_unacked.Contains(s))
                 {
-                    audit.RecordAcked(0, s, PartitionOf(s), OffsetOf(s));
+                    audit.RecordAcked(0, s, PartitionOf(s), _withoutOffset.Contains(s) ? -1001 : OffsetOf(s));
                 }
                 else if (_failed.Contains(s))
                 {
