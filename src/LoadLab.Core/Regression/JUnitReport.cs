@@ -10,6 +10,13 @@ namespace LoadLab.Core.Regression;
 /// </summary>
 public static class JUnitReport
 {
+    /// <summary>The document as UTF-8 XML text with its declaration.</summary>
+    public static string ToXml(RegressionReport report, DateTimeOffset timestamp)
+    {
+        var document = Create(report, timestamp);
+        return $"{document.Declaration}\n{document.Root}\n";
+    }
+
     public static XDocument Create(RegressionReport report, DateTimeOffset timestamp)
     {
         var sloCases = report.Slos.Select(s => SloCase(s, report.CurrentRuns.Count > 1)).ToList();
