@@ -89,7 +89,12 @@ public static class RegressionComparer
         var medianAfter = Statistics.Median(after);
         var change = ChangeOf(rule, medianAfter, medianBefore);
         var (low, high) = Statistics.BootstrapInterval(
-            before, after, (a, b) => ChangeOf(rule, a, b), confidence, perSecond ? SecondsPerBlock : 1, StableSeed(rule.Metric));
+            perSecond ? PerRun(baseline, rule.Metric) : [before],
+            perSecond ? PerRun(current, rule.Metric) : [after],
+            (a, b) => ChangeOf(rule, a, b),
+            confidence,
+            perSecond ? SecondsPerBlock : 1,
+            StableSeed(rule.Metric));
         var p = Statistics.MannWhitneyPValue(before, after);
         var significant = p < 1 - confidence;
         var higherIsWorse = rule.Worse == WorseDirection.Higher;
@@ -142,6 +147,9 @@ public static class RegressionComparer
 
     private static List<double> Headlines(IReadOnlyList<RunSample> runs, string metric) =>
         [.. runs.Where(r => r.Headline.ContainsKey(metric)).Select(r => r.Headline[metric])];
+
+    private static List<IReadOnlyList<double>> PerRun(IReadOnlyList<RunSample> runs, string metric) =>
+        [.. runs.Select(r => r.Intervals[metric])];
 
     private static List<double> Pooled(IReadOnlyList<RunSample> runs, string metric) =>
         [.. runs.SelectMany(r => r.Intervals[metric])];

@@ -80,12 +80,14 @@ public static class Statistics
 
     /// <summary>
     /// Percentile-bootstrap interval at <paramref name="confidence"/> of <paramref name="statistic"/>(median of
-    /// current, median of baseline), resampling blocks of <paramref name="blockLength"/> consecutive values so that
-    /// neighbouring seconds, which move together, are not counted as independent evidence. Deterministic for a seed.
+    /// current, median of baseline). Each side is a list of runs: a resample first draws runs with replacement (so
+    /// that run-to-run noise, such as a busier machine, widens the interval when a side has several runs), then
+    /// blocks of <paramref name="blockLength"/> consecutive values within each drawn run (neighbouring seconds move
+    /// together and are not independent evidence). Deterministic for a seed.
     /// </summary>
     public static (double Low, double High) BootstrapInterval(
-        IReadOnlyList<double> baseline,
-        IReadOnlyList<double> current,
+        IReadOnlyList<IReadOnlyList<double>> baselineRuns,
+        IReadOnlyList<IReadOnlyList<double>> currentRuns,
         Func<double, double, double> statistic,
         double confidence,
         int blockLength,
@@ -93,12 +95,12 @@ public static class Statistics
     {
         var random = new Random(seed);
         var estimates = new double[BootstrapResamples];
-        var baselineBuffer = new double[baseline.Count];
-        var currentBuffer = new double[current.Count];
+        var baselineBuffer = new List<double>();
+        var currentBuffer = new List<double>();
         for (var r = 0; r < BootstrapResamples; r++)
         {
-            Resample(baseline, baselineBuffer, blockLength, random);
-            Resample(current, currentBuffer, blockLength, random);
+            Resample(baselineRuns, baselineBuffer, blockLength, random);
+            Resample(currentRuns, currentBuffer, blockLength, random);
             estimates[r] = statistic(Median(currentBuffer), Median(baselineBuffer));
         }
 
@@ -107,15 +109,20 @@ public static class Statistics
         return (Quantile(estimates, tail), Quantile(estimates, 1 - tail));
     }
 
-    private static void Resample(IReadOnlyList<double> source, double[] target, int blockLength, Random random)
+    private static void Resample(IReadOnlyList<IReadOnlyList<double>> runs, List<double> target, int blockLength, Random random)
     {
-        var block = Math.Clamp(blockLength, 1, source.Count);
-        for (var filled = 0; filled < target.Length;)
+        target.Clear();
+        for (var drawn = 0; drawn < runs.Count; drawn++)
         {
-            var start = random.Next(source.Count - block + 1);
-            for (var i = 0; i < block && filled < target.Length; i++)
+            var run = runs[random.Next(runs.Count)];
+            var block = Math.Clamp(blockLength, 1, run.Count);
+            for (var filled = 0; filled < run.Count;)
             {
-                target[filled++] = source[start + i];
+                var start = random.Next(run.Count - block + 1);
+                for (var i = 0; i < block && filled < run.Count; i++, filled++)
+                {
+                    target.Add(run[start + i]);
+                }
             }
         }
     }

@@ -130,6 +130,20 @@ public sealed class RegressionComparerTests
     }
 
     [Fact]
+    public void Judge_BaselineOfRunsOnAQuietAndABusyMachine_KeepsASlowerRunOfTheSameBuildUnchanged()
+    {
+        // Within each run the seconds agree, but the machine made one baseline run twice as slow as the other:
+        // a current run in between is noise between runs, not a regression.
+        RunSample[] baseline = [Run("quiet", "produce.p99", 10, 0.1, 50, 1), Run("busy", "produce.p99", 20, 0.1, 50, 2)];
+        var current = Run("now", "produce.p99", 17, 0.1, 50, 3);
+
+        var verdict = RegressionComparer.Judge(ProduceP99, baseline, [current], 0.95);
+
+        Assert.Equal(Verdict.Unchanged, verdict.Verdict);
+        Assert.True(verdict.ChangeLow < 0, verdict.Explanation);
+    }
+
+    [Fact]
     public void Compare_OneRegressedRule_MakesTheOverallVerdictRegressed()
     {
         var baseline = Run("a", "produce.p99", 10, 0.2, 60, 1, new Dictionary<string, double> { ["lost"] = 0 });

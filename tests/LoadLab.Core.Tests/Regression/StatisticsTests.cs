@@ -40,10 +40,24 @@ public sealed class StatisticsTests
     [Fact]
     public void BootstrapInterval_ContainsThePointEstimateAndWidensWithNoise()
     {
-        var calm = Statistics.BootstrapInterval(SyntheticRuns.LogNormal(10, 0.05, 60, 1), SyntheticRuns.LogNormal(10, 0.05, 60, 2), (c, b) => c / b - 1, 0.95, 5, 9);
-        var noisy = Statistics.BootstrapInterval(SyntheticRuns.LogNormal(10, 0.8, 60, 1), SyntheticRuns.LogNormal(10, 0.8, 60, 2), (c, b) => c / b - 1, 0.95, 5, 9);
+        var calm = Statistics.BootstrapInterval([SyntheticRuns.LogNormal(10, 0.05, 60, 1)], [SyntheticRuns.LogNormal(10, 0.05, 60, 2)], (c, b) => c / b - 1, 0.95, 5, 9);
+        var noisy = Statistics.BootstrapInterval([SyntheticRuns.LogNormal(10, 0.8, 60, 1)], [SyntheticRuns.LogNormal(10, 0.8, 60, 2)], (c, b) => c / b - 1, 0.95, 5, 9);
 
         Assert.True(calm.Low < 0.02 && calm.High > -0.02, $"{calm}");
         Assert.True(noisy.High - noisy.Low > 4 * (calm.High - calm.Low), $"{calm} vs {noisy}");
+    }
+
+    [Fact]
+    public void BootstrapInterval_RunsThatDisagree_NoLongerExcludeNoChange()
+    {
+        // Two baseline runs of the same build, one on a busy machine: the current run matches the quiet one.
+        IReadOnlyList<double>[] baseline = [SyntheticRuns.LogNormal(10, 0.1, 60, 1), SyntheticRuns.LogNormal(30, 0.1, 60, 2)];
+        IReadOnlyList<double>[] current = [SyntheticRuns.LogNormal(10, 0.1, 60, 3)];
+
+        var pooledAsOneRun = Statistics.BootstrapInterval([[.. baseline[0], .. baseline[1]]], current, (c, b) => c / b - 1, 0.95, 5, 9);
+        var byRun = Statistics.BootstrapInterval(baseline, current, (c, b) => c / b - 1, 0.95, 5, 9);
+
+        // Pooled as if one run, the interval excludes "no change"; drawing runs first, it does not.
+        Assert.True(pooledAsOneRun.High < 0 && byRun.High > 0, $"{pooledAsOneRun} vs {byRun}");
     }
 }
