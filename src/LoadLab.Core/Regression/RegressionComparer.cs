@@ -51,23 +51,26 @@ public static class RegressionComparer
             return Insufficient(rule, ComparisonMethod.ExactCount, before, after, "not measured in every run (no delivery audit)");
         }
 
-        var worstBefore = rule.Worse == WorseDirection.Higher ? before.Max() : before.Min();
-        var worstAfter = rule.Worse == WorseDirection.Higher ? after.Max() : after.Min();
-        var change = ChangeOf(rule, worstAfter, worstBefore);
-        var worse = rule.Worse == WorseDirection.Higher ? change : -change;
+        // Strict both ways: the current worst run against the baseline's best, so a baseline run that happened to
+        // duplicate messages does not license duplicates from now on.
+        var higherIsWorse = rule.Worse == WorseDirection.Higher;
+        var bestBefore = higherIsWorse ? before.Min() : before.Max();
+        var worstAfter = higherIsWorse ? after.Max() : after.Min();
+        var change = ChangeOf(rule, worstAfter, bestBefore);
+        var worse = higherIsWorse ? change : -change;
         var verdict = worse > rule.MaxChange ? Verdict.Regressed : -worse > rule.MaxChange ? Verdict.Improved : Verdict.Unchanged;
         return new RuleVerdict
         {
             Rule = rule,
             Verdict = verdict,
             Method = ComparisonMethod.ExactCount,
-            Baseline = worstBefore,
+            Baseline = bestBefore,
             Current = worstAfter,
             Change = change,
             BaselineValues = before.Count,
             CurrentValues = after.Count,
-            Explanation = $"{rule.Metric}: baseline {RegressionMetrics.Format(rule.Metric, worstBefore)}, current {RegressionMetrics.Format(rule.Metric, worstAfter)} " +
-                $"(worst run of each side, exact count): {RegressionMetrics.FormatChange(rule, change)}, allowed {rule.AllowedChange}.",
+            Explanation = $"{rule.Metric}: baseline {RegressionMetrics.Format(rule.Metric, bestBefore)} (best run), current {RegressionMetrics.Format(rule.Metric, worstAfter)} " +
+                $"(worst run; exact count): {RegressionMetrics.FormatChange(rule, change)}, allowed {rule.AllowedChange}.",
         };
     }
 

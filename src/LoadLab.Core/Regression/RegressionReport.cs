@@ -23,7 +23,7 @@ public enum ComparisonMethod
     PerSecond,
     /// <summary>One headline value per run (repeats).</summary>
     PerRun,
-    /// <summary>Counts from the delivery audit, compared exactly (worst run of each side).</summary>
+    /// <summary>Counts from the delivery audit, compared exactly (the current worst run against the baseline's best).</summary>
     ExactCount,
 }
 
@@ -36,7 +36,7 @@ public sealed record RuleVerdict
     public required RegressionRule Rule { get; init; }
     public required Verdict Verdict { get; init; }
     public required ComparisonMethod Method { get; init; }
-    /// <summary>Median of the baseline's values (the worst run's count for <see cref="ComparisonMethod.ExactCount"/>).</summary>
+    /// <summary>Median of the baseline's values (the best run's count for <see cref="ComparisonMethod.ExactCount"/>; the current side then holds its worst run's).</summary>
     public double? Baseline { get; init; }
     public double? Current { get; init; }
     public double? Change { get; init; }

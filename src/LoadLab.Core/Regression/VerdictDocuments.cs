@@ -30,7 +30,7 @@ public static class VerdictDocuments
 
         text.Append("\nBaseline and current are medians (per-second values of the measured window pooled over runs, or one value per run); ")
             .Append("a rule regresses only when its change exceeds the allowed change and is significant (Mann-Whitney U and a block-bootstrap confidence interval of the change of medians). ")
-            .Append("Audit counts are compared exactly.\n");
+            .Append("Audit counts are compared exactly (worst current run against the best baseline run).\n");
         if (report.Slos.Count > 0)
         {
             text.Append("\n| SLO | run | phase | limit | observed | result |\n|---|---|---|---:|---:|---|\n");

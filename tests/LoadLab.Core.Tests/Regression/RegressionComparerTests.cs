@@ -98,6 +98,16 @@ public sealed class RegressionComparerTests
     }
 
     [Fact]
+    public void Judge_DuplicatesInOneBaselineRun_DoNotLicenseDuplicatesLater()
+    {
+        var rule = RegressionRule.Absolute("duplicated", 0);
+
+        var verdict = RegressionComparer.Judge(rule, [Headline("a", ("duplicated", 0)), Headline("b", ("duplicated", 347))], [Headline("c", ("duplicated", 12))], 0.95);
+
+        Assert.Equal((Verdict.Regressed, 0.0, 12.0), (verdict.Verdict, verdict.Baseline!.Value, verdict.Current!.Value));
+    }
+
+    [Fact]
     public void Judge_OneRecoveryTimePerSide_IsInsufficientData()
     {
         var verdict = Judge(RegressionRule.Relative("recovery", 0.2), Headline("a", ("recovery", 5)), Headline("b", ("recovery", 50)));
