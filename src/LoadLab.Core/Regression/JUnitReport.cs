@@ -77,7 +77,7 @@ public static class JUnitReport
                 var message = $"regressed: baseline {RegressionMetrics.Format(verdict.Rule.Metric, verdict.Baseline)} vs current {RegressionMetrics.Format(verdict.Rule.Metric, verdict.Current)} " +
                     $"({RegressionMetrics.FormatChange(verdict.Rule, verdict.Change)}" +
                     (verdict.ChangeLow is null ? "" : $", {(report.Confidence * 100).ToString("0.#", CultureInfo.InvariantCulture)}% CI {RegressionMetrics.FormatChange(verdict.Rule, verdict.ChangeLow)} … {RegressionMetrics.FormatChange(verdict.Rule, verdict.ChangeHigh)}") +
-                    (verdict.PValue is null ? "" : $", p = {RegressionMetrics.FormatP(verdict.PValue)}") +
+                    (verdict.PValue is { } p ? $", {RegressionMetrics.PClause(p)}" : "") +
                     $"), allowed {verdict.Rule.AllowedChange}";
                 testCase.Add(new XElement("failure", new XAttribute("type", "regression"), new XAttribute("message", message), detail));
                 break;

@@ -124,7 +124,7 @@ public static class RegressionComparer
             CurrentValues = after.Count,
             Explanation = $"{rule.Metric}: median {RegressionMetrics.Format(rule.Metric, medianBefore)} → {RegressionMetrics.Format(rule.Metric, medianAfter)} " +
                 $"({RegressionMetrics.FormatChange(rule, change)}, {level}% CI {RegressionMetrics.FormatChange(rule, low)} … {RegressionMetrics.FormatChange(rule, high)}; " +
-                $"Mann-Whitney p = {RegressionMetrics.FormatP(p)}, {before.Count} vs {after.Count} {values}); allowed {rule.AllowedChange}" +
+                $"Mann-Whitney {RegressionMetrics.PClause(p)}, {before.Count} vs {after.Count} {values}); allowed {rule.AllowedChange}" +
                 (verdict == Verdict.Unchanged && worse > rule.MaxChange ? "; the change is within the noise." : "."),
         };
     }

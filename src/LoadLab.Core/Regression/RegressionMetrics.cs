@@ -44,6 +44,9 @@ public static class RegressionMetrics
             : $"{sign}{Format(rule.Metric, Math.Abs(c))}";
     }
 
+    /// <summary>"p = 0.0123" or "p < 0.0001".</summary>
+    public static string PClause(double p) => p < 0.0001 ? "p < 0.0001" : $"p = {FormatP(p)}";
+
     /// <summary>A p-value with enough digits to tell 0.04 from 0.0004.</summary>
     public static string FormatP(double? p) =>
         p is not { } v ? "–" : v < 0.0001 ? "<0.0001" : v.ToString("0.####", CultureInfo.InvariantCulture);

@@ -67,7 +67,7 @@ public sealed class JUnitReportTests
         Assert.StartsWith("regressed: baseline ", regression, StringComparison.Ordinal);
         Assert.Contains(" vs current ", regression, StringComparison.Ordinal);
         Assert.Contains("95% CI +", regression, StringComparison.Ordinal);
-        Assert.Contains("p = ", regression, StringComparison.Ordinal);
+        Assert.Contains(", p ", regression, StringComparison.Ordinal);
         Assert.Equal("recovery (allowed +20%)", document.Descendants("skipped").Single().Parent!.Attribute("name")!.Value);
     }
 

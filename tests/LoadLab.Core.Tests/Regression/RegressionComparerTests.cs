@@ -27,7 +27,7 @@ public sealed class RegressionComparerTests
         Assert.InRange(verdict.Change!.Value, 0.3, 0.7);
         Assert.True(verdict.PValue < 0.001, verdict.Explanation);
         Assert.True(verdict.ChangeLow > 0.15, verdict.Explanation);
-        Assert.Contains("Mann-Whitney p = ", verdict.Explanation, StringComparison.Ordinal);
+        Assert.Contains("Mann-Whitney p < 0.0001", verdict.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
