@@ -44,7 +44,7 @@ public static class RegressionMetrics
             : $"{sign}{Format(rule.Metric, Math.Abs(c))}";
     }
 
-    /// <summary>"p = 0.0123" or "p < 0.0001".</summary>
+    /// <summary>"p = 0.0123" or "p &lt; 0.0001".</summary>
     public static string PClause(double p) => p < 0.0001 ? "p < 0.0001" : $"p = {FormatP(p)}";
 
     /// <summary>A p-value with enough digits to tell 0.04 from 0.0004.</summary>
