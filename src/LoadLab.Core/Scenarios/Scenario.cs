@@ -23,6 +23,8 @@ public sealed record Scenario
     public IReadOnlyList<ConsumerGroupSpec> Consumers { get; init; } = [];
     public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
     public IReadOnlyList<SloSpec> Slos { get; init; } = [];
+    /// <summary>Regression rules for <c>loadlab baseline check</c>; <see cref="RegressionSpec.Default"/> without a <c>regression:</c> block.</summary>
+    public RegressionSpec Regression { get; init; } = RegressionSpec.Default;
     /// <summary>The file the scenario was read from, when it came from a file.</summary>
     public string? SourcePath { get; init; }
 

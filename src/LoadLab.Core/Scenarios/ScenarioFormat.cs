@@ -55,8 +55,10 @@ public static class ScenarioFormat
 
     public static YamlShape Slo { get; } = YamlShape.Map("SLO", ["name", "metric", "phase", "max", "min"]);
 
-    /// <summary>Reserved for regression rules (issue 8): any mapping is accepted and ignored by format version 1.</summary>
-    public static YamlShape Regression { get; } = YamlShape.FreeForm("regression rules");
+    public static YamlShape RegressionRule { get; } = YamlShape.Map("regression rule", ["metric", "max-change"]);
+
+    /// <summary>Regression rules for <c>loadlab baseline check</c>; when present they replace the default rules.</summary>
+    public static YamlShape Regression { get; } = YamlShape.Map("regression rules", ["confidence"], ("rules", RegressionRule));
 
     public static YamlShape Root { get; } = YamlShape.Map(
         "scenario",

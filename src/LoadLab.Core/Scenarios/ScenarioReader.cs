@@ -54,7 +54,7 @@ internal sealed partial class ScenarioReader
         // Counted from the file, so that an SLO is not also blamed when the faults themselves have problems.
         var hasFaults = faults.Count > 0 || _root.Get("faults")?.Node is YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: > 0 };
         var slos = ReadSlos(hasFaults);
-        _ = _root.Get("regression")?.AsMap(ScenarioFormat.Regression, "{}");
+        var regression = ReadRegression();
 
         if (_root.Problems.Any || name is null || _duration is not { } duration)
         {
@@ -75,6 +75,7 @@ internal sealed partial class ScenarioReader
             Consumers = consumers,
             Faults = faults,
             Slos = slos,
+            Regression = regression ?? RegressionSpec.Default,
         };
     }
 
@@ -188,6 +189,52 @@ internal sealed partial class ScenarioReader
         });
     }
 
+    private RegressionSpec? ReadRegression()
+    {
+        if (_root.Get("regression")?.AsMap(ScenarioFormat.Regression, "{rules: [{metric: produce.p99, max-change: +15%}]}") is not { } map)
+        {
+            return null;
+        }
+
+        var confidence = map.Get("confidence")?.AsDouble("a confidence level between 0.5 and 1 (exclusive)", "0.95", min: 0.5, max: 0.999, exclusiveMin: true) ?? RegressionSpec.DefaultConfidence;
+        var metrics = new Dictionary<string, int>(StringComparer.Ordinal);
+        var rules = ReadList(map.Require("rules", "[{metric: produce.p99, max-change: +15%}]"), "[{metric: produce.p99, max-change: +15%}]", ScenarioFormat.RegressionRule, "{metric: produce.p99, max-change: +15%}", rule =>
+        {
+            var metricValue = rule.Require("metric", "produce.p99");
+            var metric = metricValue?.AsOneOf(SloMetrics.Names);
+            var change = ReadMaxChange(rule.Require("max-change", "+15%"), metric);
+            return metric is null || change is null || !IsUnique(metrics, metric, metricValue!, "regression rule for metric") ? null : change;
+        });
+        return new RegressionSpec { Confidence = confidence, Rules = rules };
+    }
+
+    /// <summary><c>+15%</c> (relative, higher is worse), <c>-2%</c> (lower is worse), <c>+20</c> (absolute, in the metric's unit); without a sign the metric's natural direction.</summary>
+    private static RegressionRule? ReadMaxChange(YamlValue? value, string? metric)
+    {
+        var text = value?.AsString("+15%");
+        if (text is null || metric is null)
+        {
+            return null;
+        }
+
+        var match = MaxChange().Match(text.Trim());
+        if (!match.Success)
+        {
+            value!.Problem($"\"{text}\" is not an allowed change; write +15% (relative to the baseline, higher is worse), -2% (lower is worse) or +20 (absolute, in the metric's unit)", value.Example("+15%"));
+            return null;
+        }
+
+        var amount = double.Parse(match.Groups["amount"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var relative = match.Groups["percent"].Success;
+        var worse = match.Groups["sign"].Value switch
+        {
+            "+" => WorseDirection.Higher,
+            "-" => WorseDirection.Lower,
+            _ => RegressionRule.NaturalDirection(metric),
+        };
+        return new RegressionRule(metric, relative ? amount / 100 : amount, relative, worse);
+    }
+
     /// <summary>A topic name that must be declared under <c>topics</c>.</summary>
     private TopicSpec? ReadTopicReference(YamlValue? value)
     {
@@ -272,6 +319,9 @@ internal sealed partial class ScenarioReader
             ? $"the end of the run at {Durations.Format(end)} (warm-up {Durations.Format(_warmup)} + duration {Durations.Format(end - _warmup)}{source})"
             : $"the end of the run at {Durations.Format(end)}";
     }
+
+    [GeneratedRegex(@"^(?<sign>[+-])?(?<amount>[0-9]+(\.[0-9]+)?)\s*(?<percent>%)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex MaxChange();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex SafeName();

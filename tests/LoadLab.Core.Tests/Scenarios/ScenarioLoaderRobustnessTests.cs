@@ -13,7 +13,7 @@ public sealed class ScenarioLoaderRobustnessTests
           - {at: 40s, action: errors.inject, errors: {api: Produce, code: 6, count: 50}}
           - {at: 50s, action: partition.reassign, target: {partition: inference-events/1}, replicas: [3, 1, 2]}
           - {at: 45s, action: broker.slow, target: {coordinator-of: scorers}, latency: 50ms, duration: 10s}
-        regression: {produce.p99: {relative: 0.1}}
+        regression: {rules: [{metric: produce.p99, max-change: +10%}]}
         """;
 
     private static readonly string[] Fragments =

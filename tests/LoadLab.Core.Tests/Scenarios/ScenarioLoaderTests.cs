@@ -114,7 +114,7 @@ public sealed class ScenarioLoaderTests
               - {metric: produce.p99, phase: steady, max: 50}
               - {name: quick recovery, metric: recovery, max: 30}
               - {metric: rate.achieved, min: 1990}
-            regression: {produce.p99: {relative: 0.1}}
+            regression: {rules: [{metric: produce.p99, max-change: +10%}]}
             """);
 
         Assert.Equal(
@@ -424,9 +424,38 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
-    public void Parse_RegressionSection_IsReservedAndIgnored()
+    public void Parse_NoRegressionSection_UsesTheDefaultRules()
     {
-        Assert.NotNull(Scenario(Valid + "\nregression:\n  produce.p99: {relative: 0.1, direction: lower-is-better}\n"));
+        Assert.Same(RegressionSpec.Default, Scenario(Valid).Regression);
+    }
+
+    [Fact]
+    public void Parse_RegressionSection_ReadsRelativeAbsoluteAndDirection()
+    {
+        var spec = Scenario(Valid + "\nregression:\n  confidence: 0.99\n  rules:\n    - {metric: produce.p99, max-change: +10%}\n    - {metric: rate.achieved, max-change: -2%}\n    - {metric: e2e.p999, max-change: 20}\n    - {metric: lost, max-change: +0}\n").Regression;
+
+        Assert.Equal(0.99, spec.Confidence);
+        Assert.Equal(
+            [
+                new RegressionRule("produce.p99", 0.10, true, WorseDirection.Higher),
+                new RegressionRule("rate.achieved", 0.02, true, WorseDirection.Lower),
+                new RegressionRule("e2e.p999", 20, false, WorseDirection.Higher),
+                new RegressionRule("lost", 0, false, WorseDirection.Higher),
+            ],
+            spec.Rules);
+    }
+
+    [Fact]
+    public void Parse_BadRegressionRule_NamesPathAndFix()
+    {
+        var problems = Problems(Valid + "\nregression:\n  rules:\n    - {metric: produce.p99, max-change: fifteen}\n    - {metric: produce.p98, max-change: +1%}\n");
+
+        Assert.Equal(2, problems.Length);
+        Assert.Equal(
+            "s.yaml:18:41: regression.rules[0].max-change: \"fifteen\" is not an allowed change; write +15% (relative to the baseline, higher is worse), -2% (lower is worse) or +20 (absolute, in the metric's unit). Fix: e.g. max-change: +15%",
+            problems[0]);
+        Assert.StartsWith("s.yaml:19:16: regression.rules[1].metric: ", problems[1], StringComparison.Ordinal);
+        Assert.Contains("produce.p99", problems[1], StringComparison.Ordinal);
     }
 
     private sealed class FaultComparer : IEqualityComparer<FaultSpec>
