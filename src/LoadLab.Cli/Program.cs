@@ -12,6 +12,7 @@ var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafk
     CostCommand.Create(),
     ClusterCommand.Create(),
     EnvCommand.Create(),
+    BaselineCommand.Create(),
 };
 
 return await CommandLine.InvokeAsync(root, args);

@@ -237,13 +237,6 @@ public static class RunEngine
 
             var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
             _context.Results.Event(0, "groups.joined", [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
-
-            // Environments that play the controller (the embedded one) can only move the coordinator of a group
-            // they know about, and Kafka has no reliable way to list groups there: name each one.
-            foreach (var (progress, _) in _groups)
-            {
-                await _request.Cluster.Faults.GetCoordinatorAsync(progress.Group, cancellationToken).ConfigureAwait(false);
-            }
         }
 
         private void CreateProducers()
