@@ -29,13 +29,13 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
               timeout: 30s
               verify-timeout: 20s
               hooks:
-                broker-kill: 'curl -fsS -X POST {{control}}/brokers/{broker.id}/kill && echo " token=${{{SecretVariable}}}"'
-                broker-restart: 'curl -fsS -X POST {{control}}/brokers/{broker.id}/restart && echo " token=${{{SecretVariable}}}" >&2'
+                broker-kill: 'curl -fsS -X POST --data-raw "" {{control}}/brokers/{broker.id}/kill && echo " token=${{{SecretVariable}}}"'
+                broker-restart: 'curl -fsS -X POST --data-raw "" {{control}}/brokers/{broker.id}/restart && echo " token=${{{SecretVariable}}}" >&2'
             """);
         var scenario = served.Write("kill.yaml", """
             version: 1
             name: external-kill
-            duration: 14s
+            duration: 24s
             drain-timeout: 15s
             topics:
               - {name: orders, partitions: 3, replication-factor: 3}
@@ -48,7 +48,7 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
             consumers:
               - {group: readers, topic: orders, instances: 1}
             faults:
-              - {at: 4s, action: broker.kill, target: {broker: 2}, duration: 4s}
+              - {at: 3s, action: broker.kill, target: {broker: 2}, duration: 3s}
             """);
 
         var result = await served.RunCliAsync(
@@ -68,7 +68,7 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
         Assert.Equal("external", root.GetProperty("environment").GetProperty("kind").GetString());
         Assert.True(fault.GetProperty("succeeded").GetBoolean());
         Assert.Equal(JsonValueKind.Number, fault.GetProperty("recoverySeconds").ValueKind);
-        Assert.True(audit.GetProperty("acked").GetInt64() > 3000);
+        Assert.True(audit.GetProperty("acked").GetInt64() > 6000);
         Assert.Equal(0, audit.GetProperty("lost").GetInt64());
 
         var files = Directory.GetFiles(runDirectory, "*", SearchOption.AllDirectories);
