@@ -36,7 +36,7 @@ public static partial class ExternalDefinitionLoader
     private static readonly YamlShape Security = YamlShape.Map("security", ["protocol"], ("sasl", Sasl), ("ssl", Ssl));
     private static readonly YamlShape Topics = YamlShape.Map("topics", ["policy", "prefix", "allow-existing-data"]);
     private static readonly YamlShape Hook = YamlShape.Map("fault hook", ["command", "timeout"]);
-    private static readonly YamlShape Hooks = YamlShape.Map("faults.hooks", [.. HookNames.Select(n => n.Key)]);
+    private static readonly YamlShape Hooks = YamlShape.Map("faults.hooks", [], [.. HookNames.Select(n => (n.Key, Hook))]);
     private static readonly YamlShape Faults = YamlShape.Map("faults", ["timeout", "verify-timeout"], ("hooks", Hooks));
 
     /// <summary>The root of an external definition; its key paths are compared with the JSON Schema by a test.</summary>

@@ -35,7 +35,7 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
         var scenario = served.Write("kill.yaml", """
             version: 1
             name: external-kill
-            duration: 24s
+            duration: 40s
             drain-timeout: 15s
             topics:
               - {name: orders, partitions: 3, replication-factor: 3}
@@ -68,7 +68,7 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
         Assert.Equal("external", root.GetProperty("environment").GetProperty("kind").GetString());
         Assert.True(fault.GetProperty("succeeded").GetBoolean());
         Assert.Equal(JsonValueKind.Number, fault.GetProperty("recoverySeconds").ValueKind);
-        Assert.True(audit.GetProperty("acked").GetInt64() > 6000);
+        Assert.True(audit.GetProperty("acked").GetInt64() > 10000);
         Assert.Equal(0, audit.GetProperty("lost").GetInt64());
 
         var files = Directory.GetFiles(runDirectory, "*", SearchOption.AllDirectories);
