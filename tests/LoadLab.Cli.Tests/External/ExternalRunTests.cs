@@ -29,8 +29,8 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
               timeout: 30s
               verify-timeout: 20s
               hooks:
-                broker-kill: 'curl -fsS -X POST --data-raw "" {{control}}/brokers/{broker.id}/kill && echo " token=${{{SecretVariable}}}"'
-                broker-restart: 'curl -fsS -X POST --data-raw "" {{control}}/brokers/{broker.id}/restart && echo " token=${{{SecretVariable}}}" >&2'
+                broker-kill: 'curl --fail-with-body -sS -X POST --data-raw "" {{control}}/brokers/{broker.id}/kill && echo " token=${{{SecretVariable}}}"'
+                broker-restart: 'curl --fail-with-body -sS -X POST --data-raw "" {{control}}/brokers/{broker.id}/restart && echo " token=${{{SecretVariable}}}" >&2'
             """);
         var scenario = served.Write("kill.yaml", """
             version: 1

@@ -31,6 +31,8 @@ internal sealed class ServedCluster : IAsyncDisposable
             DetectionDelay = TimeSpan.FromSeconds(1),
             PreferredLeaderRestoreDelay = TimeSpan.FromSeconds(1),
             GroupInitialRebalanceDelay = TimeSpan.Zero,
+            // The machines these tests share can be slow; a kill's fail-over must not time out on a busy core.
+            ObservationTimeout = TimeSpan.FromSeconds(60),
         };
         var host = await EmbeddedClusterHost.StartAsync(options, topics, new IPEndPoint(IPAddress.Loopback, FreePort()), CancellationToken.None);
         var directory = Path.Combine(Path.GetTempPath(), "loadlab-external-" + Guid.NewGuid().ToString("N")[..8]);

@@ -22,9 +22,9 @@ public sealed class HookFaultTests(ITestOutputHelper output)
             faults:
               verify-timeout: 10s
               hooks:
-                broker-kill: curl -fsS -X POST --data-raw "" {{control}}/brokers/{broker.id}/kill
-                broker-restart: curl -fsS -X POST --data-raw "" {{control}}/brokers/{broker.id}/restart
-                leader-move: curl -fsS -X POST --data-raw "" "{{control}}/partitions/{topic}/{partition}/leader?broker={leader}"
+                broker-kill: curl --fail-with-body -sS -X POST --data-raw "" {{control}}/brokers/{broker.id}/kill
+                broker-restart: curl --fail-with-body -sS -X POST --data-raw "" {{control}}/brokers/{broker.id}/restart
+                leader-move: curl --fail-with-body -sS -X POST --data-raw "" "{{control}}/partitions/{topic}/{partition}/leader?broker={leader}"
                 broker-pause: exit 7
                 broker-slow: sleep 5
             """));
@@ -115,7 +115,7 @@ public sealed class HookFaultTests(ITestOutputHelper output)
     }
 
     internal static Task<EmbeddedClusterHost> StartHostAsync(params TopicSpec[] topics) =>
-        EmbeddedClusterHost.StartAsync(EmbeddedTestCluster.FastOptions, topics, new IPEndPoint(IPAddress.Loopback, FreePort()), CancellationToken.None);
+        EmbeddedClusterHost.StartAsync(EmbeddedTestCluster.FastOptions with { ObservationTimeout = TimeSpan.FromSeconds(60) }, topics, new IPEndPoint(IPAddress.Loopback, FreePort()), CancellationToken.None);
 
     internal static ExternalDefinition Definition(EmbeddedClusterHost host, string rest)
     {
