@@ -13,7 +13,7 @@ namespace LoadLab.Integration.Tests.External;
 public sealed class HookFaultTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Hooks_KillAndRestartThroughControlEndpoint_AreVerifiedInMetadata()
+    public async Task Hooks_LeaderMoveThroughControlEndpoint_IsVerifiedInMetadataAndExitCodesAreChecked()
     {
         await using var host = await StartHostAsync(new TopicSpec("hooked", 3, 3));
         var control = host.ControlUri!.ToString().TrimEnd('/');
@@ -30,20 +30,12 @@ public sealed class HookFaultTests(ITestOutputHelper output)
             """));
         await using var cluster = await provider.StartAsync("hooks", [new TopicSpec("hooked", 3, 3)], CancellationToken.None);
 
-        var kill = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerKill, 2), CancellationToken.None);
-        var restart = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerRestart, 2), CancellationToken.None);
         var leader = await cluster.Faults.GetLeaderAsync("hooked", 0, CancellationToken.None);
         var target = leader % 3 + 1;
         var move = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.LeaderMove, Topic: "hooked", Partition: 0, Replicas: [target!.Value]), CancellationToken.None);
         var failing = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerPause, 1), CancellationToken.None);
 
-        output.WriteLine(kill.Detail);
-        output.WriteLine(restart.Detail);
         output.WriteLine(move.Detail);
-        Assert.True(kill.Succeeded, kill.Detail);
-        Assert.Contains("broker 2 gone from metadata", kill.Detail, StringComparison.Ordinal);
-        Assert.True(restart.Succeeded, restart.Detail);
-        Assert.Contains("broker 2 in metadata", restart.Detail, StringComparison.Ordinal);
         Assert.True(move.Succeeded, move.Detail);
         Assert.Contains($"leader of hooked/0 is now {target}", move.Detail, StringComparison.Ordinal);
         Assert.False(failing.Succeeded);
