@@ -3,6 +3,7 @@ using LoadLab.Core.Environments;
 using LoadLab.Environments.Docker;
 using LoadLab.Environments.Docker.Definitions;
 using LoadLab.Environments.Embedded;
+using LoadLab.Kafka.External;
 
 namespace LoadLab.Cli;
 
@@ -14,6 +15,9 @@ internal static class EnvironmentCatalog
 
     /// <summary>Prefix of Docker environments: <c>docker:kafka-kraft-3</c> or <c>docker:path/to/definition.yaml</c>.</summary>
     public const string DockerPrefix = "docker:";
+
+    /// <summary>Prefix of existing clusters: <c>external:staging</c> or <c>external:path/to/definition.yaml</c>.</summary>
+    public const string ExternalPrefix = "external:";
 
     /// <summary>Names accepted by <c>--env</c> besides environment files.</summary>
     public static IReadOnlyList<string> BuiltIn { get; } = [Embedded];
@@ -53,6 +57,19 @@ internal static class EnvironmentCatalog
             }
         }
 
-        return (null, $"--env {name}: unknown environment. Allowed: {string.Join(", ", BuiltIn)} (or embedded:<brokers>, or docker:<definition> from environments/)");
+        if (name.StartsWith(ExternalPrefix, StringComparison.Ordinal))
+        {
+            try
+            {
+                var definition = ExternalDefinitionLoader.LoadByNameOrPath(name[ExternalPrefix.Length..], EnvCommand.DefinitionFolders());
+                return (new ExternalClusterProvider(definition, progress: new Progress<string>(line => Console.Error.WriteLine(line))), null);
+            }
+            catch (ExternalDefinitionException e)
+            {
+                return (null, $"--env {name}: {e.Message}");
+            }
+        }
+
+        return (null, $"--env {name}: unknown environment. Allowed: {string.Join(", ", BuiltIn)} (or embedded:<brokers>, docker:<definition> or external:<definition> from environments/)");
     }
 }

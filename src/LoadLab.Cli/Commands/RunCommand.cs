@@ -19,7 +19,7 @@ internal static class RunCommand
         var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario file (YAML), e.g. scenarios/quickstart.yaml" };
         var environment = new Option<string>("--env")
         {
-            Description = "Environment: 'embedded' (default, in-process mock cluster) or 'embedded:<brokers>'",
+            Description = "Environment: 'embedded' (default, in-process mock cluster), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
         var duration = new Option<string?>("--duration") { Description = "Override the measured duration, e.g. 30s or 2m" };
@@ -112,6 +112,11 @@ internal static class RunCommand
 
                 await Console.Error.WriteLineAsync($"The {cluster.Kind} environment cannot run these faults; nothing was run.");
                 return ExitCodes.BadInput;
+            }
+
+            if (cluster is ITopicNames renamed)
+            {
+                scenario = ScenarioTopics.Rename(scenario, renamed.TopicNames);
             }
 
             var request = new RunRequest

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using LoadLab.Core.Scenarios;
+using Xunit.Abstractions;
+
+namespace LoadLab.Cli.Tests.External;
+
+/// <summary>
+/// Debian's kcat (an independent librdkafka client) against <c>cluster serve</c>, alongside a LoadLab run in
+/// external mode: kcat reads back what LoadLab wrote, headers included, and produces its own messages meanwhile.
+/// </summary>
+public sealed class KcatInteropTests(ITestOutputHelper output)
+{
+    private const int KcatMessages = 500;
+
+    [SkippableFact]
+    public async Task Kcat_ReadsLoadLabMessagesWithHeaders_AndCountsAgreeWithTheSummary()
+    {
+        var kcat = FindKcat();
+        Skip.If(kcat is null && Environment.GetEnvironmentVariable("LOADLAB_REQUIRE_ALL") is null,
+            "kcat is not installed (apt-get install -y kcat); set LOADLAB_REQUIRE_ALL=1 to make this a failure");
+        Assert.True(kcat is not null, "LOADLAB_REQUIRE_ALL is set but kcat is not on PATH (apt-get install -y kcat)");
+
+        await using var served = await ServedCluster.StartAsync(new TopicSpec("interop", 3, 1), new TopicSpec("kcat-side", 1, 1));
+        var bootstrap = served.Host.Cluster.BootstrapServers;
+        var definition = served.Write("served.yaml", $"name: served\nbootstrap-servers: {bootstrap}\nclient:\n{served.ClientLines("  ")}topics: {{policy: existing}}\n");
+        var scenario = served.Write("interop.yaml", """
+            version: 1
+            name: interop
+            duration: 6s
+            topics:
+              - {name: interop, partitions: 3, replication-factor: 1}
+            traffic:
+              - name: interop
+                topic: interop
+                rate: 250
+                payload: {kind: prediction, size: 300}
+            consumers:
+              - {group: interop-readers, topic: interop, instances: 1}
+            """);
+
+        var lines = string.Concat(Enumerable.Range(0, KcatMessages).Select(i => $"kcat-{i}\n"));
+        var kcatProducing = RunKcatAsync(kcat!, lines, "-P", "-b", bootstrap, "-t", "kcat-side", "-H", "origin=kcat");
+        var run = await served.RunCliAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(120),
+            "run", scenario, "--env", "external:" + definition, "--out", Path.Combine(served.Directory, "results"));
+        var produced = await kcatProducing;
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(produced.ExitCode == 0, produced.Text);
+
+        var runDirectory = Directory.GetDirectories(Path.Combine(served.Directory, "results")).Single();
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runDirectory, "summary.json")));
+        var acked = summary.RootElement.GetProperty("produce").GetProperty("acked").GetInt64();
+        var audited = summary.RootElement.GetProperty("audit").GetProperty("acked").GetInt64();
+        var delivered = summary.RootElement.GetProperty("audit").GetProperty("delivered").GetInt64();
+
+        var loadLab = ParseJsonLines((await RunKcatAsync(kcat!, null, "-C", "-b", bootstrap, "-t", "interop", "-e", "-q", "-J")).Text);
+        var side = ParseJsonLines((await RunKcatAsync(kcat!, null, "-C", "-b", bootstrap, "-t", "kcat-side", "-e", "-q", "-J")).Text);
+
+        var decoded = loadLab.Select(Headers).ToList();
+        var runs = decoded.Select(h => BinaryPrimitives.ReadInt64BigEndian(h["ll-run"])).Distinct().ToList();
+        var identities = decoded.Select(h => (BinaryPrimitives.ReadInt32BigEndian(h["ll-producer"]), BinaryPrimitives.ReadInt64BigEndian(h["ll-seq"]))).Distinct().Count();
+        output.WriteLine($"LoadLab summary: produce.acked {acked}, audit.acked {audited}, audit.delivered {delivered}; kcat read {loadLab.Count} LoadLab messages ({identities} distinct producer/sequence pairs, {runs.Count} run id) and {side.Count} of its own {KcatMessages}");
+        Assert.Equal(audited, loadLab.Count);
+        Assert.Equal(audited, identities);
+        Assert.Equal(delivered, loadLab.Count);
+        Assert.Single(runs);
+        Assert.All(decoded, h => Assert.Equal(8, h["ll-intended-us"].Length));
+        Assert.All(loadLab, m => Assert.StartsWith("{", m.GetProperty("payload").GetString(), StringComparison.Ordinal));
+        Assert.Equal(KcatMessages, side.Count);
+        Assert.All(side, m => Assert.Equal(["origin", "kcat"], m.GetProperty("headers").EnumerateArray().Select(e => e.GetString())));
+    }
+
+    /// <summary>kcat writes header values as raw bytes inside its JSON; read as Latin-1, each char is one byte.</summary>
+    private static Dictionary<string, byte[]> Headers(JsonElement message)
+    {
+        var items = message.GetProperty("headers").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var headers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < items.Length; i += 2)
+        {
+            headers[items[i]] = Encoding.Latin1.GetBytes(items[i + 1]);
+        }
+
+        return headers;
+    }
+
+    private static List<JsonElement> ParseJsonLines(string text) =>
+        [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+
+    private static async Task<(int ExitCode, string Text)> RunKcatAsync(string kcat, string? input, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(kcat)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.Latin1,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"kcat {string.Join(' ', arguments)} did not finish within 60 s: {await stderr}");
+        }
+
+        return (process.ExitCode, process.ExitCode == 0 ? await stdout : await stderr);
+    }
+
+    private static string? FindKcat() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(folder => Path.Combine(folder, "kcat"))
+            .FirstOrDefault(File.Exists);
+}
