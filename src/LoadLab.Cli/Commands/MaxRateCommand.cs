@@ -104,11 +104,13 @@ internal static class MaxRateCommand
     }
 
     internal static string Describe(RateStep step) => string.Create(CultureInfo.InvariantCulture,
-        $"  step {step.Index,2} {step.Purpose,-8} target {step.TargetRate,10:N0}/s  acked {step.Outcome.AchievedRate,10:N0}/s  produce p99 {(step.Outcome.ProduceP99Ms is { } p99 ? $"{p99,8:0.0} ms" : "     n/a")}  {(step.Outcome.Passed ? "pass" : "FAIL " + string.Join(", ", step.Outcome.Failures))}");
+        $"  step {step.Index,2} {step.Purpose,-8} base rate {step.TargetRate,10:N0}/s  acked {step.Outcome.AchievedRate,10:N0}/s  produce p99 {(step.Outcome.ProduceP99Ms is { } p99 ? $"{p99,8:0.0} ms" : "     n/a")}  {(step.Outcome.Passed ? "pass" : "FAIL " + string.Join(", ", step.Outcome.Failures))}");
 
     internal static string Conclusion(MaxRateResult result) => result switch
     {
         { KneeRate: null } => "No rate passed: even the lowest rate tried missed the SLOs or was not kept up with.",
+        { FirstFailingRate: null, ReachedCap: false } => string.Create(CultureInfo.InvariantCulture,
+            $"Passed up to {result.KneeRate:N0} msg/s (produce p99 {result.KneeProduceP99Ms:0.0} ms); the search stopped (interrupted or out of steps) before a rate failed."),
         { ReachedCap: true } => string.Create(CultureInfo.InvariantCulture, $"Still passing at the cap {result.KneeRate:N0} msg/s (produce p99 {result.KneeProduceP99Ms:0.0} ms); raise --max-rate to find the knee."),
         _ => string.Create(CultureInfo.InvariantCulture,
             $"Knee: {result.KneeRate:N0} msg/s (produce p99 {result.KneeProduceP99Ms:0.0} ms){(result.Confirmed ? ", confirmed by a repeat" : ", not confirmed (step budget)")}; fails at {result.FirstFailingRate:N0} msg/s."),
