@@ -21,7 +21,7 @@ public sealed record MaxRateRunOptions
     public double? StartRate { get; init; }
     public double MaxRate { get; init; } = 1_000_000;
     public int MaxSteps { get; init; } = 16;
-    /// <summary>Folder that receives one run folder per step and <c>maxrate.json</c>.</summary>
+    /// <summary>Folder that receives one run folder per step, <c>maxrate-steps.jsonl</c> (a line per step as it ends) and <c>maxrate.json</c> (the result).</summary>
     public required string ResultsDirectory { get; init; }
     public Action<RateStep>? StepCompleted { get; init; }
 }
@@ -34,6 +34,7 @@ public sealed record MaxRateRunOptions
 public static class MaxRateRunner
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions LineOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static async Task<MaxRateResult> RunAsync(Scenario scenario, ICluster cluster, MaxRateRunOptions options, CancellationToken cancellationToken)
     {
@@ -50,7 +51,12 @@ public static class MaxRateRunner
             },
             (rate, token) => StepAsync(scenario, cluster, options, rate, token))
         {
-            StepCompleted = options.StepCompleted,
+            // Each step is appended as it ends, so an interrupted search keeps what it learnt.
+            StepCompleted = step =>
+            {
+                File.AppendAllText(Path.Combine(options.ResultsDirectory, "maxrate-steps.jsonl"), JsonSerializer.Serialize(step, LineOptions) + "\n");
+                options.StepCompleted?.Invoke(step);
+            },
         };
         var result = await search.RunAsync(cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(options.ResultsDirectory, "maxrate.json"), JsonSerializer.Serialize(result, JsonOptions), CancellationToken.None).ConfigureAwait(false);
