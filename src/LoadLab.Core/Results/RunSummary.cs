@@ -83,6 +83,9 @@ public sealed record RateSummary
 }
 
 /// <summary>How well the generator kept its schedule: when these are bad, the generator (not the cluster) fell behind.</summary>
+/// <param name="OverallErrorPercent">Messages handed to the client during the measured whole seconds (by send time) against the schedule's target for those seconds, in percent.</param>
+/// <param name="WorstSecondErrorPercent">Largest absolute error of one measured whole second (partial seconds at the end are left out), in percent.</param>
+/// <param name="ScheduleDelayP99Ms">Schedule delay p99 (send time minus intended time) over the measured window.</param>
 public sealed record RateAccuracy(double OverallErrorPercent, double WorstSecondErrorPercent, double ScheduleDelayP99Ms);
 
 public sealed record PayloadSummary(double AverageBytes, long MinBytes, long MaxBytes);

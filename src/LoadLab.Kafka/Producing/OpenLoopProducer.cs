@@ -25,7 +25,8 @@ internal sealed class OpenLoopProducer : IDisposable
     private readonly IProducer<byte[]?, byte[]> _producer;
     private readonly RunHeaderStamp _stamp;
     private readonly Message<byte[]?, byte[]> _message;
-    private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
+    private readonly DeliveryTicket?[] _ticketBySlot;
+    private readonly long[] _sentBySecond;
     private readonly int _firstPartitionIndex;
     private readonly int _topicIndex;
     private readonly long[] _intendedBySequence;
@@ -46,7 +47,6 @@ internal sealed class OpenLoopProducer : IDisposable
         _source = new MessageSource(stream, seed, index, schedule.Total, run.Clock.StartedAt);
         _stamp = new RunHeaderStamp(run.RunNonce, producerId);
         _message = new Message<byte[]?, byte[]> { Headers = _stamp.Headers, Value = [] };
-        _onDelivery = OnDelivery;
         _firstPartitionIndex = run.Partitions.FirstIndexOf(stream.Topic);
         _topicIndex = topicIndex;
 
@@ -60,9 +60,9 @@ internal sealed class OpenLoopProducer : IDisposable
             config.Set(key, value);
         }
 
-        // Headers are read back from the delivery report to find the message's sequence number;
-        // key and value are not needed there (their arrays are reused for later messages).
-        config.Set("dotnet.producer.delivery.report.fields", "headers,status");
+        // Each message's delivery handler is its slot's ticket, which knows the sequence number, so the
+        // report needs no fields marshalled back from the client (headers, key and value cost allocations).
+        config.Set("dotnet.producer.delivery.report.fields", "status");
 
         // Every message in flight needs its slot; librdkafka never holds more than this many.
         var inFlight = int.TryParse(config.Get("queue.buffering.max.messages"), out var configured) ? configured : 100_000;
@@ -70,6 +70,8 @@ internal sealed class OpenLoopProducer : IDisposable
         _intendedBySequence = new long[slots];
         _sentBySequence = new long[slots];
         _sizeBySequence = new int[slots];
+        _ticketBySlot = new DeliveryTicket?[slots];
+        _sentBySecond = new long[(run.EndMicros / 1_000_000) + 2];
         _sequenceMask = slots - 1;
 
         _producer = new ProducerBuilder<byte[]?, byte[]>(config)
@@ -103,6 +105,9 @@ internal sealed class OpenLoopProducer : IDisposable
     /// <summary>Average value size of the messages sent since the last call, or null when none was sent.</summary>
     public (long Messages, long Bytes) TakeSizeInterval() =>
         (Interlocked.Exchange(ref _intervalMessages, 0), Interlocked.Exchange(ref _intervalBytes, 0));
+
+    /// <summary>Messages handed to the client during the given second of the run (by send time).</summary>
+    public long SentInSecond(int second) => second >= 0 && second < _sentBySecond.Length ? Volatile.Read(ref _sentBySecond[second]) : 0;
 
     public void Dispose() => _producer.Dispose();
 
@@ -149,11 +154,18 @@ internal sealed class OpenLoopProducer : IDisposable
             Volatile.Write(ref _sentBySequence[slot], now);
             try
             {
-                _producer.Produce(_stream.Topic, _message, _onDelivery);
+                _producer.Produce(_stream.Topic, _message, Ticket(sequence).Handler);
                 _run.Latency.Record(LatencyMetric.ScheduleDelay, now - intended, measured);
                 var size = _message.Value.Length;
                 Stats.RecordSent(size, measured);
                 Interlocked.Increment(ref _intervalMessages);
+                var second = now / 1_000_000;
+                if (second < _sentBySecond.Length)
+                {
+                    // The pacer thread is the only writer.
+                    Volatile.Write(ref _sentBySecond[second], _sentBySecond[second] + 1);
+                }
+
                 Interlocked.Add(ref _intervalBytes, size);
                 return true;
             }
@@ -204,16 +216,20 @@ internal sealed class OpenLoopProducer : IDisposable
         }
     }
 
-    private void OnDelivery(DeliveryReport<byte[]?, byte[]> report)
+    /// <summary>
+    /// The slot's reusable delivery handler, now carrying <paramref name="sequence"/>. The ring holds twice as
+    /// many slots as the client may keep in flight, so a slot's previous message was reported long before.
+    /// </summary>
+    private DeliveryTicket Ticket(long sequence)
+    {
+        var ticket = _ticketBySlot[sequence & _sequenceMask] ??= new DeliveryTicket(this);
+        Volatile.Write(ref ticket.Sequence, sequence);
+        return ticket;
+    }
+
+    private void OnDelivery(DeliveryReport<byte[]?, byte[]> report, long sequence)
     {
         var now = _run.Clock.NowMicros();
-        var sequence = RunHeaderStamp.ReadSequence(report.Headers);
-        if (sequence < 0)
-        {
-            Stats.RecordError("LoadLab_MissingSequenceHeader");
-            return;
-        }
-
         var slot = sequence & _sequenceMask;
         var intended = _intendedBySequence[slot];
         var measured = intended >= _run.MeasuredFromMicros;
@@ -231,5 +247,15 @@ internal sealed class OpenLoopProducer : IDisposable
         _run.Ledger.RecordAck(_firstPartitionIndex + report.Partition.Value, report.Offset.Value, size, intended);
         _run.Audit.RecordAcked(ProducerId, sequence, report.Partition.Value, report.Offset.Value);
         _run.AckGaps?.RecordAck(_topicIndex, report.Partition.Value, _run.Clock.Time.GetTimestamp());
+    }
+
+    /// <summary>A slot's delivery handler, allocated once per slot instead of a closure per message.</summary>
+    private sealed class DeliveryTicket
+    {
+        public long Sequence;
+
+        public DeliveryTicket(OpenLoopProducer owner) => Handler = report => owner.OnDelivery(report, Volatile.Read(ref Sequence));
+
+        public Action<DeliveryReport<byte[]?, byte[]>> Handler { get; }
     }
 }

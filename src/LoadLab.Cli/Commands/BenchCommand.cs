@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Globalization;
+using LoadLab.Core.Yaml;
+using LoadLab.Kafka.Benchmarking;
+
+namespace LoadLab.Cli.Commands;
+
+/// <summary>
+/// <c>loadlab bench</c>: LoadLab's own produce path against the bare .NET client and kcat, on one cluster,
+/// in interleaved turns; exits 1 when LoadLab reaches less than <c>--min-ratio</c> of the bare loop.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var sizes = new Option<string>("--sizes") { Description = "Message sizes, comma-separated (100, 1KiB, ...)", DefaultValueFactory = _ => "100,1KiB" };
+        var seconds = new Option<int>("--seconds") { Description = "Measured seconds of every turn (after 3 s of warm-up)", DefaultValueFactory = _ => 10 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds per size; contenders take turns within a round", DefaultValueFactory = _ => 2 };
+        var minRatio = new Option<double>("--min-ratio") { Description = "Exit 1 when LoadLab/bare is below this at any size", DefaultValueFactory = _ => 0.9 };
+        var environment = new Option<string>("--env")
+        {
+            Description = "Environment: 'embedded' (default) or 'embedded:<brokers>'",
+            DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
+        };
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Folder that receives the benchmark's run folders (default: results)",
+            DefaultValueFactory = _ => new DirectoryInfo("results"),
+        };
+        var command = new Command("bench", "Measure LoadLab's maximum produce rate against a bare Confluent.Kafka loop and kcat (the harness must not be the bottleneck)")
+        {
+            sizes, seconds, rounds, minRatio, environment, output,
+        };
+        command.SetAction((parse, _) => ExecuteAsync(
+            parse.GetValue(sizes)!,
+            parse.GetValue(seconds),
+            parse.GetValue(rounds),
+            parse.GetValue(minRatio),
+            parse.GetValue(environment)!,
+            parse.GetValue(output)!));
+        return command;
+    }
+
+    /// <summary>Parses <c>--sizes</c>: positive sizes up to 1 MiB, e.g. "100,1KiB".</summary>
+    internal static (IReadOnlyList<int>? Sizes, string? Error) ParseSizes(string text)
+    {
+        var sizes = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var bytes = 0L;
+            if (!(long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out bytes) || ByteSizes.TryParse(part, out bytes)) || bytes is < 1 or > 1 << 20)
+            {
+                return (null, $"--sizes: '{part}' is not a message size from 1 byte to 1MiB; write e.g. --sizes 100,1KiB");
+            }
+
+            sizes.Add((int)bytes);
+        }
+
+        return sizes.Count == 0 ? (null, "--sizes: give at least one size, e.g. --sizes 100,1KiB") : (sizes, null);
+    }
+
+    /// <summary>The kcat executable on PATH, or null.</summary>
+    internal static string? FindKcat() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, "kcat"))
+            .FirstOrDefault(File.Exists);
+
+    private static async Task<int> ExecuteAsync(string sizesText, int seconds, int rounds, double minRatio, string environmentName, DirectoryInfo output)
+    {
+        var (sizes, sizesError) = ParseSizes(sizesText);
+        string? error = sizesError
+            ?? (seconds is < 1 or > 600 ? $"--seconds: {seconds} is outside 1..600; write e.g. --seconds 10" : null)
+            ?? (rounds is < 1 or > 10 ? $"--rounds: {rounds} is outside 1..10; write e.g. --rounds 2" : null)
+            ?? (minRatio is < 0 or > 10 || double.IsNaN(minRatio) ? $"--min-ratio: {minRatio} is outside 0..10; write e.g. --min-ratio 0.9" : null);
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync($"loadlab: {error}");
+            return ExitCodes.BadInput;
+        }
+
+        var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
+        if (provider is null)
+        {
+            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
+            return ExitCodes.BadInput;
+        }
+
+        var benchId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-bench";
+        var kcat = FindKcat();
+        using var interrupt = CommandLine.CancelOnInterrupt();
+        Console.WriteLine($"LoadLab bench on {provider.Kind}: sizes {string.Join(", ", sizes!)} B, {rounds} round(s) of 3 s warm-up + {seconds} s per contender{(kcat is null ? "; kcat not found on PATH, left out" : "")}");
+        await using var cluster = await provider.StartAsync(benchId, ProduceBenchmark.Topics, interrupt.Token);
+        var rows = await ProduceBenchmark.RunAsync(cluster, new ProduceBenchmarkOptions
+        {
+            Sizes = sizes!,
+            Duration = TimeSpan.FromSeconds(seconds),
+            Rounds = rounds,
+            KcatPath = kcat,
+            ResultsDirectory = Path.Combine(output.FullName, benchId),
+            Progress = line => Console.WriteLine($"  {line}"),
+        }, interrupt.Token);
+        if (interrupt.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("loadlab: interrupted; the table is incomplete.");
+            return ExitCodes.EnvironmentFailure;
+        }
+
+        var (table, worstRatio) = Format(rows);
+        Console.WriteLine();
+        Console.Write(table);
+        Console.WriteLine($"load average: {LoadAverage()}");
+        if (worstRatio < minRatio)
+        {
+            Console.WriteLine($"LoadLab reached {worstRatio:0.00}x of the bare loop, below --min-ratio {minRatio:0.00}.");
+            return ExitCodes.CheckFailed;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The table (median msg/s per contender and size, ratio to the bare loop) and LoadLab's worst ratio.</summary>
+    internal static (string Table, double WorstLoadLabRatio) Format(IReadOnlyList<ProduceBenchmarkRow> rows)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"size",8}  {"contender",-16} {"msg/s (median)",15}  {"rounds",-30} {"x bare",7}");
+        var worst = double.PositiveInfinity;
+        foreach (var row in rows)
+        {
+            var bare = rows.First(r => r.Size == row.Size && r.Contender == ProduceBenchmark.Bare).Median;
+            var ratio = bare > 0 ? row.Median / bare : 0;
+            if (row.Contender == ProduceBenchmark.LoadLab)
+            {
+                worst = Math.Min(worst, ratio);
+            }
+
+            var each = string.Join(" ", row.Rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)));
+            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Size + " B",8}  {row.Contender,-16} {row.Median,15:N0}  {each,-30} {ratio,7:0.00}");
+        }
+
+        return (text.ToString(), double.IsPositiveInfinity(worst) ? 0 : worst);
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using LoadLab.Cli.Terminal;
+using LoadLab.Core.Capacity;
+using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
+using LoadLab.Kafka.Benchmarking;
+
+namespace LoadLab.Cli.Commands;
+
+/// <summary>
+/// <c>loadlab maxrate &lt;scenario&gt;</c>: the highest rate at which the cluster still meets the scenario's
+/// SLOs and keeps up, by short scaled runs (step up, bisect, confirm). Exits 1 when no rate passed.
+/// </summary>
+internal static class MaxRateCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario file (YAML) whose traffic is scaled" };
+        var environment = new Option<string>("--env")
+        {
+            Description = "Environment: 'embedded' (default) or 'embedded:<brokers>'",
+            DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
+        };
+        var step = new Option<string>("--step") { Description = "Measured duration of every step (after --step-warmup)", DefaultValueFactory = _ => "10s" };
+        var stepWarmup = new Option<string>("--step-warmup") { Description = "Unmeasured start of every step", DefaultValueFactory = _ => "3s" };
+        var start = new Option<double?>("--start-rate") { Description = "First rate tried (default: the scenario's base rate)" };
+        var maxRate = new Option<double>("--max-rate") { Description = "Highest rate tried", DefaultValueFactory = _ => 1_000_000 };
+        var maxSteps = new Option<int>("--max-steps") { Description = "Most runs in total (bounds the time: steps x (step + warm-up + drain))", DefaultValueFactory = _ => 14 };
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Folder that receives the search folder (default: results)",
+            DefaultValueFactory = _ => new DirectoryInfo("results"),
+        };
+        var command = new Command("maxrate", "Find the highest rate at which the cluster still meets the scenario's SLOs (step up, bisect, confirm)")
+        {
+            scenario, environment, step, stepWarmup, start, maxRate, maxSteps, output,
+        };
+        command.SetAction((parse, _) => ExecuteAsync(
+            parse.GetValue(scenario)!,
+            parse.GetValue(environment)!,
+            parse.GetValue(step)!,
+            parse.GetValue(stepWarmup)!,
+            parse.GetValue(start),
+            parse.GetValue(maxRate),
+            parse.GetValue(maxSteps),
+            parse.GetValue(output)!));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string stepText, string warmupText, double? startRate, double maxRate, int maxSteps, DirectoryInfo output)
+    {
+        if (!Durations.TryParse(stepText, out var step) || step < TimeSpan.FromSeconds(1))
+        {
+            return Problems.Report([new ValidationProblem("--step", "", 0, 0, $"'{stepText}' is not a duration of at least 1s", "e.g. --step 10s")]);
+        }
+
+        if (!Durations.TryParse(warmupText, out var warmup) || warmup < TimeSpan.Zero)
+        {
+            return Problems.Report([new ValidationProblem("--step-warmup", "", 0, 0, $"'{warmupText}' is not a duration", "e.g. --step-warmup 3s")]);
+        }
+
+        var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides());
+        if (!loaded.Succeeded)
+        {
+            return Problems.Report(loaded.Problems);
+        }
+
+        var scenario = loaded.Scenario!;
+        var options = new MaxRateSearchOptions { StartRate = startRate ?? ScenarioScaling.BaseRate(scenario), MaxRate = maxRate, MaxSteps = maxSteps };
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"loadlab: {string.Join("; ", problems)} (set --start-rate, --max-rate, --max-steps)");
+            return ExitCodes.BadInput;
+        }
+
+        var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
+        if (provider is null)
+        {
+            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
+            return ExitCodes.BadInput;
+        }
+
+        var searchId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{scenario.Name}-maxrate";
+        var directory = Path.Combine(output.FullName, searchId);
+        using var interrupt = CommandLine.CancelOnInterrupt();
+        Console.WriteLine($"LoadLab maxrate: {scenario.Name} on {provider.Kind}, steps of {warmup.TotalSeconds:0} s warm-up + {step.TotalSeconds:0} s from {options.StartRate:N0} msg/s, at most {maxSteps} steps");
+        await using var cluster = await provider.StartAsync(searchId, scenario.Topics, interrupt.Token);
+        var result = await MaxRateRunner.RunAsync(scenario, cluster, new MaxRateRunOptions
+        {
+            StepWarmup = warmup,
+            StepDuration = step,
+            StartRate = options.StartRate,
+            MaxRate = maxRate,
+            MaxSteps = maxSteps,
+            ResultsDirectory = directory,
+            StepCompleted = s => Console.WriteLine(Describe(s)),
+        }, interrupt.Token);
+        Console.WriteLine();
+        Console.WriteLine(Conclusion(result));
+        Console.WriteLine($"Steps:   {Path.Combine(directory, "maxrate.json")}");
+        return result.KneeRate is null ? ExitCodes.CheckFailed : ExitCodes.Success;
+    }
+
+    internal static string Describe(RateStep step) => string.Create(CultureInfo.InvariantCulture,
+        $"  step {step.Index,2} {step.Purpose,-8} base rate {step.TargetRate,10:N0}/s  acked {step.Outcome.AchievedRate,10:N0}/s  produce p99 {(step.Outcome.ProduceP99Ms is { } p99 ? $"{p99,8:0.0} ms" : "     n/a")}  {(step.Outcome.Passed ? "pass" : "FAIL " + string.Join(", ", step.Outcome.Failures))}");
+
+    internal static string Conclusion(MaxRateResult result) => result switch
+    {
+        { KneeRate: null } => "No rate passed: even the lowest rate tried missed the SLOs or was not kept up with.",
+        { FirstFailingRate: null, ReachedCap: false } => string.Create(CultureInfo.InvariantCulture,
+            $"Passed up to {result.KneeRate:N0} msg/s (produce p99 {result.KneeProduceP99Ms:0.0} ms); the search stopped (interrupted or out of steps) before a rate failed."),
+        { ReachedCap: true } => string.Create(CultureInfo.InvariantCulture, $"Still passing at the cap {result.KneeRate:N0} msg/s (produce p99 {result.KneeProduceP99Ms:0.0} ms); raise --max-rate to find the knee."),
+        _ => string.Create(CultureInfo.InvariantCulture,
+            $"Knee: {result.KneeRate:N0} msg/s (produce p99 {result.KneeProduceP99Ms:0.0} ms){(result.Confirmed ? ", confirmed by a repeat" : ", not confirmed (step budget)")}; fails at {result.FirstFailingRate:N0} msg/s."),
+    };
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using LoadLab.Core.Environments;
+using LoadLab.Core.Scenarios;
+using LoadLab.Kafka.Running;
+
+namespace LoadLab.Kafka.Benchmarking;
+
+/// <summary>What <c>loadlab bench</c> measures: message sizes, how long each contender runs, and how often.</summary>
+public sealed record ProduceBenchmarkOptions
+{
+    /// <summary>Message value sizes in bytes; default 100 and 1024.</summary>
+    public IReadOnlyList<int> Sizes { get; init; } = [100, 1024];
+    /// <summary>Measured window of every contender's turn; default 10 s.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Unmeasured start of every turn (connections, batches filling up); default 3 s.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>Rounds per size; contenders take turns within a round so machine load hits them alike. Default 2.</summary>
+    public int Rounds { get; init; } = 2;
+    /// <summary>Path of the kcat executable, or null to leave kcat out.</summary>
+    public string? KcatPath { get; init; }
+    /// <summary>Folder that receives LoadLab's run folders of the benchmark.</summary>
+    public required string ResultsDirectory { get; init; }
+    /// <summary>Called with a line of progress after every turn.</summary>
+    public Action<string>? Progress { get; init; }
+}
+
+/// <summary>One contender's rates at one message size (one per round), in acknowledged messages per second.</summary>
+public sealed record ProduceBenchmarkRow(string Contender, int Size, IReadOnlyList<double> Rates)
+{
+    /// <summary>The median over the rounds (the mean of the middle two for an even count).</summary>
+    public double Median
+    {
+        get
+        {
+            var sorted = Rates.Order().ToArray();
+            return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+    }
+}
+
+/// <summary>
+/// Measures, on one cluster and in interleaved turns, how fast LoadLab's own produce path can go compared
+/// with a bare Confluent.Kafka loop over pre-made arrays (the .NET client's ceiling) and kcat. Every
+/// contender produces to its own topic with the cluster's client defaults plus the same producer settings,
+/// and is rated by acknowledged messages per second over the same measured window.
+/// </summary>
+/// <remarks>
+/// LoadLab is an open-loop generator, so its "maximum sustained rate" is measured by saturating it: the
+/// real engine (pacer, payload generation, header stamping, delivery callbacks, histograms, ledger and audit)
+/// runs a stream whose target is twice the bare loop's rate of the same round, so the pacer never waits and
+/// the rate is limited only by the generator and the client; the run is stopped after the window.
+/// </remarks>
+public static class ProduceBenchmark
+{
+    /// <summary>Producer settings every contender uses (kcat gets them as -X options).</summary>
+    public static IReadOnlyDictionary<string, string> ProducerSettings { get; } = new Dictionary<string, string>
+    {
+        ["acks"] = "1",
+        ["linger.ms"] = "5",
+    };
+
+    public const string Bare = "bare .NET loop";
+    public const string LoadLab = "LoadLab";
+    public const string Kcat = "kcat -P";
+
+    /// <summary>Topics the benchmark needs; create them when starting the cluster.</summary>
+    public static IReadOnlyList<TopicSpec> Topics { get; } = [new("bench-bare", 6, 1), new("bench-loadlab", 6, 1), new("bench-kcat", 6, 1)];
+
+    public static async Task<IReadOnlyList<ProduceBenchmarkRow>> RunAsync(ICluster cluster, ProduceBenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(options);
+        var rows = new List<ProduceBenchmarkRow>();
+        foreach (var size in options.Sizes)
+        {
+            var bare = new List<double>();
+            var loadLab = new List<double>();
+            var kcat = new List<double>();
+            for (var round = 1; round <= options.Rounds && !cancellationToken.IsCancellationRequested; round++)
+            {
+                var bareRate = await Task.Run(() => BareProduceLoop.Run(cluster, "bench-bare", size, options.Warmup, options.Duration, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                bare.Add(bareRate);
+                options.Progress?.Invoke($"{size} B round {round}: {Bare} {bareRate:N0} msg/s");
+                var loadLabRate = await SaturatedRunAsync(cluster, size, Math.Max(1_000, bareRate * 2), options, round, cancellationToken).ConfigureAwait(false);
+                loadLab.Add(loadLabRate);
+                options.Progress?.Invoke($"{size} B round {round}: {LoadLab} {loadLabRate:N0} msg/s");
+                if (options.KcatPath is { } path)
+                {
+                    var kcatRate = await KcatProducer.RunAsync(path, cluster, "bench-kcat", size, (long)Math.Max(10_000, bareRate * options.Duration.TotalSeconds), cancellationToken).ConfigureAwait(false);
+                    kcat.Add(kcatRate);
+                    options.Progress?.Invoke($"{size} B round {round}: {Kcat} {kcatRate:N0} msg/s");
+                }
+            }
+
+            rows.Add(new ProduceBenchmarkRow(Bare, size, bare));
+            rows.Add(new ProduceBenchmarkRow(LoadLab, size, loadLab));
+            if (options.KcatPath is not null)
+            {
+                rows.Add(new ProduceBenchmarkRow(Kcat, size, kcat));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>LoadLab's engine at a target it cannot reach; its acknowledged rate over the window.</summary>
+    private static async Task<double> SaturatedRunAsync(ICluster cluster, int size, double target, ProduceBenchmarkOptions options, int round, CancellationToken cancellationToken)
+    {
+        var total = options.Warmup + options.Duration;
+        var scenario = new Scenario
+        {
+            Name = $"bench-{size}b-{round}",
+            Warmup = options.Warmup,
+            Duration = options.Duration,
+            DrainTimeout = TimeSpan.FromSeconds(5),
+            Topics = [Topics[1]],
+            Traffic =
+            [
+                new TrafficStream
+                {
+                    Name = "saturated",
+                    Topic = Topics[1].Name,
+                    Rate = target,
+                    Payload = RealisticPayload(size),
+                    Keys = new KeySpec { Distribution = KeyDistribution.Zipf, ZipfExponent = 1.1, Kind = KeyKind.Account },
+                    ProducerConfig = ProducerSettings,
+                },
+            ],
+        };
+        var acked = new long[(int)Math.Ceiling(total.TotalSeconds) + 1];
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var request = new RunRequest
+        {
+            Scenario = scenario,
+            Cluster = cluster,
+            RunId = scenario.Name,
+            ResultsDirectory = Path.Combine(options.ResultsDirectory, scenario.Name),
+            Progress = p =>
+            {
+                if (p.Second < acked.Length)
+                {
+                    acked[p.Second] = p.AckedRate;
+                }
+
+                if (p.Second + 1 >= total.TotalSeconds)
+                {
+                    stop.Cancel();
+                }
+            },
+        };
+        await RunEngine.RunAsync(request, stop.Token).ConfigureAwait(false);
+        var first = (int)options.Warmup.TotalSeconds;
+        var last = (int)total.TotalSeconds;
+        return acked[first..last].Average();
+    }
+
+    /// <summary>Prediction envelopes where they fit; opaque stamped bytes below the smallest envelope.</summary>
+    public static PayloadSpec RealisticPayload(int size) =>
+        size >= SmallestPredictionBytes ? new PayloadSpec { Kind = PayloadKind.Prediction, Size = size } : new PayloadSpec { Kind = PayloadKind.Fixed, Size = size };
+
+    /// <summary>Prediction envelopes are padded to the asked size but never cut below this.</summary>
+    public const int SmallestPredictionBytes = 512;
+
+    internal static double RatePerSecond(long messages, long startTimestamp, long endTimestamp) =>
+        messages / Stopwatch.GetElapsedTime(startTimestamp, endTimestamp).TotalSeconds;
+}
