@@ -13,6 +13,8 @@ var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafk
     ClusterCommand.Create(),
     EnvCommand.Create(),
     BaselineCommand.Create(),
+    BenchCommand.Create(),
+    MaxRateCommand.Create(),
 };
 
 return await CommandLine.InvokeAsync(root, args);
