@@ -95,6 +95,35 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Repeat_WritesOneRunFolderPerRepeat()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "tiny.yaml"), TinyScenario.Replace("duration: 3s", "duration: 2s", StringComparison.Ordinal));
+
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(3), "run", "tiny.yaml", "--out", "out", "--repeat", "2");
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        var runs = Directory.GetDirectories(Path.Combine(_directory, "out")).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, runs.Count);
+        Assert.EndsWith("-tiny-r1", runs[0], StringComparison.Ordinal);
+        Assert.EndsWith("-tiny-r2", runs[1], StringComparison.Ordinal);
+        Assert.All(runs, run => Assert.Equal(1_000, ResultsJson.ReadSummary(Path.Combine(run, "summary.json")).Produce.Target));
+        Assert.Contains("loadlab baseline check", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("101")]
+    public async Task Run_RepeatOutOfRange_ExitsTwo(string repeat)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "tiny.yaml"), TinyScenario);
+
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(1), "run", "tiny.yaml", "--repeat", repeat);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--repeat", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Parse_UnknownOption_ExitsTwo()
     {
         var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(1), "run", "--no-such-option");

@@ -14,6 +14,8 @@ namespace LoadLab.Cli.Commands;
 /// <summary><c>loadlab run &lt;scenario&gt;</c>: runs a scenario and writes its results folder.</summary>
 internal static class RunCommand
 {
+    private const int MaxRepeats = 100;
+
     public static Command Create()
     {
         var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario file (YAML), e.g. scenarios/quickstart.yaml" };
@@ -29,16 +31,22 @@ internal static class RunCommand
             Description = "Folder that receives the run folder (default: results)",
             DefaultValueFactory = _ => new DirectoryInfo("results"),
         };
+        var repeat = new Option<int>("--repeat")
+        {
+            Description = "Run the scenario this many times (each on a fresh cluster, each its own run folder), so a baseline check can tell a change from noise (default: 1)",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("run", "Run a scenario: generate open-loop load, inject its faults, measure, write results/<run-id>/")
         {
-            scenario, environment, duration, seed, output,
+            scenario, environment, duration, seed, output, repeat,
         };
         command.SetAction((parse, _) => ExecuteAsync(
             parse.GetValue(scenario)!,
             parse.GetValue(environment)!,
             parse.GetValue(duration),
             parse.GetValue(seed),
-            parse.GetValue(output)!));
+            parse.GetValue(output)!,
+            parse.GetValue(repeat)));
         return command;
     }
 
@@ -57,8 +65,13 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output)
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output, int repeat)
     {
+        if (repeat is < 1 or > MaxRepeats)
+        {
+            return Problems.Report([new ValidationProblem("--repeat", "", 0, 0, $"{repeat} is not a number of runs from 1 to {MaxRepeats}", "e.g. --repeat 5")]);
+        }
+
         TimeSpan? duration = null;
         if (durationText is not null)
         {
@@ -84,15 +97,42 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
-        var runId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{scenario.Name}";
-        var directory = Path.Combine(output.FullName, runId);
         using var interrupt = CommandLine.CancelOnInterrupt();
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var exitCode = ExitCodes.Success;
+        var directories = new List<string>();
+        for (var run = 1; run <= repeat && !interrupt.IsCancellationRequested; run++)
+        {
+            var runId = repeat == 1 ? $"{stamp}-{scenario.Name}" : $"{stamp}-{scenario.Name}-r{run}";
+            var directory = Path.Combine(output.FullName, runId);
+            var code = await RunOnceAsync(file, scenario, provider, runId, directory, interrupt.Token);
+            if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure)
+            {
+                return code;
+            }
+
+            directories.Add(directory);
+            exitCode = Math.Max(exitCode, code);
+        }
+
+        if (directories.Count > 1)
+        {
+            Console.WriteLine($"{directories.Count} runs:");
+            directories.ForEach(d => Console.WriteLine($"  {d}"));
+            Console.WriteLine($"Compare them with a baseline: loadlab baseline check {string.Join(' ', directories)}");
+        }
+
+        return exitCode;
+    }
+
+    private static async Task<int> RunOnceAsync(FileInfo file, Scenario scenario, IClusterProvider provider, string runId, string directory, CancellationToken interrupt)
+    {
         var display = ProgressDisplay.Create(scenario, provider.Kind, directory);
 
         ICluster cluster;
         try
         {
-            cluster = await provider.StartAsync(runId, scenario.Topics, interrupt.Token);
+            cluster = await provider.StartAsync(runId, scenario.Topics, interrupt);
         }
         catch (OperationCanceledException)
         {
@@ -128,7 +168,7 @@ internal static class RunCommand
                 ScenarioYaml = await File.ReadAllTextAsync(file.FullName),
                 Progress = display.Update,
             };
-            var summary = await display.RunAsync(() => RunEngine.RunAsync(request, interrupt.Token));
+            var summary = await display.RunAsync(() => RunEngine.RunAsync(request, interrupt));
             SummaryPrinter.Print(summary, directory);
             WriteReport(directory);
             return summary.Slo.Any(s => !s.Passed) ? ExitCodes.CheckFailed : ExitCodes.Success;
