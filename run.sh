@@ -38,15 +38,10 @@ run_tests() {
   set -e
   # One closing line over all test assemblies, in the form CI systems read.
   awk '
-    /^(Passed!|Failed!) +- +Failed: / {
-      gsub(/,/, "");
-      for (i = 1; i <= NF; i++) {
-        if ($i == "Failed:") failed += $(i + 1);
-        if ($i == "Passed:") passed += $(i + 1);
-        if ($i == "Skipped:") skipped += $(i + 1);
-      }
-      runs++
-    }
+    /^Test Run (Successful|Failed)\./ { runs++ }
+    /^ +Passed: +[0-9]+$/ { passed += $2 }
+    /^ +Failed: +[0-9]+$/ { failed += $2 }
+    /^ +Skipped: +[0-9]+$/ { skipped += $2 }
     END {
       if (runs == 0) { print "no test assembly reported results"; exit 1 }
       printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped

@@ -48,7 +48,7 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
             consumers:
               - {group: readers, topic: orders, instances: 1}
             faults:
-              - {at: 3s, action: broker.kill, target: {broker: 2}, duration: 3s}
+              - {at: 3s, action: broker.kill, target: {broker: 2}, duration: 10s}
             """);
 
         var result = await served.RunCliAsync(
