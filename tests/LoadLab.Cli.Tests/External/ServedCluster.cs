@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LoadLab.Core.Scenarios;
@@ -52,42 +51,8 @@ internal sealed class ServedCluster : IAsyncDisposable
     }
 
     /// <summary>Runs the real CLI with extra environment variables; stdout and stderr are captured.</summary>
-    public async Task<CliProcess.Result> RunCliAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "loadlab.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"loadlab {string.Join(' ', arguments)} did not finish within {timeout}: {await output} {await error}");
-        }
-
-        return new CliProcess.Result(process.ExitCode, await output, await error);
-    }
+    public Task<CliProcess.Result> RunCliAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] arguments) =>
+        CliProcess.RunAsync(Directory, timeout, environment, arguments);
 
     public async ValueTask DisposeAsync()
     {
