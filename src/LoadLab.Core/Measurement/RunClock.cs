@@ -39,6 +39,9 @@ public sealed class RunClock
     /// <summary>The <see cref="TimeProvider.GetTimestamp"/> value at the run start.</summary>
     public long StartTimestamp => Volatile.Read(ref _startTimestamp);
 
+    /// <summary>The <see cref="TimeProvider.GetTimestamp"/> value of an offset from the run start, without reading the clock again.</summary>
+    public long TimestampAt(long micros) => StartTimestamp + (long)(micros * _ticksPerMicrosecond);
+
     /// <summary>Microseconds since the run started.</summary>
     public long NowMicros() => (long)((_time.GetTimestamp() - Volatile.Read(ref _startTimestamp)) / _ticksPerMicrosecond);
 

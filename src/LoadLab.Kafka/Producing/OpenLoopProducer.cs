@@ -253,7 +253,7 @@ internal sealed class OpenLoopProducer : IDisposable
         Stats.RecordAcked(size, measured);
         _run.Ledger.RecordAck(_firstPartitionIndex + report.Partition.Value, report.Offset.Value, size, intended);
         _run.Audit.RecordAcked(ProducerId, sequence, report.Partition.Value, report.Offset.Value);
-        _run.AckGaps?.RecordAck(_topicIndex, report.Partition.Value, _run.Clock.Time.GetTimestamp());
+        _run.AckGaps?.RecordAck(_topicIndex, report.Partition.Value, _run.Clock.TimestampAt(now));
     }
 
     /// <summary>A slot's delivery handler, allocated once per slot instead of a closure per message.</summary>
