@@ -2,7 +2,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
-using LoadLab.Environments.Embedded.Native;
+using LoadLab.Kafka.Native;
 
 namespace LoadLab.Environments.Embedded;
 

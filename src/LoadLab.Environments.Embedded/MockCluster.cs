@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using LoadLab.Environments.Embedded.Native;
+using LoadLab.Kafka.Native;
 
 namespace LoadLab.Environments.Embedded;
 
@@ -28,7 +29,7 @@ internal sealed class MockCluster : IAsyncDisposable
     /// <summary>Starts a cluster with brokers 1..<paramref name="brokerCount"/>.</summary>
     public static MockCluster Start(int brokerCount)
     {
-        LibrdkafkaLibrary.EnsureBound();
+        LibrdkafkaLibrary.EnsureBound(typeof(MockCluster).Assembly);
         var kafka = CreateHostHandle();
         try
         {

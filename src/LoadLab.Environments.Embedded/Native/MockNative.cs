@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LoadLab.Kafka.Native;
 
 namespace LoadLab.Environments.Embedded.Native;
 

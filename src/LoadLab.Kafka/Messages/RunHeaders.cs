@@ -4,21 +4,30 @@ using Confluent.Kafka;
 namespace LoadLab.Kafka.Messages;
 
 /// <summary>
-/// The headers every LoadLab message carries (documented in the README): run id, producer id, sequence number
-/// and intended send time, all big-endian integers. The intended time is microseconds since the run start
-/// on the run's monotonic clock, so a consumer in the same process measures end-to-end latency without skew.
+/// The one header every LoadLab message carries (documented in the README): <c>ll</c>, 29 bytes — a format
+/// version (1), then big-endian run nonce (8), producer id (4), sequence number (8) and intended send time
+/// (8). The intended time is microseconds since the run start on the run's monotonic clock, so a consumer in
+/// the same process measures end-to-end latency without clock skew.
 /// </summary>
+/// <remarks>
+/// One header instead of four: a header is the costliest part of handing a message to librdkafka after the
+/// copy of the message itself.
+/// </remarks>
 internal static class RunHeaders
 {
-    public const string Run = "ll-run";
-    public const string Producer = "ll-producer";
-    public const string Sequence = "ll-seq";
-    public const string IntendedMicros = "ll-intended-us";
+    public const string Key = "ll";
+    public const byte Version = 1;
+    public const int Length = 29;
 
-    /// <summary>Decoded headers of a consumed message; <see cref="IsFromRun"/> is false for foreign messages.</summary>
+    private const int RunOffset = 1;
+    private const int ProducerOffset = 9;
+    private const int SequenceOffset = 13;
+    private const int IntendedOffset = 21;
+
+    /// <summary>Decoded header of a consumed message; <see cref="IsFromRun"/> is false for foreign messages.</summary>
     public readonly record struct Decoded(bool IsFromRun, int ProducerId, long Sequence, long IntendedMicros);
 
-    /// <summary>Reads the LoadLab headers without allocating; foreign or malformed messages are not from the run.</summary>
+    /// <summary>Reads the LoadLab header without allocating; foreign, older-format or malformed messages are not from the run.</summary>
     public static Decoded Decode(Headers? headers, long runNonce)
     {
         if (headers is null)
@@ -26,85 +35,48 @@ internal static class RunHeaders
             return default;
         }
 
-        var fromRun = false;
-        var producer = -1;
-        long sequence = -1;
-        long intended = -1;
         for (var i = 0; i < headers.Count; i++)
         {
             var header = headers[i];
-            var value = header.GetValueBytes();
-            switch (header.Key)
+            if (header.Key != Key || header.GetValueBytes() is not { Length: Length } value || value[0] != Version)
             {
-                case Run when value?.Length == 8:
-                    fromRun = BinaryPrimitives.ReadInt64BigEndian(value) == runNonce;
-                    break;
-                case Producer when value?.Length == 4:
-                    producer = BinaryPrimitives.ReadInt32BigEndian(value);
-                    break;
-                case Sequence when value?.Length == 8:
-                    sequence = BinaryPrimitives.ReadInt64BigEndian(value);
-                    break;
-                case IntendedMicros when value?.Length == 8:
-                    intended = BinaryPrimitives.ReadInt64BigEndian(value);
-                    break;
+                continue;
             }
+
+            var span = value.AsSpan();
+            if (BinaryPrimitives.ReadInt64BigEndian(span[RunOffset..]) != runNonce)
+            {
+                return default;
+            }
+
+            var producer = BinaryPrimitives.ReadInt32BigEndian(span[ProducerOffset..]);
+            var sequence = BinaryPrimitives.ReadInt64BigEndian(span[SequenceOffset..]);
+            var intended = BinaryPrimitives.ReadInt64BigEndian(span[IntendedOffset..]);
+            return producer >= 0 && sequence >= 0 && intended >= 0 ? new Decoded(true, producer, sequence, intended) : default;
         }
 
-        return fromRun && producer >= 0 && sequence >= 0 && intended >= 0
-            ? new Decoded(true, producer, sequence, intended)
-            : default;
+        return default;
+    }
+
+    /// <summary>Writes the header value of one message into <paramref name="destination"/> (<see cref="Length"/> bytes).</summary>
+    public static void Write(Span<byte> destination, long runNonce, int producerId, long sequence, long intendedMicros)
+    {
+        destination[0] = Version;
+        BinaryPrimitives.WriteInt64BigEndian(destination[RunOffset..], runNonce);
+        BinaryPrimitives.WriteInt32BigEndian(destination[ProducerOffset..], producerId);
+        BinaryPrimitives.WriteInt64BigEndian(destination[SequenceOffset..], sequence);
+        BinaryPrimitives.WriteInt64BigEndian(destination[IntendedOffset..], intendedMicros);
     }
 }
 
 /// <summary>
-/// One producer's reusable header set. The client copies headers into its own buffers during Produce, so
-/// the same arrays are patched in place for every message instead of allocating new ones.
+/// One producer's reusable header value. The client copies headers into its own buffers during Produce, so the
+/// same array is patched in place for every message instead of allocating a new one.
 /// </summary>
-internal sealed class RunHeaderStamp
+internal sealed class RunHeaderStamp(long runNonce, int producerId)
 {
-    private readonly byte[] _sequence = new byte[8];
-    private readonly byte[] _intended = new byte[8];
+    /// <summary>The value of the <see cref="RunHeaders.Key"/> header of the message stamped last.</summary>
+    public byte[] Value { get; } = new byte[RunHeaders.Length];
 
-    public RunHeaderStamp(long runNonce, int producerId)
-    {
-        var run = new byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(run, runNonce);
-        var producer = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(producer, producerId);
-        Headers = new Headers
-        {
-            { RunHeaders.Run, run },
-            { RunHeaders.Producer, producer },
-            { RunHeaders.Sequence, _sequence },
-            { RunHeaders.IntendedMicros, _intended },
-        };
-    }
-
-    public Headers Headers { get; }
-
-    public void Stamp(long sequence, long intendedMicros)
-    {
-        BinaryPrimitives.WriteInt64BigEndian(_sequence, sequence);
-        BinaryPrimitives.WriteInt64BigEndian(_intended, intendedMicros);
-    }
-
-    /// <summary>Reads the sequence number from the headers of a delivery report.</summary>
-    public static long ReadSequence(Headers? headers)
-    {
-        if (headers is null)
-        {
-            return -1;
-        }
-
-        for (var i = 0; i < headers.Count; i++)
-        {
-            if (headers[i].Key == RunHeaders.Sequence && headers[i].GetValueBytes() is { Length: 8 } value)
-            {
-                return BinaryPrimitives.ReadInt64BigEndian(value);
-            }
-        }
-
-        return -1;
-    }
+    public void Stamp(long sequence, long intendedMicros) => RunHeaders.Write(Value, runNonce, producerId, sequence, intendedMicros);
 }

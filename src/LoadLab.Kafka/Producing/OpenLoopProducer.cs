@@ -3,6 +3,7 @@ using LoadLab.Core.Measurement;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Traffic;
 using LoadLab.Kafka.Messages;
+using LoadLab.Kafka.Native;
 using LoadLab.Kafka.Running;
 
 namespace LoadLab.Kafka.Producing;
@@ -13,7 +14,7 @@ namespace LoadLab.Kafka.Producing;
 /// When the generator falls behind, messages keep their intended times, so the delay shows up as schedule
 /// delay and produce latency instead of silently lowering the load (coordinated omission).
 /// </summary>
-internal sealed class OpenLoopProducer : IDisposable
+internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
 {
     /// <summary>Spin (yield) instead of sleeping when the next message is due within this many microseconds.</summary>
     private const long SpinThresholdMicros = 1_500;
@@ -22,10 +23,8 @@ internal sealed class OpenLoopProducer : IDisposable
     private readonly TrafficStream _stream;
     private readonly ArrivalSequence _arrivals;
     private readonly MessageSource _source;
-    private readonly IProducer<byte[]?, byte[]> _producer;
+    private readonly NativeProducer _producer;
     private readonly RunHeaderStamp _stamp;
-    private readonly Message<byte[]?, byte[]> _message;
-    private readonly DeliveryTicket?[] _ticketBySlot;
     private readonly long[] _sentBySecond;
     private readonly int _firstPartitionIndex;
     private readonly int _topicIndex;
@@ -46,7 +45,6 @@ internal sealed class OpenLoopProducer : IDisposable
         _arrivals = new ArrivalSequence(schedule, stream.Arrivals, index, stream.Producers, seed, stream.Name);
         _source = new MessageSource(stream, seed, index, schedule.Total, run.Clock.StartedAt);
         _stamp = new RunHeaderStamp(run.RunNonce, producerId);
-        _message = new Message<byte[]?, byte[]> { Headers = _stamp.Headers, Value = [] };
         _firstPartitionIndex = run.Partitions.FirstIndexOf(stream.Topic);
         _topicIndex = topicIndex;
 
@@ -60,24 +58,16 @@ internal sealed class OpenLoopProducer : IDisposable
             config.Set(key, value);
         }
 
-        // Each message's delivery handler is its slot's ticket, which knows the sequence number, so the
-        // report needs no fields marshalled back from the client (headers, key and value cost allocations).
-        config.Set("dotnet.producer.delivery.report.fields", "status");
-
         // Every message in flight needs its slot; librdkafka never holds more than this many.
         var inFlight = int.TryParse(config.Get("queue.buffering.max.messages"), out var configured) ? configured : 100_000;
         var slots = (int)Math.Min(1 << 26, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1024, inFlight) * 2));
         _intendedBySequence = new long[slots];
         _sentBySequence = new long[slots];
         _sizeBySequence = new int[slots];
-        _ticketBySlot = new DeliveryTicket?[slots];
         _sentBySecond = new long[(run.EndMicros / 1_000_000) + 2];
         _sequenceMask = slots - 1;
 
-        _producer = new ProducerBuilder<byte[]?, byte[]>(config)
-            .SetErrorHandler((_, error) => Stats.RecordError(error.Code.ToString()))
-            .SetLogHandler((_, _) => { })
-            .Build();
+        _producer = new NativeProducer(config, stream.Topic, RunHeaders.Key, this);
         _thread = new Thread(Pace) { IsBackground = true, Name = config.ClientId, Priority = ThreadPriority.AboveNormal };
     }
 
@@ -136,13 +126,11 @@ internal sealed class OpenLoopProducer : IDisposable
             }
 
             var generated = _source.Next(TimeSpan.FromTicks(intendedTicks));
-            _message.Key = generated.Key;
-            _message.Value = generated.Value;
             _stamp.Stamp(sequence, intended);
             var slot = sequence & _sequenceMask;
             _intendedBySequence[slot] = intended;
             _sizeBySequence[slot] = generated.Value.Length;
-            if (!Send(sequence, intended))
+            if (!Send(sequence, intended, generated.Key, generated.Value))
             {
                 return;
             }
@@ -151,7 +139,7 @@ internal sealed class OpenLoopProducer : IDisposable
         }
     }
 
-    private bool Send(long sequence, long intended)
+    private bool Send(long sequence, long intended, byte[]? key, byte[] value)
     {
         var slot = sequence & _sequenceMask;
         var measured = intended >= _run.MeasuredFromMicros;
@@ -159,11 +147,11 @@ internal sealed class OpenLoopProducer : IDisposable
         {
             var now = _run.Clock.NowMicros();
             Volatile.Write(ref _sentBySequence[slot], now);
-            try
+            var error = _producer.Produce(key, value, _stamp.Value, sequence);
+            if (error == ErrorCode.NoError)
             {
-                _producer.Produce(_stream.Topic, _message, Ticket(sequence).Handler);
                 _run.Latency.Record(LatencyMetric.ScheduleDelay, now - intended, measured);
-                var size = _message.Value.Length;
+                var size = value.Length;
                 Stats.RecordSent(size, measured);
                 Interlocked.Increment(ref _intervalMessages);
                 var second = now / 1_000_000;
@@ -176,7 +164,7 @@ internal sealed class OpenLoopProducer : IDisposable
                 Interlocked.Add(ref _intervalBytes, size);
                 return true;
             }
-            catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            if (error == ErrorCode.Local_QueueFull)
             {
                 // The client holds as many messages as it may: wait for room. The message keeps its intended
                 // time, so the wait is measured (schedule delay, produce latency) rather than hidden.
@@ -188,9 +176,9 @@ internal sealed class OpenLoopProducer : IDisposable
 
                 Thread.Sleep(1);
             }
-            catch (ProduceException<byte[]?, byte[]> e)
+            else
             {
-                Stats.RecordFailed(e.Error.Code.ToString(), measured);
+                Stats.RecordFailed(error.ToString(), measured);
                 _run.Audit.RecordFailed(ProducerId, sequence);
                 return true;
             }
@@ -223,46 +211,29 @@ internal sealed class OpenLoopProducer : IDisposable
         }
     }
 
-    /// <summary>
-    /// The slot's reusable delivery handler, now carrying <paramref name="sequence"/>. The ring holds twice as
-    /// many slots as the client may keep in flight, so a slot's previous message was reported long before.
-    /// </summary>
-    private DeliveryTicket Ticket(long sequence)
+    void IDeliveryListener.OnFailed(long token, ErrorCode error)
     {
-        var ticket = _ticketBySlot[sequence & _sequenceMask] ??= new DeliveryTicket(this);
-        Volatile.Write(ref ticket.Sequence, sequence);
-        return ticket;
+        var measured = _intendedBySequence[token & _sequenceMask] >= _run.MeasuredFromMicros;
+        Stats.RecordFailed(error.ToString(), measured);
+        _run.Audit.RecordFailed(ProducerId, token);
     }
 
-    private void OnDelivery(DeliveryReport<byte[]?, byte[]> report, long sequence)
+    void IDeliveryListener.OnClientError(ErrorCode error) => Stats.RecordError(error.ToString());
+
+    void IDeliveryListener.OnDelivered(long token, int partition, long offset)
     {
+        var sequence = token;
         var now = _run.Clock.NowMicros();
         var slot = sequence & _sequenceMask;
         var intended = _intendedBySequence[slot];
         var measured = intended >= _run.MeasuredFromMicros;
-        if (report.Error.IsError)
-        {
-            Stats.RecordFailed(report.Error.Code.ToString(), measured);
-            _run.Audit.RecordFailed(ProducerId, sequence);
-            return;
-        }
 
         _run.Latency.Record(LatencyMetric.Produce, now - intended, measured);
         _run.Latency.Record(LatencyMetric.Service, now - Volatile.Read(ref _sentBySequence[slot]), measured);
         var size = _sizeBySequence[slot];
         Stats.RecordAcked(size, measured);
-        _run.Ledger.RecordAck(_firstPartitionIndex + report.Partition.Value, report.Offset.Value, size, intended);
-        _run.Audit.RecordAcked(ProducerId, sequence, report.Partition.Value, report.Offset.Value);
-        _run.AckGaps?.RecordAck(_topicIndex, report.Partition.Value, _run.Clock.TimestampAt(now));
-    }
-
-    /// <summary>A slot's delivery handler, allocated once per slot instead of a closure per message.</summary>
-    private sealed class DeliveryTicket
-    {
-        public long Sequence;
-
-        public DeliveryTicket(OpenLoopProducer owner) => Handler = report => owner.OnDelivery(report, Volatile.Read(ref Sequence));
-
-        public Action<DeliveryReport<byte[]?, byte[]>> Handler { get; }
+        _run.Ledger.RecordAck(_firstPartitionIndex + partition, offset, size, intended);
+        _run.Audit.RecordAcked(ProducerId, sequence, partition, offset);
+        _run.AckGaps?.RecordAck(_topicIndex, partition, _run.Clock.TimestampAt(now));
     }
 }

@@ -269,8 +269,11 @@ internal sealed class IntervalSampler
             }
 
             SampleErrors(second);
+            _run.Audit.Settle();
             var rss = Environment.WorkingSet;
-            var heap = GC.GetTotalMemory(forceFullCollection: false);
+            // The managed heap as the last collection left it: the allocations since then are mostly garbage
+            // (the consumer client allocates per message), so counting them would make the series a saw-tooth.
+            var heap = GC.GetGCMemoryInfo().HeapSizeBytes;
             _peakRss = Math.Max(_peakRss, rss);
             _peakHeap = Math.Max(_peakHeap, heap);
             _lastRss = rss;

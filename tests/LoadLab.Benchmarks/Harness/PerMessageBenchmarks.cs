@@ -2,18 +2,22 @@ using BenchmarkDotNet.Attributes;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Measurement.Audit;
 using LoadLab.Core.Measurement.Recovery;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Traffic;
+using LoadLab.Kafka.Native;
+using LoadLab.Kafka.Producing;
+using LoadLab.Kafka.Running;
 
 namespace LoadLab.Benchmarks.Harness;
 
 /// <summary>
 /// Cost of every per-message step of LoadLab's produce path (issue 9): the pacer tick, key choice, payload
-/// stamping, histogram recording and the delivery callback's bookkeeping (OpenLoopProducer.OnDelivery without
-/// the Confluent client). Run with <c>--job short</c>; each operation is one message.
+/// stamping, histogram recording and the delivery callback (the real OpenLoopProducer's, called as the native
+/// client calls it). Run with <c>--job short</c>; each operation is one message.
 /// </summary>
 [MemoryDiagnoser]
-public class PerMessageBenchmarks
+public class PerMessageBenchmarks : IDisposable
 {
     private const int Messages = 100_000;
     private const int Partitions = 6;
@@ -24,21 +28,18 @@ public class PerMessageBenchmarks
     private FastRandom _random;
     private MessageSource _source = null!;
     private LatencyRecorders _latency = null!;
-    private ProducerStats _stats = null!;
-    private PartitionLedger _ledger = null!;
-    private DeliveryAudit _audit = null!;
-    private AckGapTracker _ackGaps = null!;
     private RunClock _clock = null!;
-    private long[] _intended = null!;
-    private long[] _sent = null!;
-    private int[] _sizes = null!;
+    private string _resultsDirectory = null!;
+    private TrafficStream _stream = null!;
+    private RunContext _run = null!;
+    private OpenLoopProducer _producer = null!;
     private long _sequence;
     private long _elapsedTicks;
 
     [GlobalSetup]
     public void Setup()
     {
-        var stream = new TrafficStream
+        var stream = _stream = new TrafficStream
         {
             Name = "bench",
             Topic = "events",
@@ -51,25 +52,46 @@ public class PerMessageBenchmarks
         _random = new FastRandom(42);
         _source = new MessageSource(stream, 42, 0, Total);
         _latency = new LatencyRecorders();
-        _stats = new ProducerStats();
-        var topics = new[] { new TopicSpec("events", Partitions, 1) };
-        _ledger = new PartitionLedger(new PartitionMap(topics));
-        _audit = new DeliveryAudit([new AuditedProducer("events", Partitions, Messages)], [new AuditedGroup("g", "events")]);
         _clock = new RunClock(TimeProvider.System);
         _clock.Restart();
-        _ackGaps = new AckGapTracker([("events", Partitions)], TimeProvider.System, _clock.StartTimestamp);
-        _intended = new long[1 << 18];
-        _sent = new long[1 << 18];
-        _sizes = new int[1 << 18];
+        _resultsDirectory = Directory.CreateTempSubdirectory("loadlab-bench-").FullName;
     }
 
-    /// <summary>A fresh ledger and audit per iteration, so the callback's storage stays at a run's size.</summary>
+    /// <summary>
+    /// A fresh run (ledger, audit, ack gaps) per iteration, so the callback's storage stays at a run's size. The
+    /// producer's client points at an unreachable address and never sends: only its callback is exercised.
+    /// </summary>
     [IterationSetup(Target = nameof(DeliveryCallback))]
     public void ResetDeliveryState()
     {
+        _producer?.Dispose();
+        _run?.Results.Dispose();
         _sequence = 0;
-        _ledger = new PartitionLedger(new PartitionMap([new TopicSpec("events", Partitions, 1)]));
-        _audit = new DeliveryAudit([new AuditedProducer("events", Partitions, Messages)], [new AuditedGroup("g", "events")]);
+        var map = new PartitionMap([new TopicSpec("events", Partitions, 1)]);
+        _run = new RunContext
+        {
+            Clock = _clock,
+            Latency = _latency,
+            Partitions = map,
+            Ledger = new PartitionLedger(map),
+            Results = new ResultsWriter(Path.Combine(_resultsDirectory, Guid.NewGuid().ToString("N"))),
+            Audit = new DeliveryAudit([new AuditedProducer("events", Partitions, Messages)], [new AuditedGroup("g", "events")]),
+            AckGaps = new AckGapTracker([("events", Partitions)], TimeProvider.System, _clock.StartTimestamp),
+            RunNonce = 1,
+            MeasuredFromMicros = 0,
+            EndMicros = (long)Total.TotalMicroseconds,
+            BootstrapServers = "127.0.0.1:9",
+            ClientDefaults = new Dictionary<string, string>(),
+        };
+        _producer = new OpenLoopProducer(_run, _stream, RateSchedule.Create(_stream, Total), producerId: 0, index: 0, seed: 42, topicIndex: 0);
+    }
+
+    public void Dispose()
+    {
+        _producer?.Dispose();
+        _run?.Results.Dispose();
+        Directory.Delete(_resultsDirectory, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>ArrivalSequence.Next plus the wait computation (no wait: the pacer is always behind here).</summary>
@@ -122,27 +144,15 @@ public class PerMessageBenchmarks
         }
     }
 
-    /// <summary>Everything OpenLoopProducer.OnDelivery does for an acknowledged message, minus the Confluent client.</summary>
+    /// <summary>OpenLoopProducer's delivery callback for an acknowledged message, as the native client calls it.</summary>
     [Benchmark(OperationsPerInvoke = Messages)]
     public void DeliveryCallback()
     {
+        IDeliveryListener listener = _producer;
         for (var i = 0; i < Messages; i++)
         {
             var sequence = _sequence++;
-            var slot = sequence & (_intended.Length - 1);
-            _intended[slot] = sequence * 20;
-            _sent[slot] = sequence * 20 + 5;
-            _sizes[slot] = 1024;
-            var now = _clock.NowMicros();
-            var intended = _intended[slot];
-            _latency.Record(LatencyMetric.Produce, now - intended, measured: true);
-            _latency.Record(LatencyMetric.Service, now - Volatile.Read(ref _sent[slot]), measured: true);
-            _stats.RecordAcked(_sizes[slot], measured: true);
-            var partition = (int)(sequence % Partitions);
-            var offset = sequence / Partitions;
-            _ledger.RecordAck(partition, offset, _sizes[slot], intended);
-            _audit.RecordAcked(0, sequence, partition, offset);
-            _ackGaps.RecordAck(0, partition, _clock.Time.GetTimestamp());
+            listener.OnDelivered(sequence, (int)(sequence % Partitions), sequence / Partitions);
         }
     }
 }

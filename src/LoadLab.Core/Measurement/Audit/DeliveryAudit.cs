@@ -81,8 +81,12 @@ public sealed record DeliveryAuditReport(AuditSummary Summary, long OutOfRange);
 /// </para>
 /// <para>
 /// The record methods are called from producer delivery callbacks and consumer threads at once; they are
-/// lock-free and allocate nothing except when storage grows by a chunk beyond the planned count. Storage is
-/// about 16 bytes per message plus 4 bytes per message for every four groups.
+/// lock-free and allocate nothing except a new chunk of storage every <see cref="DeliveryAuditOptions.ChunkSize"/>
+/// messages. Storage is about 16 bytes per message plus 4 bytes per message for every four groups until
+/// <see cref="Settle"/> folds a chunk whose every message was acknowledged and read exactly once by every group
+/// reading its topic: from then on the chunk keeps one bit per message and group, for re-reads (which count as
+/// duplicated, without an example since the place is no longer kept). So memory stays flat in a long run
+/// while messages are delivered, and grows only with what is still in question.
 /// </para>
 /// </summary>
 public sealed class DeliveryAudit
@@ -101,7 +105,9 @@ public sealed class DeliveryAudit
     private readonly int[] _partitionCounts;
     private readonly int[] _highestSequenceBase;
     private readonly long[] _highestSequence;
+    private readonly int[][] _readersByProducer;
     private long _outOfRange;
+    private long _settledChunks;
 
     public DeliveryAudit(IReadOnlyList<AuditedProducer> producers, IReadOnlyList<AuditedGroup> groups, DeliveryAuditOptions? options = null)
     {
@@ -115,6 +121,7 @@ public sealed class DeliveryAudit
         _chunkShift = System.Numerics.BitOperations.Log2((uint)_options.ChunkSize);
         _ledgers = [.. producers.Select(p => new Ledger(this, p.PlannedMessages))];
         _partitionCounts = [.. producers.Select(p => p.Partitions)];
+        _readersByProducer = [.. producers.Select(p => Enumerable.Range(0, groups.Count).Where(g => groups[g].Topic == p.Topic).ToArray())];
 
         // Highest first-read sequence per (group, producer, partition), for the reorder check.
         _highestSequenceBase = new int[groups.Count * producers.Count];
@@ -155,6 +162,12 @@ public sealed class DeliveryAudit
             return;
         }
 
+        if (chunk.IsSettled)
+        {
+            // Settled chunks hold acknowledged messages only; a second report of one changes nothing.
+            return;
+        }
+
         chunk.Offsets[index] = offset;
         chunk.Partitions[index] = partition;
         Interlocked.Or(ref chunk.States[index], AckedFlag);
@@ -169,7 +182,10 @@ public sealed class DeliveryAudit
             return;
         }
 
-        Interlocked.Or(ref chunk.States[index], FailedFlag);
+        if (!chunk.IsSettled)
+        {
+            Interlocked.Or(ref chunk.States[index], FailedFlag);
+        }
     }
 
     /// <summary>Group <paramref name="groupIndex"/> read message <paramref name="sequence"/> of a producer at this partition and offset.</summary>
@@ -178,6 +194,12 @@ public sealed class DeliveryAudit
         if ((uint)groupIndex >= (uint)_groups.Count || !TryLocate(producerId, sequence, out var chunk, out var index))
         {
             Interlocked.Increment(ref _outOfRange);
+            return;
+        }
+
+        if (chunk.IsSettled)
+        {
+            chunk.MarkReadAgain(groupIndex, index);
             return;
         }
 
@@ -208,7 +230,19 @@ public sealed class DeliveryAudit
             }
         }
 
-        if (previousCount != 0 || (uint)partition >= (uint)_partitionCounts[producerId])
+        if (previousCount != 0)
+        {
+            // Settle may have swapped this chunk out after this thread located it and before it counted the
+            // re-read; the settled chunk must learn about the re-read then (it scans the old chunk only once).
+            if (_ledgers[producerId].Current(sequence >> _chunkShift) is { IsSettled: true } settled)
+            {
+                settled.MarkReadAgain(groupIndex, index);
+            }
+
+            return;
+        }
+
+        if ((uint)partition >= (uint)_partitionCounts[producerId])
         {
             return;
         }
@@ -230,6 +264,79 @@ public sealed class DeliveryAudit
         }
     }
 
+    /// <summary>
+    /// Folds every chunk whose messages were all acknowledged and read exactly once by every group reading their
+    /// topic into a settled chunk of one bit per message and group, releasing its storage, and creates the chunk
+    /// after the last one in use, so the record methods rarely allocate. Call from one thread at a time (the
+    /// run's sampler does, once a second); it costs one pass over the chunks not yet settled.
+    /// </summary>
+    public void Settle()
+    {
+        for (var p = 0; p < _ledgers.Length; p++)
+        {
+            var ledger = _ledgers[p];
+            var readers = _readersByProducer[p];
+            var chunks = Volatile.Read(ref ledger.Chunks);
+            var next = Array.FindLastIndex(chunks, chunk => chunk is not null) + 1;
+            if (next < ledger.ChunkLimit && (next >= chunks.Length || chunks[next] is null))
+            {
+                ledger.Grow(next);
+            }
+
+            for (var c = 0; c < chunks.Length; c++)
+            {
+                if (Volatile.Read(ref chunks[c]) is { IsSettled: false } live && IsDelivered(live, readers))
+                {
+                    var settled = Chunk.Settled(_options.ChunkSize, _groups.Count);
+                    ledger.Replace(c, settled);
+
+                    // Re-reads counted in the live chunk before the swap are carried over; later ones find the
+                    // settled chunk themselves (RecordConsumed checks after counting).
+                    Interlocked.MemoryBarrier();
+                    foreach (var g in readers)
+                    {
+                        for (var i = 0; i < _options.ChunkSize; i++)
+                        {
+                            if ((ConsumedSlot(live, i, g) & CountMask) > 1)
+                            {
+                                settled.MarkReadAgain(g, i);
+                            }
+                        }
+                    }
+
+                    Interlocked.Increment(ref _settledChunks);
+                }
+            }
+        }
+    }
+
+    /// <summary>How many chunks <see cref="Settle"/> has folded so far.</summary>
+    internal long SettledChunks => Interlocked.Read(ref _settledChunks);
+
+    private bool IsDelivered(Chunk chunk, int[] readers)
+    {
+        for (var i = 0; i < _options.ChunkSize; i++)
+        {
+            if (Volatile.Read(ref chunk.States[i]) != AckedFlag)
+            {
+                return false;
+            }
+
+            foreach (var g in readers)
+            {
+                if (ConsumedSlot(chunk, i, g) != 1)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private int ConsumedSlot(Chunk chunk, int index, int group) =>
+        (Volatile.Read(ref chunk.Consumed[(index * _groupWords) + (group >> 2)]) >> ((group & 3) * 8)) & 0xFF;
+
     /// <summary>Classifies every message; call after producers and consumers have stopped.</summary>
     public DeliveryAuditReport Classify(AuditEnd end)
     {
@@ -239,11 +346,27 @@ public sealed class DeliveryAudit
         for (var p = 0; p < _producers.Count; p++)
         {
             var producer = _producers[p];
-            var readers = Enumerable.Range(0, _groups.Count).Where(g => _groups[g].Topic == producer.Topic).ToArray();
+            var readers = _readersByProducer[p];
             var chunks = Volatile.Read(ref _ledgers[p].Chunks);
             for (var c = 0; c < chunks.Length; c++)
             {
                 var chunk = chunks[c];
+                if (chunk is null)
+                {
+                    continue;
+                }
+
+                if (chunk.IsSettled)
+                {
+                    acked += _options.ChunkSize;
+                    foreach (var g in readers)
+                    {
+                        tallies[g].AddSettled(_options.ChunkSize, chunk.ReadAgainCount(g));
+                    }
+
+                    continue;
+                }
+
                 for (var i = 0; i < _options.ChunkSize; i++)
                 {
                     var state = chunk.States[i];
@@ -253,7 +376,7 @@ public sealed class DeliveryAudit
                     var place = new Place(producer.Topic, chunk.Partitions[i], chunk.Offsets[i], p, sequence);
                     foreach (var g in readers)
                     {
-                        var slot = (chunk.Consumed[(i * _groupWords) + (g >> 2)] >> ((g & 3) * 8)) & 0xFF;
+                        var slot = ConsumedSlot(chunk, i, g);
                         tallies[g].Add(Classify(isAcked, slot & CountMask, (slot & ReorderedFlag) != 0, place, _groups[g].Group, end), place);
                     }
                 }
@@ -331,9 +454,9 @@ public sealed class DeliveryAudit
         var chunkIndex = sequence >> _chunkShift;
         var chunks = Volatile.Read(ref ledger.Chunks);
         index = (int)(sequence & (_options.ChunkSize - 1));
-        if (chunkIndex < chunks.Length)
+        if (chunkIndex < chunks.Length && Volatile.Read(ref chunks[chunkIndex]) is { } existing)
         {
-            chunk = chunks[chunkIndex];
+            chunk = existing;
             return true;
         }
 
@@ -362,20 +485,62 @@ public sealed class DeliveryAudit
 
     private readonly record struct Place(string Topic, int Partition, long Offset, int ProducerId, long Sequence);
 
-    private sealed class Chunk(int size, int groupWords)
+    /// <summary>
+    /// The records of <see cref="DeliveryAuditOptions.ChunkSize"/> consecutive sequences of one producer: live
+    /// (every field per message) or settled (every message delivered once; only re-reads are kept, a bit per
+    /// message and group).
+    /// </summary>
+    private sealed class Chunk
     {
-        public readonly long[] Offsets = new long[size];
-        public readonly int[] Partitions = new int[size];
-        public readonly int[] States = new int[size];
-        public readonly int[] Consumed = new int[size * groupWords];
+        public readonly long[] Offsets;
+        public readonly int[] Partitions;
+        public readonly int[] States;
+        public readonly int[] Consumed;
+        private readonly int[]? _readAgain;
+        private readonly int _wordsPerGroup;
+
+        private Chunk(int liveSize, int groupWords, int[]? readAgain, int wordsPerGroup)
+        {
+            Offsets = new long[liveSize];
+            Partitions = new int[liveSize];
+            States = new int[liveSize];
+            Consumed = new int[liveSize * groupWords];
+            _readAgain = readAgain;
+            _wordsPerGroup = wordsPerGroup;
+        }
+
+        public bool IsSettled => _readAgain is not null;
+
+        public static Chunk Live(int size, int groupWords) => new(size, groupWords, null, 0);
+
+        public static Chunk Settled(int size, int groups)
+        {
+            var wordsPerGroup = (size + 31) / 32;
+            return new Chunk(0, 0, new int[Math.Max(1, groups) * wordsPerGroup], wordsPerGroup);
+        }
+
+        public void MarkReadAgain(int group, int index) =>
+            Interlocked.Or(ref _readAgain![(group * _wordsPerGroup) + (index >> 5)], 1 << (index & 31));
+
+        public long ReadAgainCount(int group)
+        {
+            long count = 0;
+            for (var w = 0; w < _wordsPerGroup; w++)
+            {
+                count += System.Numerics.BitOperations.PopCount((uint)Volatile.Read(ref _readAgain![(group * _wordsPerGroup) + w]));
+            }
+
+            return count;
+        }
     }
 
     private sealed class Ledger
     {
         private readonly DeliveryAudit _audit;
         private readonly Lock _growLock = new();
-        public Chunk[] Chunks;
-        public long ChunkLimit { get; }
+
+        /// <summary>Chunk per sequence range; null until its first record (chunks are created as the run reaches them).</summary>
+        public Chunk?[] Chunks;
 
         public Ledger(DeliveryAudit audit, long plannedMessages)
         {
@@ -383,28 +548,43 @@ public sealed class DeliveryAudit
             var size = audit._options.ChunkSize;
             var planned = (int)Math.Max(1, (Math.Max(0, plannedMessages) + size - 1) / size);
             ChunkLimit = Math.Max((long)planned * audit._options.GrowthLimitFactor, planned + 1);
-            Chunks = [.. Enumerable.Range(0, planned).Select(_ => new Chunk(size, audit._groupWords))];
+            Chunks = new Chunk?[planned];
         }
 
+        public long ChunkLimit { get; }
+
+        /// <summary>The chunk now stored for <paramref name="chunkIndex"/> (after any settling).</summary>
+        public Chunk? Current(long chunkIndex)
+        {
+            var chunks = Volatile.Read(ref Chunks);
+            return chunkIndex < chunks.Length ? Volatile.Read(ref chunks[chunkIndex]) : null;
+        }
+
+        /// <summary>Creates the chunk of <paramref name="chunkIndex"/> (and room for it) unless another thread did.</summary>
         public Chunk Grow(int chunkIndex)
         {
             lock (_growLock)
             {
-                var current = Chunks;
-                if (chunkIndex < current.Length)
+                var chunks = Chunks;
+                if (chunkIndex >= chunks.Length)
                 {
-                    return current[chunkIndex];
+                    var grown = new Chunk?[chunkIndex + 1];
+                    Array.Copy(chunks, grown, chunks.Length);
+                    chunks = grown;
                 }
 
-                var grown = new Chunk[chunkIndex + 1];
-                Array.Copy(current, grown, current.Length);
-                for (var i = current.Length; i < grown.Length; i++)
-                {
-                    grown[i] = new Chunk(_audit._options.ChunkSize, _audit._groupWords);
-                }
+                var chunk = chunks[chunkIndex] ??= Chunk.Live(_audit._options.ChunkSize, _audit._groupWords);
+                Volatile.Write(ref Chunks, chunks);
+                return chunk;
+            }
+        }
 
-                Volatile.Write(ref Chunks, grown);
-                return grown[chunkIndex];
+        /// <summary>Stores a settled chunk in place of a live one; under the grow lock so a growing copy cannot drop it.</summary>
+        public void Replace(int chunkIndex, Chunk settled)
+        {
+            lock (_growLock)
+            {
+                Volatile.Write(ref Chunks[chunkIndex], settled);
             }
         }
     }
@@ -443,6 +623,16 @@ public sealed class DeliveryAudit
                 {
                     list.Add(new AuditExample(kind.ToString().ToLowerInvariant(), place.Topic, place.Partition, place.Offset, place.ProducerId, place.Sequence));
                 }
+            }
+        }
+
+        /// <summary>A settled chunk: every message delivered; those read again are duplicated (no examples: places are not kept).</summary>
+        public void AddSettled(long delivered, long readAgain)
+        {
+            _counts[Outcome.Delivered] = Count(Outcome.Delivered) + delivered;
+            if (readAgain > 0)
+            {
+                _counts[Outcome.Duplicated] = Count(Outcome.Duplicated) + readAgain;
             }
         }
 

@@ -3,45 +3,54 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace LoadLab.Environments.Embedded.Native;
+namespace LoadLab.Kafka.Native;
 
 /// <summary>
-/// Binds the mock-cluster P/Invokes to the very librdkafka file that Confluent.Kafka loaded. The package ships
+/// Binds LoadLab's own librdkafka P/Invokes (the native producer, the mock cluster) to the very librdkafka file
+/// that Confluent.Kafka loaded. The package ships
 /// several builds (on Debian 12 Confluent falls back to <c>centos8-librdkafka.so</c> because <c>libsasl2.so.3</c>
 /// is missing); a mock cluster created through another copy of the library would not share its globals with the
 /// clients, and loading a second copy by name could pick a build that does not load at all.
 /// </summary>
 internal static class LibrdkafkaLibrary
 {
-    /// <summary>The logical name every <c>LibraryImport</c> of this assembly uses; resolved below.</summary>
+    /// <summary>The logical name every LoadLab <c>LibraryImport</c> of librdkafka uses; resolved below.</summary>
     public const string Name = "loadlab-librdkafka";
 
     private static readonly Lock Gate = new();
+    private static readonly HashSet<Assembly> BoundAssemblies = [];
     private static IntPtr handle;
     private static string? loadedPath;
 
     /// <summary>The file Confluent.Kafka loaded, once <see cref="EnsureBound"/> has run.</summary>
     public static string LoadedPath => loadedPath ?? throw new InvalidOperationException("librdkafka is not bound yet.");
 
-    /// <summary>Forces Confluent.Kafka to load librdkafka and routes this assembly's imports to that file.</summary>
-    public static void EnsureBound()
+    /// <summary>Forces Confluent.Kafka to load librdkafka and routes <paramref name="assembly"/>'s imports to that file.</summary>
+    public static void EnsureBound(Assembly assembly)
     {
         lock (Gate)
         {
-            if (handle != IntPtr.Zero)
+            if (handle == IntPtr.Zero)
             {
-                return;
+                Load();
             }
 
-            // Reading the version makes Confluent.Kafka load (and pick) its native library.
-            _ = Library.Version;
-            var path = FindLoadedLibrary()
-                ?? throw new DllNotFoundException(
-                    "Confluent.Kafka reports librdkafka as loaded, but no librdkafka file is mapped into this process.");
-            handle = NativeLibrary.Load(path);
-            loadedPath = path;
-            NativeLibrary.SetDllImportResolver(typeof(LibrdkafkaLibrary).Assembly, Resolve);
+            if (BoundAssemblies.Add(assembly))
+            {
+                NativeLibrary.SetDllImportResolver(assembly, Resolve);
+            }
         }
+    }
+
+    private static void Load()
+    {
+        // Reading the version makes Confluent.Kafka load (and pick) its native library.
+        _ = Library.Version;
+        var path = FindLoadedLibrary()
+            ?? throw new DllNotFoundException(
+                "Confluent.Kafka reports librdkafka as loaded, but no librdkafka file is mapped into this process.");
+        handle = NativeLibrary.Load(path);
+        loadedPath = path;
     }
 
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>

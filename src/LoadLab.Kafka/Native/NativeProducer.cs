@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Confluent.Kafka;
+
+namespace LoadLab.Kafka.Native;
+
+/// <summary>
+/// A librdkafka producer for one topic, driven directly instead of through Confluent.Kafka's
+/// <c>IProducer</c>: a message costs one native call with pinned spans and no managed allocation, and its
+/// delivery report arrives as a number (the caller's token) instead of a report object.
+/// </summary>
+/// <remarks>
+/// Confluent.Kafka's <c>Produce</c> allocates per message (topic-partition, handler shim and its GC handle, a
+/// UTF-8 copy and two pinned handles per header, the delivery report), which made the .NET client, not
+/// LoadLab, the ceiling of the generator. This class binds to the very librdkafka file Confluent.Kafka loaded,
+/// so settings, defaults and wire behaviour are librdkafka's; consumers and admin calls stay on Confluent.Kafka.
+/// Settings starting with <c>dotnet.</c> belong to Confluent.Kafka and are ignored.
+/// </remarks>
+internal sealed unsafe class NativeProducer : IDisposable
+{
+    private const int ErrorTextSize = 512;
+    private const int PollTimeoutMs = 100;
+
+    private readonly IDeliveryListener _listener;
+    private readonly IntPtr _topic;
+    private readonly IntPtr _headerName;
+    private readonly Thread _poller;
+    private GCHandle _self;
+    private IntPtr _client;
+    private volatile bool _stopping;
+
+    /// <summary>Creates the client and starts its poll thread.</summary>
+    /// <exception cref="ArgumentException">librdkafka rejected a setting (the message is librdkafka's).</exception>
+    public NativeProducer(IEnumerable<KeyValuePair<string, string>> settings, string topic, string headerName, IDeliveryListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _listener = listener;
+        LibrdkafkaLibrary.EnsureBound(typeof(NativeProducer).Assembly);
+        _self = GCHandle.Alloc(this);
+        var conf = ProducerNative.ConfNew();
+        try
+        {
+            var error = stackalloc byte[ErrorTextSize];
+            foreach (var (name, value) in settings)
+            {
+                if (!name.StartsWith("dotnet.", StringComparison.Ordinal)
+                    && ProducerNative.ConfSet(conf, name, value, error, ErrorTextSize) != ProducerNative.ConfOk)
+                {
+                    throw new ArgumentException($"producer setting {name}: {Text(error)}", nameof(settings));
+                }
+            }
+
+            ProducerNative.ConfSetOpaque(conf, GCHandle.ToIntPtr(_self));
+            ProducerNative.ConfSetDeliveryCallback(conf, &OnDeliveryReport);
+            ProducerNative.ConfSetErrorCallback(conf, &OnError);
+            ProducerNative.ConfSetLogCallback(conf, &OnLog);
+            _client = ProducerNative.KafkaNew(ProducerNative.ProducerType, conf, error, ErrorTextSize);
+            if (_client == IntPtr.Zero)
+            {
+                throw new ArgumentException("producer: " + Text(error), nameof(settings));
+            }
+        }
+        catch
+        {
+            ProducerNative.ConfDestroy(conf);
+            _self.Free();
+            throw;
+        }
+
+        _topic = ProducerNative.TopicNew(_client, topic, IntPtr.Zero);
+        _headerName = Marshal.StringToCoTaskMemUTF8(headerName);
+        _poller = new Thread(PollUntilStopped) { IsBackground = true, Name = "loadlab-delivery-" + topic };
+        _poller.Start();
+    }
+
+    /// <summary>
+    /// Hands one message to the client, which copies it. <paramref name="token"/> comes back in the delivery
+    /// report. Returns <see cref="ErrorCode.Local_QueueFull"/> when the client holds as many messages as it may.
+    /// </summary>
+    public ErrorCode Produce(byte[]? key, byte[] value, byte[] header, long token)
+    {
+        var values = stackalloc ProducerNative.ValueUnion[6];
+        fixed (byte* keyBytes = key)
+        fixed (byte* valueBytes = value)
+        fixed (byte* headerBytes = header)
+        {
+            var count = 0;
+            values[count++] = new() { Type = ProducerNative.ValueType.TopicHandle, First = _topic };
+            values[count++] = new() { Type = ProducerNative.ValueType.Value, First = (IntPtr)valueBytes, Second = value.Length };
+            if (key is not null)
+            {
+                values[count++] = new() { Type = ProducerNative.ValueType.Key, First = (IntPtr)keyBytes, Second = key.Length };
+            }
+
+            values[count++] = new() { Type = ProducerNative.ValueType.Header, First = _headerName, Second = (IntPtr)headerBytes, Third = header.Length };
+            values[count++] = new() { Type = ProducerNative.ValueType.Opaque, First = (IntPtr)token };
+            values[count++] = new() { Type = ProducerNative.ValueType.MessageFlags, Int32 = ProducerNative.MessageFlagCopy };
+            var error = ProducerNative.Produceva(_client, values, (nuint)count);
+            if (error == IntPtr.Zero)
+            {
+                return ErrorCode.NoError;
+            }
+
+            var code = (ErrorCode)ProducerNative.ErrorCode(error);
+            ProducerNative.ErrorDestroy(error);
+            return code;
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for outstanding reports; returns how many messages are still outstanding.</summary>
+    public int Flush(TimeSpan timeout)
+    {
+        ProducerNative.Flush(_client, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
+        return ProducerNative.OutQueueLength(_client);
+    }
+
+    public void Dispose()
+    {
+        if (_client == IntPtr.Zero)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _poller.Join();
+        ProducerNative.TopicDestroy(_topic);
+        ProducerNative.KafkaDestroy(_client);
+        _client = IntPtr.Zero;
+        Marshal.FreeCoTaskMem(_headerName);
+        _self.Free();
+    }
+
+    private void PollUntilStopped()
+    {
+        while (!_stopping)
+        {
+            ProducerNative.Poll(_client, PollTimeoutMs);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnDeliveryReport(IntPtr client, ProducerNative.Message* message, IntPtr opaque)
+    {
+        var producer = (NativeProducer)GCHandle.FromIntPtr(opaque).Target!;
+        if (message->Error == 0)
+        {
+            producer._listener.OnDelivered((long)message->Opaque, message->Partition, message->Offset);
+        }
+        else
+        {
+            producer._listener.OnFailed((long)message->Opaque, (ErrorCode)message->Error);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnError(IntPtr client, int error, byte* reason, IntPtr opaque)
+    {
+        var producer = (NativeProducer)GCHandle.FromIntPtr(opaque).Target!;
+        if (error == ProducerNative.FatalError)
+        {
+            // The callback names only "fatal"; the cause (e.g. an idempotence violation) has its own code.
+            var text = stackalloc byte[ErrorTextSize];
+            error = ProducerNative.FatalErrorOf(client, text, ErrorTextSize);
+        }
+
+        producer._listener.OnClientError((ErrorCode)error);
+    }
+
+    /// <summary>librdkafka logs to stderr by default, which would garble the live progress lines.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnLog(IntPtr client, int level, byte* facility, byte* text)
+    {
+    }
+
+    private static string Text(byte* nullTerminated) => Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(nullTerminated));
+}

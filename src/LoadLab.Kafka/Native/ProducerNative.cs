@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+
+namespace LoadLab.Kafka.Native;
+
+/// <summary>
+/// The subset of <c>rdkafka.h</c> (librdkafka 2.16) the native producer uses. Error codes are
+/// <c>rd_kafka_resp_err_t</c> values, the same numbers as <see cref="Confluent.Kafka.ErrorCode"/>.
+/// </summary>
+internal static unsafe partial class ProducerNative
+{
+    public const int ProducerType = 0;
+    public const int ConfOk = 0;
+    public const int MessageFlagCopy = 0x2;
+    public const int FatalError = -150;
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_new")]
+    public static partial IntPtr ConfNew();
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int ConfSet(IntPtr conf, string name, string value, byte* errstr, nuint errstrSize);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set_opaque")]
+    public static partial void ConfSetOpaque(IntPtr conf, IntPtr opaque);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set_dr_msg_cb")]
+    public static partial void ConfSetDeliveryCallback(IntPtr conf, delegate* unmanaged[Cdecl]<IntPtr, Message*, IntPtr, void> callback);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set_error_cb")]
+    public static partial void ConfSetErrorCallback(IntPtr conf, delegate* unmanaged[Cdecl]<IntPtr, int, byte*, IntPtr, void> callback);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set_log_cb")]
+    public static partial void ConfSetLogCallback(IntPtr conf, delegate* unmanaged[Cdecl]<IntPtr, int, byte*, byte*, void> callback);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_destroy")]
+    public static partial void ConfDestroy(IntPtr conf);
+
+    /// <summary>Takes ownership of <paramref name="conf"/> on success only.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_new")]
+    public static partial IntPtr KafkaNew(int type, IntPtr conf, byte* errstr, nuint errstrSize);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_destroy")]
+    public static partial void KafkaDestroy(IntPtr rk);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_topic_new", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial IntPtr TopicNew(IntPtr rk, string topic, IntPtr conf);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_topic_destroy")]
+    public static partial void TopicDestroy(IntPtr rkt);
+
+    /// <summary>Returns null on success, else an error object the caller destroys.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_produceva")]
+    public static partial IntPtr Produceva(IntPtr rk, ValueUnion* values, nuint count);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_error_code")]
+    public static partial int ErrorCode(IntPtr error);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_error_destroy")]
+    public static partial void ErrorDestroy(IntPtr error);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_poll")]
+    public static partial int Poll(IntPtr rk, int timeoutMs);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_flush")]
+    public static partial int Flush(IntPtr rk, int timeoutMs);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_outq_len")]
+    public static partial int OutQueueLength(IntPtr rk);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_fatal_error")]
+    public static partial int FatalErrorOf(IntPtr rk, byte* errstr, nuint errstrSize);
+
+    /// <summary><c>rd_kafka_vtype_t</c>: what a <see cref="ValueUnion"/> of <c>rd_kafka_produceva</c> holds.</summary>
+    public enum ValueType
+    {
+        End = 0,
+        TopicHandle = 2,
+        Value = 4,
+        Key = 5,
+        Opaque = 6,
+        MessageFlags = 7,
+        Header = 9,
+    }
+
+    /// <summary><c>rd_kafka_vu_t</c>: a type tag and a 64-byte union, 8-byte aligned (72 bytes on 64-bit platforms).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 72)]
+    public struct ValueUnion
+    {
+        [FieldOffset(0)] public ValueType Type;
+        [FieldOffset(8)] public IntPtr First;
+        [FieldOffset(16)] public IntPtr Second;
+        [FieldOffset(24)] public IntPtr Third;
+        [FieldOffset(8)] public int Int32;
+    }
+
+    /// <summary><c>rd_kafka_message_t</c> as a delivery report shows it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Message
+    {
+        public int Error;
+        public IntPtr Topic;
+        public int Partition;
+        public IntPtr Payload;
+        public nuint Length;
+        public IntPtr Key;
+        public nuint KeyLength;
+        public long Offset;
+        public IntPtr Opaque;
+    }
+}
