@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using LoadLab.Cli.Tests;
 using LoadLab.Core.Results;
 using LoadLab.Docker.Tests.Support;
 using LoadLab.Environments.Docker.Engine;
@@ -33,7 +33,8 @@ public sealed class DockerRunTests(ITestOutputHelper output)
         var directory = Directory.CreateTempSubdirectory("loadlab-docker-run-").FullName;
         try
         {
-            var (exitCode, printed, errors) = await RunCliAsync(directory, TimeSpan.FromMinutes(3),
+            // A run that overruns is killed (no teardown): its containers are then left for `loadlab env clean`.
+            var (exitCode, printed, errors) = await CliProcess.RunAsync(directory, TimeSpan.FromMinutes(3),
                 "run", Path.Combine(AppContext.BaseDirectory, "scenarios", "docker-broker-kill.yaml"),
                 "--env", "docker:" + TestPaths.TestEnvironment("local-mock.yaml"));
             output.WriteLine(errors);
@@ -79,28 +80,5 @@ public sealed class DockerRunTests(ITestOutputHelper output)
         var lines = File.ReadAllLines(seriesPath);
         var acked = Array.IndexOf(lines[0].Split(','), "acked");
         return lines.Skip(1).Select(line => int.Parse(line.Split(',')[acked], CultureInfo.InvariantCulture)).ToArray();
-    }
-
-    private static async Task<(int ExitCode, string Output, string Errors)> RunCliAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "loadlab.dll"));
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the loadlab CLI");
-        var printed = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // SIGKILL: the run cannot tear down, so say which environment to clean.
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"loadlab {string.Join(' ', arguments)} did not finish within {timeout} (run `loadlab env clean`): {await errors}");
-        }
-
-        return (process.ExitCode, await printed, await errors);
     }
 }
