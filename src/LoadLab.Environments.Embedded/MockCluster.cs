@@ -71,6 +71,12 @@ internal sealed class MockCluster : IAsyncDisposable
     public void SetBrokerRack(int brokerId, string rack) =>
         Check(MockNative.BrokerSetRack(cluster, brokerId, rack), $"set the rack of broker {brokerId}");
 
+    /// <summary>
+    /// The address metadata gives clients for the broker. The broker still listens on its loopback port only, so
+    /// something (see <c>Hosting.BrokerForwarder</c>) must carry connections from that address to it.
+    /// </summary>
+    public void SetAdvertisedAddress(int brokerId, string host, int port) => MockNative.BrokerSetHostPort(cluster, brokerId, host, port);
+
     /// <summary>Adds a broker; the mock then reassigns the replicas (and leaders) of every partition.</summary>
     public void AddBroker(int brokerId) => Check(MockNative.BrokerAdd(cluster, brokerId), $"add broker {brokerId}");
 

@@ -33,6 +33,16 @@ internal static class ClusterCommand
         {
             Description = "Serve the HTTP/JSON control endpoint on this loopback address, e.g. 127.0.0.1:8089 (GET /brokers, POST /brokers/{id}/kill|restart|pause|resume|slow?ms=N, POST /partitions/{topic}/{p}/leader?broker=N, POST /errors?api=0&code=N&count=N).",
         };
+        var listen = new Option<string?>("--listen")
+        {
+            Description = "Also accept connections on [address:]port (default address 0.0.0.0, every interface; broker i on port + i - 1), " +
+                "forwarded to the brokers' own 127.0.0.1 ports: for clients in other network namespaces, e.g. outside a container. No authentication.",
+        };
+        var advertise = new Option<string?>("--advertise")
+        {
+            Description = "With --listen: the host:port metadata gives clients for broker 1 (broker i: port + i - 1), e.g. the host-published " +
+                "address of a container. Default: the --listen address (127.0.0.1 when it is 0.0.0.0). The control endpoint observes through it too.",
+        };
         var detectionDelay = new Option<double>("--detection-delay")
         {
             Description = "Seconds after a broker dies or hangs before its leaderships and coordinators move (KRaft broker.session.timeout.ms).",
@@ -44,16 +54,20 @@ internal static class ClusterCommand
             DefaultValueFactory = _ => new EmbeddedOptions().PreferredLeaderRestoreDelay.TotalSeconds,
         };
 
-        var serve = new Command("serve", "Serve the embedded cluster (librdkafka's mock) on loopback, print its bootstrap servers, stay up until Ctrl+C.");
+        var serve = new Command("serve", "Serve the embedded cluster (librdkafka's mock) on loopback (or on --listen), print its bootstrap servers, stay up until Ctrl+C.");
         serve.Options.Add(brokers);
         serve.Options.Add(topics);
         serve.Options.Add(control);
+        serve.Options.Add(listen);
+        serve.Options.Add(advertise);
         serve.Options.Add(detectionDelay);
         serve.Options.Add(restoreDelay);
         serve.SetAction((parseResult, cancellationToken) => ServeAsync(
             parseResult.GetValue(brokers),
             parseResult.GetValue(topics) ?? [],
             parseResult.GetValue(control),
+            parseResult.GetValue(listen),
+            parseResult.GetValue(advertise),
             parseResult.GetValue(detectionDelay),
             parseResult.GetValue(restoreDelay),
             parseResult.InvocationConfiguration.Output,
@@ -63,7 +77,7 @@ internal static class ClusterCommand
     }
 
     private static async Task<int> ServeAsync(
-        int brokerCount, string[] topicArguments, string? control, double detectionSeconds, double restoreSeconds,
+        int brokerCount, string[] topicArguments, string? control, string? listen, string? advertise, double detectionSeconds, double restoreSeconds,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -85,6 +99,9 @@ internal static class ClusterCommand
         {
             problems.Add($"--control '{control}' is not a loopback address with a port: the endpoint has no authentication, so use e.g. --control 127.0.0.1:8089.");
         }
+
+        var addressing = BrokerAddressing.TryParse(listen, advertise, brokerCount, out var addressProblems);
+        problems.AddRange(addressProblems);
 
         var options = new EmbeddedOptions
         {
@@ -108,7 +125,7 @@ internal static class ClusterCommand
         EmbeddedClusterHost host;
         try
         {
-            host = await EmbeddedClusterHost.StartAsync(options, topics, controlEndpoint, cancellationToken).ConfigureAwait(false);
+            host = await EmbeddedClusterHost.StartAsync(options, topics, controlEndpoint, addressing, cancellationToken).ConfigureAwait(false);
         }
         catch (EnvironmentException exception)
         {

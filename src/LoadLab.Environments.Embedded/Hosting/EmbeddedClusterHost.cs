@@ -7,21 +7,31 @@ namespace LoadLab.Environments.Embedded.Hosting;
 /// <summary>
 /// An embedded cluster served on its own (<c>loadlab cluster serve</c>) so that any Kafka client can use it, with an
 /// optional loopback HTTP/JSON control endpoint (see <see cref="ControlEndpoint"/>) to break it on demand.
-/// Disposing stops the endpoint first, then tears the cluster down.
+/// With a <see cref="BrokerAddressing"/>, the brokers also accept connections on its listen addresses and advertise its
+/// addresses. Disposing stops the endpoint and the listeners first, then tears the cluster down.
 /// </summary>
 public sealed class EmbeddedClusterHost : IAsyncDisposable
 {
     private readonly EmbeddedCluster cluster;
     private readonly ControlEndpoint? control;
+    private readonly BrokerAddressing? addressing;
+    private readonly BrokerForwarder? forwarder;
 
-    private EmbeddedClusterHost(EmbeddedCluster cluster, ControlEndpoint? control)
+    private EmbeddedClusterHost(EmbeddedCluster cluster, ControlEndpoint? control, BrokerAddressing? addressing, BrokerForwarder? forwarder)
     {
         this.cluster = cluster;
         this.control = control;
+        this.addressing = addressing;
+        this.forwarder = forwarder;
     }
 
-    /// <summary>The running cluster (bootstrap servers, client defaults, brokers, fault operations).</summary>
+    /// <summary>The running cluster (its own loopback bootstrap servers, client defaults, brokers, fault operations).</summary>
     public ICluster Cluster => cluster;
+
+    /// <summary>What clients bootstrap with: the advertised addresses when brokers were given some, else the mock's own.</summary>
+    public string BootstrapServers => addressing is null
+        ? cluster.BootstrapServers
+        : string.Join(",", cluster.Brokers.Select((_, index) => addressing.AdvertisedAddress(index)));
 
     /// <summary>The control endpoint's base address, or null when none was asked for.</summary>
     public Uri? ControlUri => control?.BaseUri;
@@ -30,7 +40,17 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
     /// Starts a cluster with <paramref name="topics"/>, and the control endpoint on <paramref name="controlEndpoint"/>
     /// when given (a loopback address; the endpoint has no authentication).
     /// </summary>
-    public static async Task<EmbeddedClusterHost> StartAsync(EmbeddedOptions options, IReadOnlyList<TopicSpec> topics, IPEndPoint? controlEndpoint, CancellationToken cancellationToken)
+    public static Task<EmbeddedClusterHost> StartAsync(EmbeddedOptions options, IReadOnlyList<TopicSpec> topics, IPEndPoint? controlEndpoint, CancellationToken cancellationToken) =>
+        StartAsync(options, topics, controlEndpoint, addressing: null, cancellationToken);
+
+    /// <summary>
+    /// Starts a cluster with <paramref name="topics"/>; with <paramref name="addressing"/>, its brokers also accept
+    /// connections there and advertise its addresses (set once the topics exist, so start-up is not affected; the
+    /// control endpoint's observations then go through the advertised addresses, which must be reachable from this
+    /// process too). <see cref="EnvironmentException"/> when the cluster, a listener or the endpoint cannot start.
+    /// </summary>
+    public static async Task<EmbeddedClusterHost> StartAsync(
+        EmbeddedOptions options, IReadOnlyList<TopicSpec> topics, IPEndPoint? controlEndpoint, BrokerAddressing? addressing, CancellationToken cancellationToken)
     {
         if (controlEndpoint is not null && !IPAddress.IsLoopback(controlEndpoint.Address))
         {
@@ -40,17 +60,29 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
         var cluster = (EmbeddedCluster)await new EmbeddedClusterProvider(options)
             .StartAsync("serve-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), topics, cancellationToken)
             .ConfigureAwait(false);
-        if (controlEndpoint is null)
-        {
-            return new EmbeddedClusterHost(cluster, null);
-        }
-
+        BrokerForwarder? forwarder = null;
         try
         {
-            return new EmbeddedClusterHost(cluster, ControlEndpoint.Start(cluster, controlEndpoint));
+            if (addressing is not null)
+            {
+                for (var index = 0; index < cluster.Brokers.Count; index++)
+                {
+                    cluster.Mock.SetAdvertisedAddress(cluster.Brokers[index].Id, addressing.AdvertisedHost, addressing.AdvertisedPort + index);
+                }
+
+                forwarder = BrokerForwarder.Start(addressing, cluster.Brokers.Select(broker => new IPEndPoint(IPAddress.Parse(broker.Host), broker.Port)).ToList());
+            }
+
+            var control = controlEndpoint is null ? null : ControlEndpoint.Start(cluster, controlEndpoint);
+            return new EmbeddedClusterHost(cluster, control, addressing, forwarder);
         }
         catch
         {
+            if (forwarder is not null)
+            {
+                await forwarder.DisposeAsync().ConfigureAwait(false);
+            }
+
             await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -62,10 +94,13 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(topics);
         output.WriteLine($"Embedded Kafka cluster ({cluster.Description["platform"]}, librdkafka {cluster.Description["librdkafka"]}), {cluster.Brokers.Count} brokers");
-        output.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
-        foreach (var broker in cluster.Brokers)
+        output.WriteLine($"bootstrap.servers={BootstrapServers}");
+        for (var index = 0; index < cluster.Brokers.Count; index++)
         {
-            output.WriteLine($"  broker {broker.Id}  {broker.Host}:{broker.Port}  {broker.Rack}");
+            var broker = cluster.Brokers[index];
+            output.WriteLine(addressing is null
+                ? $"  broker {broker.Id}  {broker.Host}:{broker.Port}  {broker.Rack}"
+                : $"  broker {broker.Id}  {addressing.AdvertisedAddress(index)}  {broker.Rack}  (listening on {addressing.ListenEndpoint(index)}, forwarded to {broker.Host}:{broker.Port})");
         }
 
         foreach (var topic in topics)
@@ -87,6 +122,11 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
         if (control is not null)
         {
             await control.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (forwarder is not null)
+        {
+            await forwarder.DisposeAsync().ConfigureAwait(false);
         }
 
         await cluster.DisposeAsync().ConfigureAwait(false);

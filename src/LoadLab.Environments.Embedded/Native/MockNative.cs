@@ -63,6 +63,10 @@ internal static partial class MockNative
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_broker_set_rack", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int BrokerSetRack(MockClusterHandle cluster, int brokerId, string rack);
 
+    /// <summary>Changes only the host and port the broker advertises in metadata; it keeps listening where it did.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial void BrokerSetHostPort(MockClusterHandle cluster, int brokerId, string host, int port);
+
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_broker_add")]
     public static partial int BrokerAdd(MockClusterHandle cluster, int brokerId);
 

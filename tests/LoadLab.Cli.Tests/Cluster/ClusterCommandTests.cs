@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Confluent.Kafka;
 using LoadLab.Cli.Commands;
 
 namespace LoadLab.Cli.Tests.Cluster;
@@ -41,7 +42,49 @@ public sealed class ClusterCommandTests
         Assert.Equal("", error.ToString());
     }
 
+    [Fact]
+    public async Task Serve_ListenAndAdvertise_ClientsBootstrapThroughTheListenerAndSeeTheAdvertisedBrokers()
+    {
+        var port = FreePortPair();
+        var output = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var parse = Root().Parse(["cluster", "serve", "--brokers", "2", "--topic", "orders:2:2", "--listen", $"127.0.0.1:{port}", "--advertise", $"localhost:{port}"]);
+        var serving = parse.InvokeAsync(new InvocationConfiguration { Output = TextWriter.Synchronized(output), Error = new StringWriter() }, stop.Token);
+        await WaitUntilServingAsync(output, serving);
+
+        var brokers = BrokersInMetadata($"127.0.0.1:{port}");
+        var delivered = await ProduceToEveryPartitionAsync($"127.0.0.1:{port}", "orders", partitions: 2);
+        await stop.CancelAsync();
+        await serving.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal([$"1@localhost:{port}", $"2@localhost:{port + 1}"], brokers);
+        Assert.Equal([0, 1], delivered);
+        Assert.Contains($"bootstrap.servers=localhost:{port},localhost:{port + 1}", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"(listening on 127.0.0.1:{port + 1}, forwarded to 127.0.0.1:", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_ListenPortTaken_ExitsWithThreeAndNamesTheAddress()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var error = new StringWriter();
+        var parse = Root().Parse(["cluster", "serve", "--brokers", "1", "--listen", $"127.0.0.1:{port}"]);
+
+        var exitCode = await parse.InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, CancellationToken.None);
+
+        Assert.Equal(3, exitCode);
+        Assert.StartsWith($"cluster serve: Broker 1 cannot listen on 127.0.0.1:{port}: ", error.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("Choose another --listen port.", error.ToString().Trim(), StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData(new[] { "--listen", "localhost:9092" }, "cluster serve: --listen 'localhost:9092' is not a port or an address:port, e.g. --listen 9092 (every interface) or --listen 127.0.0.1:9092.")]
+    [InlineData(new[] { "--listen", "65535" }, "cluster serve: --listen '65535': 3 brokers use ports 65535 to 65537; use a first port from 1 to 65533.")]
+    [InlineData(new[] { "--brokers", "1", "--listen", "0" }, "cluster serve: --listen '0': port 0 is out of range; use 1 to 65535.")]
+    [InlineData(new[] { "--listen", "9092", "--advertise", "broker-1" }, "cluster serve: --advertise 'broker-1' is not host:port, e.g. --advertise 127.0.0.1:19092 or --advertise broker-1:9092.")]
+    [InlineData(new[] { "--advertise", "127.0.0.1:19092" }, "cluster serve: --advertise '127.0.0.1:19092' needs --listen: the brokers' own ports are random ports on 127.0.0.1, so an advertised address reaches them only through a listener, e.g. --listen 9092 --advertise 127.0.0.1:19092.")]
     [InlineData(new[] { "--brokers", "2", "--topic", "orders:4:3" }, "cluster serve: --topic: topic 'orders' has replication factor 3, but the embedded cluster has 2 brokers: use 1 to 2, or more brokers.")]
     [InlineData(new[] { "--topic", "orders:many" }, "cluster serve: --topic 'orders:many': partitions 'many' is not a whole number, e.g. --topic orders:6.")]
     [InlineData(new[] { "--control", "0.0.0.0:8089" }, "cluster serve: --control '0.0.0.0:8089' is not a loopback address with a port: the endpoint has no authentication, so use e.g. --control 127.0.0.1:8089.")]
@@ -55,6 +98,58 @@ public sealed class ClusterCommandTests
 
         Assert.Equal(2, exitCode);
         Assert.Equal(expected, error.ToString().Trim());
+    }
+
+    private static async Task WaitUntilServingAsync(StringWriter output, Task<int> serving)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!output.ToString().Contains("Serving", StringComparison.Ordinal))
+        {
+            Assert.False(serving.IsCompleted, "cluster serve ended: " + output);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "cluster serve did not start within 20 s: " + output);
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>What a fresh client learns from metadata: <c>id@host:port</c> per broker.</summary>
+    private static List<string> BrokersInMetadata(string bootstrapServers)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).SetLogHandler((_, _) => { }).Build();
+        return admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.OrderBy(broker => broker.BrokerId).Select(broker => $"{broker.BrokerId}@{broker.Host}:{broker.Port}").ToList();
+    }
+
+    /// <summary>One message to each partition (so to every leader, through its advertised address); the partitions that acknowledged.</summary>
+    private static async Task<List<int>> ProduceToEveryPartitionAsync(string bootstrapServers, string topic, int partitions)
+    {
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrapServers, MessageTimeoutMs = 10_000 })
+            .SetLogHandler((_, _) => { }).Build();
+        var delivered = new List<int>();
+        for (var partition = 0; partition < partitions; partition++)
+        {
+            var result = await producer.ProduceAsync(new TopicPartition(topic, partition), new Message<Null, string> { Value = "through the listener" });
+            delivered.Add(result.Partition.Value);
+        }
+
+        return delivered;
+    }
+
+    /// <summary>A free port whose successor is free too (two brokers listen on consecutive ports).</summary>
+    private static int FreePortPair()
+    {
+        while (true)
+        {
+            var port = FreePort();
+            try
+            {
+                using var next = new TcpListener(IPAddress.Loopback, port + 1);
+                next.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // The successor is taken: try another pair.
+            }
+        }
     }
 
     private static RootCommand Root()

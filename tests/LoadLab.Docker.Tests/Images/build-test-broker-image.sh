@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the image of the test-only `local-mock` environment without any registry: a root file system holding
 # only the shared libraries the .NET runtime and librdkafka need, copied from this host and imported with
-# `docker import`. The .NET runtime (/usr/share/dotnet) and the built LoadLab CLI are bind-mounted read-only by
-# the environment definition, so the image stays a few MB and never goes stale when the code changes.
+# `docker import`. The .NET runtime (/usr/share/dotnet) and the built LoadLab CLI (/opt/loadlab) are bind-mounted
+# read-only by the environment definition, so the image stays a few MB and never goes stale when the code changes.
+# The container runs `dotnet /opt/loadlab/loadlab.dll cluster serve --listen … --advertise …` (see local-mock.yaml).
 #
 #   build-test-broker-image.sh [image-tag]     (default loadlab-test-broker:local; DOCKER_HOST is honoured)
 set -euo pipefail

@@ -7,7 +7,7 @@ namespace LoadLab.Docker.Tests.Support;
 /// <summary>
 /// Entry point used when the test assembly runs as a process of its own. <c>child &lt;definition&gt; &lt;run-id&gt;</c>:
 /// a run that starts a Docker cluster and then holds it, so a test can kill it with SIGKILL (no teardown possible) or
-/// SIGTERM (teardown expected) and check what is left. <c>mock-broker …</c>: the broker inside the local-mock image. <c>echo …</c>: a stand-in platform tool.
+/// SIGTERM (teardown expected) and check what is left. <c>echo …</c>: a stand-in platform tool.
 /// </summary>
 public static class ChildRun
 {
@@ -15,11 +15,6 @@ public static class ChildRun
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "mock-broker")
-        {
-            return await MockBrokerHost.RunAsync(args[1..]);
-        }
-
         // Stands in for a platform tool in exec-fault tests: shows the arguments it received.
         if (args.Length > 0 && args[0] == "echo")
         {
@@ -29,7 +24,7 @@ public static class ChildRun
 
         if (args.Length != 3 || args[0] != "child")
         {
-            await Console.Error.WriteLineAsync("usage: LoadLab.Docker.Tests child <definition.yaml> <run-id> | mock-broker …");
+            await Console.Error.WriteLineAsync("usage: LoadLab.Docker.Tests child <definition.yaml> <run-id> | echo …");
             return 2;
         }
 
