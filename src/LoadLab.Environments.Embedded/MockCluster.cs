@@ -149,14 +149,14 @@ internal sealed class MockCluster : IAsyncDisposable
     {
         const int errorCapacity = 512;
         var error = stackalloc byte[errorCapacity];
-        var conf = MockNative.ConfNew();
+        var conf = Librdkafka.ConfNew();
         try
         {
             // The host handle never connects to a broker, so its notices ("no bootstrap.servers") are noise;
             // errors from the mock itself (log level 3) still reach stderr.
             SetConf(conf, "log_level", "3", error, errorCapacity);
             SetConf(conf, "client.id", "loadlab-mock-host", error, errorCapacity);
-            var kafka = MockNative.KafkaNew(MockNative.ProducerType, conf, error, errorCapacity);
+            var kafka = MockNative.KafkaNew(Librdkafka.ProducerType, conf, error, errorCapacity);
             if (kafka.IsInvalid)
             {
                 kafka.Dispose();
@@ -170,15 +170,14 @@ internal sealed class MockCluster : IAsyncDisposable
         {
             if (conf != IntPtr.Zero)
             {
-                MockNative.ConfDestroy(conf);
+                Librdkafka.ConfDestroy(conf);
             }
         }
     }
 
     private static unsafe void SetConf(IntPtr conf, string name, string value, byte* error, int capacity)
     {
-        const int confOk = 0;
-        if (MockNative.ConfSet(conf, name, value, error, (nuint)capacity) != confOk)
+        if (Librdkafka.ConfSet(conf, name, value, error, (nuint)capacity) != Librdkafka.ConfOk)
         {
             throw new InvalidOperationException($"rd_kafka_conf_set({name}={value}) failed: {Utf8(error)}");
         }

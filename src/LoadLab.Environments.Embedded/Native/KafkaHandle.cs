@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LoadLab.Kafka.Native;
 
 namespace LoadLab.Environments.Embedded.Native;
 
@@ -11,7 +12,7 @@ internal sealed class KafkaHandle : SafeHandle
 
     protected override bool ReleaseHandle()
     {
-        MockNative.KafkaDestroy(handle);
+        Librdkafka.KafkaDestroy(handle);
         return true;
     }
 }

@@ -4,30 +4,17 @@ using LoadLab.Kafka.Native;
 namespace LoadLab.Environments.Embedded.Native;
 
 /// <summary>
-/// The subset of <c>rdkafka.h</c> and <c>rdkafka_mock.h</c> (librdkafka 2.16) the embedded environment uses.
+/// The subset of <c>rdkafka_mock.h</c> (librdkafka 2.16) the embedded environment uses, plus <c>rd_kafka_new</c>
+/// returning the host handle as a safe handle (the other client functions are in <see cref="Librdkafka"/>).
 /// <c>rd_kafka_resp_err_t</c> is a C enum (<see cref="int"/>). Variadic functions cannot be called through
 /// P/Invoke on every ABI, so only their <c>_array</c> variants are bound. Every mock call is executed on the mock
 /// cluster's own thread by librdkafka (an op queue), so these functions may be called from any thread.
 /// </summary>
 internal static partial class MockNative
 {
-    public const int ProducerType = 0;
-
-    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_new")]
-    public static partial IntPtr ConfNew();
-
-    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set", StringMarshalling = StringMarshalling.Utf8)]
-    public static unsafe partial int ConfSet(IntPtr conf, string name, string value, byte* errstr, nuint errstrSize);
-
-    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_destroy")]
-    public static partial void ConfDestroy(IntPtr conf);
-
     /// <summary>Takes ownership of <paramref name="conf"/> on success only.</summary>
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_new")]
     public static unsafe partial KafkaHandle KafkaNew(int type, IntPtr conf, byte* errstr, nuint errstrSize);
-
-    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_destroy")]
-    public static partial void KafkaDestroy(IntPtr rk);
 
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_cluster_new")]
     public static partial IntPtr ClusterNew(KafkaHandle rk, int brokerCount);

@@ -38,24 +38,24 @@ internal sealed unsafe class NativeProducer : IDisposable
         _listener = listener;
         LibrdkafkaLibrary.EnsureBound(typeof(NativeProducer).Assembly);
         _self = GCHandle.Alloc(this);
-        var conf = ProducerNative.ConfNew();
+        var conf = Librdkafka.ConfNew();
         try
         {
             var error = stackalloc byte[ErrorTextSize];
             foreach (var (name, value) in settings)
             {
                 if (!name.StartsWith("dotnet.", StringComparison.Ordinal)
-                    && ProducerNative.ConfSet(conf, name, value, error, ErrorTextSize) != ProducerNative.ConfOk)
+                    && Librdkafka.ConfSet(conf, name, value, error, ErrorTextSize) != Librdkafka.ConfOk)
                 {
                     throw new ArgumentException($"producer setting {name}: {Text(error)}", nameof(settings));
                 }
             }
 
-            ProducerNative.ConfSetOpaque(conf, GCHandle.ToIntPtr(_self));
-            ProducerNative.ConfSetDeliveryCallback(conf, &OnDeliveryReport);
-            ProducerNative.ConfSetErrorCallback(conf, &OnError);
-            ProducerNative.ConfSetLogCallback(conf, &OnLog);
-            _client = ProducerNative.KafkaNew(ProducerNative.ProducerType, conf, error, ErrorTextSize);
+            Librdkafka.ConfSetOpaque(conf, GCHandle.ToIntPtr(_self));
+            Librdkafka.ConfSetDeliveryCallback(conf, &OnDeliveryReport);
+            Librdkafka.ConfSetErrorCallback(conf, &OnError);
+            Librdkafka.ConfSetLogCallback(conf, &OnLog);
+            _client = Librdkafka.KafkaNew(Librdkafka.ProducerType, conf, error, ErrorTextSize);
             if (_client == IntPtr.Zero)
             {
                 throw new ArgumentException("producer: " + Text(error), nameof(settings));
@@ -63,12 +63,12 @@ internal sealed unsafe class NativeProducer : IDisposable
         }
         catch
         {
-            ProducerNative.ConfDestroy(conf);
+            Librdkafka.ConfDestroy(conf);
             _self.Free();
             throw;
         }
 
-        _topic = ProducerNative.TopicNew(_client, topic, IntPtr.Zero);
+        _topic = Librdkafka.TopicNew(_client, topic, IntPtr.Zero);
         _headerName = Marshal.StringToCoTaskMemUTF8(headerName);
         _poller = new Thread(PollUntilStopped) { IsBackground = true, Name = "loadlab-delivery-" + topic };
         _poller.Start();
@@ -80,30 +80,30 @@ internal sealed unsafe class NativeProducer : IDisposable
     /// </summary>
     public ErrorCode Produce(byte[]? key, byte[] value, byte[] header, long token)
     {
-        var values = stackalloc ProducerNative.ValueUnion[6];
+        var values = stackalloc Librdkafka.ValueUnion[6];
         fixed (byte* keyBytes = key)
         fixed (byte* valueBytes = value)
         fixed (byte* headerBytes = header)
         {
             var count = 0;
-            values[count++] = new() { Type = ProducerNative.ValueType.TopicHandle, First = _topic };
-            values[count++] = new() { Type = ProducerNative.ValueType.Value, First = (IntPtr)valueBytes, Second = value.Length };
+            values[count++] = new() { Type = Librdkafka.ValueType.TopicHandle, First = _topic };
+            values[count++] = new() { Type = Librdkafka.ValueType.Value, First = (IntPtr)valueBytes, Second = value.Length };
             if (key is not null)
             {
-                values[count++] = new() { Type = ProducerNative.ValueType.Key, First = (IntPtr)keyBytes, Second = key.Length };
+                values[count++] = new() { Type = Librdkafka.ValueType.Key, First = (IntPtr)keyBytes, Second = key.Length };
             }
 
-            values[count++] = new() { Type = ProducerNative.ValueType.Header, First = _headerName, Second = (IntPtr)headerBytes, Third = header.Length };
-            values[count++] = new() { Type = ProducerNative.ValueType.Opaque, First = (IntPtr)token };
-            values[count++] = new() { Type = ProducerNative.ValueType.MessageFlags, Int32 = ProducerNative.MessageFlagCopy };
-            var error = ProducerNative.Produceva(_client, values, (nuint)count);
+            values[count++] = new() { Type = Librdkafka.ValueType.Header, First = _headerName, Second = (IntPtr)headerBytes, Third = header.Length };
+            values[count++] = new() { Type = Librdkafka.ValueType.Opaque, First = (IntPtr)token };
+            values[count++] = new() { Type = Librdkafka.ValueType.MessageFlags, Int32 = Librdkafka.MessageFlagCopy };
+            var error = Librdkafka.Produceva(_client, values, (nuint)count);
             if (error == IntPtr.Zero)
             {
                 return ErrorCode.NoError;
             }
 
-            var code = (ErrorCode)ProducerNative.ErrorCode(error);
-            ProducerNative.ErrorDestroy(error);
+            var code = (ErrorCode)Librdkafka.ErrorCode(error);
+            Librdkafka.ErrorDestroy(error);
             return code;
         }
     }
@@ -111,8 +111,8 @@ internal sealed unsafe class NativeProducer : IDisposable
     /// <summary>Waits up to <paramref name="timeout"/> for outstanding reports; returns how many messages are still outstanding.</summary>
     public int Flush(TimeSpan timeout)
     {
-        ProducerNative.Flush(_client, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
-        return ProducerNative.OutQueueLength(_client);
+        Librdkafka.Flush(_client, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
+        return Librdkafka.OutQueueLength(_client);
     }
 
     public void Dispose()
@@ -124,8 +124,8 @@ internal sealed unsafe class NativeProducer : IDisposable
 
         _stopping = true;
         _poller.Join();
-        ProducerNative.TopicDestroy(_topic);
-        ProducerNative.KafkaDestroy(_client);
+        Librdkafka.TopicDestroy(_topic);
+        Librdkafka.KafkaDestroy(_client);
         _client = IntPtr.Zero;
         Marshal.FreeCoTaskMem(_headerName);
         _self.Free();
@@ -135,12 +135,12 @@ internal sealed unsafe class NativeProducer : IDisposable
     {
         while (!_stopping)
         {
-            ProducerNative.Poll(_client, PollTimeoutMs);
+            Librdkafka.Poll(_client, PollTimeoutMs);
         }
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnDeliveryReport(IntPtr client, ProducerNative.Message* message, IntPtr opaque)
+    private static void OnDeliveryReport(IntPtr client, Librdkafka.Message* message, IntPtr opaque)
     {
         var producer = (NativeProducer)GCHandle.FromIntPtr(opaque).Target!;
         if (message->Error == 0)
@@ -157,11 +157,11 @@ internal sealed unsafe class NativeProducer : IDisposable
     private static void OnError(IntPtr client, int error, byte* reason, IntPtr opaque)
     {
         var producer = (NativeProducer)GCHandle.FromIntPtr(opaque).Target!;
-        if (error == ProducerNative.FatalError)
+        if (error == Librdkafka.FatalError)
         {
             // The callback names only "fatal"; the cause (e.g. an idempotence violation) has its own code.
             var text = stackalloc byte[ErrorTextSize];
-            error = ProducerNative.FatalErrorOf(client, text, ErrorTextSize);
+            error = Librdkafka.FatalErrorOf(client, text, ErrorTextSize);
         }
 
         producer._listener.OnClientError((ErrorCode)error);

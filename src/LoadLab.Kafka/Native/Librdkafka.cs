@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 namespace LoadLab.Kafka.Native;
 
 /// <summary>
-/// The subset of <c>rdkafka.h</c> (librdkafka 2.16) the native producer uses. Error codes are
+/// The client functions of <c>rdkafka.h</c> (librdkafka 2.16) LoadLab calls itself: the native producer and the
+/// embedded cluster's host handle. Error codes are
 /// <c>rd_kafka_resp_err_t</c> values, the same numbers as <see cref="Confluent.Kafka.ErrorCode"/>.
 /// </summary>
-internal static unsafe partial class ProducerNative
+internal static unsafe partial class Librdkafka
 {
     public const int ProducerType = 0;
     public const int ConfOk = 0;
