@@ -37,7 +37,7 @@ internal static class CommandLine
 
         // Commands handle Ctrl+C and SIGTERM themselves: a run must drain, write its summary and tear its
         // cluster down, which takes longer than System.CommandLine's default grace period.
-        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
         try
         {
             return await parse.InvokeAsync(configuration);

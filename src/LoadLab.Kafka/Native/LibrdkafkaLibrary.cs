@@ -25,7 +25,7 @@ internal static class LibrdkafkaLibrary
     /// <summary>The file Confluent.Kafka loaded, once <see cref="EnsureBound"/> has run.</summary>
     public static string LoadedPath => loadedPath ?? throw new InvalidOperationException("librdkafka is not bound yet.");
 
-    /// <summary>Forces Confluent.Kafka to load librdkafka and routes <paramref name="assembly"/>'s imports to that file.</summary>
+    /// <summary>Forces Confluent.Kafka to load librdkafka and routes <paramref name="assembly"/>'s imports (and this assembly's) to that file.</summary>
     public static void EnsureBound(Assembly assembly)
     {
         lock (Gate)
@@ -35,9 +35,13 @@ internal static class LibrdkafkaLibrary
                 Load();
             }
 
-            if (BoundAssemblies.Add(assembly))
+            // This assembly's own imports (Librdkafka) serve every caller, so they are bound with the first.
+            foreach (var bound in new[] { typeof(LibrdkafkaLibrary).Assembly, assembly })
             {
-                NativeLibrary.SetDllImportResolver(assembly, Resolve);
+                if (BoundAssemblies.Add(bound))
+                {
+                    NativeLibrary.SetDllImportResolver(bound, Resolve);
+                }
             }
         }
     }

@@ -164,6 +164,7 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
                 Interlocked.Add(ref _intervalBytes, size);
                 return true;
             }
+
             if (error == ErrorCode.Local_QueueFull)
             {
                 // The client holds as many messages as it may: wait for room. The message keeps its intended

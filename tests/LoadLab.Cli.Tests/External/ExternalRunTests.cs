@@ -105,6 +105,33 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
         Assert.Contains($"environment variable LOADLAB_TEST_UNSET_SECRET is not set (used by {definition}:4 client.sasl.oauthbearer.client.secret); export LOADLAB_TEST_UNSET_SECRET before the run", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_ExternalTopicAlreadyHoldingData_ExitsWithThreeAndNoStackTrace()
+    {
+        await using var served = await ServedCluster.StartAsync(new TopicSpec("orders", 1, 1));
+        var definition = served.Write("served.yaml", $$"""
+            name: served
+            bootstrap-servers: {{served.Host.Cluster.BootstrapServers}}
+            topics: {policy: existing}
+            """);
+        var scenario = served.Write("s.yaml", """
+            version: 1
+            name: s
+            duration: 2s
+            topics: [{name: orders, partitions: 1, replication-factor: 1}]
+            traffic: [{name: t, topic: orders, rate: 50, payload: {kind: fixed, size: 10}}]
+            """);
+        var first = await served.RunCliAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(60), "run", scenario, "--env", "external:" + definition, "--out", Path.Combine(served.Directory, "results"));
+        Assert.True(first.ExitCode == 0, first.Error);
+
+        var second = await served.RunCliAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(60), "run", scenario, "--env", "external:" + definition, "--out", Path.Combine(served.Directory, "results"));
+
+        Assert.Equal(3, second.ExitCode);
+        Assert.Contains("refusing to write into topics that already hold data: orders", second.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", second.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", second.Error, StringComparison.Ordinal);
+    }
+
     private static bool Contains(byte[] haystack, string needle) =>
         haystack.AsSpan().IndexOf(Encoding.UTF8.GetBytes(needle)) >= 0;
 }
