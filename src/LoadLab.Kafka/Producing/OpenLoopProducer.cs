@@ -16,8 +16,15 @@ namespace LoadLab.Kafka.Producing;
 /// </summary>
 internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
 {
-    /// <summary>Spin (yield) instead of sleeping when the next message is due within this many microseconds.</summary>
-    private const long SpinThresholdMicros = 1_500;
+    /// <summary>Waits longer than this sleep in whole milliseconds first.</summary>
+    private const long MillisecondSleepAboveMicros = 2_000;
+
+    /// <summary>
+    /// Shorter waits longer than this sleep with <see cref="ShortSleep"/> until <see cref="ShortSleepMarginMicros"/>
+    /// before the due time (the kernel's timer slack), then yield until it; shorter ones only yield.
+    /// </summary>
+    private const long ShortSleepAboveMicros = 150;
+    private const long ShortSleepMarginMicros = 100;
 
     private readonly RunContext _run;
     private readonly TrafficStream _stream;
@@ -201,9 +208,14 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
                 return false;
             }
 
-            if (wait > SpinThresholdMicros)
+            if (wait > MillisecondSleepAboveMicros)
             {
-                Thread.Sleep((int)Math.Min(50, (wait - SpinThresholdMicros) / 1000 + 1));
+                // Whole milliseconds, leaving at least one to go: Thread.Sleep wakes up to ~1 ms late.
+                Thread.Sleep((int)Math.Min(50, (wait - 1_000) / 1_000));
+            }
+            else if (wait > ShortSleepAboveMicros && ShortSleep.IsPrecise)
+            {
+                ShortSleep.For(wait - ShortSleepMarginMicros);
             }
             else
             {
