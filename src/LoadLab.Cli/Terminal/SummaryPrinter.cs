@@ -36,7 +36,7 @@ internal static class SummaryPrinter
 
         if (s.Audit is { } audit)
         {
-            headline.AddRow("audit", F($"acked {audit.Acked}, delivered {audit.Delivered}, lost {audit.Lost}, duplicated {audit.Duplicated}, reordered {audit.Reordered}, truncated {audit.Truncated}, indeterminate {audit.Indeterminate}"));
+            headline.AddRow("audit", F($"acked {audit.Acked}, delivered {audit.Delivered}, lost {audit.Lost}, duplicated {audit.Duplicated} ({audit.DuplicatedInLog} in the log), reordered {audit.Reordered}, truncated {audit.Truncated}, indeterminate {audit.Indeterminate}"));
         }
 
         AnsiConsole.Write(headline);

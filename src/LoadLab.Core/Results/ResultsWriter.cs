@@ -15,7 +15,7 @@ public sealed class ResultsWriter : IDisposable
 {
     private readonly object _lock = new();
     private readonly StreamWriter _events;
-    private readonly Dictionary<LatencyMetric, IntervalLog> _logs = [];
+    private readonly Dictionary<LatencyMetric, IntervalLogWriter> _logs = [];
     private DateTimeOffset _startedAt;
     private StreamWriter? _series;
     private StreamWriter? _partitions;
@@ -73,7 +73,7 @@ public sealed class ResultsWriter : IDisposable
             System.IO.Directory.CreateDirectory(Path.Combine(Directory, "histograms"));
             foreach (var metric in LatencyMetrics.All)
             {
-                _logs[metric] = new IntervalLog(Path.Combine(Directory, "histograms", metric.LogName() + ".hlog"), startedAt);
+                _logs[metric] = new IntervalLogWriter(new FileStream(Path.Combine(Directory, "histograms", metric.LogName() + ".hlog"), FileMode.Create, FileAccess.Write, FileShare.Read), startedAt);
             }
         }
     }
@@ -211,46 +211,4 @@ public sealed class ResultsWriter : IDisposable
         new(new FileStream(Path.Combine(Directory, name), FileMode.Create, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)) { NewLine = "\n" };
 
     private static string F(double? value) => value is { } v ? Math.Round(v, 3).ToString(CultureInfo.InvariantCulture) : "";
-
-    /// <summary>
-    /// HdrHistogram.NET's log writer emits UTF-16 with a byte-order mark, which other HdrHistogram tools
-    /// cannot read; it writes into memory here and each new line goes to the file as ASCII.
-    /// </summary>
-    private sealed class IntervalLog : IDisposable
-    {
-        private readonly MemoryStream _utf16 = new();
-        private readonly HistogramLogWriter _writer;
-        private readonly FileStream _file;
-        private int _transcoded;
-
-        public IntervalLog(string path, DateTimeOffset startedAt)
-        {
-            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-            _writer = new HistogramLogWriter(_utf16);
-            _writer.Write(startedAt.UtcDateTime);
-            _transcoded = Encoding.Unicode.GetPreamble().Length;
-            Transcode();
-        }
-
-        public void Append(HistogramBase interval)
-        {
-            _writer.Append(interval);
-            Transcode();
-        }
-
-        public void Dispose()
-        {
-            _writer.Dispose();
-            _file.Dispose();
-        }
-
-        private void Transcode()
-        {
-            var bytes = _utf16.GetBuffer().AsSpan(_transcoded, (int)_utf16.Length - _transcoded);
-            _file.Write(Encoding.ASCII.GetBytes(Encoding.Unicode.GetString(bytes)));
-            _file.Flush();
-            _utf16.SetLength(0);
-            _transcoded = 0;
-        }
-    }
 }

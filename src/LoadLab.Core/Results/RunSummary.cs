@@ -119,6 +119,8 @@ public sealed record AuditSummary
     public required long Delivered { get; init; }
     public required long Lost { get; init; }
     public required long Duplicated { get; init; }
+    /// <summary>Of <see cref="Duplicated"/>: read at two different places, so the log holds them twice (producer retries); the rest are consumer redeliveries.</summary>
+    public long DuplicatedInLog { get; init; }
     public required long Reordered { get; init; }
     public required long Truncated { get; init; }
     public required long Indeterminate { get; init; }
@@ -130,7 +132,7 @@ public sealed record AuditSummary
     public IReadOnlyList<GroupAudit> Groups { get; init; } = [];
 }
 
-public sealed record GroupAudit(string Group, long Delivered, long Lost, long Duplicated, long Reordered, long Truncated, long Indeterminate, long Unreached);
+public sealed record GroupAudit(string Group, long Delivered, long Lost, long Duplicated, long Reordered, long Truncated, long Indeterminate, long Unreached, long DuplicatedInLog = 0);
 
 public sealed record AuditExample(string Kind, string Topic, int Partition, long Offset, int ProducerId, long Sequence);
 

@@ -285,6 +285,7 @@ internal static class FixtureRun
                 Delivered = sentTotal - 3 - 12,
                 Lost = 0,
                 Duplicated = 12,
+                DuplicatedInLog = 3,
                 Reordered = 0,
                 Truncated = 0,
                 Indeterminate = 2,

@@ -68,7 +68,11 @@ public sealed record DeliveryAuditReport(AuditSummary Summary, long OutOfRange);
 /// <item><b>truncated</b>: acknowledged, never consumed, below the final log start offset (removed by retention);</item>
 /// <item><b>unreached</b>: acknowledged, never consumed, at or beyond the group's final position (the drain timed out);</item>
 /// <item><b>indeterminate</b>: consumed although its delivery failed or was never reported;</item>
-/// <item><b>duplicated</b>: consumed more than once (a message, not the number of extra copies; acknowledged or not);</item>
+/// <item><b>duplicated</b>: consumed more than once (a message, not the number of extra copies; acknowledged or not);
+/// <b>duplicated in log</b> are those of them read at two different places, so the log holds them twice (a producer
+/// retry without idempotence); the others were read again at the same place (a consumer redelivery after a
+/// rebalance or a lost offset commit: at-least-once consumption, not a producer fault). Re-reads of settled
+/// messages count as redeliveries: a second copy in the log would have been read before the chunk settled;</item>
 /// <item><b>reordered</b>: read by the group for the first time after a higher sequence of the same producer on
 /// the same partition. A producer's messages to one partition (so every key's messages) must be read in send
 /// order; re-reads after a rebalance are duplicates, not reorders.</item>
@@ -93,6 +97,7 @@ public sealed class DeliveryAudit
 {
     private const int AckedFlag = 1;
     private const int FailedFlag = 2;
+    private const int InLogTwiceFlag = 4;
     private const int CountMask = 0x7F;
     private const int ReorderedFlag = 0x80;
 
@@ -168,6 +173,13 @@ public sealed class DeliveryAudit
             return;
         }
 
+        // A group that read the message before this report stored where it read it; another place means the log
+        // holds the message twice (the report names the copy the client wrote last).
+        if (offset >= 0 && WasConsumed(chunk, index) && IsOtherPlace(chunk, index, partition, offset))
+        {
+            Interlocked.Or(ref chunk.States[index], InLogTwiceFlag);
+        }
+
         chunk.Offsets[index] = offset;
         chunk.Partitions[index] = partition;
         Interlocked.Or(ref chunk.States[index], AckedFlag);
@@ -228,6 +240,11 @@ public sealed class DeliveryAudit
             {
                 break;
             }
+        }
+
+        if ((Volatile.Read(ref chunk.States[index]) & AckedFlag) != 0 && IsOtherPlace(chunk, index, partition, offset))
+        {
+            Interlocked.Or(ref chunk.States[index], InLogTwiceFlag);
         }
 
         if (previousCount != 0)
@@ -334,6 +351,27 @@ public sealed class DeliveryAudit
         return true;
     }
 
+    private bool WasConsumed(Chunk chunk, int index)
+    {
+        for (var w = 0; w < _groupWords; w++)
+        {
+            // Every group's count sits in the low seven bits of its byte.
+            if ((Volatile.Read(ref chunk.Consumed[(index * _groupWords) + w]) & 0x7F7F7F7F) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a known stored place differs from this one (an unknown offset, −1, compares as the same).</summary>
+    private static bool IsOtherPlace(Chunk chunk, int index, int partition, long offset)
+    {
+        var stored = Volatile.Read(ref chunk.Offsets[index]);
+        return stored >= 0 && offset >= 0 && (stored != offset || Volatile.Read(ref chunk.Partitions[index]) != partition);
+    }
+
     private int ConsumedSlot(Chunk chunk, int index, int group) =>
         (Volatile.Read(ref chunk.Consumed[(index * _groupWords) + (group >> 2)]) >> ((group & 3) * 8)) & 0xFF;
 
@@ -377,7 +415,7 @@ public sealed class DeliveryAudit
                     foreach (var g in readers)
                     {
                         var slot = ConsumedSlot(chunk, i, g);
-                        tallies[g].Add(Classify(isAcked, slot & CountMask, (slot & ReorderedFlag) != 0, place, _groups[g].Group, end), place);
+                        tallies[g].Add(Classify(isAcked, slot & CountMask, (slot & ReorderedFlag) != 0, (state & InLogTwiceFlag) != 0, place, _groups[g].Group, end), place);
                     }
                 }
             }
@@ -386,7 +424,7 @@ public sealed class DeliveryAudit
         return new DeliveryAuditReport(Combine(acked, tallies), Interlocked.Read(ref _outOfRange));
     }
 
-    private static Outcome Classify(bool isAcked, int count, bool reordered, Place place, string group, AuditEnd end)
+    private static Outcome Classify(bool isAcked, int count, bool reordered, bool inLogTwice, Place place, string group, AuditEnd end)
     {
         var outcome = Outcome.None;
         if (count == 0)
@@ -407,6 +445,7 @@ public sealed class DeliveryAudit
 
         outcome |= isAcked ? Outcome.Delivered : Outcome.Indeterminate;
         outcome |= count > 1 ? Outcome.Duplicated : Outcome.None;
+        outcome |= count > 1 && inLogTwice ? Outcome.DuplicatedInLog : Outcome.None;
         outcome |= reordered ? Outcome.Reordered : Outcome.None;
         return outcome;
     }
@@ -429,6 +468,7 @@ public sealed class DeliveryAudit
             Delivered = byTopic.Sum(topic => topic.Min(t => t.Count(Outcome.Delivered))),
             Lost = Worst(Outcome.Lost),
             Duplicated = Worst(Outcome.Duplicated),
+            DuplicatedInLog = Worst(Outcome.DuplicatedInLog),
             Reordered = Worst(Outcome.Reordered),
             Truncated = Worst(Outcome.Truncated),
             Indeterminate = Worst(Outcome.Indeterminate),
@@ -481,6 +521,7 @@ public sealed class DeliveryAudit
         Truncated = 16,
         Indeterminate = 32,
         Unreached = 64,
+        DuplicatedInLog = 128,
     }
 
     private readonly record struct Place(string Topic, int Partition, long Offset, int ProducerId, long Sequence);
@@ -600,7 +641,7 @@ public sealed class DeliveryAudit
 
         public void Add(Outcome outcome, Place place)
         {
-            for (var bit = 1; bit <= (int)Outcome.Unreached; bit <<= 1)
+            for (var bit = 1; bit <= (int)Outcome.DuplicatedInLog; bit <<= 1)
             {
                 var kind = (Outcome)bit;
                 if ((outcome & kind) == 0)
@@ -609,7 +650,7 @@ public sealed class DeliveryAudit
                 }
 
                 _counts[kind] = Count(kind) + 1;
-                if (kind == Outcome.Delivered)
+                if (kind is Outcome.Delivered or Outcome.DuplicatedInLog)
                 {
                     continue;
                 }
@@ -644,6 +685,7 @@ public sealed class DeliveryAudit
             Count(Outcome.Reordered),
             Count(Outcome.Truncated),
             Count(Outcome.Indeterminate),
-            Count(Outcome.Unreached));
+            Count(Outcome.Unreached),
+            Count(Outcome.DuplicatedInLog));
     }
 }

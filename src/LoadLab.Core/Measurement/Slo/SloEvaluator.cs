@@ -49,7 +49,7 @@ public static class SloEvaluator
     private static readonly string[] LatencyMetrics = ["produce", "service", "e2e", "schedule-delay"];
     private static readonly (string Suffix, double? Percentile)[] Statistics =
         [("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9), ("p9999", 99.99), ("max", null)];
-    private static readonly string[] AuditMetrics = ["lost", "duplicated", "reordered", "truncated", "indeterminate"];
+    private static readonly string[] AuditMetrics = ["lost", "duplicated", "duplicated.in-log", "reordered", "truncated", "indeterminate"];
 
     /// <summary>Every metric name an SLO may use, for scenario validation.</summary>
     public static IReadOnlyList<string> KnownMetrics { get; } =
@@ -101,6 +101,8 @@ public static class SloEvaluator
                 return input.Audit?.Lost;
             case "duplicated":
                 return input.Audit?.Duplicated;
+            case "duplicated.in-log":
+                return input.Audit?.DuplicatedInLog;
             case "reordered":
                 return input.Audit?.Reordered;
             case "truncated":

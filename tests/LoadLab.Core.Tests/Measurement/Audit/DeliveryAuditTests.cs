@@ -43,6 +43,60 @@ public sealed class DeliveryAuditTests
         var summary = run.Audit().Summary;
 
         Assert.Equal((3L, 1000L, 0L), (summary.Duplicated, summary.Delivered, summary.Reordered));
+        Assert.Equal(0, summary.DuplicatedInLog);
+    }
+
+    [Fact]
+    public void Classify_ReadTwiceAtTheAcknowledgedPlace_IsARedeliveryNotInTheLog()
+    {
+        var audit = SmallAudit();
+        audit.RecordAcked(0, 5, 0, 5);
+        audit.RecordConsumed(0, 0, 5, 0, 5);
+        audit.RecordConsumed(0, 0, 5, 0, 5);
+
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal((1L, 0L), (summary.Duplicated, summary.DuplicatedInLog));
+    }
+
+    [Fact]
+    public void Classify_ReadAtTwoPlacesAfterTheAcknowledgement_CountedInTheLog()
+    {
+        var audit = SmallAudit();
+        audit.RecordAcked(0, 7, 0, 8);
+        audit.RecordConsumed(0, 0, 7, 0, 7);
+        audit.RecordConsumed(0, 0, 7, 0, 8);
+
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal((1L, 1L), (summary.Duplicated, summary.DuplicatedInLog));
+        Assert.Equal(1, summary.Groups[0].DuplicatedInLog);
+    }
+
+    [Fact]
+    public void Classify_FirstCopyReadBeforeTheAcknowledgementOfTheSecond_CountedInTheLog()
+    {
+        var audit = SmallAudit();
+        audit.RecordConsumed(0, 0, 7, 0, 7);
+        audit.RecordAcked(0, 7, 0, 8);
+        audit.RecordConsumed(0, 0, 7, 0, 8);
+
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal((1L, 1L, 1L), (summary.Delivered, summary.Duplicated, summary.DuplicatedInLog));
+    }
+
+    [Fact]
+    public void Classify_AcknowledgedWithoutOffsetAndReadTwice_IsARedelivery()
+    {
+        var audit = SmallAudit();
+        audit.RecordAcked(0, 3, 0, -1);
+        audit.RecordConsumed(0, 0, 3, 0, 3);
+        audit.RecordConsumed(0, 0, 3, 0, 3);
+
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal((1L, 0L), (summary.Duplicated, summary.DuplicatedInLog));
     }
 
     [Fact]

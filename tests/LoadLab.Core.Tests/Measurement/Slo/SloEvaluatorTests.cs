@@ -139,7 +139,8 @@ public sealed class SloEvaluatorTests
         Assert.Contains("schedule-delay.p9999", SloEvaluator.KnownMetrics);
         Assert.Contains("e2e.max", SloEvaluator.KnownMetrics);
         Assert.Contains("recovery", SloEvaluator.KnownMetrics);
-        Assert.Equal(4 * 6 + 7, SloEvaluator.KnownMetrics.Count);
+        Assert.Contains("duplicated.in-log", SloEvaluator.KnownMetrics);
+        Assert.Equal(4 * 6 + 8, SloEvaluator.KnownMetrics.Count);
     }
 
     [Fact]
