@@ -44,7 +44,7 @@ public sealed class MessageSource
     private readonly byte[] _causeDigits = new byte[EventIds.SequenceTailLength];
     private readonly byte[] _actionDigits = new byte[EventIds.SequenceTailLength];
     private readonly byte[] _timestampDigits = new byte[EnvelopeTemplateFactory.TimestampDigits];
-    private readonly long _runStartMilliseconds;
+    private long _runStartMilliseconds;
     private long _timestampMilliseconds = -1;
     private FastRandom _keyRandom;
     private FastRandom _payloadRandom;
@@ -60,6 +60,22 @@ public sealed class MessageSource
     public MessageSource(TrafficStream stream, int seed, int producerIndex, TimeSpan runDuration)
         : this(stream, seed, producerIndex, runDuration, DefaultRunStart)
     {
+    }
+
+    /// <summary>
+    /// Moves the wall-clock start that <c>timestamp_ms</c> counts from, e.g. to when the run's clock really started
+    /// (a run creates its sources before waiting for its consumer groups). Call before the first message.
+    /// </summary>
+    /// <param name="runStart">Between 2001-09-09 and 2286-11-20 (13-digit epoch milliseconds).</param>
+    public void StartRunAt(DateTimeOffset runStart)
+    {
+        var milliseconds = runStart.ToUnixTimeMilliseconds();
+        if (milliseconds is < 1_000_000_000_000L or > 9_000_000_000_000L)
+        {
+            throw new ArgumentOutOfRangeException(nameof(runStart), runStart, "The run start must give a 13-digit Unix time in milliseconds.");
+        }
+
+        _runStartMilliseconds = milliseconds;
     }
 
     /// <summary>A source whose envelopes carry <c>timestamp_ms</c> = <paramref name="runStart"/> + elapsed.</summary>
@@ -80,11 +96,7 @@ public sealed class MessageSource
             throw new ArgumentOutOfRangeException(nameof(stream), payload.ChainShare, "payload.chainShare must be between 0 and 1.");
         }
 
-        _runStartMilliseconds = runStart.ToUnixTimeMilliseconds();
-        if (_runStartMilliseconds is < 1_000_000_000_000L or > 9_000_000_000_000L)
-        {
-            throw new ArgumentOutOfRangeException(nameof(runStart), runStart, "The run start must give a 13-digit Unix time in milliseconds.");
-        }
+        StartRunAt(runStart);
 
         _kind = payload.Kind;
         _chainShare = _kind switch

@@ -89,6 +89,8 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
 
     public void Start(CancellationToken stop)
     {
+        // The source was made before the run waited for its consumer groups; the run clock started since.
+        _source.StartRunAt(_run.Clock.StartedAt);
         _stop = stop;
         _thread.Start();
     }

@@ -257,6 +257,18 @@ public class MessageSourceTests
     }
 
     [Fact]
+    public void StartRunAt_LaterStart_TimestampsCountFromIt()
+    {
+        var source = new MessageSource(TrafficStreams.Create(), 9, 0, Run, new DateTimeOffset(2026, 11, 26, 18, 0, 0, TimeSpan.Zero));
+        var actualStart = new DateTimeOffset(2026, 11, 26, 18, 0, 4, 250, TimeSpan.Zero);
+
+        source.StartRunAt(actualStart);
+        using var document = JsonDocument.Parse(source.Next(TimeSpan.FromMilliseconds(1_500)).Value);
+
+        Assert.Equal(actualStart.ToUnixTimeMilliseconds() + 1_500, document.RootElement.GetProperty("timestamp_ms").GetInt64());
+    }
+
+    [Fact]
     public void Next_SameKeyFromTwoProducers_HasTheSameTenantAndAccount()
     {
         var keys = new KeySpec { Kind = KeyKind.User, Space = 50, Distribution = KeyDistribution.Sequential };
