@@ -294,10 +294,10 @@ public sealed class DeliveryAudit
             var ledger = _ledgers[p];
             var readers = _readersByProducer[p];
             var chunks = Volatile.Read(ref ledger.Chunks);
-            var next = Array.FindLastIndex(chunks, chunk => chunk is not null) + 1;
-            if (next < ledger.ChunkLimit && (next >= chunks.Length || chunks[next] is null))
+            var last = Array.FindLastIndex(chunks, chunk => chunk is not null);
+            if (last >= 0 && IsInUse(chunks[last]!) && last + 1 < ledger.ChunkLimit)
             {
-                ledger.Grow(next);
+                ledger.Grow(last + 1);
             }
 
             for (var c = 0; c < chunks.Length; c++)
@@ -329,6 +329,28 @@ public sealed class DeliveryAudit
 
     /// <summary>How many chunks <see cref="Settle"/> has folded so far.</summary>
     internal long SettledChunks => Interlocked.Read(ref _settledChunks);
+
+    /// <summary>How many chunks exist (live or settled) over all producers.</summary>
+    internal int CreatedChunks => _ledgers.Sum(ledger => Volatile.Read(ref ledger.Chunks).Count(chunk => chunk is not null));
+
+    /// <summary>Whether the run has reached the chunk: its first sequence was reported or read (sequences are sent in order).</summary>
+    private bool IsInUse(Chunk chunk)
+    {
+        if (chunk.IsSettled || Volatile.Read(ref chunk.States[0]) != 0)
+        {
+            return true;
+        }
+
+        for (var w = 0; w < _groupWords; w++)
+        {
+            if (Volatile.Read(ref chunk.Consumed[w]) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool IsDelivered(Chunk chunk, int[] readers)
     {

@@ -345,6 +345,23 @@ public sealed class DeliveryAuditTests
         Assert.Equal(0, audit.SettledChunks);
     }
 
+    [Fact]
+    public void Settle_Repeatedly_CreatesOnlyTheOneChunkAheadOfTheRun()
+    {
+        var audit = SmallAudit();
+        Deliver(audit, 0, 8);
+
+        for (var i = 0; i < 5; i++)
+        {
+            audit.Settle();
+        }
+
+        Assert.Equal(2, audit.CreatedChunks);
+        Deliver(audit, 8, 16);
+        audit.Settle();
+        Assert.Equal(3, audit.CreatedChunks);
+    }
+
     private static readonly AuditEnd NoRetention = new(new Dictionary<(string, int), long>());
 
     private static DeliveryAudit SmallAudit() =>
