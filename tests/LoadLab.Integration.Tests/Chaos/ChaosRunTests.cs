@@ -37,14 +37,12 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
 
         // The fault is dated by when the mock applied and lifted the hang, and lasts its duration from when it was
         // applied, however late resolving the leader and acting made it (80-200 ms late on a loaded machine, ~850 ms
-        // seen in the full suite). The client agrees: the first held message waited the whole hang. A loaded machine
-        // can only make both later, so these hold under any load.
+        // seen in the full suite): the resume is due 1 s after the pause took effect, so under any load it is never
+        // shorter than that.
         var fault = Assert.Single(summary.Faults);
         Assert.True(fault.AtSeconds >= 4, $"injected at {fault.AtSeconds} s");
         var hangMs = fault.DurationSeconds!.Value * 1000;
-        var maxMs = summary.LatencyMs.Produce.Max;
         Assert.True(hangMs >= 1_000, $"the pause lasted {hangMs:0} ms by its events");
-        Assert.True(maxMs >= hangMs - 5, $"the longest produce latency is {maxMs:0} ms, shorter than the {hangMs:0} ms pause its events show");
 
         // What follows needs this process to have run on time: a machine that froze it (the generator's own schedule
         // delay shows for how long; 1.8-3.5 s were seen with other runs and builds sharing the 2 cores) fires the
@@ -52,8 +50,14 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
         var frozenMs = summary.LatencyMs.ScheduleDelay.Max;
         Skip.If(frozenMs >= FrozenLimitMs && Environment.GetEnvironmentVariable("LOADLAB_REQUIRE_ALL") is null,
             $"the machine held this process up for {frozenMs:0} ms (schedule delay), too long to time a 1 s fault; set LOADLAB_REQUIRE_ALL=1 to make this a failure");
-        Assert.InRange(hangMs, 1_000, 1_000 + FrozenLimitMs);
-        Assert.InRange(maxMs, hangMs - 5, hangMs + FrozenLimitMs);
+        // Longer only by what the machine held up: the resume's timer, and the acknowledgements after it.
+        var slackMs = 100 + frozenMs;
+        Assert.InRange(hangMs, 1_000, 1_000 + slackMs);
+
+        // The client agrees with the events: the first held message waited the whole hang, give or take how long the
+        // mock's calls took to return (the moment each took effect lies inside the call).
+        var maxMs = summary.LatencyMs.Produce.Max;
+        Assert.InRange(maxMs, hangMs - 25, hangMs + slackMs);
 
         // Each message intended during the hang waits until it ends, so at 1,000 msg/s every latency from 0 to the max
         // belongs to one message per millisecond: 225 per 225 ms, and (max - 775) from 775 ms to the max. Short
