@@ -16,7 +16,8 @@ namespace LoadLab.Environments.Embedded;
 /// <para>
 /// Thread-safe: operations may run concurrently from a fault timeline while clients run. A kill or pause returns
 /// only once its fail-over was seen (or cancelled by the broker coming back), a restart or resume once the
-/// preferred leaderships are back; run each on its own task when later faults must not wait for them.
+/// preferred leaderships are back (at once when fail-over took none); run each on its own task when later faults
+/// must not wait for them. Each reports the moment it changed the mock, for the timeline to date the fault by.
 /// </para>
 /// <para>
 /// Consumer groups must be known to have their coordinator moved: <see cref="GetCoordinatorAsync"/> registers a
@@ -163,9 +164,18 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
     }
 
-    public async ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken)
+    public ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken) =>
+        ExecuteAsync(command, static () => { }, cancellationToken);
+
+    /// <summary>
+    /// Each operation calls <paramref name="effectApplied"/> right after the native call that changes the mock (under
+    /// the lock; it returns once the mock's thread has carried the change out), before it waits for metadata,
+    /// fail-over or restore. An operation refused as given changes nothing and does not call it.
+    /// </summary>
+    public async ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, Action effectApplied, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(effectApplied);
         if (!SupportedOperations.Contains(command.Operation))
         {
             throw new NotSupportedException($"The embedded cluster cannot perform {command.Operation}; it is not in Supported.");
@@ -177,17 +187,17 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         {
             var step = command.Operation switch
             {
-                FaultOperation.BrokerKill => await KillAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
-                FaultOperation.BrokerRestart => await RestartAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
-                FaultOperation.BrokerPause => await PauseAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
-                FaultOperation.BrokerResume => await ResumeAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
-                FaultOperation.BrokerSlow => Slow(RequireBroker(command), command.Latency ?? throw new FaultRejectedException("broker.slow needs a latency.")),
-                FaultOperation.BrokerRestoreSpeed => Slow(RequireBroker(command), TimeSpan.Zero),
-                FaultOperation.LeaderMove => await MoveLeaderAsync(command, linked.Token).ConfigureAwait(false),
-                FaultOperation.PartitionReassign => await ReassignAsync(command, linked.Token).ConfigureAwait(false),
-                FaultOperation.BrokerAdd => await AddBrokerAsync(command.BrokerId, linked.Token).ConfigureAwait(false),
-                FaultOperation.BrokerDecommission => await DecommissionAsync(RequireBroker(command), linked.Token).ConfigureAwait(false),
-                _ => InjectErrors(command.Errors ?? throw new FaultRejectedException("errors.inject needs the errors to inject.")),
+                FaultOperation.BrokerKill => await FailAsync(RequireBroker(command), hang: false, effectApplied, linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerRestart => await RecoverAsync(RequireBroker(command), restart: true, effectApplied, linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerPause => await FailAsync(RequireBroker(command), hang: true, effectApplied, linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerResume => await RecoverAsync(RequireBroker(command), restart: false, effectApplied, linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerSlow => Slow(RequireBroker(command), command.Latency ?? throw new FaultRejectedException("broker.slow needs a latency."), effectApplied),
+                FaultOperation.BrokerRestoreSpeed => Slow(RequireBroker(command), TimeSpan.Zero, effectApplied),
+                FaultOperation.LeaderMove => await MoveLeaderAsync(command, effectApplied, linked.Token).ConfigureAwait(false),
+                FaultOperation.PartitionReassign => await ReassignAsync(command, effectApplied, linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerAdd => await AddBrokerAsync(command.BrokerId, effectApplied, linked.Token).ConfigureAwait(false),
+                FaultOperation.BrokerDecommission => await DecommissionAsync(RequireBroker(command), effectApplied, linked.Token).ConfigureAwait(false),
+                _ => InjectErrors(command.Errors ?? throw new FaultRejectedException("errors.inject needs the errors to inject."), effectApplied),
             };
             return new FaultOutcome(step.Succeeded, step.Detail, clock.GetElapsedTime(start));
         }
@@ -222,103 +232,105 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         lifetime.Dispose();
     }
 
-    private async Task<Step> KillAsync(int brokerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Kills (<paramref name="hang"/> false: connections closed, gone from metadata) or hangs (round-trip time of
+    /// <see cref="PauseRoundTrip"/>) a broker, then fences it after the detection delay. A hung broker can still be
+    /// killed; a dead one can be neither.
+    /// </summary>
+    private async Task<Step> FailAsync(int brokerId, bool hang, Action effectApplied, CancellationToken cancellationToken)
     {
         CancellationToken failover;
         lock (gate)
         {
             var broker = Broker(brokerId);
-            if (broker.Down)
-            {
-                return new Step(false, $"broker {brokerId} is already down");
-            }
-
-            broker.Down = true;
-            failover = broker.BeginFailoverWatch();
-        }
-
-        mock.SetBrokerDown(brokerId);
-        var gone = await observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
-        var downText = gone.Seen
-            ? $"broker {brokerId} down (connections closed), gone from metadata after {Millis(gone.Took)}"
-            : $"broker {brokerId} set down but still listed in metadata after {Seconds(options.ObservationTimeout)}";
-        var moved = await FailOverAfterDetectionAsync(brokerId, failover, cancellationToken).ConfigureAwait(false);
-        return new Step(gone.Seen && moved.Succeeded, downText + "; " + moved.Detail);
-    }
-
-    private async Task<Step> PauseAsync(int brokerId, CancellationToken cancellationToken)
-    {
-        CancellationToken failover;
-        lock (gate)
-        {
-            var broker = Broker(brokerId);
-            if (broker.Paused || broker.Down)
+            if (broker.Down || (hang && broker.Paused))
             {
                 return new Step(false, $"broker {brokerId} is already {(broker.Down ? "down" : "paused")}");
             }
 
-            broker.Paused = true;
+            if (hang)
+            {
+                broker.Paused = true;
+                mock.SetBrokerRtt(brokerId, PauseRoundTrip);
+            }
+            else
+            {
+                broker.Down = true;
+                mock.SetBrokerDown(brokerId);
+            }
+
+            effectApplied();
             failover = broker.BeginFailoverWatch();
-            mock.SetBrokerRtt(brokerId, PauseRoundTrip);
         }
 
-        var pausedText = $"broker {brokerId} hangs (connections stay open, responses held back for {PauseRoundTrip.TotalMinutes:0} min; it stays listed in metadata)";
+        Step failed;
+        if (hang)
+        {
+            failed = new Step(true, $"broker {brokerId} hangs (connections stay open, responses held back for {PauseRoundTrip.TotalMinutes:0} min; it stays listed in metadata)");
+        }
+        else
+        {
+            var gone = await observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+            failed = new Step(gone.Seen, gone.Seen
+                ? $"broker {brokerId} down (connections closed), gone from metadata after {Millis(gone.Took)}"
+                : $"broker {brokerId} set down but still listed in metadata after {Seconds(options.ObservationTimeout)}");
+        }
+
         var moved = await FailOverAfterDetectionAsync(brokerId, failover, cancellationToken).ConfigureAwait(false);
-        return new Step(moved.Succeeded, pausedText + "; " + moved.Detail);
+        return new Step(failed.Succeeded && moved.Succeeded, failed.Detail + "; " + moved.Detail);
     }
 
-    private async Task<Step> RestartAsync(int brokerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Restarts a killed broker (<paramref name="restart"/> true: it comes up, and is no longer hung either) or resumes
+    /// a hung one (it answers again), then gives it back what fail-over took from it.
+    /// </summary>
+    private async Task<Step> RecoverAsync(int brokerId, bool restart, Action effectApplied, CancellationToken cancellationToken)
     {
         CancellationToken restore;
         lock (gate)
         {
             var broker = Broker(brokerId);
-            if (!broker.Down)
+            if (restart ? !broker.Down : !broker.Paused)
             {
-                return new Step(false, $"broker {brokerId} is not down");
+                return new Step(false, $"broker {brokerId} is not {(restart ? "down" : "paused")}");
             }
 
-            broker.Down = false;
-            restore = broker.BeginRestoreWatch();
             if (broker.Paused)
             {
-                // A restarted process is no longer hung; an added network delay (slow) outlives the restart.
+                // Lowering the round-trip time makes the mock send every response it held back at once. An added
+                // network delay (slow) outlives a pause and a restart.
                 broker.Paused = false;
                 mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
             }
-        }
 
-        mock.SetBrokerUp(brokerId);
-        var back = await observer.WaitUntilAsync(m => m.Brokers.Any(b => b.BrokerId == brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
-        var upText = back.Seen
-            ? $"broker {brokerId} up, back in metadata after {Millis(back.Took)}"
-            : $"broker {brokerId} set up but not listed in metadata after {Seconds(options.ObservationTimeout)}";
-        var restored = await TakeLeadershipBackAsync(brokerId, restore, cancellationToken).ConfigureAwait(false);
-        return new Step(back.Seen && restored.Succeeded, upText + "; " + restored.Detail);
-    }
-
-    private async Task<Step> ResumeAsync(int brokerId, CancellationToken cancellationToken)
-    {
-        CancellationToken restore;
-        lock (gate)
-        {
-            var broker = Broker(brokerId);
-            if (!broker.Paused)
+            if (restart)
             {
-                return new Step(false, $"broker {brokerId} is not paused");
+                broker.Down = false;
+                mock.SetBrokerUp(brokerId);
             }
 
-            broker.Paused = false;
+            effectApplied();
             restore = broker.BeginRestoreWatch();
-            // Lowering the round-trip time makes the mock send every response it held back at once.
-            mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
+        }
+
+        Step recovered;
+        if (restart)
+        {
+            var back = await observer.WaitUntilAsync(m => m.Brokers.Any(b => b.BrokerId == brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+            recovered = new Step(back.Seen, back.Seen
+                ? $"broker {brokerId} up, back in metadata after {Millis(back.Took)}"
+                : $"broker {brokerId} set up but not listed in metadata after {Seconds(options.ObservationTimeout)}");
+        }
+        else
+        {
+            recovered = new Step(true, $"broker {brokerId} answers again (held-back responses sent)");
         }
 
         var restored = await TakeLeadershipBackAsync(brokerId, restore, cancellationToken).ConfigureAwait(false);
-        return new Step(restored.Succeeded, $"broker {brokerId} answers again (held-back responses sent); " + restored.Detail);
+        return new Step(recovered.Succeeded && restored.Succeeded, recovered.Detail + "; " + restored.Detail);
     }
 
-    private Step Slow(int brokerId, TimeSpan latency)
+    private Step Slow(int brokerId, TimeSpan latency, Action effectApplied)
     {
         if (latency < TimeSpan.Zero || latency >= PauseRoundTrip)
         {
@@ -331,10 +343,12 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             broker.SlowRoundTrip = latency;
             if (broker.Paused)
             {
+                effectApplied();
                 return new Step(true, $"broker {brokerId} is paused; its round-trip time becomes {Millis(latency)} when it resumes");
             }
 
             mock.SetBrokerRtt(brokerId, latency);
+            effectApplied();
         }
 
         return new Step(true, latency == TimeSpan.Zero
@@ -342,7 +356,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             : $"every response of broker {brokerId} is delayed by {Millis(latency)} (mock round-trip time)");
     }
 
-    private async Task<Step> MoveLeaderAsync(FaultCommand command, CancellationToken cancellationToken)
+    private async Task<Step> MoveLeaderAsync(FaultCommand command, Action effectApplied, CancellationToken cancellationToken)
     {
         var (topic, partition) = RequirePartition(command);
         var target = command.BrokerId ?? (command.Replicas is { Count: > 0 } replicas ? replicas[0] : throw new FaultRejectedException("leader.move needs the new leader (broker id or replicas with the leader first)."));
@@ -357,6 +371,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
             previous = state.Leader;
             mock.SetLeader(topic, partition, target);
+            effectApplied();
             state.Leader = target;
         }
 
@@ -366,7 +381,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             : $"leader of {topic}/{partition} set to {target} but metadata did not show it within {Seconds(options.ObservationTimeout)}");
     }
 
-    private async Task<Step> ReassignAsync(FaultCommand command, CancellationToken cancellationToken)
+    private async Task<Step> ReassignAsync(FaultCommand command, Action effectApplied, CancellationToken cancellationToken)
     {
         var (topic, partition) = RequirePartition(command);
         if (command.Replicas is not { Count: > 0 } replicas || replicas.Distinct().Count() != replicas.Count)
@@ -394,6 +409,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             before = state.Replicas;
             state.Replicas = [.. replicas];
             mock.SetLeader(topic, partition, leader);
+            effectApplied();
             state.Leader = leader;
         }
 
@@ -407,7 +423,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             + $"; fail-over and preferred leader now follow the new list, while metadata still lists replicas [{listed}] (the mock cannot change replica lists, and copies no data)");
     }
 
-    private async Task<Step> AddBrokerAsync(int? requestedId, CancellationToken cancellationToken)
+    private async Task<Step> AddBrokerAsync(int? requestedId, Action effectApplied, CancellationToken cancellationToken)
     {
         int brokerId;
         string rack;
@@ -421,6 +437,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
             rack = RackOf(brokerId, options.RackCount);
             mock.AddBroker(brokerId);
+            effectApplied();
             mock.SetBrokerRack(brokerId, rack);
             brokers[brokerId] = new BrokerState(brokerId, rack);
             brokerOrder.Add(brokerId);
@@ -445,7 +462,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         return new Step(settled.Succeeded, $"broker {brokerId} ({rack}) joined, listed in metadata after {Millis(joined.Took)}; " + settled.Detail);
     }
 
-    private async Task<Step> DecommissionAsync(int brokerId, CancellationToken cancellationToken)
+    private async Task<Step> DecommissionAsync(int brokerId, Action effectApplied, CancellationToken cancellationToken)
     {
         List<string> handedOver;
         lock (gate)
@@ -459,6 +476,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             // A controlled shutdown hands coordinators and the controller role over before the broker leaves.
             handedOver = MoveRolesAwayFrom(brokerId, moveGroupPreference: true);
             mock.DecommissionBroker(brokerId);
+            effectApplied();
             brokers.Remove(brokerId);
             brokerOrder.Remove(brokerId);
         }
@@ -474,7 +492,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         return new Step(settled.Succeeded, $"broker {brokerId} decommissioned{roles}, gone from metadata after {Millis(gone.Took)}; " + settled.Detail);
     }
 
-    private Step InjectErrors(InjectedErrors errors)
+    private Step InjectErrors(InjectedErrors errors, Action effectApplied)
     {
         if (errors.Count < 1 || errors.ApiKey < 0)
         {
@@ -482,6 +500,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
 
         mock.PushRequestErrors(errors.ApiKey, errors.ErrorCode, errors.Count);
+        effectApplied();
         return new Step(true, $"the next {errors.Count} requests with API key {errors.ApiKey}, on any broker, fail with {(ErrorCode)errors.ErrorCode} ({errors.ErrorCode})");
     }
 
@@ -546,6 +565,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private async Task<Step> TakeLeadershipBackAsync(int brokerId, CancellationToken restore, CancellationToken cancellationToken)
     {
         Dictionary<(string, int), int> leaderless;
+        bool owed;
         lock (gate)
         {
             // Kafka elects a returning in-sync replica at once for partitions that have no leader.
@@ -556,6 +576,10 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
                 state.Leader = brokerId;
                 leaderless[key] = brokerId;
             }
+
+            // Back before fail-over (which its return has called off), it still holds all it prefers.
+            owed = partitions.Values.Any(p => p.Replicas.Length > 0 && p.Replicas[0] == brokerId && p.Leader != brokerId)
+                || groups.Values.Any(g => g.Preferred == brokerId && g.Current != brokerId);
         }
 
         var text = "";
@@ -563,6 +587,11 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         {
             var seen = await WaitForLeadersAsync(leaderless, cancellationToken).ConfigureAwait(false);
             text = $"leads its {leaderless.Count} leaderless partitions at once{(seen.Seen ? $" (seen after {Millis(seen.Took)})" : " (not seen in metadata)")}; ";
+        }
+
+        if (!owed)
+        {
+            return new Step(true, text + "it still leads its preferred partitions and coordinates its groups: nothing to take back");
         }
 
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(restore, cancellationToken);

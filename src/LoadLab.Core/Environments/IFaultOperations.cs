@@ -22,6 +22,21 @@ public interface IFaultOperations
 
     /// <summary>Performs one operation; the outcome says what was observed (e.g. the new leader in metadata).</summary>
     ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Performs one operation like <see cref="ExecuteAsync(FaultCommand, CancellationToken)"/> and calls
+    /// <paramref name="effectApplied"/> once, at the moment the operation changed the cluster (the broker hangs, is
+    /// down, is back), before it goes on to wait for what follows (a kill or pause returns after its fail-over). The
+    /// fault timeline dates faults by that moment and times reverts from it, so a 1 s pause lasts 1 s even when the
+    /// operation acted late. It must return at once: it may be called under the environment's own lock. The default
+    /// calls it as the operation starts; environments that act later override this method.
+    /// </summary>
+    ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, Action effectApplied, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(effectApplied);
+        effectApplied();
+        return ExecuteAsync(command, cancellationToken);
+    }
 }
 
 /// <summary>Primitive operations; each fault action and its revert map onto these.</summary>

@@ -8,8 +8,12 @@ namespace LoadLab.Core.Faults;
 /// <param name="Step">Injection or revert.</param>
 /// <param name="Action">The scenario action name, e.g. <c>broker.kill</c>.</param>
 /// <param name="Target">The target as resolved when the step ran, e.g. <c>broker 2 (leader of t/0)</c>.</param>
-/// <param name="ScheduledSeconds">When the step was due, seconds since the run start.</param>
-/// <param name="AtSeconds">When the step started, seconds since the run start (later than scheduled when an earlier step ran long).</param>
+/// <param name="ScheduledSeconds">When the step was due, seconds since the run start; a revert is due the fault's duration after its injection took effect.</param>
+/// <param name="AtSeconds">
+/// When the step took effect on the cluster, seconds since the run start, as the environment reports it (when it
+/// reports nothing: when the step's operations started, after its target was resolved). Later than scheduled by the
+/// time the target took to resolve and the environment took to act, or when an earlier step started late.
+/// </param>
 /// <param name="Outcome">Whether the effect was observed.</param>
 /// <param name="Detail">What the environment observed, or why the step failed or was skipped.</param>
 /// <param name="TookSeconds">How long the primitive operations took until their effect was observed.</param>
@@ -59,8 +63,11 @@ public interface IRunEventSink
 /// <param name="FaultIndex">Position in the scenario's <c>faults</c> list.</param>
 /// <param name="Action">Scenario action name.</param>
 /// <param name="Target">Target as resolved at injection.</param>
-/// <param name="InjectedAtSeconds">When the injection started, seconds since the run start.</param>
-/// <param name="RevertedAtSeconds">When the revert finished (seconds since the run start); null when there was none.</param>
+/// <param name="InjectedAtSeconds">When the injection took effect on the cluster (as <see cref="FaultMarker.AtSeconds"/>), seconds since the run start.</param>
+/// <param name="RevertedAtSeconds">
+/// When the revert took effect (seconds since the run start), not when its operation returned (a restart returns
+/// after the preferred leaderships are back); null when there was none.
+/// </param>
 /// <param name="Succeeded">Whether the injection's effect was observed.</param>
 /// <param name="Detail">The injection's observation or failure reason.</param>
 public sealed record FaultOccurrence(

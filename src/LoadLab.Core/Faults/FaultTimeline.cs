@@ -30,9 +30,10 @@ public sealed record FaultTimelineOptions
 
 /// <summary>
 /// Runs a scenario's faults against an environment: each fault at its offset from the run start, reverted
-/// after its duration. Steps run one at a time in time order (a revert due at the same time as an
-/// injection runs first), so two faults never race on the environment; a step that runs long delays the
-/// next one, which its marker shows as <see cref="FaultMarker.AtSeconds"/> later than scheduled.
+/// its duration after the injection took effect on the cluster (as the environment reports it), so a fault
+/// lasts its duration even when resolving its target or the environment acted late. Steps start one at a
+/// time in time order (a revert due at the same time as an injection starts first); a step that starts
+/// late delays the next one, which its marker shows as <see cref="FaultMarker.AtSeconds"/> later than scheduled.
 /// Targets are resolved when the injection runs; the revert acts on the same broker or partition.
 /// A failing operation becomes a marker with <see cref="FaultStepOutcome.Failed"/>, never an exception.
 /// </summary>
@@ -183,7 +184,7 @@ public sealed class FaultTimeline
         {
             for (var next = 0; next < steps.Count; next++)
             {
-                var step = steps[next];
+                var step = Scheduled(steps[next], states);
                 var wait = step.Due - _time.GetElapsedTime(_runStartTimestamp);
                 if (wait > TimeSpan.Zero)
                 {
@@ -195,7 +196,7 @@ public sealed class FaultTimeline
                 // step: a 1 s pause is resumed after 1 s, not after the detection delay.
                 var execution = await StartStepAsync(step, states, early: false, cancellationToken);
                 running.Add(execution);
-                var untilNext = next + 1 < steps.Count ? steps[next + 1].Due - _time.GetElapsedTime(_runStartTimestamp) : Timeout.InfiniteTimeSpan;
+                var untilNext = next + 1 < steps.Count ? Scheduled(steps[next + 1], states).Due - _time.GetElapsedTime(_runStartTimestamp) : Timeout.InfiniteTimeSpan;
                 if (untilNext == Timeout.InfiniteTimeSpan)
                 {
                     await execution;
@@ -241,15 +242,24 @@ public sealed class FaultTimeline
         return [.. steps.OrderBy(s => s.Due).ThenBy(s => s.Kind == FaultStep.Inject ? 1 : _faults[s.FaultIndex].Duration == TimeSpan.Zero ? 2 : 0).ThenBy(s => s.FaultIndex)];
     }
 
+    /// <summary>
+    /// The step with its due time as it stands now. A revert is due the fault's duration after the injection took
+    /// effect, not after the injection was planned: resolving the target and the environment acting take from a few
+    /// to several hundred milliseconds (more on a loaded machine), which would otherwise come off the fault.
+    /// </summary>
+    private PlannedStep Scheduled(PlannedStep step, InjectedFault?[] states) =>
+        step.Kind == FaultStep.Revert && states[step.FaultIndex]?.EffectAt is { } injected
+            ? step with { Due = injected + _faults[step.FaultIndex].Duration!.Value }
+            : step;
+
     /// <summary>Resolves the step's target and starts its operations; the returned task completes with them.</summary>
     private async Task<Task> StartStepAsync(PlannedStep step, InjectedFault?[] states, bool early, CancellationToken cancellationToken)
     {
         var fault = _faults[step.FaultIndex];
         var action = ActionName(fault.Action);
-        var startedAt = _time.GetElapsedTime(_runStartTimestamp);
         if (step.Kind == FaultStep.Revert)
         {
-            return RevertAsync(step, states[step.FaultIndex], fault, action, startedAt, early, cancellationToken);
+            return RevertAsync(step, states[step.FaultIndex], fault, action, early, cancellationToken);
         }
 
         ResolvedTarget? target;
@@ -270,24 +280,24 @@ public sealed class FaultTimeline
             }
         }
 
-        var state = new InjectedFault(step.FaultIndex, action, target, startedAt);
+        var state = new InjectedFault(step.FaultIndex, action, target, new EffectMoment(_time, _runStartTimestamp));
         states[step.FaultIndex] = state;
         if (target.Problem is not null)
         {
             state.Detail = target.Problem;
             state.Completed = true;
-            Emit(step, action, target.Description, startedAt, FaultStepOutcome.Failed, target.Problem, TimeSpan.Zero);
+            Emit(step, action, target.Description, state.InjectedAt, FaultStepOutcome.Failed, target.Problem, TimeSpan.Zero);
             return Task.CompletedTask;
         }
 
-        return InjectAsync(step, state, fault, action, startedAt, cancellationToken);
+        return InjectAsync(step, state, fault, action, cancellationToken);
     }
 
-    private async Task InjectAsync(PlannedStep step, InjectedFault state, FaultSpec fault, string action, TimeSpan startedAt, CancellationToken cancellationToken)
+    private async Task InjectAsync(PlannedStep step, InjectedFault state, FaultSpec fault, string action, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(_options.OperationTimeout, _time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var result = await ExecuteAsync(InjectCommands(fault, state.ResolvedTarget), timeout.Token, cancellationToken);
+        var result = await ExecuteAsync(InjectCommands(fault, state.ResolvedTarget), state.Effect, timeout.Token, cancellationToken);
         state.Succeeded = result.Succeeded;
         state.Detail = result.Detail;
         state.Completed = true;
@@ -296,11 +306,12 @@ public sealed class FaultTimeline
             ApplyAvailability(fault.Action, FaultStep.Inject, state.ResolvedTarget);
         }
 
-        Emit(step, action, state.Target, startedAt, result.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, result.Detail, result.Took);
+        Emit(step, action, state.Target, state.InjectedAt, result.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, result.Detail, result.Took);
     }
 
-    private async Task RevertAsync(PlannedStep step, InjectedFault? injected, FaultSpec fault, string action, TimeSpan startedAt, bool early, CancellationToken cancellationToken)
+    private async Task RevertAsync(PlannedStep step, InjectedFault? injected, FaultSpec fault, string action, bool early, CancellationToken cancellationToken)
     {
+        var effect = new EffectMoment(_time, _runStartTimestamp);
         using var deadline = new CancellationTokenSource(_options.OperationTimeout, _time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         if (injected is null)
@@ -313,11 +324,11 @@ public sealed class FaultTimeline
         if (injected.Completed && !injected.Succeeded)
         {
             injected.RevertDone = true;
-            Emit(step, action, injected.Target, startedAt, FaultStepOutcome.Skipped, "not reverted: the injection failed", TimeSpan.Zero);
+            Emit(step, action, injected.Target, effect.AtOrStart, FaultStepOutcome.Skipped, "not reverted: the injection failed", TimeSpan.Zero);
             return;
         }
 
-        var revert = await ExecuteAsync(RevertCommands(fault, injected), timeout.Token, cancellationToken);
+        var revert = await ExecuteAsync(RevertCommands(fault, injected), effect, timeout.Token, cancellationToken);
         var detail = early ? $"reverted early because the run is stopping; {revert.Detail}" : revert.Detail;
         if (revert.Succeeded)
         {
@@ -325,11 +336,11 @@ public sealed class FaultTimeline
             ApplyAvailability(fault.Action, FaultStep.Revert, injected.ResolvedTarget);
         }
 
-        injected.RevertedAt = _time.GetElapsedTime(_runStartTimestamp);
-        Emit(step, action, injected.Target, startedAt, revert.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, detail, revert.Took);
+        injected.RevertedAt = effect.AtOrStart;
+        Emit(step, action, injected.Target, effect.AtOrStart, revert.Succeeded ? FaultStepOutcome.Succeeded : FaultStepOutcome.Failed, detail, revert.Took);
     }
 
-    private async Task<FaultOutcome> ExecuteAsync(IReadOnlyList<FaultCommand> commands, CancellationToken timeoutToken, CancellationToken runToken)
+    private async Task<FaultOutcome> ExecuteAsync(IReadOnlyList<FaultCommand> commands, EffectMoment effect, CancellationToken timeoutToken, CancellationToken runToken)
     {
         var took = TimeSpan.Zero;
         var details = new List<string>();
@@ -338,7 +349,7 @@ public sealed class FaultTimeline
             FaultOutcome outcome;
             try
             {
-                outcome = await _operations.ExecuteAsync(command, timeoutToken);
+                outcome = await _operations.ExecuteAsync(command, effect.Mark, timeoutToken);
             }
             catch (OperationCanceledException) when (runToken.IsCancellationRequested)
             {
@@ -572,8 +583,8 @@ public sealed class FaultTimeline
         }
     }
 
-    private void Emit(PlannedStep step, string action, string target, TimeSpan startedAt, FaultStepOutcome outcome, string detail, TimeSpan took) =>
-        _sink.Marker(new FaultMarker(step.FaultIndex, step.Kind, action, target, step.Due.TotalSeconds, startedAt.TotalSeconds, outcome, detail, took.TotalSeconds));
+    private void Emit(PlannedStep step, string action, string target, TimeSpan at, FaultStepOutcome outcome, string detail, TimeSpan took) =>
+        _sink.Marker(new FaultMarker(step.FaultIndex, step.Kind, action, target, step.Due.TotalSeconds, at.TotalSeconds, outcome, detail, took.TotalSeconds));
 
     private sealed record PlannedStep(int FaultIndex, FaultStep Kind, TimeSpan Due);
 
@@ -592,13 +603,35 @@ public sealed class FaultTimeline
             new(description, problem, null, null, null, null, null);
     }
 
-    private sealed class InjectedFault(int faultIndex, string action, ResolvedTarget target, TimeSpan injectedAt)
+    /// <summary>
+    /// When a step changed the cluster: the moment the environment reports (set once, from any thread), or, when it
+    /// reports none (the operation failed first, or there was nothing to do), when the step's operations started.
+    /// </summary>
+    private sealed class EffectMoment(TimeProvider time, long runStartTimestamp)
+    {
+        private readonly TimeSpan _operationsStartedAt = time.GetElapsedTime(runStartTimestamp);
+        private long _effectTicks = -1;
+
+        public TimeSpan? At => Volatile.Read(ref _effectTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
+
+        public TimeSpan AtOrStart => At ?? _operationsStartedAt;
+
+        public void Mark() => Interlocked.CompareExchange(ref _effectTicks, time.GetElapsedTime(runStartTimestamp).Ticks, -1);
+    }
+
+    private sealed class InjectedFault(int faultIndex, string action, ResolvedTarget target, EffectMoment effect)
     {
         private bool _revertDone;
         private bool _completed;
 
         public int FaultIndex { get; } = faultIndex;
         public ResolvedTarget ResolvedTarget { get; } = target;
+        public EffectMoment Effect { get; } = effect;
+
+        /// <summary>When the injection changed the cluster; null until the environment reports it.</summary>
+        public TimeSpan? EffectAt => Effect.At;
+
+        public TimeSpan InjectedAt => Effect.AtOrStart;
         public string Target => ResolvedTarget.Description;
         public bool Succeeded { get; set; }
         public string Detail { get; set; } = "";
@@ -611,6 +644,6 @@ public sealed class FaultTimeline
         public bool Completed { get => Volatile.Read(ref _completed); set => Volatile.Write(ref _completed, value); }
 
         public FaultOccurrence ToOccurrence() =>
-            new(FaultIndex, action, Target, injectedAt.TotalSeconds, RevertedAt?.TotalSeconds, Succeeded, Detail);
+            new(FaultIndex, action, Target, InjectedAt.TotalSeconds, RevertedAt?.TotalSeconds, Succeeded, Detail);
     }
 }

@@ -253,6 +253,32 @@ public sealed class FaultTimelineTests
         await run;
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunAsync_FaultTakesEffectLate_IsDatedByItsEffectAndRevertedItsDurationAfterIt(bool environmentActsLate)
+    {
+        // Late by 0.4 s: either the leader lookup is slow (a metadata request on a loaded machine) or the environment
+        // changes the cluster only some time into the operation and reports when.
+        var harness = new Harness([Fault(FaultAction.BrokerPause, new LeaderOfTarget("t", 0), at: 1, duration: 1)]);
+        harness.Operations.Leaders[("t", 0)] = 2;
+        var late = environmentActsLate ? harness.Operations.HoldEffect(FaultOperation.BrokerPause) : harness.Operations.HoldResolution();
+
+        var run = harness.Start();
+        await harness.AdvanceTo(1);
+        await late.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await harness.AdvanceTo(1.4);
+        late.Release.SetResult();
+        await harness.AdvanceTo(1.4, expectedMarkers: 1);
+        await harness.AdvanceTo(2.3);
+        Assert.Equal([FaultOperation.BrokerPause], harness.Operations.Commands.Select(c => c.Operation));
+        await harness.AdvanceTo(2.4, expectedMarkers: 2);
+        var occurrence = Assert.Single(await run);
+
+        Assert.Equal([(1.4, 1.0), (2.4, 2.4)], harness.Sink.Markers.Select(m => (Math.Round(m.AtSeconds, 3), Math.Round(m.ScheduledSeconds, 3))));
+        Assert.Equal((1.4, 2.4), (Math.Round(occurrence.InjectedAtSeconds, 3), Math.Round(occurrence.RevertedAtSeconds!.Value, 3)));
+    }
+
     [Fact]
     public async Task RunAsync_RunStopsBeforeRevert_RevertsOutstandingFaultsEarly()
     {
@@ -422,6 +448,18 @@ public sealed class FaultTimelineTests
         public void Marker(FaultMarker marker) => _markers.Enqueue(marker);
     }
 
+    private sealed class Hold
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task WaitAsync(CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            return Release.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     private sealed class FakeFaultOperations : IFaultOperations
     {
         private readonly ConcurrentQueue<FaultCommand> _commands = new();
@@ -434,13 +472,40 @@ public sealed class FaultTimelineTests
         public IReadOnlyList<FaultCommand> Commands => [.. _commands];
         public IReadOnlySet<FaultOperation> Supported { get; } = Enum.GetValues<FaultOperation>().ToHashSet();
 
-        public ValueTask<int?> GetLeaderAsync(string topic, int partition, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(Leaders.TryGetValue((topic, partition), out var leader) ? leader : (int?)null);
+        private Hold? _resolution;
+        private readonly Dictionary<FaultOperation, Hold> _effects = [];
+
+        /// <summary>The next leader lookup waits until released, as a metadata request on a loaded machine does.</summary>
+        public Hold HoldResolution() => _resolution = new Hold();
+
+        /// <summary>The operation changes the cluster only when released, as an environment that acts late does.</summary>
+        public Hold HoldEffect(FaultOperation operation) => _effects[operation] = new Hold();
+
+        public async ValueTask<int?> GetLeaderAsync(string topic, int partition, CancellationToken cancellationToken)
+        {
+            if (_resolution is { } hold)
+            {
+                await hold.WaitAsync(cancellationToken);
+            }
+
+            return Leaders.TryGetValue((topic, partition), out var leader) ? leader : null;
+        }
 
         public ValueTask<int?> GetControllerAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Controller);
 
         public ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken) =>
             ValueTask.FromResult(Coordinators.TryGetValue(group, out var broker) ? broker : (int?)null);
+
+        public async ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, Action effectApplied, CancellationToken cancellationToken)
+        {
+            if (_effects.TryGetValue(command.Operation, out var hold))
+            {
+                await hold.WaitAsync(cancellationToken);
+            }
+
+            effectApplied();
+            return await ExecuteAsync(command, cancellationToken);
+        }
 
         public async ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken)
         {

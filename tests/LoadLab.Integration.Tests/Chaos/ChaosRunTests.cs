@@ -4,17 +4,21 @@ using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Environments.Embedded;
 using LoadLab.Kafka.Running;
+using Xunit.Abstractions;
 
 namespace LoadLab.Integration.Tests.Chaos;
 
 /// <summary>Whole runs on the embedded cluster with faults in the middle, checked against what the faults must cause.</summary>
-public sealed class ChaosRunTests : IDisposable
+public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly Dictionary<string, string> Reliable = new() { ["acks"] = "all", ["enable.idempotence"] = "true", ["linger.ms"] = "5" };
 
+    /// <summary>A hold-up of the whole process beyond which a 1 s fault cannot be timed (see the pause test).</summary>
+    private const double FrozenLimitMs = 200;
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "loadlab-chaos-" + Guid.NewGuid().ToString("N"));
 
-    [Fact]
+    [SkippableFact]
     public async Task RunAsync_LeaderPausedForOneSecond_ProduceLatenciesOfTheIntendedMessagesSpreadUniformlyFromOneSecondToZero()
     {
         // Coordinated omission, with an analytic answer: at 1,000 msg/s, a message intended t seconds into a 1 s hang
@@ -25,23 +29,46 @@ public sealed class ChaosRunTests : IDisposable
         var summary = await RunAsync(scenario, new EmbeddedOptions());
 
         Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(0, summary.Audit!.Lost);
         var intervals = HistogramLogFile.Read(Path.Combine(_directory, "histograms", "produce.hlog"));
         long Count(double fromMs, double toMs) => intervals.Sum(i => i.Histogram.RecordedValues()
             .Where(v => v.ValueIteratedTo / 1000.0 >= fromMs && v.ValueIteratedTo / 1000.0 < toMs)
             .Sum(v => v.CountAddedInThisIterationStep));
 
-        // Messages intended in the first 0.9 s of the hang wait 0.1–1 s: ~900, ~225 in each quarter of that range.
-        // The hang starts and ends when the mock applies it, a few tens of ms off the schedule. On a loaded machine
-        // messages outside the hang also take 0.1-0.5 s now and then, which only adds to the lower quarters; above
-        // 0.55 s only the hang's messages remain. So: the upper quarters hold ~225 each, the lower ones at least
-        // that. This fails for a latency recorded from the actual send time (all samples near 0) or for one spike at 1 s.
-        var quarters = new[] { Count(100, 325), Count(325, 550), Count(550, 775), Count(775, 1_250) };
-        var shape = string.Join(", ", quarters);
-        Assert.True(quarters[2] is >= 150 and <= 330 && quarters[3] is >= 150 and <= 330, $"samples of 0.1-1.25 s per quarter: {shape}");
-        Assert.True(quarters[0] >= 150 && quarters[1] >= 150, $"samples of 0.1-1.25 s per quarter: {shape}");
+        // The fault is dated by when the mock applied and lifted the hang, and lasts its duration from when it was
+        // applied, however late resolving the leader and acting made it (80-200 ms late on a loaded machine, ~850 ms
+        // seen in the full suite): the resume is due 1 s after the pause took effect, so under any load it is never
+        // shorter than that.
+        var fault = Assert.Single(summary.Faults);
+        Assert.True(fault.AtSeconds >= 4, $"injected at {fault.AtSeconds} s");
+        var hangMs = fault.DurationSeconds!.Value * 1000;
+        Assert.True(hangMs >= 1_000, $"the pause lasted {hangMs:0} ms by its events");
 
-        Assert.InRange(summary.LatencyMs.Produce.Max, 900, 1_400);
-        Assert.Equal(0, summary.Audit!.Lost);
+        // What follows needs this process to have run on time: a machine that froze it (the generator's own schedule
+        // delay shows for how long; 1.8-3.5 s were seen with other runs and builds sharing the 2 cores) fires the
+        // resume late and gives messages outside the hang latencies of their own.
+        var frozenMs = summary.LatencyMs.ScheduleDelay.Max;
+        Skip.If(frozenMs >= FrozenLimitMs && Environment.GetEnvironmentVariable("LOADLAB_REQUIRE_ALL") is null,
+            $"the machine held this process up for {frozenMs:0} ms (schedule delay), too long to time a 1 s fault; set LOADLAB_REQUIRE_ALL=1 to make this a failure");
+        // Longer only by what the machine held up: the resume's timer, and the acknowledgements after it.
+        var slackMs = 100 + frozenMs;
+        Assert.InRange(hangMs, 1_000, 1_000 + slackMs);
+
+        // The client agrees with the events: the first held message waited the whole hang, give or take how long the
+        // mock's calls took to return (the moment each took effect lies inside the call).
+        var maxMs = summary.LatencyMs.Produce.Max;
+        Assert.InRange(maxMs, hangMs - 25, hangMs + slackMs);
+
+        // Each message intended during the hang waits until it ends, so at 1,000 msg/s every latency from 0 to the max
+        // belongs to one message per millisecond: 225 per 225 ms, and (max - 775) from 775 ms to the max. Short
+        // hold-ups of the machine add to the lower bins only; above 0.55 s only the hang's messages remain. This fails
+        // for a latency recorded from the actual send time (all samples near 0), for one spike at the max, and for a
+        // hang shorter or longer than its events say.
+        var bins = new[] { Count(100, 325), Count(325, 550), Count(550, 775), Count(775, 2_000) };
+        var shape = $"samples per bin 100-325-550-775-max ms: {string.Join(", ", bins)}; hang {hangMs:0} ms from {fault.AtSeconds:0.000} s, max {maxMs:0} ms, schedule delay max {frozenMs:0} ms";
+        output.WriteLine(shape);
+        Assert.True(bins[0] >= 215 && bins[1] >= 215 && bins[2] is >= 215 and <= 245, shape);
+        Assert.True(Math.Abs(bins[3] - (maxMs - 775)) <= 30, shape);
     }
 
     [Fact]

@@ -210,7 +210,8 @@ public sealed class EmbeddedClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task BrokerRestart_WithinDetectionDelay_MovesNothing()
     {
-        await using var cluster = await StartAsync(EmbeddedTestCluster.FastOptions with { DetectionDelay = TimeSpan.FromSeconds(30) }, new TopicSpec("bounce", 1, 3));
+        var options = EmbeddedTestCluster.FastOptions with { DetectionDelay = TimeSpan.FromSeconds(30), PreferredLeaderRestoreDelay = TimeSpan.FromSeconds(30) };
+        await using var cluster = await StartAsync(options, new TopicSpec("bounce", 1, 3));
         var victim = EmbeddedTestCluster.LeaderOf(Metadata(cluster), "bounce", 0);
 
         var kill = cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerKill, BrokerId: victim), CancellationToken.None).AsTask();
@@ -221,6 +222,9 @@ public sealed class EmbeddedClusterTests(ITestOutputHelper output)
         Assert.True(killed.Succeeded, killed.Detail);
         Assert.Contains("nothing failed over", killed.Detail, StringComparison.Ordinal);
         Assert.True(restart.Succeeded, restart.Detail);
+        // It kept everything it leads, so there is nothing to wait the restore delay for.
+        Assert.Contains("nothing to take back", restart.Detail, StringComparison.Ordinal);
+        Assert.True(restart.Took < TimeSpan.FromSeconds(10), $"restart took {restart.Took}");
         Assert.Equal(victim, EmbeddedTestCluster.LeaderOf(Metadata(cluster), "bounce", 0));
     }
 
