@@ -24,7 +24,8 @@ namespace LoadLab.Environments.Embedded.Hosting;
 /// <item><term>POST /errors?api=0&amp;code=PolicyViolation&amp;count=N</term><description>the next N requests of that API key fail with that code (name or number)</description></item>
 /// </list>
 /// A fault answers 200 with <c>{succeeded, detail, tookMs}</c> when its effect was observed, 409 when it was not;
-/// kill and pause answer only after the detection delay, restart and resume after the preferred-leader restore delay.
+/// kill and pause answer only after the detection delay; restart and resume after the preferred-leader restore delay
+/// when fail-over had moved something, at once otherwise.
 /// </summary>
 internal sealed class ControlEndpoint : IAsyncDisposable
 {
