@@ -13,6 +13,8 @@ internal static class ExitCodes
     public const int BadInput = 2;
     /// <summary>The environment could not be started or broke.</summary>
     public const int EnvironmentFailure = 3;
+    /// <summary>A bug in LoadLab (sysexits' EX_SOFTWARE); the exception is printed for the report.</summary>
+    public const int InternalError = 70;
 }
 
 /// <summary>Parsing and invocation shared by all commands: bad arguments exit 2, never with a stack trace.</summary>
@@ -46,6 +48,13 @@ internal static class CommandLine
         {
             await Console.Error.WriteLineAsync($"loadlab: environment failure: {e.Message}");
             return ExitCodes.EnvironmentFailure;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not the user's input (that exits 2) nor the environment (3): a bug, so the details are worth reporting.
+            await Console.Error.WriteLineAsync($"loadlab: internal error ({e.GetType().Name}: {e.Message}); please report it with these details:");
+            await Console.Error.WriteLineAsync(e.ToString());
+            return ExitCodes.InternalError;
         }
     }
 
