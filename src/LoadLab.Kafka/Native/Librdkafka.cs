@@ -50,7 +50,7 @@ internal static unsafe partial class Librdkafka
 
     /// <summary>Returns null on success, else an error object the caller destroys.</summary>
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_produceva")]
-    public static partial IntPtr Produceva(IntPtr rk, ValueUnion* values, nuint count);
+    public static partial IntPtr Produceva(IntPtr rk, ProduceArgument* values, nuint count);
 
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_error_code")]
     public static partial int ErrorCode(IntPtr error);
@@ -70,10 +70,9 @@ internal static unsafe partial class Librdkafka
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_fatal_error")]
     public static partial int FatalErrorOf(IntPtr rk, byte* errstr, nuint errstrSize);
 
-    /// <summary><c>rd_kafka_vtype_t</c>: what a <see cref="ValueUnion"/> of <c>rd_kafka_produceva</c> holds.</summary>
-    public enum ValueType
+    /// <summary><c>rd_kafka_vtype_t</c>: what a <see cref="ProduceArgument"/> of <c>rd_kafka_produceva</c> holds.</summary>
+    public enum ArgumentKind
     {
-        End = 0,
         TopicHandle = 2,
         Value = 4,
         Key = 5,
@@ -84,9 +83,9 @@ internal static unsafe partial class Librdkafka
 
     /// <summary><c>rd_kafka_vu_t</c>: a type tag and a 64-byte union, 8-byte aligned (72 bytes on 64-bit platforms).</summary>
     [StructLayout(LayoutKind.Explicit, Size = 72)]
-    public struct ValueUnion
+    public struct ProduceArgument
     {
-        [FieldOffset(0)] public ValueType Type;
+        [FieldOffset(0)] public ArgumentKind Kind;
         [FieldOffset(8)] public IntPtr First;
         [FieldOffset(16)] public IntPtr Second;
         [FieldOffset(24)] public IntPtr Third;

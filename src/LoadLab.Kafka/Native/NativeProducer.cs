@@ -80,22 +80,22 @@ internal sealed unsafe class NativeProducer : IDisposable
     /// </summary>
     public ErrorCode Produce(byte[]? key, byte[] value, byte[] header, long token)
     {
-        var values = stackalloc Librdkafka.ValueUnion[6];
+        var values = stackalloc Librdkafka.ProduceArgument[6];
         fixed (byte* keyBytes = key)
         fixed (byte* valueBytes = value)
         fixed (byte* headerBytes = header)
         {
             var count = 0;
-            values[count++] = new() { Type = Librdkafka.ValueType.TopicHandle, First = _topic };
-            values[count++] = new() { Type = Librdkafka.ValueType.Value, First = (IntPtr)valueBytes, Second = value.Length };
+            values[count++] = new() { Kind = Librdkafka.ArgumentKind.TopicHandle, First = _topic };
+            values[count++] = new() { Kind = Librdkafka.ArgumentKind.Value, First = (IntPtr)valueBytes, Second = value.Length };
             if (key is not null)
             {
-                values[count++] = new() { Type = Librdkafka.ValueType.Key, First = (IntPtr)keyBytes, Second = key.Length };
+                values[count++] = new() { Kind = Librdkafka.ArgumentKind.Key, First = (IntPtr)keyBytes, Second = key.Length };
             }
 
-            values[count++] = new() { Type = Librdkafka.ValueType.Header, First = _headerName, Second = (IntPtr)headerBytes, Third = header.Length };
-            values[count++] = new() { Type = Librdkafka.ValueType.Opaque, First = (IntPtr)token };
-            values[count++] = new() { Type = Librdkafka.ValueType.MessageFlags, Int32 = Librdkafka.MessageFlagCopy };
+            values[count++] = new() { Kind = Librdkafka.ArgumentKind.Header, First = _headerName, Second = (IntPtr)headerBytes, Third = header.Length };
+            values[count++] = new() { Kind = Librdkafka.ArgumentKind.Opaque, First = (IntPtr)token };
+            values[count++] = new() { Kind = Librdkafka.ArgumentKind.MessageFlags, Int32 = Librdkafka.MessageFlagCopy };
             var error = Librdkafka.Produceva(_client, values, (nuint)count);
             if (error == IntPtr.Zero)
             {

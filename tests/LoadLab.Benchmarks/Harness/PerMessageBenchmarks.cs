@@ -86,6 +86,8 @@ public class PerMessageBenchmarks : IDisposable
         _producer = new OpenLoopProducer(_run, _stream, RateSchedule.Create(_stream, Total), producerId: 0, index: 0, seed: 42, topicIndex: 0);
     }
 
+    /// <summary>BenchmarkDotNet calls global clean-up, not Dispose: the producer's client and the results folder go here.</summary>
+    [GlobalCleanup]
     public void Dispose()
     {
         _producer?.Dispose();
