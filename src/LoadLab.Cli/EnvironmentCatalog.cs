@@ -3,7 +3,7 @@ using LoadLab.Core.Environments;
 using LoadLab.Environments.Docker;
 using LoadLab.Environments.Docker.Definitions;
 using LoadLab.Environments.Embedded;
-using LoadLab.Kafka.External;
+using LoadLab.Environments.External;
 
 namespace LoadLab.Cli;
 

@@ -1,6 +1,5 @@
 using LoadLab.Core.Regression;
 using LoadLab.Core.Results;
-using LoadLab.Reporting.Results;
 
 namespace LoadLab.Cli.Baselines;
 

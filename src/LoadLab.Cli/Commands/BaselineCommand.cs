@@ -4,7 +4,6 @@ using LoadLab.Cli.Baselines;
 using LoadLab.Core.Regression;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
-using LoadLab.Reporting.Results;
 
 namespace LoadLab.Cli.Commands;
 

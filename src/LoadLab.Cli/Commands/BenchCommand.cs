@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LoadLab.Core.Yaml;
-using LoadLab.Kafka.Benchmarking;
+using LoadLab.Engine.Benchmarking;
 
 namespace LoadLab.Cli.Commands;
 

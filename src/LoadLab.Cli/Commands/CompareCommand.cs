@@ -1,7 +1,7 @@
 using System.CommandLine;
+using LoadLab.Core.Results;
 using LoadLab.Reporting.Charts;
 using LoadLab.Reporting.Reports;
-using LoadLab.Reporting.Results;
 
 namespace LoadLab.Cli.Commands;
 

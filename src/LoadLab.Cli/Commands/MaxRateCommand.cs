@@ -4,7 +4,7 @@ using LoadLab.Cli.Terminal;
 using LoadLab.Core.Capacity;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
-using LoadLab.Kafka.Benchmarking;
+using LoadLab.Engine.Benchmarking;
 
 namespace LoadLab.Cli.Commands;
 

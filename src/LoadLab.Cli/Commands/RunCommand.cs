@@ -3,11 +3,11 @@ using System.Globalization;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Faults;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
-using LoadLab.Kafka.Running;
+using LoadLab.Engine.Running;
 using LoadLab.Reporting.Reports;
-using LoadLab.Reporting.Results;
 
 namespace LoadLab.Cli.Commands;
 

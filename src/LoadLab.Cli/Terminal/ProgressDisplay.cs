@@ -1,7 +1,7 @@
 using System.Globalization;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
-using LoadLab.Kafka.Running;
+using LoadLab.Engine.Running;
 using Spectre.Console;
 
 namespace LoadLab.Cli.Terminal;

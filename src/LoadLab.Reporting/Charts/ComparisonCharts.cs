@@ -1,5 +1,5 @@
 using System.Globalization;
-using LoadLab.Reporting.Results;
+using LoadLab.Core.Results;
 using ScottPlot;
 
 namespace LoadLab.Reporting.Charts;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using HdrHistogram;
-using LoadLab.Reporting.Results;
+using LoadLab.Core.Results;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using LoadLab.Core.Results;
 using LoadLab.Reporting.Charts;
-using LoadLab.Reporting.Results;
 
 namespace LoadLab.Reporting.Reports;
 

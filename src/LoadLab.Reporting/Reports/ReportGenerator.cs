@@ -1,6 +1,6 @@
 using System.Text;
+using LoadLab.Core.Results;
 using LoadLab.Reporting.Charts;
-using LoadLab.Reporting.Results;
 
 namespace LoadLab.Reporting.Reports;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LoadLab.Core.Results;
-using LoadLab.Reporting.Results;
 
 namespace LoadLab.Reporting.Reports;
 

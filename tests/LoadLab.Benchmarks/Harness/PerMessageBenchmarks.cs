@@ -5,9 +5,9 @@ using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Traffic;
+using LoadLab.Engine.Producing;
+using LoadLab.Engine.Running;
 using LoadLab.Kafka.Native;
-using LoadLab.Kafka.Producing;
-using LoadLab.Kafka.Running;
 
 namespace LoadLab.Benchmarks.Harness;
 

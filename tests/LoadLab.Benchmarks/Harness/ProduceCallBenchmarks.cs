@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Confluent.Kafka;
-using LoadLab.Kafka.Messages;
+using LoadLab.Engine.Messages;
 using LoadLab.Kafka.Native;
 
 namespace LoadLab.Benchmarks.Harness;

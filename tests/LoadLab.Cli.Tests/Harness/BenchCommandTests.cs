@@ -1,7 +1,7 @@
 using System.CommandLine;
 using LoadLab.Cli.Commands;
 using LoadLab.Core.Capacity;
-using LoadLab.Kafka.Benchmarking;
+using LoadLab.Engine.Benchmarking;
 
 namespace LoadLab.Cli.Tests.Harness;
 

@@ -2,8 +2,8 @@ using System.Text.Json;
 using LoadLab.Core.Measurement.Slo;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Engine.Running;
 using LoadLab.Environments.Embedded;
-using LoadLab.Kafka.Running;
 using Xunit.Abstractions;
 
 namespace LoadLab.Integration.Tests.Chaos;

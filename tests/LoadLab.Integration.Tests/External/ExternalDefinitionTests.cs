@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LoadLab.Core.Environments;
-using LoadLab.Kafka.External;
+using LoadLab.Environments.External;
 
 namespace LoadLab.Integration.Tests.External;
 

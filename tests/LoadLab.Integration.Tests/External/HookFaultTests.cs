@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Environments.Embedded.Hosting;
+using LoadLab.Environments.External;
 using LoadLab.Integration.Tests.Embedded;
-using LoadLab.Kafka.External;
 using Xunit.Abstractions;
 
 namespace LoadLab.Integration.Tests.External;

@@ -1,6 +1,7 @@
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
-using LoadLab.Kafka.External;
+using LoadLab.Environments.External;
+using LoadLab.Kafka.Admin;
 
 namespace LoadLab.Integration.Tests.External;
 

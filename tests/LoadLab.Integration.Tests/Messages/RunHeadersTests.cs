@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using LoadLab.Kafka.Messages;
+using LoadLab.Engine.Messages;
 
 namespace LoadLab.Integration.Tests.Messages;
 

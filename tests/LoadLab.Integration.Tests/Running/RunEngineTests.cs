@@ -1,8 +1,8 @@
 using System.Text.Json;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Engine.Running;
 using LoadLab.Environments.Embedded;
-using LoadLab.Kafka.Running;
 
 namespace LoadLab.Integration.Tests.Running;
 

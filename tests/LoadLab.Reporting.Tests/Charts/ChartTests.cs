@@ -1,5 +1,5 @@
+using LoadLab.Core.Results;
 using LoadLab.Reporting.Charts;
-using LoadLab.Reporting.Results;
 using LoadLab.Reporting.Tests.Fixtures;
 using SkiaSharp;
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using HdrHistogram;
 using LoadLab.Core.Results;
-using LoadLab.Reporting.Results;
 
 namespace LoadLab.Reporting.Tests.Fixtures;
 

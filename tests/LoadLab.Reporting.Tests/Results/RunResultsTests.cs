@@ -1,4 +1,4 @@
-using LoadLab.Reporting.Results;
+using LoadLab.Core.Results;
 using LoadLab.Reporting.Tests.Fixtures;
 
 namespace LoadLab.Reporting.Tests.Results;

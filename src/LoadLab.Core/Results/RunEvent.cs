@@ -1,0 +1,79 @@
+using System.Text.Json;
+
+namespace LoadLab.Core.Results;
+
+/// <summary>
+/// One line of <c>events.jsonl</c>. Fault markers (<c>fault.*</c>) carry action, target, outcome, detail and
+/// tookSeconds; other event types may leave them null.
+/// </summary>
+/// <param name="T">Seconds since the run started.</param>
+/// <param name="Type">Event type, e.g. <c>fault.injected</c>.</param>
+/// <param name="Action">Fault action as the timeline names it, e.g. <c>broker.kill</c>.</param>
+/// <param name="Target">What the fault acted on, e.g. <c>broker 1</c>.</param>
+/// <param name="Outcome">How the action went, e.g. <c>ok</c>.</param>
+/// <param name="Detail">Free text from the injector or the engine.</param>
+/// <param name="TookSeconds">How long the action itself took.</param>
+public sealed record RunEvent(double T, string Type, string? Action, string? Target, string? Outcome, string? Detail, double? TookSeconds)
+{
+    public const string FaultInjected = "fault.injected";
+    public const string FaultReverted = "fault.reverted";
+    public const string FaultFailed = "fault.failed";
+
+    internal static IReadOnlyList<RunEvent> Read(string path)
+    {
+        const string DisplayName = "events.jsonl";
+        var events = new List<RunEvent>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new RunResultsException($"{DisplayName} line {lineNumber}: expected a JSON object, found {root.ValueKind}.");
+                }
+
+                if (!root.TryGetProperty("t", out var t) || t.ValueKind != JsonValueKind.Number)
+                {
+                    throw new RunResultsException($"{DisplayName} line {lineNumber}: the number 't' (seconds since start) is missing.");
+                }
+
+                if (!root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+                {
+                    throw new RunResultsException($"{DisplayName} line {lineNumber}: the string 'type' is missing.");
+                }
+
+                events.Add(new RunEvent(
+                    t.GetDouble(),
+                    type.GetString()!,
+                    Text(root, "action"),
+                    Text(root, "target"),
+                    Text(root, "outcome"),
+                    Text(root, "detail"),
+                    root.TryGetProperty("tookSeconds", out var took) && took.ValueKind == JsonValueKind.Number ? took.GetDouble() : null));
+            }
+            catch (JsonException e)
+            {
+                throw new RunResultsException($"{DisplayName} line {lineNumber}: not valid JSON ({e.Message}). The file is truncated or corrupt.", e);
+            }
+        }
+
+        return events;
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Null => null,
+            _ => value.GetRawText(),
+        } : null;
+}

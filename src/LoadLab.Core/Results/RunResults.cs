@@ -1,0 +1,168 @@
+using System.Text.Json;
+
+namespace LoadLab.Core.Results;
+
+/// <summary>
+/// Everything a results folder (<c>results/&lt;run-id&gt;/</c>, see <c>results/README.md</c>) holds, read and
+/// checked. <c>summary.json</c> and <c>series.csv</c> are required; the other files are optional (a run
+/// that crashed may not have them) and their absence is listed in <see cref="Missing"/>. A file that is
+/// present but corrupt is always an error.
+/// </summary>
+public sealed class RunResults
+{
+    public const string SummaryFile = "summary.json";
+    public const string SeriesFile = "series.csv";
+    public const string PartitionsFile = "partitions.csv";
+    public const string EventsFile = "events.jsonl";
+    public const string ScenarioFile = "scenario.yaml";
+    public const string CostFile = "cost.json";
+    public const string HistogramsFolder = "histograms";
+
+    private RunResults(
+        string directory,
+        RunSummary summary,
+        SeriesTable series,
+        IReadOnlyList<PartitionSample>? partitions,
+        IReadOnlyList<RunEvent> events,
+        IReadOnlyDictionary<string, IReadOnlyList<HistogramInterval>> histograms,
+        string? scenarioYaml,
+        IReadOnlyList<CostLine>? cost,
+        IReadOnlyList<string> missing)
+    {
+        Directory = directory;
+        Summary = summary;
+        Series = series;
+        Partitions = partitions;
+        Events = events;
+        Histograms = histograms;
+        ScenarioYaml = scenarioYaml;
+        Cost = cost;
+        Missing = missing;
+        Faults = FaultWindow.From(summary, events);
+    }
+
+    /// <summary>The folder the results were read from (full path).</summary>
+    public string Directory { get; }
+
+    public RunSummary Summary { get; }
+
+    public SeriesTable Series { get; }
+
+    /// <summary>Per-second, per-partition rows; null when <c>partitions.csv</c> is absent.</summary>
+    public IReadOnlyList<PartitionSample>? Partitions { get; }
+
+    public IReadOnlyList<RunEvent> Events { get; }
+
+    /// <summary>HdrHistogram interval logs by metric (file name without <c>.hlog</c>), sorted by metric.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<HistogramInterval>> Histograms { get; }
+
+    /// <summary>The scenario as run; null when <c>scenario.yaml</c> is absent.</summary>
+    public string? ScenarioYaml { get; }
+
+    /// <summary>The cost estimate; null when <c>cost.json</c> is absent.</summary>
+    public IReadOnlyList<CostLine>? Cost { get; }
+
+    /// <summary>Fault windows from <c>summary.faults</c> (or the markers in <c>events.jsonl</c>), by start time.</summary>
+    public IReadOnlyList<FaultWindow> Faults { get; }
+
+    /// <summary>Optional files that were absent, with what the report leaves out because of it.</summary>
+    public IReadOnlyList<string> Missing { get; }
+
+    /// <summary>Reads a results folder; throws <see cref="RunResultsException"/> with the file and the fix when it cannot.</summary>
+    public static RunResults Load(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var full = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(full))
+        {
+            throw new RunResultsException($"Results folder '{directory}' does not exist. Pass a folder written by 'loadlab run', e.g. results/<run-id>.");
+        }
+
+        var summaryPath = Path.Combine(full, SummaryFile);
+        if (!File.Exists(summaryPath))
+        {
+            throw new RunResultsException(
+                $"'{directory}' has no {SummaryFile}, so it is not a results folder (or the run was killed before it wrote one). " +
+                "Pass a folder written by 'loadlab run'.");
+        }
+
+        var summary = ReadSummary(summaryPath);
+        var seriesPath = Path.Combine(full, SeriesFile);
+        if (!File.Exists(seriesPath))
+        {
+            throw new RunResultsException($"'{directory}' has no {SeriesFile}; the per-second series is needed for every chart.");
+        }
+
+        var series = SeriesTable.Read(seriesPath);
+        var missing = new List<string>();
+
+        IReadOnlyList<PartitionSample>? partitions = null;
+        var partitionsPath = Path.Combine(full, PartitionsFile);
+        if (File.Exists(partitionsPath))
+        {
+            partitions = PartitionSample.Read(partitionsPath);
+        }
+        else
+        {
+            missing.Add($"{PartitionsFile}: no per-partition heatmaps");
+        }
+
+        IReadOnlyList<RunEvent> events = [];
+        var eventsPath = Path.Combine(full, EventsFile);
+        if (File.Exists(eventsPath))
+        {
+            events = RunEvent.Read(eventsPath);
+        }
+        else
+        {
+            missing.Add($"{EventsFile}: fault revert times only from summary.json");
+        }
+
+        var histograms = new SortedDictionary<string, IReadOnlyList<HistogramInterval>>(StringComparer.Ordinal);
+        var histogramsPath = Path.Combine(full, HistogramsFolder);
+        if (System.IO.Directory.Exists(histogramsPath))
+        {
+            foreach (var file in System.IO.Directory.GetFiles(histogramsPath, "*.hlog").Order(StringComparer.Ordinal))
+            {
+                histograms[Path.GetFileNameWithoutExtension(file)] = HistogramInterval.Read(file, summary.StartedAt);
+            }
+        }
+
+        if (histograms.Count == 0)
+        {
+            missing.Add($"{HistogramsFolder}/*.hlog: no latency distribution chart");
+        }
+
+        string? scenarioYaml = null;
+        var scenarioPath = Path.Combine(full, ScenarioFile);
+        if (File.Exists(scenarioPath))
+        {
+            scenarioYaml = File.ReadAllText(scenarioPath).ReplaceLineEndings("\n");
+        }
+        else
+        {
+            missing.Add($"{ScenarioFile}: the scenario as run is not shown");
+        }
+
+        var costPath = Path.Combine(full, CostFile);
+        var cost = File.Exists(costPath) ? CostLine.Read(costPath) : null;
+
+        return new RunResults(full, summary, series, partitions, events, histograms, scenarioYaml, cost, missing);
+    }
+
+    private static RunSummary ReadSummary(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path), ResultsJson.Indented)
+                ?? throw new RunResultsException($"{SummaryFile} holds 'null' instead of a run summary.");
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" line {line + 1}" : "";
+            var at = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at {e.Path}";
+            throw new RunResultsException(
+                $"{SummaryFile}{where}{at}: {e.Message} The file does not match schemas/summary.schema.json; it is corrupt or from another tool.", e);
+        }
+    }
+}

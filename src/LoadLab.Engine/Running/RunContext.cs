@@ -1,0 +1,29 @@
+using LoadLab.Core.Measurement;
+using LoadLab.Core.Measurement.Audit;
+using LoadLab.Core.Measurement.Recovery;
+using LoadLab.Core.Results;
+
+namespace LoadLab.Engine.Running;
+
+/// <summary>What every producer and consumer of a run shares: the clock, the recorders and the ledgers.</summary>
+internal sealed class RunContext
+{
+    public required RunClock Clock { get; init; }
+    public required LatencyRecorders Latency { get; init; }
+    public required PartitionMap Partitions { get; init; }
+    public required PartitionLedger Ledger { get; init; }
+    public required ResultsWriter Results { get; init; }
+    public required DeliveryAudit Audit { get; init; }
+    /// <summary>Set when the load starts (it counts gaps from the run start), before any message is sent.</summary>
+    public AckGapTracker? AckGaps { get; set; }
+    /// <summary>Random per run, carried in every message so messages of other runs in the same topic are ignored.</summary>
+    public required long RunNonce { get; init; }
+    /// <summary>Start of the measured window (end of warm-up), microseconds since the run start.</summary>
+    public required long MeasuredFromMicros { get; init; }
+    /// <summary>End of the load, microseconds since the run start.</summary>
+    public required long EndMicros { get; init; }
+    public required string BootstrapServers { get; init; }
+    public required IReadOnlyDictionary<string, string> ClientDefaults { get; init; }
+
+    public double SecondsNow => Clock.NowMicros() / 1_000_000.0;
+}
