@@ -21,7 +21,7 @@ internal static class ExitCodes
 internal static class CommandLine
 {
     // Kept alive for the life of the process: a collected registration stops handling the signal.
-    private static IDisposable? s_terminate;
+    private static IDisposable? _terminate;
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
@@ -71,7 +71,7 @@ internal static class CommandLine
                 source.Cancel();
             }
         };
-        s_terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        _terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
             source.Cancel();

@@ -21,50 +21,50 @@ public sealed class DockerCluster : ICluster, IFaultOperations
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan StateChangeTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ClusterPlan plan;
-    private readonly ClusterPlanner planner;
-    private readonly DockerProviderOptions options;
-    private readonly TimeProvider time;
-    private readonly List<ContainerPlan> brokers;
-    private readonly Dictionary<string, string> containerIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, ContainerPlan> brokersById = [];
-    private readonly List<PosixSignalRegistration> signalRegistrations = [];
-    private readonly SemaphoreSlim teardownLock = new(1, 1);
-    private readonly Lazy<IAdminClient> admin;
-    private string lastAdminError = "";
-    private bool tornDown;
-    private bool detached;
+    private readonly ClusterPlan _plan;
+    private readonly ClusterPlanner _planner;
+    private readonly DockerProviderOptions _options;
+    private readonly TimeProvider _time;
+    private readonly List<ContainerPlan> _brokers;
+    private readonly Dictionary<string, string> _containerIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, ContainerPlan> _brokersById = [];
+    private readonly List<PosixSignalRegistration> _signalRegistrations = [];
+    private readonly SemaphoreSlim _teardownLock = new(1, 1);
+    private readonly Lazy<IAdminClient> _admin;
+    private string _lastAdminError = "";
+    private bool _tornDown;
+    private bool _detached;
 
     internal DockerCluster(DockerClient client, ClusterPlan plan, ClusterPlanner planner, DockerProviderOptions options)
     {
         Client = client;
-        this.plan = plan;
-        this.planner = planner;
-        this.options = options;
-        time = options.TimeProvider;
-        brokers = [.. plan.Brokers];
-        admin = new Lazy<IAdminClient>(CreateAdmin);
+        _plan = plan;
+        _planner = planner;
+        _options = options;
+        _time = options.TimeProvider;
+        _brokers = [.. plan.Brokers];
+        _admin = new Lazy<IAdminClient>(CreateAdmin);
         Supported = options.Definition.Faults.Keys.Select(ToOperation).ToHashSet();
         if (options.TeardownOnSignal)
         {
             foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
             {
-                signalRegistrations.Add(PosixSignalRegistration.Create(signal, _ => TearDownOnSignal()));
+                _signalRegistrations.Add(PosixSignalRegistration.Create(signal, _ => TearDownOnSignal()));
             }
         }
     }
 
     public string Kind => "docker";
 
-    public string RunId => plan.RunId;
+    public string RunId => _plan.RunId;
 
-    public ClusterPlan Plan => plan;
+    public ClusterPlan Plan => _plan;
 
-    public string BootstrapServers => string.Join(",", brokers.Select(broker => $"127.0.0.1:{broker.ExternalHostPort?.ToString(CultureInfo.InvariantCulture)}"));
+    public string BootstrapServers => string.Join(",", _brokers.Select(broker => $"127.0.0.1:{broker.ExternalHostPort?.ToString(CultureInfo.InvariantCulture)}"));
 
-    public IReadOnlyDictionary<string, string> ClientDefaults => options.Definition.ClientDefaults;
+    public IReadOnlyDictionary<string, string> ClientDefaults => _options.Definition.ClientDefaults;
 
-    public IReadOnlyList<BrokerInfo> Brokers => brokersById
+    public IReadOnlyList<BrokerInfo> Brokers => _brokersById
         .OrderBy(pair => pair.Key)
         .Select(pair => new BrokerInfo(pair.Key, "127.0.0.1", pair.Value.ExternalHostPort ?? 0, null))
         .ToList();
@@ -73,12 +73,12 @@ public sealed class DockerCluster : ICluster, IFaultOperations
 
     public IReadOnlyDictionary<string, string> Description => new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["environment"] = plan.Definition.Name,
-        ["platform"] = plan.Definition.Platform,
-        ["images"] = string.Join(",", plan.Containers.Select(container => container.Image).Distinct(StringComparer.Ordinal)),
-        ["brokers"] = brokers.Count.ToString(CultureInfo.InvariantCulture),
-        ["network"] = plan.NetworkName,
-        ["runId"] = plan.RunId,
+        ["environment"] = _plan.Definition.Name,
+        ["platform"] = _plan.Definition.Platform,
+        ["images"] = string.Join(",", _plan.Containers.Select(container => container.Image).Distinct(StringComparer.Ordinal)),
+        ["brokers"] = _brokers.Count.ToString(CultureInfo.InvariantCulture),
+        ["network"] = _plan.NetworkName,
+        ["runId"] = _plan.RunId,
     };
 
     public IReadOnlySet<FaultOperation> Supported { get; }
@@ -90,13 +90,13 @@ public sealed class DockerCluster : ICluster, IFaultOperations
 
     internal string? NetworkId { get; set; }
 
-    internal IAdminClient Admin => admin.Value;
+    internal IAdminClient Admin => _admin.Value;
 
     /// <summary>Keeps the cluster running after this process exits (<c>env up</c>); <c>env down</c> removes it.</summary>
     public void Detach()
     {
-        detached = true;
-        foreach (var registration in signalRegistrations)
+        _detached = true;
+        foreach (var registration in _signalRegistrations)
         {
             registration.Dispose();
         }
@@ -104,19 +104,19 @@ public sealed class DockerCluster : ICluster, IFaultOperations
 
     public async ValueTask DisposeAsync()
     {
-        if (!detached)
+        if (!_detached)
         {
             await TearDownAsync(CancellationToken.None);
         }
 
-        foreach (var registration in signalRegistrations)
+        foreach (var registration in _signalRegistrations)
         {
             registration.Dispose();
         }
 
-        if (admin.IsValueCreated)
+        if (_admin.IsValueCreated)
         {
-            admin.Value.Dispose();
+            _admin.Value.Dispose();
         }
 
         Client.Dispose();
@@ -125,29 +125,29 @@ public sealed class DockerCluster : ICluster, IFaultOperations
     /// <summary>Removes everything of this run; safe to call more than once.</summary>
     public async Task<ReapResult> TearDownAsync(CancellationToken cancellationToken)
     {
-        await teardownLock.WaitAsync(cancellationToken);
+        await _teardownLock.WaitAsync(cancellationToken);
         try
         {
-            if (tornDown)
+            if (_tornDown)
             {
                 return new ReapResult(0, 0, 0);
             }
 
-            var started = time.GetTimestamp();
-            var result = await ResourceReaper.RemoveAsync(Client, plan.RunId, cancellationToken);
-            tornDown = true;
-            options.Progress?.Report($"removed {result} of run {plan.RunId} in {time.GetElapsedTime(started).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+            var started = _time.GetTimestamp();
+            var result = await ResourceReaper.RemoveAsync(Client, _plan.RunId, cancellationToken);
+            _tornDown = true;
+            _options.Progress?.Report($"removed {result} of run {_plan.RunId} in {_time.GetElapsedTime(started).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
             return result;
         }
         finally
         {
-            teardownLock.Release();
+            _teardownLock.Release();
         }
     }
 
     private void TearDownOnSignal()
     {
-        if (detached)
+        if (_detached)
         {
             return;
         }
@@ -160,13 +160,13 @@ public sealed class DockerCluster : ICluster, IFaultOperations
         }
         catch (Exception e) when (e is DockerApiException or OperationCanceledException or HttpRequestException or IOException)
         {
-            Console.Error.WriteLine($"loadlab: tearing down run {plan.RunId} failed ({e.Message}); run `loadlab env clean` to remove what is left.");
+            Console.Error.WriteLine($"loadlab: tearing down run {_plan.RunId} failed ({e.Message}); run `loadlab env clean` to remove what is left.");
         }
     }
 
     internal async Task<string> CreateContainerAsync(ContainerPlan container, CancellationToken cancellationToken)
     {
-        var labels = new Dictionary<string, string>(plan.Labels);
+        var labels = new Dictionary<string, string>(_plan.Labels);
         if (container.BrokerId is { } brokerId)
         {
             labels[ClusterPlanner.BrokerIdLabel] = brokerId.ToString(CultureInfo.InvariantCulture);
@@ -185,7 +185,7 @@ public sealed class DockerCluster : ICluster, IFaultOperations
             ExposedPorts = ports.ToDictionary(port => $"{port.ContainerPort.ToString(CultureInfo.InvariantCulture)}/tcp", _ => new EmptyStruct()),
             HostConfig = new HostConfig
             {
-                NetworkMode = plan.NetworkName,
+                NetworkMode = _plan.NetworkName,
                 PortBindings = ports.ToDictionary(
                     port => $"{port.ContainerPort.ToString(CultureInfo.InvariantCulture)}/tcp",
                     port => (IList<PortBinding>)[new PortBinding { HostIP = "127.0.0.1", HostPort = port.HostPort!.Value.ToString(CultureInfo.InvariantCulture) }]),
@@ -201,10 +201,10 @@ public sealed class DockerCluster : ICluster, IFaultOperations
             },
             NetworkingConfig = new NetworkingConfig
             {
-                EndpointsConfig = new Dictionary<string, EndpointSettings> { [plan.NetworkName] = new() { Aliases = [container.Hostname] } },
+                EndpointsConfig = new Dictionary<string, EndpointSettings> { [_plan.NetworkName] = new() { Aliases = [container.Hostname] } },
             },
         }, cancellationToken);
-        containerIds[container.Name] = response.ID;
+        _containerIds[container.Name] = response.ID;
         return response.ID;
     }
 
@@ -212,7 +212,7 @@ public sealed class DockerCluster : ICluster, IFaultOperations
     {
         var id = await CreateContainerAsync(broker, cancellationToken);
         await Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
-        options.Progress?.Report($"started {broker.Name} (broker {broker.BrokerId}, 127.0.0.1:{broker.ExternalHostPort})");
+        _options.Progress?.Report($"started {broker.Name} (broker {broker.BrokerId}, 127.0.0.1:{broker.ExternalHostPort})");
     }
 
     /// <summary>
@@ -221,18 +221,18 @@ public sealed class DockerCluster : ICluster, IFaultOperations
     /// </summary>
     internal async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        var timeout = plan.Definition.Readiness.Timeout;
-        var started = time.GetTimestamp();
+        var timeout = _plan.Definition.Readiness.Timeout;
+        var started = _time.GetTimestamp();
         var lastSeen = "no metadata answer yet";
-        while (time.GetElapsedTime(started) < timeout)
+        while (_time.GetElapsedTime(started) < timeout)
         {
-            foreach (var broker in brokers)
+            foreach (var broker in _brokers)
             {
                 var state = await InspectAsync(broker, cancellationToken);
                 if (!state.Running)
                 {
                     throw new EnvironmentException($"Broker container {broker.Name} exited (code {state.ExitCode}) before the cluster was ready; " +
-                        $"its last output: {await LogTailAsync(containerIds[broker.Name], cancellationToken)}");
+                        $"its last output: {await LogTailAsync(_containerIds[broker.Name], cancellationToken)}");
                 }
             }
 
@@ -243,11 +243,11 @@ public sealed class DockerCluster : ICluster, IFaultOperations
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken);
         }
 
-        throw new EnvironmentException($"{plan.Definition.Name} was not ready within {timeout.TotalSeconds:0} s: waited for \"{ReadinessSpec.Condition}\" " +
-            $"({brokers.Count} at {BootstrapServers}); last seen: {lastSeen}. Raise readiness.timeout in {plan.Definition.SourcePath ?? plan.Definition.Name} " +
+        throw new EnvironmentException($"{_plan.Definition.Name} was not ready within {timeout.TotalSeconds:0} s: waited for \"{ReadinessSpec.Condition}\" " +
+            $"({_brokers.Count} at {BootstrapServers}); last seen: {lastSeen}. Raise readiness.timeout in {_plan.Definition.SourcePath ?? _plan.Definition.Name} " +
             "if the machine is slow, or inspect the containers with `docker logs`.");
     }
 
@@ -257,21 +257,21 @@ public sealed class DockerCluster : ICluster, IFaultOperations
         var mapped = new Dictionary<int, ContainerPlan>();
         foreach (var broker in listed)
         {
-            if (brokers.FirstOrDefault(container => container.ExternalHostPort == broker.Port) is { } container)
+            if (_brokers.FirstOrDefault(container => container.ExternalHostPort == broker.Port) is { } container)
             {
                 mapped[broker.BrokerId] = container;
             }
         }
 
-        if (mapped.Count < brokers.Count)
+        if (mapped.Count < _brokers.Count)
         {
             return false;
         }
 
-        brokersById.Clear();
+        _brokersById.Clear();
         foreach (var (id, container) in mapped)
         {
-            brokersById[id] = container;
+            _brokersById[id] = container;
         }
 
         return true;
@@ -282,12 +282,12 @@ public sealed class DockerCluster : ICluster, IFaultOperations
         try
         {
             var metadata = Admin.GetMetadata(MetadataTimeout);
-            seen = $"metadata listed {metadata.Brokers.Count} of {brokers.Count} brokers ({string.Join(", ", metadata.Brokers.Select(broker => $"{broker.BrokerId}@{broker.Host}:{broker.Port}"))})";
+            seen = $"metadata listed {metadata.Brokers.Count} of {_brokers.Count} brokers ({string.Join(", ", metadata.Brokers.Select(broker => $"{broker.BrokerId}@{broker.Host}:{broker.Port}"))})";
             return metadata.Brokers;
         }
         catch (KafkaException e)
         {
-            seen = lastAdminError.Length > 0 ? $"{e.Error.Reason}; client log: {lastAdminError}" : e.Error.Reason;
+            seen = _lastAdminError.Length > 0 ? $"{e.Error.Reason}; client log: {_lastAdminError}" : e.Error.Reason;
             return null;
         }
     }
@@ -302,8 +302,8 @@ public sealed class DockerCluster : ICluster, IFaultOperations
             ReconnectBackoffMaxMs = 1000,
         };
         return new AdminClientBuilder(config)
-            .SetLogHandler((_, message) => lastAdminError = message.Message)
-            .SetErrorHandler((_, error) => lastAdminError = error.Reason)
+            .SetLogHandler((_, message) => _lastAdminError = message.Message)
+            .SetErrorHandler((_, error) => _lastAdminError = error.Reason)
             .Build();
     }
 
@@ -325,7 +325,7 @@ public sealed class DockerCluster : ICluster, IFaultOperations
 
     private async Task<(bool Running, bool Paused, long ExitCode, IReadOnlyCollection<string> Networks)> InspectAsync(ContainerPlan container, CancellationToken cancellationToken)
     {
-        var inspected = await Client.Containers.InspectContainerAsync(containerIds[container.Name], cancellationToken);
+        var inspected = await Client.Containers.InspectContainerAsync(_containerIds[container.Name], cancellationToken);
         var networks = inspected.NetworkSettings?.Networks?.Keys.ToList() ?? [];
         return (inspected.State.Running, inspected.State.Paused, inspected.State.ExitCode, networks);
     }
@@ -375,12 +375,12 @@ public sealed class DockerCluster : ICluster, IFaultOperations
     public async ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken)
     {
         var key = ToMappingKey(command.Operation);
-        if (key is null || !options.Definition.Faults.TryGetValue(key.Value, out var mapping))
+        if (key is null || !_options.Definition.Faults.TryGetValue(key.Value, out var mapping))
         {
-            return new FaultOutcome(false, $"{command.Operation} is not mapped by environment {plan.Definition.Name}", TimeSpan.Zero);
+            return new FaultOutcome(false, $"{command.Operation} is not mapped by environment {_plan.Definition.Name}", TimeSpan.Zero);
         }
 
-        var started = time.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
             var (succeeded, detail) = mapping switch
@@ -390,11 +390,11 @@ public sealed class DockerCluster : ICluster, IFaultOperations
                 ExecFaultMapping exec => await ExecFaultAsync(exec, command, cancellationToken),
                 _ => (false, $"unknown mapping {mapping}"),
             };
-            return new FaultOutcome(succeeded, detail, time.GetElapsedTime(started));
+            return new FaultOutcome(succeeded, detail, _time.GetElapsedTime(started));
         }
         catch (Exception e) when (e is DockerApiException or InvalidOperationException or KafkaException or TimeoutException)
         {
-            return new FaultOutcome(false, $"{command.Operation} failed: {e.Message}", time.GetElapsedTime(started));
+            return new FaultOutcome(false, $"{command.Operation} failed: {e.Message}", _time.GetElapsedTime(started));
         }
     }
 
@@ -405,14 +405,14 @@ public sealed class DockerCluster : ICluster, IFaultOperations
             throw new InvalidOperationException($"{command.Operation} needs a broker id");
         }
 
-        return brokersById.TryGetValue(id, out var container)
+        return _brokersById.TryGetValue(id, out var container)
             ? container
-            : throw new InvalidOperationException($"broker {id} is not part of this cluster (brokers: {string.Join(", ", brokersById.Keys.Order())})");
+            : throw new InvalidOperationException($"broker {id} is not part of this cluster (brokers: {string.Join(", ", _brokersById.Keys.Order())})");
     }
 
     private async Task<(bool, string)> ContainerFaultAsync(ContainerAction action, ContainerPlan target, CancellationToken cancellationToken)
     {
-        var id = containerIds[target.Name];
+        var id = _containerIds[target.Name];
         var containers = Client.Containers;
         switch (action)
         {
@@ -433,14 +433,14 @@ public sealed class DockerCluster : ICluster, IFaultOperations
                 return await ObserveAsync(target, state => state.Running && !state.Paused, "is running again", cancellationToken);
             case ContainerAction.Disconnect:
                 await Client.Networks.DisconnectNetworkAsync(NetworkId, new NetworkDisconnectParameters { Container = id, Force = true }, cancellationToken);
-                return await ObserveAsync(target, state => !state.Networks.Contains(plan.NetworkName), $"is disconnected from {plan.NetworkName}", cancellationToken);
+                return await ObserveAsync(target, state => !state.Networks.Contains(_plan.NetworkName), $"is disconnected from {_plan.NetworkName}", cancellationToken);
             case ContainerAction.Connect:
                 await Client.Networks.ConnectNetworkAsync(NetworkId, new NetworkConnectParameters
                 {
                     Container = id,
                     EndpointConfig = new EndpointSettings { Aliases = [target.Hostname] },
                 }, cancellationToken);
-                return await ObserveListedAsync(target, $"reconnected to {plan.NetworkName}", cancellationToken);
+                return await ObserveListedAsync(target, $"reconnected to {_plan.NetworkName}", cancellationToken);
             case ContainerAction.AddNode:
             default:
                 throw new InvalidOperationException($"{action} does not act on one broker");
@@ -449,15 +449,15 @@ public sealed class DockerCluster : ICluster, IFaultOperations
 
     private async Task<(bool, string)> ObserveAsync(ContainerPlan target, Func<(bool Running, bool Paused, long ExitCode, IReadOnlyCollection<string> Networks), bool> condition, string effect, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        while (time.GetElapsedTime(started) < StateChangeTimeout)
+        var started = _time.GetTimestamp();
+        while (_time.GetElapsedTime(started) < StateChangeTimeout)
         {
             if (condition(await InspectAsync(target, cancellationToken)))
             {
                 return (true, $"{target.Name} {effect}");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken);
         }
 
         return (false, $"{target.Name} did not reach '{effect}' within {StateChangeTimeout.TotalSeconds:0} s");
@@ -466,19 +466,19 @@ public sealed class DockerCluster : ICluster, IFaultOperations
     /// <summary>Waits until the metadata lists the broker again (it is serving), within the readiness timeout.</summary>
     private async Task<(bool, string)> ObserveListedAsync(ContainerPlan target, string effect, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        var timeout = plan.Definition.Readiness.Timeout;
+        var started = _time.GetTimestamp();
+        var timeout = _plan.Definition.Readiness.Timeout;
         var seen = "";
-        while (time.GetElapsedTime(started) < timeout)
+        while (_time.GetElapsedTime(started) < timeout)
         {
             var listed = TryListBrokers(out seen);
             if (listed is not null && listed.Any(broker => broker.Port == target.ExternalHostPort))
             {
                 MapBrokers(listed);
-                return (true, $"{target.Name} {effect}; metadata lists it after {time.GetElapsedTime(started).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+                return (true, $"{target.Name} {effect}; metadata lists it after {_time.GetElapsedTime(started).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken);
         }
 
         return (false, $"{target.Name} {effect}, but metadata did not list it within {timeout.TotalSeconds:0} s (last seen: {seen})");
@@ -486,8 +486,8 @@ public sealed class DockerCluster : ICluster, IFaultOperations
 
     private async Task<(bool, string)> AddBrokerAsync(CancellationToken cancellationToken)
     {
-        var broker = planner.PlanBroker(brokers.Count);
-        brokers.Add(broker);
+        var broker = _planner.PlanBroker(_brokers.Count);
+        _brokers.Add(broker);
         await CreateAndStartBrokerAsync(broker, cancellationToken);
         return await ObserveListedAsync(broker, $"added as broker {broker.BrokerId}", cancellationToken);
     }
@@ -512,10 +512,10 @@ public sealed class DockerCluster : ICluster, IFaultOperations
             ["brokerId"] = (host.BrokerId ?? 0).ToString(CultureInfo.InvariantCulture),
             ["hostname"] = host.Hostname,
         };
-        var resolved = planner.ResolveFaultCommand(exec.Command, values, command.Operation.ToString());
-        var started = time.GetTimestamp();
+        var resolved = _planner.ResolveFaultCommand(exec.Command, values, command.Operation.ToString());
+        var started = _time.GetTimestamp();
         var (exitCode, output) = await ExecAsync(host, resolved, exec.Timeout, cancellationToken);
-        var took = time.GetElapsedTime(started);
+        var took = _time.GetElapsedTime(started);
         var tail = output.Length > 400 ? "…" + output[^400..] : output;
         if (exitCode != 0)
         {
@@ -556,10 +556,10 @@ public sealed class DockerCluster : ICluster, IFaultOperations
 
     private async Task<ContainerPlan> RunningBrokerAsync(CancellationToken cancellationToken)
     {
-        foreach (var broker in brokers)
+        foreach (var broker in _brokers)
         {
             var state = await InspectAsync(broker, cancellationToken);
-            if (state.Running && !state.Paused && state.Networks.Contains(plan.NetworkName))
+            if (state.Running && !state.Paused && state.Networks.Contains(_plan.NetworkName))
             {
                 return broker;
             }
@@ -572,7 +572,7 @@ public sealed class DockerCluster : ICluster, IFaultOperations
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var created = await Client.Exec.ExecCreateContainerAsync(containerIds[container.Name], new ContainerExecCreateParameters
+        var created = await Client.Exec.ExecCreateContainerAsync(_containerIds[container.Name], new ContainerExecCreateParameters
         {
             Cmd = command.ToList(),
             AttachStdout = true,
@@ -591,7 +591,7 @@ public sealed class DockerCluster : ICluster, IFaultOperations
         }
     }
 
-    private static FaultOperation ToOperation(FaultMappingKey key) => key switch
+    internal static FaultOperation ToOperation(FaultMappingKey key) => key switch
     {
         FaultMappingKey.BrokerKill => FaultOperation.BrokerKill,
         FaultMappingKey.BrokerRestart => FaultOperation.BrokerRestart,

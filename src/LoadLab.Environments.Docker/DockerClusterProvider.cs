@@ -21,6 +21,8 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
 {
     public string Kind => "docker";
 
+    public IReadOnlySet<FaultOperation> SupportedFaults => options.Definition.Faults.Keys.Select(DockerCluster.ToOperation).ToHashSet();
+
     async Task<ICluster> IClusterProvider.StartAsync(string runId, IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken) =>
         await StartAsync(runId, topics, cancellationToken);
 

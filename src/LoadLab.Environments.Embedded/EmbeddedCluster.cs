@@ -5,10 +5,10 @@ namespace LoadLab.Environments.Embedded;
 /// <summary>A running mock cluster with its controller; disposing it tears everything down (safe to call twice).</summary>
 internal sealed class EmbeddedCluster : ICluster
 {
-    private readonly MockCluster mock;
-    private readonly MetadataObserver observer;
-    private readonly MockFaultOperations faults;
-    private int disposed;
+    private readonly MockCluster _mock;
+    private readonly MetadataObserver _observer;
+    private readonly MockFaultOperations _faults;
+    private int _disposed;
 
     public EmbeddedCluster(
         MockCluster mock,
@@ -18,9 +18,9 @@ internal sealed class EmbeddedCluster : ICluster
         IReadOnlyDictionary<string, string> clientDefaults,
         IReadOnlyDictionary<string, string> description)
     {
-        this.mock = mock;
-        this.observer = observer;
-        this.faults = faults;
+        _mock = mock;
+        _observer = observer;
+        _faults = faults;
         Brokers = brokers;
         ClientDefaults = clientDefaults;
         Description = description;
@@ -28,32 +28,32 @@ internal sealed class EmbeddedCluster : ICluster
 
     public string Kind => EmbeddedClusterProvider.EnvironmentKind;
 
-    public string BootstrapServers => mock.BootstrapServers;
+    public string BootstrapServers => _mock.BootstrapServers;
 
     public IReadOnlyDictionary<string, string> ClientDefaults { get; }
 
     public IReadOnlyList<BrokerInfo> Brokers { get; }
 
-    public IFaultOperations Faults => faults;
+    public IFaultOperations Faults => _faults;
 
     public IReadOnlyDictionary<string, string> Description { get; }
 
     /// <summary>The controller's view of every broker (state, leaderships, coordinators).</summary>
-    public IReadOnlyList<BrokerStatus> BrokerStatuses() => faults.Snapshot();
+    public IReadOnlyList<BrokerStatus> BrokerStatuses() => _faults.Snapshot();
 
     /// <summary>The mock itself, for observations that metadata cannot give (request tracking in tests).</summary>
-    internal MockCluster Mock => mock;
+    internal MockCluster Mock => _mock;
 
     /// <summary>Pending fail-overs first, then the observer's client, then the mock cluster and its host handle.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        faults.Dispose();
-        observer.Dispose();
-        await mock.DisposeAsync().ConfigureAwait(false);
+        _faults.Dispose();
+        _observer.Dispose();
+        await _mock.DisposeAsync().ConfigureAwait(false);
     }
 }

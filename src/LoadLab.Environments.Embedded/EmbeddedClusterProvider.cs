@@ -52,13 +52,13 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
         "no fail-over of its own (LoadLab plays the controller after the detection delay); CreateTopics, DeleteTopics, CreatePartitions, " +
         "DescribeConfigs, DescribeConsumerGroups and ElectLeaders are unsupported and ListConsumerGroups crashes librdkafka's admin client.";
 
-    private readonly EmbeddedOptions options;
+    private readonly EmbeddedOptions _options;
 
     /// <summary>Creates the provider; throws <see cref="ArgumentException"/> listing every problem of <paramref name="options"/>.</summary>
     public EmbeddedClusterProvider(EmbeddedOptions? options = null)
     {
-        this.options = options ?? new EmbeddedOptions();
-        var problems = this.options.Validate();
+        _options = options ?? new EmbeddedOptions();
+        var problems = _options.Validate();
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid embedded environment options:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)), nameof(options));
@@ -66,6 +66,8 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
     }
 
     public string Kind => EnvironmentKind;
+
+    public IReadOnlySet<FaultOperation> SupportedFaults => MockFaultOperations.SupportedOperations;
 
     public async Task<ICluster> StartAsync(string runId, IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
     {
@@ -75,7 +77,7 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
         MockCluster mock;
         try
         {
-            mock = MockCluster.Start(options.Brokers);
+            mock = MockCluster.Start(_options.Brokers);
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
         {
@@ -94,20 +96,20 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
 
             const int controller = 1;
             mock.SetControllerId(controller);
-            mock.SetGroupInitialRebalanceDelay(options.GroupInitialRebalanceDelay);
+            mock.SetGroupInitialRebalanceDelay(_options.GroupInitialRebalanceDelay);
             foreach (var topic in topics)
             {
                 mock.CreateTopic(topic.Name, topic.Partitions, topic.ReplicationFactor);
             }
 
             var clientDefaults = new Dictionary<string, string>(MockClientDefaults);
-            foreach (var (key, value) in options.ClientSettings)
+            foreach (var (key, value) in _options.ClientSettings)
             {
                 clientDefaults[key] = value;
             }
 
             observer = new MetadataObserver(mock.BootstrapServers, clientDefaults);
-            faults = new MockFaultOperations(mock, observer, options, brokers, controller);
+            faults = new MockFaultOperations(mock, observer, _options, brokers, controller);
             await faults.AdoptTopicsAsync(topics, cancellationToken).ConfigureAwait(false);
             return new EmbeddedCluster(mock, observer, faults, brokers, clientDefaults, Describe(runId));
         }
@@ -150,9 +152,9 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
                 problems.Add($"topic '{topic.Name}' has {topic.Partitions} partitions: use 1 to 10000.");
             }
 
-            if (topic.ReplicationFactor < 1 || topic.ReplicationFactor > options.Brokers)
+            if (topic.ReplicationFactor < 1 || topic.ReplicationFactor > _options.Brokers)
             {
-                problems.Add($"topic '{topic.Name}' has replication factor {topic.ReplicationFactor}, but the embedded cluster has {options.Brokers} brokers: use 1 to {options.Brokers}, or more brokers.");
+                problems.Add($"topic '{topic.Name}' has replication factor {topic.ReplicationFactor}, but the embedded cluster has {_options.Brokers} brokers: use 1 to {_options.Brokers}, or more brokers.");
             }
         }
 
@@ -176,7 +178,7 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
         {
             var colon = address.LastIndexOf(':');
             var id = index + 1;
-            brokers.Add(new BrokerInfo(id, address[..colon], int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture), MockFaultOperations.RackOf(id, options.RackCount)));
+            brokers.Add(new BrokerInfo(id, address[..colon], int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture), MockFaultOperations.RackOf(id, _options.RackCount)));
         }
 
         return brokers;
@@ -188,11 +190,11 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
         ["librdkafka"] = Library.VersionString,
         ["nativeLibrary"] = Path.GetFileName(LibrdkafkaLibrary.LoadedPath),
         ["runId"] = runId,
-        ["brokers"] = options.Brokers.ToString(CultureInfo.InvariantCulture),
-        ["racks"] = options.RackCount.ToString(CultureInfo.InvariantCulture),
-        ["detectionDelaySeconds"] = options.DetectionDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-        ["preferredLeaderRestoreDelaySeconds"] = options.PreferredLeaderRestoreDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-        ["groupInitialRebalanceDelaySeconds"] = options.GroupInitialRebalanceDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        ["brokers"] = _options.Brokers.ToString(CultureInfo.InvariantCulture),
+        ["racks"] = _options.RackCount.ToString(CultureInfo.InvariantCulture),
+        ["detectionDelaySeconds"] = _options.DetectionDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        ["preferredLeaderRestoreDelaySeconds"] = _options.PreferredLeaderRestoreDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        ["groupInitialRebalanceDelaySeconds"] = _options.GroupInitialRebalanceDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture),
         ["limits"] = Limits,
     };
 }

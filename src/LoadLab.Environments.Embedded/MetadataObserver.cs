@@ -15,23 +15,23 @@ internal sealed class MetadataObserver : IDisposable
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly IReadOnlyDictionary<string, string> clientDefaults;
-    private readonly IAdminClient anyBroker;
-    private readonly Dictionary<string, IAdminClient> perBroker = new(StringComparer.Ordinal);
-    private readonly object gate = new();
-    private Func<IReadOnlyList<string>> liveAddresses = () => [];
-    private int inFlight;
-    private int rotation;
-    private bool disposed;
+    private readonly IReadOnlyDictionary<string, string> _clientDefaults;
+    private readonly IAdminClient _anyBroker;
+    private readonly Dictionary<string, IAdminClient> _perBroker = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private Func<IReadOnlyList<string>> _liveAddresses = () => [];
+    private int _inFlight;
+    private int _rotation;
+    private bool _disposed;
 
     public MetadataObserver(string bootstrapServers, IReadOnlyDictionary<string, string> clientDefaults)
     {
-        this.clientDefaults = clientDefaults;
-        anyBroker = Build(bootstrapServers);
+        _clientDefaults = clientDefaults;
+        _anyBroker = Build(bootstrapServers);
     }
 
     /// <summary>Where to send requests: the <c>host:port</c> of brokers that are up and not paused.</summary>
-    public void UseLiveBrokers(Func<IReadOnlyList<string>> addresses) => liveAddresses = addresses;
+    public void UseLiveBrokers(Func<IReadOnlyList<string>> addresses) => _liveAddresses = addresses;
 
     /// <summary>Metadata of all topics and brokers; retries short requests (a paused broker never answers) until cancelled.</summary>
     public async Task<Metadata> GetMetadataAsync(CancellationToken cancellationToken)
@@ -97,39 +97,39 @@ internal sealed class MetadataObserver : IDisposable
     /// <summary>Waits for requests in flight (at most the 1 s request timeout): the native client must not be freed under them.</summary>
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            disposed = true;
-            while (inFlight > 0)
+            _disposed = true;
+            while (_inFlight > 0)
             {
-                Monitor.Wait(gate);
+                Monitor.Wait(_gate);
             }
         }
 
-        foreach (var client in perBroker.Values)
+        foreach (var client in _perBroker.Values)
         {
             client.Dispose();
         }
 
-        anyBroker.Dispose();
+        _anyBroker.Dispose();
     }
 
     private T WithAdmin<T>(Func<IAdminClient, T> request)
     {
-        var addresses = liveAddresses();
+        var addresses = _liveAddresses();
         IAdminClient admin;
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            inFlight++;
-            admin = anyBroker;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _inFlight++;
+            admin = _anyBroker;
             if (addresses.Count > 0)
             {
-                var address = addresses[(int)((uint)rotation++ % (uint)addresses.Count)];
-                if (!perBroker.TryGetValue(address, out admin!))
+                var address = addresses[(int)((uint)_rotation++ % (uint)addresses.Count)];
+                if (!_perBroker.TryGetValue(address, out admin!))
                 {
                     admin = Build(address);
-                    perBroker[address] = admin;
+                    _perBroker[address] = admin;
                 }
             }
         }
@@ -140,17 +140,17 @@ internal sealed class MetadataObserver : IDisposable
         }
         finally
         {
-            lock (gate)
+            lock (_gate)
             {
-                inFlight--;
-                Monitor.PulseAll(gate);
+                _inFlight--;
+                Monitor.PulseAll(_gate);
             }
         }
     }
 
     private IAdminClient Build(string bootstrapServers)
     {
-        var config = new AdminClientConfig(clientDefaults.ToDictionary()) { BootstrapServers = bootstrapServers, ClientId = "loadlab-embedded-observer" };
+        var config = new AdminClientConfig(_clientDefaults.ToDictionary()) { BootstrapServers = bootstrapServers, ClientId = "loadlab-embedded-observer" };
         // Brokers going down on purpose make librdkafka log connection errors; they are expected here.
         return new AdminClientBuilder(config).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
     }

@@ -12,14 +12,14 @@ namespace LoadLab.Environments.Embedded;
 /// </summary>
 internal sealed class MockCluster : IAsyncDisposable
 {
-    private readonly KafkaHandle kafka;
-    private readonly MockClusterHandle cluster;
-    private int disposed;
+    private readonly KafkaHandle _kafka;
+    private readonly MockClusterHandle _cluster;
+    private int _disposed;
 
     private MockCluster(KafkaHandle kafka, MockClusterHandle cluster, string bootstrapServers)
     {
-        this.kafka = kafka;
-        this.cluster = cluster;
+        _kafka = kafka;
+        _cluster = cluster;
         BootstrapServers = bootstrapServers;
     }
 
@@ -46,46 +46,46 @@ internal sealed class MockCluster : IAsyncDisposable
     }
 
     /// <summary>The controller id reported in metadata; without one, admin requests that need a controller hang.</summary>
-    public void SetControllerId(int brokerId) => MockNative.SetControllerId(cluster, brokerId);
+    public void SetControllerId(int brokerId) => MockNative.SetControllerId(_cluster, brokerId);
 
     /// <summary>Kafka's <c>group.initial.rebalance.delay.ms</c> for every group of the cluster.</summary>
     public void SetGroupInitialRebalanceDelay(TimeSpan delay) =>
-        MockNative.GroupInitialRebalanceDelayMs(cluster, checked((int)delay.TotalMilliseconds));
+        MockNative.GroupInitialRebalanceDelayMs(_cluster, checked((int)delay.TotalMilliseconds));
 
     public void CreateTopic(string topic, int partitions, int replicationFactor) =>
-        Check(MockNative.TopicCreate(cluster, topic, partitions, replicationFactor), $"create topic '{topic}'");
+        Check(MockNative.TopicCreate(_cluster, topic, partitions, replicationFactor), $"create topic '{topic}'");
 
     /// <summary>Sets the leader; -1 makes the partition leaderless. Any existing broker is accepted, replica or not.</summary>
     public void SetLeader(string topic, int partition, int brokerId) =>
-        Check(MockNative.PartitionSetLeader(cluster, topic, partition, brokerId), $"set the leader of {topic}/{partition} to {brokerId}");
+        Check(MockNative.PartitionSetLeader(_cluster, topic, partition, brokerId), $"set the leader of {topic}/{partition} to {brokerId}");
 
     /// <summary>Closes the broker's connections and refuses new ones; it disappears from metadata.</summary>
-    public void SetBrokerDown(int brokerId) => Check(MockNative.BrokerSetDown(cluster, brokerId), $"set broker {brokerId} down");
+    public void SetBrokerDown(int brokerId) => Check(MockNative.BrokerSetDown(_cluster, brokerId), $"set broker {brokerId} down");
 
-    public void SetBrokerUp(int brokerId) => Check(MockNative.BrokerSetUp(cluster, brokerId), $"set broker {brokerId} up");
+    public void SetBrokerUp(int brokerId) => Check(MockNative.BrokerSetUp(_cluster, brokerId), $"set broker {brokerId} up");
 
     /// <summary>Delays every response of the broker; lowering it releases responses held back already.</summary>
     public void SetBrokerRtt(int brokerId, TimeSpan rtt) =>
-        Check(MockNative.BrokerSetRtt(cluster, brokerId, checked((int)rtt.TotalMilliseconds)), $"set the round-trip time of broker {brokerId}");
+        Check(MockNative.BrokerSetRtt(_cluster, brokerId, checked((int)rtt.TotalMilliseconds)), $"set the round-trip time of broker {brokerId}");
 
     public void SetBrokerRack(int brokerId, string rack) =>
-        Check(MockNative.BrokerSetRack(cluster, brokerId, rack), $"set the rack of broker {brokerId}");
+        Check(MockNative.BrokerSetRack(_cluster, brokerId, rack), $"set the rack of broker {brokerId}");
 
     /// <summary>
     /// The address metadata gives clients for the broker. The broker still listens on its loopback port only, so
     /// something (see <c>Hosting.BrokerForwarder</c>) must carry connections from that address to it.
     /// </summary>
-    public void SetAdvertisedAddress(int brokerId, string host, int port) => MockNative.BrokerSetHostPort(cluster, brokerId, host, port);
+    public void SetAdvertisedAddress(int brokerId, string host, int port) => MockNative.BrokerSetHostPort(_cluster, brokerId, host, port);
 
     /// <summary>Adds a broker; the mock then reassigns the replicas (and leaders) of every partition.</summary>
-    public void AddBroker(int brokerId) => Check(MockNative.BrokerAdd(cluster, brokerId), $"add broker {brokerId}");
+    public void AddBroker(int brokerId) => Check(MockNative.BrokerAdd(_cluster, brokerId), $"add broker {brokerId}");
 
     /// <summary>Destroys the broker; the mock then reassigns the replicas (and leaders) of every partition.</summary>
     public void DecommissionBroker(int brokerId) =>
-        Check(MockNative.BrokerDecommission(cluster, brokerId), $"decommission broker {brokerId}");
+        Check(MockNative.BrokerDecommission(_cluster, brokerId), $"decommission broker {brokerId}");
 
     public void SetGroupCoordinator(string group, int brokerId) =>
-        Check(MockNative.CoordinatorSet(cluster, "group", group, brokerId), $"move the coordinator of group '{group}' to {brokerId}");
+        Check(MockNative.CoordinatorSet(_cluster, "group", group, brokerId), $"move the coordinator of group '{group}' to {brokerId}");
 
     /// <summary>The next <paramref name="count"/> requests with <paramref name="apiKey"/>, on any broker, fail with <paramref name="errorCode"/>.</summary>
     public unsafe void PushRequestErrors(short apiKey, int errorCode, int count)
@@ -94,23 +94,23 @@ internal sealed class MockCluster : IAsyncDisposable
         Array.Fill(errors, errorCode);
         fixed (int* first = errors)
         {
-            MockNative.PushRequestErrorsArray(cluster, apiKey, (nuint)count, first);
+            MockNative.PushRequestErrorsArray(_cluster, apiKey, (nuint)count, first);
         }
     }
 
     /// <summary>Records which broker receives which requests until <see cref="StopRequestTracking"/> (memory grows per request).</summary>
     public void StartRequestTracking()
     {
-        MockNative.ClearRequests(cluster);
-        MockNative.StartRequestTracking(cluster);
+        MockNative.ClearRequests(_cluster);
+        MockNative.StartRequestTracking(_cluster);
     }
 
     /// <summary>Stops tracking; returns the (broker id, API key) of every request received meanwhile, oldest first.</summary>
     public IReadOnlyList<(int BrokerId, short ApiKey)> StopRequestTracking()
     {
         // Stopping clears the mock's list, so it is read first.
-        var requests = MockNative.GetRequests(cluster, out var count);
-        MockNative.StopRequestTracking(cluster);
+        var requests = MockNative.GetRequests(_cluster, out var count);
+        MockNative.StopRequestTracking(_cluster);
         if (requests == IntPtr.Zero)
         {
             return [];
@@ -136,10 +136,10 @@ internal sealed class MockCluster : IAsyncDisposable
     /// <summary>Destroys the mock cluster (joining its thread, closing its sockets), then its host handle. Idempotent.</summary>
     public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            cluster.Dispose();
-            kafka.Dispose();
+            _cluster.Dispose();
+            _kafka.Dispose();
         }
 
         return ValueTask.CompletedTask;

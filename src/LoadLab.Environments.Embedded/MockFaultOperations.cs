@@ -32,7 +32,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     /// </summary>
     internal static readonly TimeSpan PauseRoundTrip = TimeSpan.FromMinutes(10);
 
-    private static readonly FrozenSet<FaultOperation> SupportedOperations = new[]
+    internal static readonly FrozenSet<FaultOperation> SupportedOperations = new[]
     {
         FaultOperation.BrokerKill, FaultOperation.BrokerRestart, FaultOperation.BrokerPause, FaultOperation.BrokerResume,
         FaultOperation.BrokerSlow, FaultOperation.BrokerRestoreSpeed, FaultOperation.LeaderMove,
@@ -40,31 +40,31 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         FaultOperation.InjectErrors,
     }.ToFrozenSet();
 
-    private readonly MockCluster mock;
-    private readonly MetadataObserver observer;
-    private readonly EmbeddedOptions options;
-    private readonly TimeProvider clock;
-    private readonly CancellationTokenSource lifetime = new();
-    private readonly Lock gate = new();
-    private readonly Dictionary<int, BrokerState> brokers = [];
-    private readonly List<int> brokerOrder = [];
-    private readonly Dictionary<(string Topic, int Partition), PartitionState> partitions = [];
-    private readonly Dictionary<string, GroupState> groups = new(StringComparer.Ordinal);
-    private int controllerId;
-    private int highestBrokerId;
+    private readonly MockCluster _mock;
+    private readonly MetadataObserver _observer;
+    private readonly EmbeddedOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, BrokerState> _brokers = [];
+    private readonly List<int> _brokerOrder = [];
+    private readonly Dictionary<(string Topic, int Partition), PartitionState> _partitions = [];
+    private readonly Dictionary<string, GroupState> _groups = new(StringComparer.Ordinal);
+    private int _controllerId;
+    private int _highestBrokerId;
 
     public MockFaultOperations(MockCluster mock, MetadataObserver observer, EmbeddedOptions options, IEnumerable<BrokerInfo> startedBrokers, int controllerId)
     {
-        this.mock = mock;
-        this.observer = observer;
-        this.options = options;
-        clock = options.TimeProvider;
-        this.controllerId = controllerId;
+        _mock = mock;
+        _observer = observer;
+        _options = options;
+        _clock = options.TimeProvider;
+        _controllerId = controllerId;
         foreach (var broker in startedBrokers)
         {
-            brokers[broker.Id] = new BrokerState(broker.Id, broker.Rack ?? "") { Address = $"{broker.Host}:{broker.Port}" };
-            brokerOrder.Add(broker.Id);
-            highestBrokerId = Math.Max(highestBrokerId, broker.Id);
+            _brokers[broker.Id] = new BrokerState(broker.Id, broker.Rack ?? "") { Address = $"{broker.Host}:{broker.Port}" };
+            _brokerOrder.Add(broker.Id);
+            _highestBrokerId = Math.Max(_highestBrokerId, broker.Id);
         }
 
         observer.UseLiveBrokers(LiveAddresses);
@@ -83,16 +83,16 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     /// </summary>
     public async Task AdoptTopicsAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
     {
-        var created = await observer.WaitUntilAsync(
+        var created = await _observer.WaitUntilAsync(
             metadata => topics.All(topic => metadata.Topics.Any(t => t.Topic == topic.Name && t.Error.Code == ErrorCode.NoError && t.Partitions.Count == topic.Partitions)),
-            options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+            _options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
         if (!created.Seen || created.Last is null)
         {
-            throw new EnvironmentException($"The mock cluster did not show the topics {string.Join(", ", topics.Select(t => t.Name))} in metadata within {Seconds(options.ObservationTimeout)}.");
+            throw new EnvironmentException($"The mock cluster did not show the topics {string.Join(", ", topics.Select(t => t.Name))} in metadata within {Seconds(_options.ObservationTimeout)}.");
         }
 
         Dictionary<(string, int), int> expected;
-        lock (gate)
+        lock (_gate)
         {
             expected = AdoptReplicaListsAndElectPreferred(created.Last, topics.Select(t => t.Name).ToHashSet(StringComparer.Ordinal));
         }
@@ -100,40 +100,40 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         var elected = await WaitForLeadersAsync(expected, cancellationToken).ConfigureAwait(false);
         if (!elected.Seen)
         {
-            throw new EnvironmentException($"The mock cluster did not show the preferred leaders in metadata within {Seconds(options.ObservationTimeout)}.");
+            throw new EnvironmentException($"The mock cluster did not show the preferred leaders in metadata within {Seconds(_options.ObservationTimeout)}.");
         }
     }
 
     public async ValueTask<int?> GetLeaderAsync(string topic, int partition, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.Token);
-        timeout.CancelAfter(options.ObservationTimeout);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        timeout.CancelAfter(_options.ObservationTimeout);
         try
         {
-            var metadata = await observer.GetMetadataAsync(timeout.Token).ConfigureAwait(false);
+            var metadata = await _observer.GetMetadataAsync(timeout.Token).ConfigureAwait(false);
             var leader = LeaderIn(metadata, topic, partition);
             return leader is null or < 0 ? null : leader;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            lock (gate)
+            lock (_gate)
             {
-                return partitions.TryGetValue((topic, partition), out var state) && state.Leader >= 0 ? state.Leader : null;
+                return _partitions.TryGetValue((topic, partition), out var state) && state.Leader >= 0 ? state.Leader : null;
             }
         }
     }
 
     public async ValueTask<int?> GetControllerAsync(CancellationToken cancellationToken)
     {
-        var observed = await observer.GetControllerAsync().ConfigureAwait(false);
+        var observed = await _observer.GetControllerAsync().ConfigureAwait(false);
         if (observed is not null)
         {
             return observed;
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            return controllerId;
+            return _controllerId;
         }
     }
 
@@ -144,20 +144,20 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     public ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
-        lock (gate)
+        lock (_gate)
         {
-            if (!groups.TryGetValue(group, out var state))
+            if (!_groups.TryGetValue(group, out var state))
             {
-                var hashed = brokerOrder[MockCoordinatorHash.CoordinatorIndex(group, brokerOrder.Count)];
+                var hashed = _brokerOrder[MockCoordinatorHash.CoordinatorIndex(group, _brokerOrder.Count)];
                 var coordinator = IsAvailable(hashed) ? hashed : NextAvailableAfter(hashed);
                 if (coordinator < 0)
                 {
                     return ValueTask.FromResult<int?>(null);
                 }
 
-                mock.SetGroupCoordinator(group, coordinator);
+                _mock.SetGroupCoordinator(group, coordinator);
                 state = new GroupState(coordinator) { Current = coordinator };
-                groups[group] = state;
+                _groups[group] = state;
             }
 
             return ValueTask.FromResult<int?>(state.Current);
@@ -181,8 +181,8 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             throw new NotSupportedException($"The embedded cluster cannot perform {command.Operation}; it is not in Supported.");
         }
 
-        var start = clock.GetTimestamp();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.Token);
+        var start = _clock.GetTimestamp();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         try
         {
             var step = command.Operation switch
@@ -199,28 +199,28 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
                 FaultOperation.BrokerDecommission => await DecommissionAsync(RequireBroker(command), effectApplied, linked.Token).ConfigureAwait(false),
                 _ => InjectErrors(command.Errors ?? throw new FaultRejectedException("errors.inject needs the errors to inject."), effectApplied),
             };
-            return new FaultOutcome(step.Succeeded, step.Detail, clock.GetElapsedTime(start));
+            return new FaultOutcome(step.Succeeded, step.Detail, _clock.GetElapsedTime(start));
         }
         catch (Exception exception) when (exception is FaultRejectedException or MockClusterException)
         {
-            return new FaultOutcome(false, exception.Message, clock.GetElapsedTime(start));
+            return new FaultOutcome(false, exception.Message, _clock.GetElapsedTime(start));
         }
     }
 
     /// <summary>Every broker with its state, for status displays and the control endpoint.</summary>
     public IReadOnlyList<BrokerStatus> Snapshot()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return brokerOrder.Select(id =>
+            return _brokerOrder.Select(id =>
             {
-                var broker = brokers[id];
+                var broker = _brokers[id];
                 return new BrokerStatus(
                     id, broker.Rack, broker.Down ? "down" : broker.Paused ? "paused" : "up",
                     (int)broker.SlowRoundTrip.TotalMilliseconds,
-                    partitions.Where(p => p.Value.Leader == id).Select(p => $"{p.Key.Topic}/{p.Key.Partition}").Order(StringComparer.Ordinal).ToArray(),
-                    groups.Where(g => g.Value.Current == id).Select(g => g.Key).Order(StringComparer.Ordinal).ToArray(),
-                    controllerId == id);
+                    _partitions.Where(p => p.Value.Leader == id).Select(p => $"{p.Key.Topic}/{p.Key.Partition}").Order(StringComparer.Ordinal).ToArray(),
+                    _groups.Where(g => g.Value.Current == id).Select(g => g.Key).Order(StringComparer.Ordinal).ToArray(),
+                    _controllerId == id);
             }).ToArray();
         }
     }
@@ -228,8 +228,8 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     /// <summary>Cancels pending fail-overs and restores; operations still running end with <see cref="OperationCanceledException"/>.</summary>
     public void Dispose()
     {
-        lifetime.Cancel();
-        lifetime.Dispose();
+        _lifetime.Cancel();
+        _lifetime.Dispose();
     }
 
     /// <summary>
@@ -240,7 +240,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private async Task<Step> FailAsync(int brokerId, bool hang, Action effectApplied, CancellationToken cancellationToken)
     {
         CancellationToken failover;
-        lock (gate)
+        lock (_gate)
         {
             var broker = Broker(brokerId);
             if (broker.Down || (hang && broker.Paused))
@@ -251,12 +251,12 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             if (hang)
             {
                 broker.Paused = true;
-                mock.SetBrokerRtt(brokerId, PauseRoundTrip);
+                _mock.SetBrokerRtt(brokerId, PauseRoundTrip);
             }
             else
             {
                 broker.Down = true;
-                mock.SetBrokerDown(brokerId);
+                _mock.SetBrokerDown(brokerId);
             }
 
             effectApplied();
@@ -270,10 +270,10 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
         else
         {
-            var gone = await observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+            var gone = await _observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), _options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
             failed = new Step(gone.Seen, gone.Seen
                 ? $"broker {brokerId} down (connections closed), gone from metadata after {Millis(gone.Took)}"
-                : $"broker {brokerId} set down but still listed in metadata after {Seconds(options.ObservationTimeout)}");
+                : $"broker {brokerId} set down but still listed in metadata after {Seconds(_options.ObservationTimeout)}");
         }
 
         var moved = await FailOverAfterDetectionAsync(brokerId, failover, cancellationToken).ConfigureAwait(false);
@@ -287,7 +287,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private async Task<Step> RecoverAsync(int brokerId, bool restart, Action effectApplied, CancellationToken cancellationToken)
     {
         CancellationToken restore;
-        lock (gate)
+        lock (_gate)
         {
             var broker = Broker(brokerId);
             if (restart ? !broker.Down : !broker.Paused)
@@ -300,13 +300,13 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
                 // Lowering the round-trip time makes the mock send every response it held back at once. An added
                 // network delay (slow) outlives a pause and a restart.
                 broker.Paused = false;
-                mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
+                _mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
             }
 
             if (restart)
             {
                 broker.Down = false;
-                mock.SetBrokerUp(brokerId);
+                _mock.SetBrokerUp(brokerId);
             }
 
             effectApplied();
@@ -316,10 +316,10 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         Step recovered;
         if (restart)
         {
-            var back = await observer.WaitUntilAsync(m => m.Brokers.Any(b => b.BrokerId == brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+            var back = await _observer.WaitUntilAsync(m => m.Brokers.Any(b => b.BrokerId == brokerId), _options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
             recovered = new Step(back.Seen, back.Seen
                 ? $"broker {brokerId} up, back in metadata after {Millis(back.Took)}"
-                : $"broker {brokerId} set up but not listed in metadata after {Seconds(options.ObservationTimeout)}");
+                : $"broker {brokerId} set up but not listed in metadata after {Seconds(_options.ObservationTimeout)}");
         }
         else
         {
@@ -337,7 +337,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             throw new FaultRejectedException($"broker.slow latency {latency} is out of range: use 0 to {PauseRoundTrip.TotalMinutes:0} minutes.");
         }
 
-        lock (gate)
+        lock (_gate)
         {
             var broker = Broker(brokerId);
             broker.SlowRoundTrip = latency;
@@ -347,7 +347,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
                 return new Step(true, $"broker {brokerId} is paused; its round-trip time becomes {Millis(latency)} when it resumes");
             }
 
-            mock.SetBrokerRtt(brokerId, latency);
+            _mock.SetBrokerRtt(brokerId, latency);
             effectApplied();
         }
 
@@ -361,7 +361,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         var (topic, partition) = RequirePartition(command);
         var target = command.BrokerId ?? (command.Replicas is { Count: > 0 } replicas ? replicas[0] : throw new FaultRejectedException("leader.move needs the new leader (broker id or replicas with the leader first)."));
         int previous;
-        lock (gate)
+        lock (_gate)
         {
             var state = Partition(topic, partition);
             if (!IsAvailable(target))
@@ -370,7 +370,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             }
 
             previous = state.Leader;
-            mock.SetLeader(topic, partition, target);
+            _mock.SetLeader(topic, partition, target);
             effectApplied();
             state.Leader = target;
         }
@@ -378,7 +378,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         var seen = await WaitForLeadersAsync(new() { [(topic, partition)] = target }, cancellationToken).ConfigureAwait(false);
         return new Step(seen.Seen, seen.Seen
             ? $"leader of {topic}/{partition} moved {Name(previous)}→{target}, seen in metadata after {Millis(seen.Took)}"
-            : $"leader of {topic}/{partition} set to {target} but metadata did not show it within {Seconds(options.ObservationTimeout)}");
+            : $"leader of {topic}/{partition} set to {target} but metadata did not show it within {Seconds(_options.ObservationTimeout)}");
     }
 
     private async Task<Step> ReassignAsync(FaultCommand command, Action effectApplied, CancellationToken cancellationToken)
@@ -391,13 +391,13 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
         int leader;
         int[] before;
-        lock (gate)
+        lock (_gate)
         {
             var state = Partition(topic, partition);
-            var unknown = replicas.Where(id => !brokers.ContainsKey(id)).ToArray();
+            var unknown = replicas.Where(id => !_brokers.ContainsKey(id)).ToArray();
             if (unknown.Length > 0)
             {
-                throw new FaultRejectedException($"partition.reassign names unknown brokers {string.Join(", ", unknown)}; the brokers are {string.Join(", ", brokerOrder)}.");
+                throw new FaultRejectedException($"partition.reassign names unknown brokers {string.Join(", ", unknown)}; the brokers are {string.Join(", ", _brokerOrder)}.");
             }
 
             leader = replicas.FirstOrDefault(IsAvailable, -1);
@@ -408,7 +408,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
             before = state.Replicas;
             state.Replicas = [.. replicas];
-            mock.SetLeader(topic, partition, leader);
+            _mock.SetLeader(topic, partition, leader);
             effectApplied();
             state.Leader = leader;
         }
@@ -419,7 +419,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         var listed = seen.Last is null ? "?" : string.Join(",", ReplicasIn(seen.Last, topic, partition));
         return new Step(seen.Seen, (seen.Seen
             ? $"{topic}/{partition} reassigned [{string.Join(",", before)}]→[{string.Join(",", replicas)}]: leader {leader} seen in metadata after {Millis(seen.Took)}"
-            : $"{topic}/{partition} reassigned to [{string.Join(",", replicas)}] but leader {leader} not seen in metadata within {Seconds(options.ObservationTimeout)}")
+            : $"{topic}/{partition} reassigned to [{string.Join(",", replicas)}] but leader {leader} not seen in metadata within {Seconds(_options.ObservationTimeout)}")
             + $"; fail-over and preferred leader now follow the new list, while metadata still lists replicas [{listed}] (the mock cannot change replica lists, and copies no data)");
     }
 
@@ -427,34 +427,34 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     {
         int brokerId;
         string rack;
-        lock (gate)
+        lock (_gate)
         {
-            brokerId = requestedId ?? highestBrokerId + 1;
-            if (brokerId < 1 || brokers.ContainsKey(brokerId))
+            brokerId = requestedId ?? _highestBrokerId + 1;
+            if (brokerId < 1 || _brokers.ContainsKey(brokerId))
             {
-                throw new FaultRejectedException($"broker.add cannot add broker {brokerId}: ids must be positive and unused (in use: {string.Join(", ", brokerOrder)}).");
+                throw new FaultRejectedException($"broker.add cannot add broker {brokerId}: ids must be positive and unused (in use: {string.Join(", ", _brokerOrder)}).");
             }
 
-            rack = RackOf(brokerId, options.RackCount);
-            mock.AddBroker(brokerId);
+            rack = RackOf(brokerId, _options.RackCount);
+            _mock.AddBroker(brokerId);
             effectApplied();
-            mock.SetBrokerRack(brokerId, rack);
-            brokers[brokerId] = new BrokerState(brokerId, rack);
-            brokerOrder.Add(brokerId);
-            highestBrokerId = Math.Max(highestBrokerId, brokerId);
+            _mock.SetBrokerRack(brokerId, rack);
+            _brokers[brokerId] = new BrokerState(brokerId, rack);
+            _brokerOrder.Add(brokerId);
+            _highestBrokerId = Math.Max(_highestBrokerId, brokerId);
         }
 
-        var joined = await observer.WaitUntilAsync(m => m.Brokers.Any(b => b.BrokerId == brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+        var joined = await _observer.WaitUntilAsync(m => m.Brokers.Any(b => b.BrokerId == brokerId), _options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
         if (!joined.Seen || joined.Last is null)
         {
-            return new Step(false, $"broker {brokerId} added but not listed in metadata within {Seconds(options.ObservationTimeout)}");
+            return new Step(false, $"broker {brokerId} added but not listed in metadata within {Seconds(_options.ObservationTimeout)}");
         }
 
         if (joined.Last.Brokers.FirstOrDefault(b => b.BrokerId == brokerId) is { } listed)
         {
-            lock (gate)
+            lock (_gate)
             {
-                brokers[brokerId].Address = $"{listed.Host}:{listed.Port}";
+                _brokers[brokerId].Address = $"{listed.Host}:{listed.Port}";
             }
         }
 
@@ -465,26 +465,26 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private async Task<Step> DecommissionAsync(int brokerId, Action effectApplied, CancellationToken cancellationToken)
     {
         List<string> handedOver;
-        lock (gate)
+        lock (_gate)
         {
             Broker(brokerId);
-            if (brokerOrder.Count == 1)
+            if (_brokerOrder.Count == 1)
             {
                 throw new FaultRejectedException($"broker {brokerId} is the last broker; add one before decommissioning it.");
             }
 
             // A controlled shutdown hands coordinators and the controller role over before the broker leaves.
             handedOver = MoveRolesAwayFrom(brokerId, moveGroupPreference: true);
-            mock.DecommissionBroker(brokerId);
+            _mock.DecommissionBroker(brokerId);
             effectApplied();
-            brokers.Remove(brokerId);
-            brokerOrder.Remove(brokerId);
+            _brokers.Remove(brokerId);
+            _brokerOrder.Remove(brokerId);
         }
 
-        var gone = await observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+        var gone = await _observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), _options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
         if (!gone.Seen || gone.Last is null)
         {
-            return new Step(false, $"broker {brokerId} decommissioned but still listed in metadata after {Seconds(options.ObservationTimeout)}");
+            return new Step(false, $"broker {brokerId} decommissioned but still listed in metadata after {Seconds(_options.ObservationTimeout)}");
         }
 
         var settled = await AdoptMockReassignmentAsync(gone.Last, cancellationToken).ConfigureAwait(false);
@@ -499,7 +499,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             throw new FaultRejectedException($"errors.inject needs a count of at least 1 and a valid API key (got count {errors.Count}, API key {errors.ApiKey}).");
         }
 
-        mock.PushRequestErrors(errors.ApiKey, errors.ErrorCode, errors.Count);
+        _mock.PushRequestErrors(errors.ApiKey, errors.ErrorCode, errors.Count);
         effectApplied();
         return new Step(true, $"the next {errors.Count} requests with API key {errors.ApiKey}, on any broker, fail with {(ErrorCode)errors.ErrorCode} ({errors.ErrorCode})");
     }
@@ -509,21 +509,21 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(failover, cancellationToken);
         try
         {
-            await Task.Delay(options.DetectionDelay, clock, waiting.Token).ConfigureAwait(false);
+            await Task.Delay(_options.DetectionDelay, _clock, waiting.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new Step(true, $"it came back within the detection delay of {Seconds(options.DetectionDelay)}, so nothing failed over");
+            return new Step(true, $"it came back within the detection delay of {Seconds(_options.DetectionDelay)}, so nothing failed over");
         }
 
         // Clients may have auto-created topics (the mock creates unknown topics on demand); they fail over too.
         using (var fetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            fetch.CancelAfter(options.ObservationTimeout);
+            fetch.CancelAfter(_options.ObservationTimeout);
             try
             {
-                var current = await observer.GetMetadataAsync(fetch.Token).ConfigureAwait(false);
-                lock (gate)
+                var current = await _observer.GetMetadataAsync(fetch.Token).ConfigureAwait(false);
+                lock (_gate)
                 {
                     AdoptUnknownTopics(current);
                 }
@@ -536,18 +536,18 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
         Dictionary<(string, int), int> expected;
         List<string> roles;
-        lock (gate)
+        lock (_gate)
         {
             if (failover.IsCancellationRequested)
             {
-                return new Step(true, $"it came back within the detection delay of {Seconds(options.DetectionDelay)}, so nothing failed over");
+                return new Step(true, $"it came back within the detection delay of {Seconds(_options.DetectionDelay)}, so nothing failed over");
             }
 
             expected = [];
-            foreach (var (key, state) in partitions.Where(p => p.Value.Leader == brokerId))
+            foreach (var (key, state) in _partitions.Where(p => p.Value.Leader == brokerId))
             {
                 var next = state.Replicas.FirstOrDefault(r => r != brokerId && IsAvailable(r), -1);
-                mock.SetLeader(key.Topic, key.Partition, next);
+                _mock.SetLeader(key.Topic, key.Partition, next);
                 state.Leader = next;
                 expected[key] = next;
             }
@@ -556,9 +556,9 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
 
         var seen = await WaitForLeadersAsync(expected, cancellationToken).ConfigureAwait(false);
-        var text = $"after the detection delay of {Seconds(options.DetectionDelay)}: leaders {DescribeMoves(expected, brokerId)}"
+        var text = $"after the detection delay of {Seconds(_options.DetectionDelay)}: leaders {DescribeMoves(expected, brokerId)}"
             + (roles.Count == 0 ? "" : "; moved " + string.Join(", ", roles))
-            + (seen.Seen ? $"; seen in metadata after {Millis(seen.Took)}" : $"; metadata did not show the new leaders within {Seconds(options.ObservationTimeout)}");
+            + (seen.Seen ? $"; seen in metadata after {Millis(seen.Took)}" : $"; metadata did not show the new leaders within {Seconds(_options.ObservationTimeout)}");
         return new Step(seen.Seen, text);
     }
 
@@ -566,20 +566,20 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     {
         Dictionary<(string, int), int> leaderless;
         bool owed;
-        lock (gate)
+        lock (_gate)
         {
             // Kafka elects a returning in-sync replica at once for partitions that have no leader.
             leaderless = [];
-            foreach (var (key, state) in partitions.Where(p => p.Value.Leader < 0 && p.Value.Replicas.Contains(brokerId)))
+            foreach (var (key, state) in _partitions.Where(p => p.Value.Leader < 0 && p.Value.Replicas.Contains(brokerId)))
             {
-                mock.SetLeader(key.Topic, key.Partition, brokerId);
+                _mock.SetLeader(key.Topic, key.Partition, brokerId);
                 state.Leader = brokerId;
                 leaderless[key] = brokerId;
             }
 
             // Back before fail-over (which its return has called off), it still holds all it prefers.
-            owed = partitions.Values.Any(p => p.Replicas.Length > 0 && p.Replicas[0] == brokerId && p.Leader != brokerId)
-                || groups.Values.Any(g => g.Preferred == brokerId && g.Current != brokerId);
+            owed = _partitions.Values.Any(p => p.Replicas.Length > 0 && p.Replicas[0] == brokerId && p.Leader != brokerId)
+                || _groups.Values.Any(g => g.Preferred == brokerId && g.Current != brokerId);
         }
 
         var text = "";
@@ -597,56 +597,56 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(restore, cancellationToken);
         try
         {
-            await Task.Delay(options.PreferredLeaderRestoreDelay, clock, waiting.Token).ConfigureAwait(false);
+            await Task.Delay(_options.PreferredLeaderRestoreDelay, _clock, waiting.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new Step(true, text + $"it failed again within the restore delay of {Seconds(options.PreferredLeaderRestoreDelay)}, so it took nothing back");
+            return new Step(true, text + $"it failed again within the restore delay of {Seconds(_options.PreferredLeaderRestoreDelay)}, so it took nothing back");
         }
 
         Dictionary<(string, int), int> preferred = [];
         List<string> coordinators = [];
-        lock (gate)
+        lock (_gate)
         {
             if (restore.IsCancellationRequested || !IsAvailable(brokerId))
             {
-                return new Step(true, text + $"it failed again within the restore delay of {Seconds(options.PreferredLeaderRestoreDelay)}, so it took nothing back");
+                return new Step(true, text + $"it failed again within the restore delay of {Seconds(_options.PreferredLeaderRestoreDelay)}, so it took nothing back");
             }
 
-            foreach (var (key, state) in partitions.Where(p => p.Value.Replicas.Length > 0 && p.Value.Replicas[0] == brokerId && p.Value.Leader != brokerId))
+            foreach (var (key, state) in _partitions.Where(p => p.Value.Replicas.Length > 0 && p.Value.Replicas[0] == brokerId && p.Value.Leader != brokerId))
             {
-                mock.SetLeader(key.Topic, key.Partition, brokerId);
+                _mock.SetLeader(key.Topic, key.Partition, brokerId);
                 state.Leader = brokerId;
                 preferred[key] = brokerId;
             }
 
-            foreach (var (group, state) in groups.Where(g => g.Value.Preferred == brokerId && g.Value.Current != brokerId))
+            foreach (var (group, state) in _groups.Where(g => g.Value.Preferred == brokerId && g.Value.Current != brokerId))
             {
-                mock.SetGroupCoordinator(group, brokerId);
+                _mock.SetGroupCoordinator(group, brokerId);
                 coordinators.Add($"coordinator of {group} {state.Current}→{brokerId}");
                 state.Current = brokerId;
             }
         }
 
         var back = await WaitForLeadersAsync(preferred, cancellationToken).ConfigureAwait(false);
-        return new Step(back.Seen, text + $"after the restore delay of {Seconds(options.PreferredLeaderRestoreDelay)}: preferred leaderships back for {preferred.Count} partitions"
+        return new Step(back.Seen, text + $"after the restore delay of {Seconds(_options.PreferredLeaderRestoreDelay)}: preferred leaderships back for {preferred.Count} partitions"
             + (coordinators.Count == 0 ? "" : ", " + string.Join(", ", coordinators))
-            + (back.Seen ? $", seen in metadata after {Millis(back.Took)}" : $", not seen in metadata within {Seconds(options.ObservationTimeout)}"));
+            + (back.Seen ? $", seen in metadata after {Millis(back.Took)}" : $", not seen in metadata within {Seconds(_options.ObservationTimeout)}"));
     }
 
     /// <summary>After the mock reassigned every partition (broker added or removed): adopt its lists and elect preferred leaders.</summary>
     private async Task<Step> AdoptMockReassignmentAsync(Metadata metadata, CancellationToken cancellationToken)
     {
         Dictionary<(string, int), int> expected;
-        lock (gate)
+        lock (_gate)
         {
-            expected = AdoptReplicaListsAndElectPreferred(metadata, partitions.Keys.Select(k => k.Topic).ToHashSet(StringComparer.Ordinal));
+            expected = AdoptReplicaListsAndElectPreferred(metadata, _partitions.Keys.Select(k => k.Topic).ToHashSet(StringComparer.Ordinal));
         }
 
         var seen = await WaitForLeadersAsync(expected, cancellationToken).ConfigureAwait(false);
         var spread = expected.GroupBy(e => e.Value).OrderBy(g => g.Key).Select(g => $"{Name(g.Key)}: {g.Count()}");
         return new Step(seen.Seen, $"the mock reassigned the replicas of every partition; leaders per broker {string.Join(", ", spread)}"
-            + (seen.Seen ? $", seen in metadata after {Millis(seen.Took)}" : $", not seen in metadata within {Seconds(options.ObservationTimeout)}"));
+            + (seen.Seen ? $", seen in metadata after {Millis(seen.Took)}" : $", not seen in metadata within {Seconds(_options.ObservationTimeout)}"));
     }
 
     /// <summary>
@@ -666,10 +666,10 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
                 var leader = replicas.FirstOrDefault(IsAvailable, -1);
                 if (partition.Leader != leader)
                 {
-                    mock.SetLeader(topic.Topic, partition.PartitionId, leader);
+                    _mock.SetLeader(topic.Topic, partition.PartitionId, leader);
                 }
 
-                partitions[(topic.Topic, partition.PartitionId)] = new PartitionState(replicas) { Leader = leader };
+                _partitions[(topic.Topic, partition.PartitionId)] = new PartitionState(replicas) { Leader = leader };
                 expected[(topic.Topic, partition.PartitionId)] = leader;
             }
         }
@@ -682,9 +682,9 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     {
         foreach (var topic in metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError))
         {
-            foreach (var partition in topic.Partitions.Where(p => !partitions.ContainsKey((topic.Topic, p.PartitionId))))
+            foreach (var partition in topic.Partitions.Where(p => !_partitions.ContainsKey((topic.Topic, p.PartitionId))))
             {
-                partitions[(topic.Topic, partition.PartitionId)] = new PartitionState([.. partition.Replicas]) { Leader = partition.Leader };
+                _partitions[(topic.Topic, partition.PartitionId)] = new PartitionState([.. partition.Replicas]) { Leader = partition.Leader };
             }
         }
     }
@@ -719,11 +719,11 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             return moved;
         }
 
-        foreach (var (group, state) in groups.Where(g => g.Value.Current == brokerId || (moveGroupPreference && g.Value.Preferred == brokerId)))
+        foreach (var (group, state) in _groups.Where(g => g.Value.Current == brokerId || (moveGroupPreference && g.Value.Preferred == brokerId)))
         {
             if (state.Current == brokerId)
             {
-                mock.SetGroupCoordinator(group, next);
+                _mock.SetGroupCoordinator(group, next);
                 moved.Add($"coordinator of {group} {brokerId}→{next}");
                 state.Current = next;
             }
@@ -734,18 +734,18 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             }
         }
 
-        if (controllerId == brokerId)
+        if (_controllerId == brokerId)
         {
-            mock.SetControllerId(next);
+            _mock.SetControllerId(next);
             moved.Add($"controller {brokerId}→{next}");
-            controllerId = next;
+            _controllerId = next;
         }
 
         return moved;
     }
 
     private Task<Observation> WaitForLeadersAsync(Dictionary<(string Topic, int Partition), int> expected, CancellationToken cancellationToken) =>
-        observer.WaitUntilAsync(m => expected.All(e => LeaderIn(m, e.Key.Topic, e.Key.Partition) == e.Value), options.ObservationTimeout, cancellationToken);
+        _observer.WaitUntilAsync(m => expected.All(e => LeaderIn(m, e.Key.Topic, e.Key.Partition) == e.Value), _options.ObservationTimeout, cancellationToken);
 
     private static int? LeaderIn(Metadata metadata, string topic, int partition) =>
         metadata.Topics.FirstOrDefault(t => t.Topic == topic)?.Partitions.FirstOrDefault(p => p.PartitionId == partition)?.Leader;
@@ -755,20 +755,20 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
     private string[] LiveAddresses()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return [.. brokerOrder.Where(IsAvailable).Select(id => brokers[id].Address).OfType<string>()];
+            return [.. _brokerOrder.Where(IsAvailable).Select(id => _brokers[id].Address).OfType<string>()];
         }
     }
 
-    private bool IsAvailable(int brokerId) => brokers.TryGetValue(brokerId, out var broker) && !broker.Down && !broker.Paused;
+    private bool IsAvailable(int brokerId) => _brokers.TryGetValue(brokerId, out var broker) && !broker.Down && !broker.Paused;
 
     private int NextAvailableAfter(int brokerId)
     {
-        var start = brokerOrder.IndexOf(brokerId);
-        for (var i = 1; i <= brokerOrder.Count; i++)
+        var start = _brokerOrder.IndexOf(brokerId);
+        for (var i = 1; i <= _brokerOrder.Count; i++)
         {
-            var candidate = brokerOrder[(start + i + brokerOrder.Count) % brokerOrder.Count];
+            var candidate = _brokerOrder[(start + i + _brokerOrder.Count) % _brokerOrder.Count];
             if (candidate != brokerId && IsAvailable(candidate))
             {
                 return candidate;
@@ -779,15 +779,15 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     }
 
     private string Describe(int brokerId) =>
-        !brokers.TryGetValue(brokerId, out var broker) ? "not a broker of this cluster" : broker.Down ? "down" : broker.Paused ? "paused" : "up";
+        !_brokers.TryGetValue(brokerId, out var broker) ? "not a broker of this cluster" : broker.Down ? "down" : broker.Paused ? "paused" : "up";
 
     private BrokerState Broker(int brokerId) =>
-        brokers.TryGetValue(brokerId, out var broker)
+        _brokers.TryGetValue(brokerId, out var broker)
             ? broker
-            : throw new FaultRejectedException($"broker {brokerId} does not exist; the brokers are {string.Join(", ", brokerOrder)}.");
+            : throw new FaultRejectedException($"broker {brokerId} does not exist; the brokers are {string.Join(", ", _brokerOrder)}.");
 
     private PartitionState Partition(string topic, int partition) =>
-        partitions.TryGetValue((topic, partition), out var state)
+        _partitions.TryGetValue((topic, partition), out var state)
             ? state
             : throw new FaultRejectedException($"{topic}/{partition} is not a partition of the scenario's topics.");
 
@@ -814,8 +814,8 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
     private sealed class BrokerState(int id, string rack)
     {
-        private CancellationTokenSource? failoverWatch;
-        private CancellationTokenSource? restoreWatch;
+        private CancellationTokenSource? _failoverWatch;
+        private CancellationTokenSource? _restoreWatch;
 
         public int Id { get; } = id;
         public string Rack { get; } = rack;
@@ -827,19 +827,19 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         /// <summary>The broker failed: a pending restore is void; the returned token fires if it comes back before fail-over.</summary>
         public CancellationToken BeginFailoverWatch()
         {
-            restoreWatch?.Cancel();
-            failoverWatch?.Cancel();
-            failoverWatch = new CancellationTokenSource();
-            return failoverWatch.Token;
+            _restoreWatch?.Cancel();
+            _failoverWatch?.Cancel();
+            _failoverWatch = new CancellationTokenSource();
+            return _failoverWatch.Token;
         }
 
         /// <summary>The broker came back: a pending fail-over is void; the returned token fires if it fails again before the restore.</summary>
         public CancellationToken BeginRestoreWatch()
         {
-            failoverWatch?.Cancel();
-            restoreWatch?.Cancel();
-            restoreWatch = new CancellationTokenSource();
-            return restoreWatch.Token;
+            _failoverWatch?.Cancel();
+            _restoreWatch?.Cancel();
+            _restoreWatch = new CancellationTokenSource();
+            return _restoreWatch.Token;
         }
     }
 

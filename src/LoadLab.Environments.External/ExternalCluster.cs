@@ -10,21 +10,21 @@ namespace LoadLab.Environments.External;
 /// </summary>
 public sealed class ExternalCluster : ICluster, ITopicNames
 {
-    private readonly IAdminClient admin;
-    private readonly ITopicAdmin topicAdmin;
-    private readonly IReadOnlyList<string> toDelete;
-    private readonly IProgress<string>? progress;
-    private readonly SecretRedactor redactor;
+    private readonly IAdminClient _admin;
+    private readonly ITopicAdmin _topicAdmin;
+    private readonly IReadOnlyList<string> _toDelete;
+    private readonly IProgress<string>? _progress;
+    private readonly SecretRedactor _redactor;
 
     internal ExternalCluster(
         ExternalDefinition definition, ResolvedSettings settings, IAdminClient admin, ITopicAdmin topicAdmin, IReadOnlyList<BrokerInfo> brokers,
         IFaultOperations faults, TopicPreparation topics, IProgress<string>? progress)
     {
-        this.admin = admin;
-        this.topicAdmin = topicAdmin;
-        this.progress = progress;
-        redactor = settings.Redactor;
-        toDelete = topics.ToDelete;
+        _admin = admin;
+        _topicAdmin = topicAdmin;
+        _progress = progress;
+        _redactor = settings.Redactor;
+        _toDelete = topics.ToDelete;
         BootstrapServers = settings.BootstrapServers;
         ClientDefaults = settings.ClientSettings;
         Brokers = brokers;
@@ -53,7 +53,7 @@ public sealed class ExternalCluster : ICluster, ITopicNames
             description["topics.names"] = string.Join(",", topics.Names.Select(n => $"{n.Key}={n.Value}"));
         }
 
-        Description = description.ToDictionary(d => d.Key, d => redactor.Redact(d.Value), StringComparer.Ordinal);
+        Description = description.ToDictionary(d => d.Key, d => _redactor.Redact(d.Value), StringComparer.Ordinal);
     }
 
     public string Kind => ExternalClusterProvider.KindName;
@@ -76,19 +76,19 @@ public sealed class ExternalCluster : ICluster, ITopicNames
     {
         try
         {
-            if (toDelete.Count > 0)
+            if (_toDelete.Count > 0)
             {
-                await topicAdmin.DeleteAsync(toDelete, CancellationToken.None).ConfigureAwait(false);
-                progress?.Report($"Deleted the per-run topics {string.Join(", ", toDelete)}.");
+                await _topicAdmin.DeleteAsync(_toDelete, CancellationToken.None).ConfigureAwait(false);
+                _progress?.Report($"Deleted the per-run topics {string.Join(", ", _toDelete)}.");
             }
         }
         catch (KafkaException e)
         {
-            progress?.Report(redactor.Redact($"Could not delete the per-run topics {string.Join(", ", toDelete)} ({e.Error.Reason}); delete them by hand."));
+            _progress?.Report(_redactor.Redact($"Could not delete the per-run topics {string.Join(", ", _toDelete)} ({e.Error.Reason}); delete them by hand."));
         }
         finally
         {
-            admin.Dispose();
+            _admin.Dispose();
         }
     }
 }

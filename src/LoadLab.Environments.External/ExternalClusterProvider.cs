@@ -17,10 +17,10 @@ public sealed class ExternalClusterProvider : IClusterProvider
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
-    private readonly ExternalDefinition definition;
-    private readonly ResolvedSettings settings;
-    private readonly IProgress<string>? progress;
-    private readonly TimeProvider time;
+    private readonly ExternalDefinition _definition;
+    private readonly ResolvedSettings _settings;
+    private readonly IProgress<string>? _progress;
+    private readonly TimeProvider _time;
 
     /// <summary>
     /// Resolves the definition's references through <paramref name="environment"/> (default: the process environment).
@@ -29,21 +29,23 @@ public sealed class ExternalClusterProvider : IClusterProvider
     public ExternalClusterProvider(ExternalDefinition definition, Func<string, string?>? environment = null, IProgress<string>? progress = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        this.definition = definition;
-        settings = SecretResolver.Resolve(definition, environment ?? Environment.GetEnvironmentVariable);
-        this.progress = progress;
-        this.time = time ?? TimeProvider.System;
+        _definition = definition;
+        _settings = SecretResolver.Resolve(definition, environment ?? Environment.GetEnvironmentVariable);
+        _progress = progress;
+        _time = time ?? TimeProvider.System;
     }
 
     public string Kind => KindName;
 
+    public IReadOnlySet<FaultOperation> SupportedFaults => _definition.Hooks.Keys.ToHashSet();
+
     /// <summary>The definition this provider connects with.</summary>
-    public ExternalDefinition Definition => definition;
+    public ExternalDefinition Definition => _definition;
 
     public async Task<ICluster> StartAsync(string runId, IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topics);
-        var config = new AdminClientConfig(new Dictionary<string, string>(settings.ClientSettings)) { BootstrapServers = settings.BootstrapServers };
+        var config = new AdminClientConfig(new Dictionary<string, string>(_settings.ClientSettings)) { BootstrapServers = _settings.BootstrapServers };
         var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
         try
         {
@@ -56,28 +58,28 @@ public sealed class ExternalClusterProvider : IClusterProvider
             catch (Exception e) when (e is KafkaException or TimeoutException)
             {
                 var reason = e is KafkaException kafka ? kafka.Error.Reason : "no answer";
-                throw new EnvironmentException(settings.Redactor.Redact(
-                    $"Cannot reach the external cluster '{definition.Name}' at {definition.BootstrapServers} ({reason}). Check bootstrap-servers and security in {definition.SourcePath}."), e);
+                throw new EnvironmentException(_settings.Redactor.Redact(
+                    $"Cannot reach the external cluster '{_definition.Name}' at {_definition.BootstrapServers} ({reason}). Check bootstrap-servers and security in {_definition.SourcePath}."), e);
             }
 
-            var topicAdmin = new KafkaTopicAdmin(admin, settings.ClientSettings, settings.BootstrapServers);
+            var topicAdmin = new KafkaTopicAdmin(admin, _settings.ClientSettings, _settings.BootstrapServers);
             TopicPreparation prepared;
             try
             {
-                prepared = await TopicPolicyEnforcer.ApplyAsync(definition, topics, runId, topicAdmin, cancellationToken).ConfigureAwait(false);
+                prepared = await TopicPolicyEnforcer.ApplyAsync(_definition, topics, runId, topicAdmin, cancellationToken).ConfigureAwait(false);
             }
             catch (KafkaException e)
             {
-                throw new EnvironmentException(settings.Redactor.Redact($"Checking the topics on '{definition.Name}' failed: {e.Error.Reason}."), e);
+                throw new EnvironmentException(_settings.Redactor.Redact($"Checking the topics on '{_definition.Name}' failed: {e.Error.Reason}."), e);
             }
 
             if (prepared.Created.Count > 0)
             {
-                progress?.Report($"Created topics {string.Join(", ", prepared.Created)} on {definition.Name}.");
+                _progress?.Report($"Created topics {string.Join(", ", prepared.Created)} on {_definition.Name}.");
             }
 
-            var faults = new HookFaultOperations(definition, metadata, brokers, settings.Redactor, runId, settings.BootstrapServers, time);
-            return new ExternalCluster(definition, settings, admin, topicAdmin, brokers, faults, prepared, progress);
+            var faults = new HookFaultOperations(_definition, metadata, brokers, _settings.Redactor, runId, _settings.BootstrapServers, _time);
+            return new ExternalCluster(_definition, _settings, admin, topicAdmin, brokers, faults, prepared, _progress);
         }
         catch
         {

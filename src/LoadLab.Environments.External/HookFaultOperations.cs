@@ -15,64 +15,64 @@ internal sealed class HookFaultOperations : IFaultOperations
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
-    private readonly ExternalDefinition definition;
-    private readonly ClusterMetadata metadata;
-    private readonly SecretRedactor redactor;
-    private readonly TimeProvider time;
-    private readonly string runId;
-    private readonly string bootstrapServers;
-    private readonly ConcurrentDictionary<int, BrokerInfo> knownBrokers;
+    private readonly ExternalDefinition _definition;
+    private readonly ClusterMetadata _metadata;
+    private readonly SecretRedactor _redactor;
+    private readonly TimeProvider _time;
+    private readonly string _runId;
+    private readonly string _bootstrapServers;
+    private readonly ConcurrentDictionary<int, BrokerInfo> _knownBrokers;
 
     public HookFaultOperations(ExternalDefinition definition, ClusterMetadata metadata, IReadOnlyList<BrokerInfo> brokers, SecretRedactor redactor, string runId, string bootstrapServers, TimeProvider time)
     {
-        this.definition = definition;
-        this.metadata = metadata;
-        this.redactor = redactor;
-        this.runId = runId;
-        this.bootstrapServers = bootstrapServers;
-        this.time = time;
-        knownBrokers = new(brokers.Select(b => KeyValuePair.Create(b.Id, b)));
+        _definition = definition;
+        _metadata = metadata;
+        _redactor = redactor;
+        _runId = runId;
+        _bootstrapServers = bootstrapServers;
+        _time = time;
+        _knownBrokers = new(brokers.Select(b => KeyValuePair.Create(b.Id, b)));
         Supported = definition.Hooks.Keys.ToHashSet();
     }
 
     public IReadOnlySet<FaultOperation> Supported { get; }
 
     public async ValueTask<int?> GetLeaderAsync(string topic, int partition, CancellationToken cancellationToken) =>
-        (await metadata.PartitionAsync(topic, partition, cancellationToken).ConfigureAwait(false))?.Leader;
+        (await _metadata.PartitionAsync(topic, partition, cancellationToken).ConfigureAwait(false))?.Leader;
 
     public async ValueTask<int?> GetControllerAsync(CancellationToken cancellationToken) =>
-        await metadata.ControllerAsync(cancellationToken).ConfigureAwait(false);
+        await _metadata.ControllerAsync(cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken) =>
-        await metadata.CoordinatorAsync(group, cancellationToken).ConfigureAwait(false);
+        await _metadata.CoordinatorAsync(group, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var name = ExternalDefinitionLoader.HookNames.First(n => n.Value == command.Operation).Key;
-        if (!definition.Hooks.TryGetValue(command.Operation, out var hook))
+        if (!_definition.Hooks.TryGetValue(command.Operation, out var hook))
         {
-            return new FaultOutcome(false, $"no hook configured for {name} in {definition.SourcePath}", TimeSpan.Zero);
+            return new FaultOutcome(false, $"no hook configured for {name} in {_definition.SourcePath}", TimeSpan.Zero);
         }
 
-        var broker = command.BrokerId is { } id ? knownBrokers.GetValueOrDefault(id) : null;
-        var rendered = HookTemplate.Render(hook.Command, command, broker, runId, bootstrapServers);
-        var started = time.GetTimestamp();
-        var result = await HookRunner.RunAsync(rendered, hook.Timeout, time, cancellationToken).ConfigureAwait(false);
-        var output = result.Output.Length > 0 ? "; " + redactor.Redact(result.Output) : "";
-        var ran = $"hook {name} `{redactor.Redact(rendered)}`";
+        var broker = command.BrokerId is { } id ? _knownBrokers.GetValueOrDefault(id) : null;
+        var rendered = HookTemplate.Render(hook.Command, command, broker, _runId, _bootstrapServers);
+        var started = _time.GetTimestamp();
+        var result = await HookRunner.RunAsync(rendered, hook.Timeout, _time, cancellationToken).ConfigureAwait(false);
+        var output = result.Output.Length > 0 ? "; " + _redactor.Redact(result.Output) : "";
+        var ran = $"hook {name} `{_redactor.Redact(rendered)}`";
         if (result.ExitCode is null)
         {
-            return new FaultOutcome(false, $"{ran} timed out after {Seconds(hook.Timeout)} and was killed{output}", time.GetElapsedTime(started));
+            return new FaultOutcome(false, $"{ran} timed out after {Seconds(hook.Timeout)} and was killed{output}", _time.GetElapsedTime(started));
         }
 
         if (result.ExitCode != 0)
         {
-            return new FaultOutcome(false, $"{ran} failed with exit code {result.ExitCode} after {Seconds(result.Took)}{output}", time.GetElapsedTime(started));
+            return new FaultOutcome(false, $"{ran} failed with exit code {result.ExitCode} after {Seconds(result.Took)}{output}", _time.GetElapsedTime(started));
         }
 
         var (observed, what) = await VerifyAsync(command, cancellationToken).ConfigureAwait(false);
-        return new FaultOutcome(observed, $"{ran} exited 0 after {Seconds(result.Took)}; {what}{output}", time.GetElapsedTime(started));
+        return new FaultOutcome(observed, $"{ran} exited 0 after {Seconds(result.Took)}; {what}{output}", _time.GetElapsedTime(started));
     }
 
     /// <summary>Waits for metadata to show the operation's effect; says what it saw.</summary>
@@ -87,10 +87,10 @@ internal sealed class HookFaultOperations : IFaultOperations
             FaultOperation.BrokerRestart or FaultOperation.BrokerAdd when brokerId is { } back =>
                 await PollAsync(async ct => (await BrokerIdsAsync(ct).ConfigureAwait(false)).Contains(back), $"broker {back} in metadata", $"broker {back} not in metadata", cancellationToken).ConfigureAwait(false),
             FaultOperation.BrokerAdd =>
-                await PollAsync(async ct => (await BrokerIdsAsync(ct).ConfigureAwait(false)).Any(id => !knownBrokers.ContainsKey(id)), "a new broker in metadata", "no new broker in metadata", cancellationToken).ConfigureAwait(false),
+                await PollAsync(async ct => (await BrokerIdsAsync(ct).ConfigureAwait(false)).Any(id => !_knownBrokers.ContainsKey(id)), "a new broker in metadata", "no new broker in metadata", cancellationToken).ConfigureAwait(false),
             FaultOperation.LeaderMove or FaultOperation.PartitionReassign when command.Topic is { } topic && command.Partition is { } partition && newLeader is { } leader =>
                 await PollAsync(
-                    async ct => await metadata.PartitionAsync(topic, partition, ct).ConfigureAwait(false) is { } state && state.Leader == leader
+                    async ct => await _metadata.PartitionAsync(topic, partition, ct).ConfigureAwait(false) is { } state && state.Leader == leader
                         && (command.Operation == FaultOperation.LeaderMove || state.Replicas.Order().SequenceEqual(command.Replicas!.Order())),
                     $"leader of {topic}/{partition} is now {leader}", $"leader of {topic}/{partition} is not {leader}", cancellationToken).ConfigureAwait(false),
             _ => (true, "effect not visible in metadata, exit code taken as success"),
@@ -99,10 +99,10 @@ internal sealed class HookFaultOperations : IFaultOperations
 
     private async Task<HashSet<int>> BrokerIdsAsync(CancellationToken cancellationToken)
     {
-        var brokers = await metadata.BrokersAsync(cancellationToken).ConfigureAwait(false);
+        var brokers = await _metadata.BrokersAsync(cancellationToken).ConfigureAwait(false);
         foreach (var broker in brokers)
         {
-            knownBrokers.TryAdd(broker.Id, broker);
+            _knownBrokers.TryAdd(broker.Id, broker);
         }
 
         return [.. brokers.Select(b => b.Id)];
@@ -110,14 +110,14 @@ internal sealed class HookFaultOperations : IFaultOperations
 
     private async Task<(bool, string)> PollAsync(Func<CancellationToken, Task<bool>> condition, string seen, string notSeen, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
+        var started = _time.GetTimestamp();
         while (true)
         {
             try
             {
                 if (await condition(cancellationToken).ConfigureAwait(false))
                 {
-                    return (true, $"{seen} after {Seconds(time.GetElapsedTime(started))}");
+                    return (true, $"{seen} after {Seconds(_time.GetElapsedTime(started))}");
                 }
             }
             catch (KafkaException)
@@ -125,12 +125,12 @@ internal sealed class HookFaultOperations : IFaultOperations
                 // Metadata is briefly unavailable while brokers change; keep asking until the limit.
             }
 
-            if (time.GetElapsedTime(started) >= definition.VerifyTimeout)
+            if (_time.GetElapsedTime(started) >= _definition.VerifyTimeout)
             {
-                return (false, $"{notSeen} after {Seconds(definition.VerifyTimeout)} (faults.verify-timeout)");
+                return (false, $"{notSeen} after {Seconds(_definition.VerifyTimeout)} (faults.verify-timeout)");
             }
 
-            await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -67,21 +67,21 @@ public sealed class SecretRedactor
     public const string Mask = "***";
 
     // Longest first, so a secret that contains another is masked whole.
-    private readonly string[] secrets;
+    private readonly string[] _secrets;
 
     public SecretRedactor(IEnumerable<string> secrets)
     {
         ArgumentNullException.ThrowIfNull(secrets);
-        this.secrets = [.. secrets.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
+        _secrets = [.. secrets.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
     }
 
     /// <summary>How many distinct values are masked.</summary>
-    public int Count => secrets.Length;
+    public int Count => _secrets.Length;
 
     public string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        foreach (var secret in secrets)
+        foreach (var secret in _secrets)
         {
             text = text.Replace(secret, Mask, StringComparison.Ordinal);
         }

@@ -97,6 +97,19 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
+        // Before anything is created: a fault the environment cannot perform refuses the run while nothing exists yet.
+        var unsupported = FaultTimeline.Validate(scenario, provider.SupportedFaults);
+        if (unsupported.Count > 0)
+        {
+            foreach (var problem in unsupported)
+            {
+                await Console.Error.WriteLineAsync($"{file}: {problem}");
+            }
+
+            await Console.Error.WriteLineAsync($"The {provider.Kind} environment cannot run these faults; nothing was started.");
+            return ExitCodes.BadInput;
+        }
+
         using var interrupt = CommandLine.CancelOnInterrupt();
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var exitCode = ExitCodes.Success;
@@ -142,18 +155,6 @@ internal static class RunCommand
 
         await using (cluster)
         {
-            var unsupported = FaultTimeline.Validate(scenario, cluster.Faults.Supported);
-            if (unsupported.Count > 0)
-            {
-                foreach (var problem in unsupported)
-                {
-                    await Console.Error.WriteLineAsync($"{file}: {problem}");
-                }
-
-                await Console.Error.WriteLineAsync($"The {cluster.Kind} environment cannot run these faults; nothing was run.");
-                return ExitCodes.BadInput;
-            }
-
             if (cluster is ITopicNames renamed)
             {
                 scenario = ScenarioTopics.Rename(scenario, renamed.TopicNames);

@@ -9,6 +9,12 @@ public interface IClusterProvider
     string Kind { get; }
 
     /// <summary>
+    /// The fault operations this environment can perform, known before it starts (from its definition), so a scenario
+    /// that needs any other is refused before a container, topic or connection exists.
+    /// </summary>
+    IReadOnlySet<FaultOperation> SupportedFaults { get; }
+
+    /// <summary>
     /// Starts the cluster and creates <paramref name="topics"/>. Throws <see cref="EnvironmentException"/>
     /// with a message a user can act on when the environment cannot be brought up.
     /// </summary>

@@ -9,12 +9,12 @@ namespace LoadLab.Environments.Docker.Definitions;
 /// </summary>
 internal sealed class YamlNodeReader(string file)
 {
-    private readonly List<DefinitionProblem> problems = [];
+    private readonly List<DefinitionProblem> _problems = [];
 
-    public IReadOnlyList<DefinitionProblem> Problems => problems;
+    public IReadOnlyList<DefinitionProblem> Problems => _problems;
 
     public void Report(string path, YamlNode? node, string message, string? suggestion = null) =>
-        problems.Add(new DefinitionProblem(file, path, node is null ? 0 : (int)node.Start.Line, node is null ? 0 : (int)node.Start.Column, message, suggestion));
+        _problems.Add(new DefinitionProblem(file, path, node is null ? 0 : (int)node.Start.Line, node is null ? 0 : (int)node.Start.Column, message, suggestion));
 
     /// <summary>The mapping at <paramref name="path"/>, reporting unknown keys (with the closest known key).</summary>
     public YamlMappingNode? Mapping(string path, YamlNode? node, IReadOnlyCollection<string> knownKeys)

@@ -28,11 +28,11 @@ public sealed partial class ClusterPlanner
     /// <summary>Placeholders a fault command may use in addition to the common ones.</summary>
     public static readonly IReadOnlyList<string> FaultValueNames = ["topic", "partition", "replicas", "replicasJson", "reassignmentJson", "leader", "brokerId", "hostname"];
 
-    private readonly EnvironmentDefinition definition;
-    private readonly string runId;
-    private readonly IReadOnlyList<TopicSpec> topics;
-    private readonly IReadOnlyDictionary<string, string> hostValues;
-    private readonly Func<int>? allocateHostPort;
+    private readonly EnvironmentDefinition _definition;
+    private readonly string _runId;
+    private readonly IReadOnlyList<TopicSpec> _topics;
+    private readonly IReadOnlyDictionary<string, string> _hostValues;
+    private readonly Func<int>? _allocateHostPort;
 
     /// <param name="definition">The environment.</param>
     /// <param name="runId">Run id: names and labels every resource.</param>
@@ -42,11 +42,11 @@ public sealed partial class ClusterPlanner
     public ClusterPlanner(EnvironmentDefinition definition, string runId, IReadOnlyList<TopicSpec> topics,
         IReadOnlyDictionary<string, string> hostValues, Func<int>? allocateHostPort)
     {
-        this.definition = definition;
-        this.runId = runId;
-        this.topics = topics;
-        this.hostValues = hostValues;
-        this.allocateHostPort = allocateHostPort;
+        _definition = definition;
+        _runId = runId;
+        _topics = topics;
+        _hostValues = hostValues;
+        _allocateHostPort = allocateHostPort;
     }
 
     /// <summary>Docker names allow [a-zA-Z0-9_.-]; run ids are used in names, so they must fit.</summary>
@@ -54,20 +54,20 @@ public sealed partial class ClusterPlanner
 
     public ClusterPlan Plan()
     {
-        if (!IsValidRunId(runId))
+        if (!IsValidRunId(_runId))
         {
-            throw new ArgumentException($"run id '{runId}' cannot name Docker resources; use letters, digits, '.', '_' and '-'", nameof(runId));
+            throw new ArgumentException($"run id '{_runId}' cannot name Docker resources; use letters, digits, '.', '_' and '-'", nameof(_runId));
         }
 
-        var brokers = Enumerable.Range(0, definition.Brokers.Count).Select(PlanBroker).ToList();
-        var services = definition.Services.Select(PlanService).ToList();
+        var brokers = Enumerable.Range(0, _definition.Brokers.Count).Select(PlanBroker).ToList();
+        var services = _definition.Services.Select(PlanService).ToList();
         var volumes = brokers.Concat(services).SelectMany(container => container.Mounts).Where(mount => mount.IsVolume)
             .Select(mount => mount.Source).Distinct(StringComparer.Ordinal).ToList();
         return new ClusterPlan
         {
-            RunId = runId,
-            Definition = definition,
-            NetworkName = $"loadlab-{runId}",
+            RunId = _runId,
+            Definition = _definition,
+            NetworkName = $"loadlab-{_runId}",
             Labels = Labels(),
             Services = services,
             Brokers = brokers,
@@ -78,9 +78,9 @@ public sealed partial class ClusterPlanner
     /// <summary>Plans broker number <paramref name="index"/> (0-based); used again when a fault adds a broker.</summary>
     public ContainerPlan PlanBroker(int index)
     {
-        var spec = definition.Brokers;
+        var spec = _definition.Brokers;
         var id = spec.FirstId + index;
-        int? hostPort = spec.Listeners.HostPortBase is { } portBase ? portBase + index : allocateHostPort?.Invoke();
+        int? hostPort = spec.Listeners.HostPortBase is { } portBase ? portBase + index : _allocateHostPort?.Invoke();
         var values = CommonValues();
         values["id"] = Invariant(id);
         values["index"] = Invariant(index);
@@ -92,7 +92,7 @@ public sealed partial class ClusterPlanner
         values["controllerListener"] = initialNode && spec.Ports.TryGetValue("controller", out var controllerPort) ? $",CONTROLLER://:{Invariant(controllerPort)}" : "";
         var hostname = Resolve(spec.Hostname, values, "brokers.hostname");
         values["hostname"] = hostname;
-        var name = $"loadlab-{runId}-{hostname}";
+        var name = $"loadlab-{_runId}-{hostname}";
         values["name"] = name;
         return new ContainerPlan
         {
@@ -118,7 +118,7 @@ public sealed partial class ClusterPlanner
         var path = $"services[{index}]";
         return new ContainerPlan
         {
-            Name = $"loadlab-{runId}-{service.Name}",
+            Name = $"loadlab-{_runId}-{service.Name}",
             Hostname = service.Name,
             Image = service.Image,
             Entrypoint = ResolveList(service.Entrypoint, values, $"{path}.entrypoint"),
@@ -147,13 +147,13 @@ public sealed partial class ClusterPlanner
     private Dictionary<string, string> Labels() => new(StringComparer.Ordinal)
     {
         [ManagedLabel] = "true",
-        [RunIdLabel] = runId,
-        [EnvironmentLabel] = definition.Name,
+        [RunIdLabel] = _runId,
+        [EnvironmentLabel] = _definition.Name,
     };
 
     private Dictionary<string, string> CommonValues()
     {
-        var spec = definition.Brokers;
+        var spec = _definition.Brokers;
         var initial = Enumerable.Range(0, spec.Count).Select(index =>
         {
             var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["id"] = Invariant(spec.FirstId + index), ["index"] = Invariant(index) };
@@ -161,9 +161,9 @@ public sealed partial class ClusterPlanner
         }).ToList();
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["runId"] = runId,
-            ["network"] = $"loadlab-{runId}",
-            ["clusterId"] = ClusterId(runId),
+            ["runId"] = _runId,
+            ["network"] = $"loadlab-{_runId}",
+            ["clusterId"] = ClusterId(_runId),
             ["internalPort"] = Invariant(spec.Listeners.Internal),
             ["externalPort"] = Invariant(spec.Listeners.External),
             ["brokerCount"] = Invariant(spec.Count),
@@ -185,7 +185,7 @@ public sealed partial class ClusterPlanner
             values["seeds"] = string.Join(",", initial.Select(broker => $"{broker.Hostname}:{Invariant(rpcPort)}"));
         }
 
-        foreach (var (key, value) in hostValues)
+        foreach (var (key, value) in _hostValues)
         {
             values[key] = value;
         }
@@ -195,7 +195,7 @@ public sealed partial class ClusterPlanner
 
     private List<MountPlan> Mounts(IReadOnlyList<VolumeSpec> volumes, IReadOnlyList<BindSpec> binds, Dictionary<string, string> values, string path)
     {
-        var mounts = volumes.Select(volume => new MountPlan($"loadlab-{runId}-{Resolve(volume.Name, values, $"{path}.volumes")}", volume.Target, false, true)).ToList();
+        var mounts = volumes.Select(volume => new MountPlan($"loadlab-{_runId}-{Resolve(volume.Name, values, $"{path}.volumes")}", volume.Target, false, true)).ToList();
         mounts.AddRange(binds.Select(bind => new MountPlan(Resolve(bind.Source, values, $"{path}.binds"), bind.Target, bind.ReadOnly, false)));
         return mounts;
     }
@@ -208,7 +208,7 @@ public sealed partial class ClusterPlanner
             // A whole-element {topicArgs} becomes one "--topic name:partitions:replication" pair per topic.
             if (item == "{topicArgs}")
             {
-                foreach (var topic in topics)
+                foreach (var topic in _topics)
                 {
                     resolved.Add("--topic");
                     resolved.Add($"{topic.Name}:{Invariant(topic.Partitions)}:{Invariant(topic.ReplicationFactor)}");

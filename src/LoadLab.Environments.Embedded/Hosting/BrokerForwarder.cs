@@ -13,15 +13,15 @@ namespace LoadLab.Environments.Embedded.Hosting;
 /// </summary>
 internal sealed class BrokerForwarder : IAsyncDisposable
 {
-    private readonly List<TcpListener> listeners;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly ConcurrentDictionary<Task, bool> connections = new();
-    private readonly List<Task> acceptLoops;
+    private readonly List<TcpListener> _listeners;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Task, bool> _connections = new();
+    private readonly List<Task> _acceptLoops;
 
     private BrokerForwarder(List<TcpListener> listeners, IReadOnlyList<IPEndPoint> brokers)
     {
-        this.listeners = listeners;
-        acceptLoops = listeners.Select((listener, index) => Task.Run(() => AcceptAsync(listener, brokers[index]))).ToList();
+        _listeners = listeners;
+        _acceptLoops = listeners.Select((listener, index) => Task.Run(() => AcceptAsync(listener, brokers[index]))).ToList();
     }
 
     /// <summary>
@@ -60,21 +60,21 @@ internal sealed class BrokerForwarder : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
-        listeners.ForEach(listener => listener.Stop());
-        await Task.WhenAll(acceptLoops).ConfigureAwait(false);
-        await Task.WhenAll(connections.Keys).ConfigureAwait(false);
-        stopping.Dispose();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listeners.ForEach(listener => listener.Stop());
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     private async Task AcceptAsync(TcpListener listener, IPEndPoint broker)
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
-                client = await listener.AcceptTcpClientAsync(stopping.Token).ConfigureAwait(false);
+                client = await listener.AcceptTcpClientAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -82,8 +82,8 @@ internal sealed class BrokerForwarder : IAsyncDisposable
             }
 
             var connection = ForwardAsync(client, broker);
-            connections.TryAdd(connection, true);
-            _ = connection.ContinueWith(done => connections.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _connections.TryAdd(connection, true);
+            _ = connection.ContinueWith(done => _connections.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed class BrokerForwarder : IAsyncDisposable
     {
         using (client)
         using (var upstream = new TcpClient())
-        using (var closed = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token))
+        using (var closed = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
         {
             try
             {

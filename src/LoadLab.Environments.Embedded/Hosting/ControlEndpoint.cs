@@ -32,18 +32,18 @@ internal sealed class ControlEndpoint : IAsyncDisposable
     // Details are read by people (curl) and scripts; relaxed escaping keeps ' and → readable. Never embedded in HTML.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly HttpListener listener;
-    private readonly EmbeddedCluster cluster;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly ConcurrentDictionary<Task, bool> running = new();
-    private readonly Task acceptLoop;
+    private readonly HttpListener _listener;
+    private readonly EmbeddedCluster _cluster;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly Task _acceptLoop;
 
     private ControlEndpoint(HttpListener listener, EmbeddedCluster cluster, Uri baseUri)
     {
-        this.listener = listener;
-        this.cluster = cluster;
+        _listener = listener;
+        _cluster = cluster;
         BaseUri = baseUri;
-        acceptLoop = Task.Run(AcceptAsync);
+        _acceptLoop = Task.Run(AcceptAsync);
     }
 
     public Uri BaseUri { get; }
@@ -68,22 +68,22 @@ internal sealed class ControlEndpoint : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
-        listener.Stop();
-        listener.Close();
-        await acceptLoop.ConfigureAwait(false);
-        await Task.WhenAll(running.Keys).ConfigureAwait(false);
-        stopping.Dispose();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        _listener.Close();
+        await _acceptLoop.ConfigureAwait(false);
+        await Task.WhenAll(_running.Keys).ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     private async Task AcceptAsync()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             HttpListenerContext context;
             try
             {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
@@ -91,8 +91,8 @@ internal sealed class ControlEndpoint : IAsyncDisposable
             }
 
             var handling = HandleAsync(context);
-            running[handling] = true;
-            _ = handling.ContinueWith(done => running.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _running[handling] = true;
+            _ = handling.ContinueWith(done => _running.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -138,7 +138,7 @@ internal sealed class ControlEndpoint : IAsyncDisposable
         string[] segments = [.. path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString)];
         var post = request.HttpMethod == "POST";
         var get = request.HttpMethod == "GET";
-        var token = stopping.Token;
+        var token = _stopping.Token;
         return segments switch
         {
             [] when get => (200, await ClusterViewAsync(token).ConfigureAwait(false)),
@@ -146,12 +146,12 @@ internal sealed class ControlEndpoint : IAsyncDisposable
             ["brokers"] when post => await ExecuteAsync(new FaultCommand(FaultOperation.BrokerAdd, BrokerId: OptionalInt(request, "id")), token).ConfigureAwait(false),
             ["brokers", var id, var action] when post => await ExecuteAsync(BrokerCommand(ParseInt("broker id", id), action, request), token).ConfigureAwait(false),
             ["partitions", var topic, var partition, "leader"] when get =>
-                (200, new LeaderBody(topic, ParseInt("partition", partition), await cluster.Faults.GetLeaderAsync(topic, ParseInt("partition", partition), token).ConfigureAwait(false))),
+                (200, new LeaderBody(topic, ParseInt("partition", partition), await _cluster.Faults.GetLeaderAsync(topic, ParseInt("partition", partition), token).ConfigureAwait(false))),
             ["partitions", var topic, var partition, "leader"] when post => await ExecuteAsync(
                 new FaultCommand(FaultOperation.LeaderMove, BrokerId: RequiredInt(request, "broker"), Topic: topic, Partition: ParseInt("partition", partition)), token).ConfigureAwait(false),
             ["partitions", var topic, var partition, "reassign"] when post => await ExecuteAsync(
                 new FaultCommand(FaultOperation.PartitionReassign, Topic: topic, Partition: ParseInt("partition", partition), Replicas: ParseReplicas(request)), token).ConfigureAwait(false),
-            ["groups", var group, "coordinator"] when get => (200, new CoordinatorBody(group, await cluster.Faults.GetCoordinatorAsync(group, token).ConfigureAwait(false))),
+            ["groups", var group, "coordinator"] when get => (200, new CoordinatorBody(group, await _cluster.Faults.GetCoordinatorAsync(group, token).ConfigureAwait(false))),
             ["errors"] when post => await ExecuteAsync(new FaultCommand(FaultOperation.InjectErrors, Errors: ParseErrors(request)), token).ConfigureAwait(false),
             _ => (404, new ErrorBody($"No route for {request.HttpMethod} {path}. Routes: GET /, GET /brokers, POST /brokers/{{id}}/kill|restart|pause|resume|slow?ms=N|restore-speed|decommission, POST /brokers?id=N, GET|POST /partitions/{{topic}}/{{partition}}/leader?broker=N, POST /partitions/{{topic}}/{{partition}}/reassign?replicas=1,2,3, GET /groups/{{group}}/coordinator, POST /errors?api=0&code=PolicyViolation&count=N.")),
         };
@@ -159,7 +159,7 @@ internal sealed class ControlEndpoint : IAsyncDisposable
 
     private async Task<(int, object)> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken)
     {
-        var outcome = await cluster.Faults.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+        var outcome = await _cluster.Faults.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
         return (outcome.Succeeded ? 200 : 409, new OutcomeBody(outcome.Succeeded, outcome.Detail, Math.Round(outcome.Took.TotalMilliseconds, 1)));
     }
 
@@ -176,12 +176,12 @@ internal sealed class ControlEndpoint : IAsyncDisposable
     };
 
     private async Task<ClusterView> ClusterViewAsync(CancellationToken cancellationToken) =>
-        new(cluster.Kind, cluster.BootstrapServers, await cluster.Faults.GetControllerAsync(cancellationToken).ConfigureAwait(false), Brokers(), cluster.ClientDefaults);
+        new(_cluster.Kind, _cluster.BootstrapServers, await _cluster.Faults.GetControllerAsync(cancellationToken).ConfigureAwait(false), Brokers(), _cluster.ClientDefaults);
 
     private BrokerView[] Brokers()
     {
-        var started = cluster.Brokers.ToDictionary(b => b.Id);
-        return [.. cluster.BrokerStatuses().Select(status =>
+        var started = _cluster.Brokers.ToDictionary(b => b.Id);
+        return [.. _cluster.BrokerStatuses().Select(status =>
         {
             started.TryGetValue(status.Id, out var info);
             return new BrokerView(status.Id, info?.Host, info?.Port, status.Rack, status.State, status.SlowMilliseconds, status.Leads, status.Coordinates, status.IsController);

@@ -12,29 +12,29 @@ namespace LoadLab.Environments.Embedded.Hosting;
 /// </summary>
 public sealed class EmbeddedClusterHost : IAsyncDisposable
 {
-    private readonly EmbeddedCluster cluster;
-    private readonly ControlEndpoint? control;
-    private readonly BrokerAddressing? addressing;
-    private readonly BrokerForwarder? forwarder;
+    private readonly EmbeddedCluster _cluster;
+    private readonly ControlEndpoint? _control;
+    private readonly BrokerAddressing? _addressing;
+    private readonly BrokerForwarder? _forwarder;
 
     private EmbeddedClusterHost(EmbeddedCluster cluster, ControlEndpoint? control, BrokerAddressing? addressing, BrokerForwarder? forwarder)
     {
-        this.cluster = cluster;
-        this.control = control;
-        this.addressing = addressing;
-        this.forwarder = forwarder;
+        _cluster = cluster;
+        _control = control;
+        _addressing = addressing;
+        _forwarder = forwarder;
     }
 
     /// <summary>The running cluster (its own loopback bootstrap servers, client defaults, brokers, fault operations).</summary>
-    public ICluster Cluster => cluster;
+    public ICluster Cluster => _cluster;
 
     /// <summary>What clients bootstrap with: the advertised addresses when brokers were given some, else the mock's own.</summary>
-    public string BootstrapServers => addressing is null
-        ? cluster.BootstrapServers
-        : string.Join(",", cluster.Brokers.Select((_, index) => addressing.AdvertisedAddress(index)));
+    public string BootstrapServers => _addressing is null
+        ? _cluster.BootstrapServers
+        : string.Join(",", _cluster.Brokers.Select((_, index) => _addressing.AdvertisedAddress(index)));
 
     /// <summary>The control endpoint's base address, or null when none was asked for.</summary>
-    public Uri? ControlUri => control?.BaseUri;
+    public Uri? ControlUri => _control?.BaseUri;
 
     /// <summary>
     /// Starts a cluster with <paramref name="topics"/>, and the control endpoint on <paramref name="controlEndpoint"/>
@@ -93,14 +93,14 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(topics);
-        output.WriteLine($"Embedded Kafka cluster ({cluster.Description["platform"]}, librdkafka {cluster.Description["librdkafka"]}), {cluster.Brokers.Count} brokers");
+        output.WriteLine($"Embedded Kafka cluster ({_cluster.Description["platform"]}, librdkafka {_cluster.Description["librdkafka"]}), {_cluster.Brokers.Count} brokers");
         output.WriteLine($"bootstrap.servers={BootstrapServers}");
-        for (var index = 0; index < cluster.Brokers.Count; index++)
+        for (var index = 0; index < _cluster.Brokers.Count; index++)
         {
-            var broker = cluster.Brokers[index];
-            output.WriteLine(addressing is null
+            var broker = _cluster.Brokers[index];
+            output.WriteLine(_addressing is null
                 ? $"  broker {broker.Id}  {broker.Host}:{broker.Port}  {broker.Rack}"
-                : $"  broker {broker.Id}  {addressing.AdvertisedAddress(index)}  {broker.Rack}  (listening on {addressing.ListenEndpoint(index)}, forwarded to {broker.Host}:{broker.Port})");
+                : $"  broker {broker.Id}  {_addressing.AdvertisedAddress(index)}  {broker.Rack}  (listening on {_addressing.ListenEndpoint(index)}, forwarded to {broker.Host}:{broker.Port})");
         }
 
         foreach (var topic in topics)
@@ -108,10 +108,10 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
             output.WriteLine($"  topic {topic.Name}: {topic.Partitions} partitions, replication factor {topic.ReplicationFactor}");
         }
 
-        output.WriteLine("Client settings the mock needs: " + string.Join(" ", cluster.ClientDefaults.Select(s => $"{s.Key}={s.Value}")));
-        if (control is not null)
+        output.WriteLine("Client settings the mock needs: " + string.Join(" ", _cluster.ClientDefaults.Select(s => $"{s.Key}={s.Value}")));
+        if (_control is not null)
         {
-            output.WriteLine($"Control endpoint: {control.BaseUri} (GET brokers; POST brokers/{{id}}/kill|restart|pause|resume|slow?ms=N|restore-speed; POST partitions/{{topic}}/{{partition}}/leader?broker=N; POST errors?api=0&code=PolicyViolation&count=N)");
+            output.WriteLine($"Control endpoint: {_control.BaseUri} (GET brokers; POST brokers/{{id}}/kill|restart|pause|resume|slow?ms=N|restore-speed; POST partitions/{{topic}}/{{partition}}/leader?broker=N; POST errors?api=0&code=PolicyViolation&count=N)");
         }
 
         output.WriteLine($"Limits: {EmbeddedClusterProvider.Limits}");
@@ -119,16 +119,16 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (control is not null)
+        if (_control is not null)
         {
-            await control.DisposeAsync().ConfigureAwait(false);
+            await _control.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (forwarder is not null)
+        if (_forwarder is not null)
         {
-            await forwarder.DisposeAsync().ConfigureAwait(false);
+            await _forwarder.DisposeAsync().ConfigureAwait(false);
         }
 
-        await cluster.DisposeAsync().ConfigureAwait(false);
+        await _cluster.DisposeAsync().ConfigureAwait(false);
     }
 }

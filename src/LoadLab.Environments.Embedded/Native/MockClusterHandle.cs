@@ -9,11 +9,11 @@ namespace LoadLab.Environments.Embedded.Native;
 /// </summary>
 internal sealed class MockClusterHandle : SafeHandle
 {
-    private readonly KafkaHandle owner;
+    private readonly KafkaHandle _owner;
 
     private MockClusterHandle(IntPtr cluster, KafkaHandle owner) : base(IntPtr.Zero, ownsHandle: true)
     {
-        this.owner = owner;
+        _owner = owner;
         SetHandle(cluster);
     }
 
@@ -37,7 +37,7 @@ internal sealed class MockClusterHandle : SafeHandle
     protected override bool ReleaseHandle()
     {
         MockNative.ClusterDestroy(handle);
-        owner.DangerousRelease();
+        _owner.DangerousRelease();
         return true;
     }
 }

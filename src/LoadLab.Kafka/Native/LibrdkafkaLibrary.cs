@@ -19,18 +19,18 @@ internal static class LibrdkafkaLibrary
 
     private static readonly Lock Gate = new();
     private static readonly HashSet<Assembly> BoundAssemblies = [];
-    private static IntPtr handle;
-    private static string? loadedPath;
+    private static IntPtr _handle;
+    private static string? _loadedPath;
 
     /// <summary>The file Confluent.Kafka loaded, once <see cref="EnsureBound"/> has run.</summary>
-    public static string LoadedPath => loadedPath ?? throw new InvalidOperationException("librdkafka is not bound yet.");
+    public static string LoadedPath => _loadedPath ?? throw new InvalidOperationException("librdkafka is not bound yet.");
 
     /// <summary>Forces Confluent.Kafka to load librdkafka and routes <paramref name="assembly"/>'s imports (and this assembly's) to that file.</summary>
     public static void EnsureBound(Assembly assembly)
     {
         lock (Gate)
         {
-            if (handle == IntPtr.Zero)
+            if (_handle == IntPtr.Zero)
             {
                 Load();
             }
@@ -53,12 +53,12 @@ internal static class LibrdkafkaLibrary
         var path = FindLoadedLibrary()
             ?? throw new DllNotFoundException(
                 "Confluent.Kafka reports librdkafka as loaded, but no librdkafka file is mapped into this process.");
-        handle = NativeLibrary.Load(path);
-        loadedPath = path;
+        _handle = NativeLibrary.Load(path);
+        _loadedPath = path;
     }
 
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
-        libraryName == Name ? handle : IntPtr.Zero;
+        libraryName == Name ? _handle : IntPtr.Zero;
 
     private static string? FindLoadedLibrary()
     {
