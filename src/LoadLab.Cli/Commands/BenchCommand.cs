@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Arguments;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
 
@@ -15,19 +17,15 @@ internal static class BenchCommand
     public static Command Create()
     {
         var sizes = new Option<string>("--sizes") { Description = "Message sizes, comma-separated (100, 1KiB, ...)", DefaultValueFactory = _ => "100,1KiB" };
-        var seconds = new Option<int>("--seconds") { Description = "Measured seconds of every turn (after 3 s of warm-up)", DefaultValueFactory = _ => 10 };
-        var rounds = new Option<int>("--rounds") { Description = "Rounds per size; contenders take turns within a round", DefaultValueFactory = _ => 2 };
-        var minRatio = new Option<double>("--min-ratio") { Description = "Exit 1 when LoadLab (the bare loop's message shape) / bare is below this at any size", DefaultValueFactory = _ => 0.9 };
+        var seconds = TypedOptions.WholeNumber("--seconds", "Measured seconds of every turn (after 3 s of warm-up)", 1, 600, 10, "--seconds 10");
+        var rounds = TypedOptions.WholeNumber("--rounds", "Rounds per size; contenders take turns within a round", 1, 10, 2, "--rounds 2");
+        var minRatio = TypedOptions.Number("--min-ratio", "Exit 1 when LoadLab (the bare loop's message shape) / bare is below this at any size", 0, 10, 0.9, "--min-ratio 0.9");
         var environment = new Option<string>("--env")
         {
             Description = "Environment: 'embedded' (default) or 'embedded:<brokers>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
-        var output = new Option<DirectoryInfo>("--out")
-        {
-            Description = "Folder that receives the benchmark's run folders (default: results)",
-            DefaultValueFactory = _ => new DirectoryInfo("results"),
-        };
+        var output = TypedOptions.OutputFolder("--out", "Folder that receives the benchmark's run folders (default: results)", "results");
         var command = new Command("bench", "Measure LoadLab's maximum produce rate against a bare Confluent.Kafka loop and kcat (the harness must not be the bottleneck)")
         {
             sizes, seconds, rounds, minRatio, environment, output,
@@ -51,13 +49,13 @@ internal static class BenchCommand
             var bytes = 0L;
             if (!(long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out bytes) || ByteSizes.TryParse(part, out bytes)) || bytes is < 1 or > 1 << 20)
             {
-                return (null, $"--sizes: '{part}' is not a message size from 1 byte to 1MiB; write e.g. --sizes 100,1KiB");
+                return (null, TypedOptions.Refusal("--sizes", part, "not a message size", "sizes from 1 byte to 1MiB, comma-separated", "--sizes 100,1KiB"));
             }
 
             sizes.Add((int)bytes);
         }
 
-        return sizes.Count == 0 ? (null, "--sizes: give at least one size, e.g. --sizes 100,1KiB") : (sizes, null);
+        return sizes.Count == 0 ? (null, TypedOptions.Refusal("--sizes", text, "no size given", "sizes from 1 byte to 1MiB, comma-separated", "--sizes 100,1KiB")) : (sizes, null);
     }
 
     /// <summary>The kcat executable on PATH, or null.</summary>
@@ -69,21 +67,15 @@ internal static class BenchCommand
     private static async Task<int> ExecuteAsync(string sizesText, int seconds, int rounds, double minRatio, string environmentName, DirectoryInfo output)
     {
         var (sizes, sizesError) = ParseSizes(sizesText);
-        string? error = sizesError
-            ?? (seconds is < 1 or > 600 ? $"--seconds: {seconds} is outside 1..600; write e.g. --seconds 10" : null)
-            ?? (rounds is < 1 or > 10 ? $"--rounds: {rounds} is outside 1..10; write e.g. --rounds 2" : null)
-            ?? (minRatio is < 0 or > 10 || double.IsNaN(minRatio) ? $"--min-ratio: {minRatio} is outside 0..10; write e.g. --min-ratio 0.9" : null);
-        if (error is not null)
+        if (sizesError is not null)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {error}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, sizesError);
         }
 
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, environmentError!);
         }
 
         var benchId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-bench";
@@ -102,8 +94,7 @@ internal static class BenchCommand
         }, interrupt.Token);
         if (interrupt.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync("loadlab: interrupted; the table is incomplete.");
-            return ExitCodes.EnvironmentFailure;
+            return Errors.Interrupted(Console.Error, "the benchmark was stopped early; the table is incomplete.");
         }
 
         var (table, worstRatio) = Format(rows);

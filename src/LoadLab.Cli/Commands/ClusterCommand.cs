@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Net;
+using LoadLab.Cli.Arguments;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Environments.Embedded;
@@ -10,9 +12,8 @@ namespace LoadLab.Cli.Commands;
 /// <summary><c>loadlab cluster serve</c>: the embedded cluster on its own, for any Kafka client, until Ctrl+C.</summary>
 internal static class ClusterCommand
 {
-    private const int Ok = 0;
-    private const int BadInput = 2;
-    private const int EnvironmentFailure = 3;
+    // The embedded environment accepts delays up to an hour (EmbeddedOptions.Validate).
+    private const double MaxDelaySeconds = 3600;
 
     public static Command Create()
     {
@@ -23,7 +24,7 @@ internal static class ClusterCommand
 
     private static Command CreateServe()
     {
-        var brokers = new Option<int>("--brokers") { Description = "Number of brokers (ids 1..N), spread over 3 racks.", DefaultValueFactory = _ => 3 };
+        var brokers = TypedOptions.WholeNumber("--brokers", "Number of brokers (ids 1..N), spread over 3 racks.", 1, 64, 3, "--brokers 3");
         var topics = new Option<string[]>("--topic")
         {
             Description = $"A topic to create, as name[:partitions[:replication-factor]] (defaults {TopicArgument.DefaultPartitions} partitions, RF min(3, brokers)); repeatable.",
@@ -43,16 +44,20 @@ internal static class ClusterCommand
             Description = "With --listen: the host:port metadata gives clients for broker 1 (broker i: port + i - 1), e.g. the host-published " +
                 "address of a container. Default: the --listen address (127.0.0.1 when it is 0.0.0.0). The control endpoint observes through it too.",
         };
-        var detectionDelay = new Option<double>("--detection-delay")
-        {
-            Description = "Seconds after a broker dies or hangs before its leaderships and coordinators move (KRaft broker.session.timeout.ms).",
-            DefaultValueFactory = _ => new EmbeddedOptions().DetectionDelay.TotalSeconds,
-        };
-        var restoreDelay = new Option<double>("--restore-delay")
-        {
-            Description = "Seconds after a broker comes back before it takes its preferred leaderships back.",
-            DefaultValueFactory = _ => new EmbeddedOptions().PreferredLeaderRestoreDelay.TotalSeconds,
-        };
+        var detectionDelay = TypedOptions.Number(
+            "--detection-delay",
+            "Seconds after a broker dies or hangs before its leaderships and coordinators move (KRaft broker.session.timeout.ms).",
+            0,
+            MaxDelaySeconds,
+            new EmbeddedOptions().DetectionDelay.TotalSeconds,
+            "--detection-delay 9");
+        var restoreDelay = TypedOptions.Number(
+            "--restore-delay",
+            "Seconds after a broker comes back before it takes its preferred leaderships back.",
+            0,
+            MaxDelaySeconds,
+            new EmbeddedOptions().PreferredLeaderRestoreDelay.TotalSeconds,
+            "--restore-delay 10");
 
         var serve = new Command("serve", "Serve the embedded cluster (librdkafka's mock) on loopback (or on --listen), print its bootstrap servers, stay up until Ctrl+C.");
         serve.Options.Add(brokers);
@@ -106,8 +111,8 @@ internal static class ClusterCommand
         var options = new EmbeddedOptions
         {
             Brokers = brokerCount,
-            DetectionDelay = ToDuration(detectionSeconds),
-            PreferredLeaderRestoreDelay = ToDuration(restoreSeconds),
+            DetectionDelay = TimeSpan.FromSeconds(detectionSeconds),
+            PreferredLeaderRestoreDelay = TimeSpan.FromSeconds(restoreSeconds),
         };
         var optionProblems = options.Validate();
         problems.AddRange(optionProblems.Select(ToOptionNames));
@@ -118,8 +123,8 @@ internal static class ClusterCommand
 
         if (problems.Count > 0)
         {
-            await error.WriteLineAsync("cluster serve: " + string.Join(Environment.NewLine + "cluster serve: ", problems)).ConfigureAwait(false);
-            return BadInput;
+            problems.ForEach(problem => Errors.BadInput(error, problem));
+            return ExitCodes.BadInput;
         }
 
         EmbeddedClusterHost host;
@@ -129,12 +134,11 @@ internal static class ClusterCommand
         }
         catch (EnvironmentException exception)
         {
-            await error.WriteLineAsync("cluster serve: " + exception.Message).ConfigureAwait(false);
-            return EnvironmentFailure;
+            return Errors.EnvironmentFailure(error, exception.Message);
         }
         catch (OperationCanceledException)
         {
-            return Ok;
+            return ExitCodes.Success;
         }
 
         await using (host.ConfigureAwait(false))
@@ -152,7 +156,7 @@ internal static class ClusterCommand
             }
         }
 
-        return Ok;
+        return ExitCodes.Success;
     }
 
     /// <summary>Option problems name the <see cref="EmbeddedOptions"/> property; on the command line, name the flag.</summary>
@@ -160,7 +164,4 @@ internal static class ClusterCommand
         .Replace("detectionDelay is", "--detection-delay is", StringComparison.Ordinal)
         .Replace("preferredLeaderRestoreDelay is", "--restore-delay is", StringComparison.Ordinal)
         .Replace("brokers is", "--brokers is", StringComparison.Ordinal);
-
-    private static TimeSpan ToDuration(double seconds) =>
-        double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.MinValue;
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Arguments;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Cost;
 using LoadLab.Core.Scenarios;
 using Spectre.Console;
@@ -21,11 +23,12 @@ internal static class CostCommand
         var input = new Argument<string>("input") { Description = "A scenario file (planned traffic) or a results/<run-id> folder (measured traffic)." };
         var platforms = new Option<string>("--platforms") { Description = "Comma-separated platform profiles from environments/platforms.", DefaultValueFactory = _ => DefaultPlatforms };
         var prices = new Option<string?>("--prices") { Description = $"Price sheet YAML (default: environments/pricing/{DefaultPriceSheet})." };
-        var retention = new Option<string>("--retention") { Description = "How long data is kept, e.g. 24h, 7d, 90m (not part of the scenario).", DefaultValueFactory = _ => "24h" };
-        var replication = new Option<int?>("--replication-factor") { Description = "Replication factor to price instead of the scenario's (a run does not record it; default then 3)." };
+        var retention = TypedOptions.Text(
+            "--retention", "How long data is kept, e.g. 24h, 7d, 90m (not part of the scenario).", "24h", text => ParseDuration(text) is not null, "a positive duration: 24h, 7d, 90m or 3600s", "--retention 7d");
+        var replication = TypedOptions.OptionalWholeNumber("--replication-factor", "Replication factor to price instead of the scenario's (a run does not record it; default then 3).", 1, 100, "--replication-factor 3");
         var follower = new Option<bool>("--fetch-from-follower") { Description = "Consumers read from an in-zone follower where the platform supports it (KIP-392)." };
-        var headroom = new Option<double?>("--headroom") { Description = "Compute headroom for every platform, e.g. 0.2 (default: each profile's value)." };
-        var events = new Option<double?>("--operator-events") { Description = "Reassignment / scale events per month for every platform (default: each profile's value)." };
+        var headroom = TypedOptions.OptionalNumber("--headroom", "Compute headroom for every platform, e.g. 0.2 (default: each profile's value).", 0, 10, "--headroom 0.2");
+        var events = TypedOptions.OptionalNumber("--operator-events", "Reassignment / scale events per month for every platform (default: each profile's value).", 0, 100_000, "--operator-events 4");
         var environments = new Option<string?>("--environments") { Description = "Folder holding platforms/ and pricing/ (default: the nearest 'environments' folder above the current directory)." };
         var json = new Option<string?>("--json") { Description = "Also write the estimate as JSON to this file." };
 
@@ -57,18 +60,16 @@ internal static class CostCommand
             }
             catch (CostInputException e)
             {
-                error.WriteLine($"loadlab cost: {e.Problems.Count} problem(s):");
                 foreach (var problem in e.Problems)
                 {
-                    error.WriteLine($"  {problem}");
+                    error.WriteLine(problem);
                 }
 
-                return ExitCodes.BadInput;
+                return Errors.BadInput(error, $"{Errors.Count(e.Problems.Count, "problem")}; nothing was estimated.");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                error.WriteLine($"loadlab cost: cannot read the input: {e.Message} Fix: check the path and its permissions.");
-                return ExitCodes.BadInput;
+                return Errors.BadInput(error, $"cannot read the input: {e.Message} Fix: check the path and its permissions.");
             }
         });
         return command;
@@ -125,13 +126,7 @@ internal static class CostCommand
             var loaded = ScenarioLoader.Load(request.Input);
             if (!loaded.Succeeded)
             {
-                foreach (var problem in loaded.Problems)
-                {
-                    error.WriteLine(problem);
-                }
-
-                error.WriteLine($"loadlab cost: {loaded.Problems.Count} problem(s) in {request.Input}; nothing was estimated.");
-                return ExitCodes.BadInput;
+                return Errors.Problems(error, loaded.Problems, "nothing was estimated");
             }
 
             workload = PlannedWorkload.FromScenario(loaded.Scenario!, workloadOptions);

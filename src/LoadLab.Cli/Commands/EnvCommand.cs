@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Environments.Docker;
@@ -15,10 +16,6 @@ namespace LoadLab.Cli.Commands;
 /// </summary>
 internal static class EnvCommand
 {
-    private const int Ok = 0;
-    private const int BadInput = 2;
-    private const int EnvironmentFailure = 3;
-
     public static Command Create()
     {
         var command = new Command("env", "Docker environments: start one and keep it up, list, remove, clean up after crashed runs, export as compose");
@@ -72,7 +69,7 @@ internal static class EnvCommand
                 if (parse.GetValue(dryRun))
                 {
                     output.Write(PlanPrinter.Render(provider.Plan(id, topicSpecs)));
-                    return Ok;
+                    return ExitCodes.Success;
                 }
 
                 var cluster = await provider.StartAsync(id, topicSpecs, cancellationToken);
@@ -83,7 +80,7 @@ internal static class EnvCommand
                     cluster.Detach();
                     await cluster.DisposeAsync();
                     output.WriteLine($"kept up; remove it with: loadlab env down {id}");
-                    return Ok;
+                    return ExitCodes.Success;
                 }
 
                 output.WriteLine("ready; Ctrl+C removes it");
@@ -99,7 +96,7 @@ internal static class EnvCommand
                     }
                 }
 
-                return Ok;
+                return ExitCodes.Success;
             });
         });
         return command;
@@ -116,12 +113,11 @@ internal static class EnvCommand
             var result = await ResourceReaper.RemoveAsync(client, id, cancellationToken);
             if (!result.RemovedAnything)
             {
-                error.WriteLine($"nothing labelled with run id {id}; `loadlab env ls` lists what exists");
-                return BadInput;
+                return Errors.BadInput(error, $"nothing is labelled with run id {id}. Fix: `loadlab env ls` lists what exists.");
             }
 
             output.WriteLine($"removed {result} of run {id}");
-            return Ok;
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -136,7 +132,7 @@ internal static class EnvCommand
             if (environments.Count == 0)
             {
                 output.WriteLine("no LoadLab environments");
-                return Ok;
+                return ExitCodes.Success;
             }
 
             foreach (var environment in environments)
@@ -145,7 +141,7 @@ internal static class EnvCommand
                 output.WriteLine($"{environment.RunId}  {environment.Environment}  {environment.Containers.Count} containers ({states})  bootstrap {environment.BootstrapServers ?? "-"}");
             }
 
-            return Ok;
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -159,7 +155,7 @@ internal static class EnvCommand
             using var client = await DockerEngine.ConnectAsync(cancellationToken);
             var result = await ResourceReaper.RemoveAsync(client, parse.GetValue(runId), cancellationToken);
             output.WriteLine(result.RemovedAnything ? $"removed {result}" : "nothing to clean");
-            return Ok;
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -187,7 +183,7 @@ internal static class EnvCommand
                 output.Write(text);
             }
 
-            return Ok;
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -261,13 +257,11 @@ internal static class EnvCommand
         }
         catch (EnvironmentDefinitionException e)
         {
-            await error.WriteLineAsync(e.Message);
-            return BadInput;
+            return Errors.BadInput(error, e.Message);
         }
         catch (EnvironmentException e)
         {
-            await error.WriteLineAsync($"loadlab: {e.Message}");
-            return EnvironmentFailure;
+            return Errors.EnvironmentFailure(error, e.Message);
         }
     }
 }

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Capacity;
 using LoadLab.Core.Scenarios;
-using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
 
 namespace LoadLab.Cli.Commands;
@@ -22,16 +22,12 @@ internal static class MaxRateCommand
             Description = "Environment: 'embedded' (default) or 'embedded:<brokers>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
-        var step = new Option<string>("--step") { Description = "Measured duration of every step (after --step-warmup)", DefaultValueFactory = _ => "10s" };
-        var stepWarmup = new Option<string>("--step-warmup") { Description = "Unmeasured start of every step", DefaultValueFactory = _ => "3s" };
-        var start = new Option<double?>("--start-rate") { Description = "First rate tried (default: the scenario's base rate)" };
-        var maxRate = new Option<double>("--max-rate") { Description = "Highest rate tried", DefaultValueFactory = _ => 1_000_000 };
-        var maxSteps = new Option<int>("--max-steps") { Description = "Most runs in total (bounds the time: steps x (step + warm-up + drain))", DefaultValueFactory = _ => 14 };
-        var output = new Option<DirectoryInfo>("--out")
-        {
-            Description = "Folder that receives the search folder (default: results)",
-            DefaultValueFactory = _ => new DirectoryInfo("results"),
-        };
+        var step = TypedOptions.Duration("--step", "Measured duration of every step (after --step-warmup)", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), "--step 10s");
+        var stepWarmup = TypedOptions.Duration("--step-warmup", "Unmeasured start of every step", TimeSpan.Zero, TimeSpan.FromSeconds(3), "--step-warmup 3s");
+        var start = TypedOptions.OptionalNumber("--start-rate", "First rate tried in msg/s (default: the scenario's base rate)", 0.001, 100_000_000, "--start-rate 5000");
+        var maxRate = TypedOptions.Number("--max-rate", "Highest rate tried in msg/s", 0.001, 100_000_000, 1_000_000, "--max-rate 200000");
+        var maxSteps = TypedOptions.WholeNumber("--max-steps", "Most runs in total, at least 3 (bounds the time: steps x (step + warm-up + drain))", 3, 1_000, 14, "--max-steps 14");
+        var output = TypedOptions.OutputFolder("--out", "Folder that receives the search folder (default: results)", "results");
         var command = new Command("maxrate", "Find the highest rate at which the cluster still meets the scenario's SLOs (step up, bisect, confirm)")
         {
             scenario, environment, step, stepWarmup, start, maxRate, maxSteps, output,
@@ -39,8 +35,8 @@ internal static class MaxRateCommand
         command.SetAction((parse, _) => ExecuteAsync(
             parse.GetValue(scenario)!,
             parse.GetValue(environment)!,
-            parse.GetValue(step)!,
-            parse.GetValue(stepWarmup)!,
+            parse.GetValue(step),
+            parse.GetValue(stepWarmup),
             parse.GetValue(start),
             parse.GetValue(maxRate),
             parse.GetValue(maxSteps),
@@ -48,22 +44,12 @@ internal static class MaxRateCommand
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string stepText, string warmupText, double? startRate, double maxRate, int maxSteps, DirectoryInfo output)
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, TimeSpan step, TimeSpan warmup, double? startRate, double maxRate, int maxSteps, DirectoryInfo output)
     {
-        if (!Durations.TryParse(stepText, out var step) || step < TimeSpan.FromSeconds(1))
-        {
-            return Problems.Report([new ValidationProblem("--step", "", 0, 0, $"'{stepText}' is not a duration of at least 1s", "e.g. --step 10s")]);
-        }
-
-        if (!Durations.TryParse(warmupText, out var warmup) || warmup < TimeSpan.Zero)
-        {
-            return Problems.Report([new ValidationProblem("--step-warmup", "", 0, 0, $"'{warmupText}' is not a duration", "e.g. --step-warmup 3s")]);
-        }
-
         var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides());
         if (!loaded.Succeeded)
         {
-            return Problems.Report(loaded.Problems);
+            return Errors.Problems(Console.Error, loaded.Problems);
         }
 
         var scenario = loaded.Scenario!;
@@ -71,15 +57,13 @@ internal static class MaxRateCommand
         var problems = options.Validate();
         if (problems.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {string.Join("; ", problems)} (set --start-rate, --max-rate, --max-steps)");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, $"{string.Join("; ", problems)}. Fix: set --start-rate at most --max-rate, e.g. --start-rate 1000 --max-rate 200000");
         }
 
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, environmentError!);
         }
 
         var searchId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{scenario.Name}-maxrate";
@@ -100,6 +84,11 @@ internal static class MaxRateCommand
         Console.WriteLine();
         Console.WriteLine(Conclusion(result));
         Console.WriteLine($"Steps:   {Path.Combine(directory, "maxrate.json")}");
+        if (interrupt.IsCancellationRequested)
+        {
+            return Errors.Interrupted(Console.Error, "the search was stopped early; the steps that ran are kept.");
+        }
+
         return result.KneeRate is null ? ExitCodes.CheckFailed : ExitCodes.Success;
     }
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Faults;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
-using LoadLab.Core.Yaml;
 using LoadLab.Engine.Running;
 using LoadLab.Reporting.Reports;
 
@@ -24,18 +24,16 @@ internal static class RunCommand
             Description = "Environment: 'embedded' (default, in-process mock cluster), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
-        var duration = new Option<string?>("--duration") { Description = "Override the measured duration, e.g. 30s or 2m" };
-        var seed = new Option<int?>("--seed") { Description = "Override the scenario seed" };
-        var output = new Option<DirectoryInfo>("--out")
-        {
-            Description = "Folder that receives the run folder (default: results)",
-            DefaultValueFactory = _ => new DirectoryInfo("results"),
-        };
-        var repeat = new Option<int>("--repeat")
-        {
-            Description = "Run the scenario this many times (each on a fresh cluster, each its own run folder), so a baseline check can tell a change from noise (default: 1)",
-            DefaultValueFactory = _ => 1,
-        };
+        var duration = TypedOptions.OptionalDuration("--duration", "Override the measured duration, e.g. 30s or 2m", TimeSpan.FromMilliseconds(1), "--duration 30s");
+        var seed = TypedOptions.OptionalWholeNumber("--seed", "Override the scenario seed", int.MinValue, int.MaxValue, "--seed 42");
+        var output = TypedOptions.OutputFolder("--out", "Folder that receives the run folder (default: results)", "results");
+        var repeat = TypedOptions.WholeNumber(
+            "--repeat",
+            "Run the scenario this many times (each on a fresh cluster, each its own run folder), so a baseline check can tell a change from noise (default: 1)",
+            1,
+            MaxRepeats,
+            1,
+            "--repeat 5");
         var command = new Command("run", "Run a scenario: generate open-loop load, inject its faults, measure, write results/<run-id>/")
         {
             scenario, environment, duration, seed, output, repeat,
@@ -61,40 +59,23 @@ internal static class RunCommand
         }
         catch (RunResultsException e)
         {
-            Console.Error.WriteLine($"loadlab: the report could not be drawn ({e.Message}); the results are complete, retry with 'loadlab report {directory}'.");
+            Errors.Warning(Console.Error, $"the report could not be drawn ({e.Message}); the results are complete, retry with 'loadlab report {directory}'.");
         }
     }
 
-    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output, int repeat)
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, TimeSpan? duration, int? seed, DirectoryInfo output, int repeat)
     {
-        if (repeat is < 1 or > MaxRepeats)
-        {
-            return Problems.Report([new ValidationProblem("--repeat", "", 0, 0, $"{repeat} is not a number of runs from 1 to {MaxRepeats}", "e.g. --repeat 5")]);
-        }
-
-        TimeSpan? duration = null;
-        if (durationText is not null)
-        {
-            if (!Durations.TryParse(durationText, out var parsed) || parsed <= TimeSpan.Zero)
-            {
-                return Problems.Report([new ValidationProblem("--duration", "", 0, 0, $"'{durationText}' is not a positive duration", "e.g. --duration 30s, 2m or 1h")]);
-            }
-
-            duration = parsed;
-        }
-
         var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Duration = duration, Seed = seed });
         if (!loaded.Succeeded)
         {
-            return Problems.Report(loaded.Problems);
+            return Errors.Problems(Console.Error, loaded.Problems);
         }
 
         var scenario = loaded.Scenario!;
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, environmentError!);
         }
 
         // Before anything is created: a fault the environment cannot perform refuses the run while nothing exists yet.
@@ -106,8 +87,7 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync($"{file}: {problem}");
             }
 
-            await Console.Error.WriteLineAsync($"The {provider.Kind} environment cannot run these faults; nothing was started.");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, $"the {provider.Kind} environment cannot run these faults; nothing was started.");
         }
 
         using var interrupt = CommandLine.CancelOnInterrupt();
@@ -119,7 +99,7 @@ internal static class RunCommand
             var runId = repeat == 1 ? $"{stamp}-{scenario.Name}" : $"{stamp}-{scenario.Name}-r{run}";
             var directory = Path.Combine(output.FullName, runId);
             var code = await RunOnceAsync(file, scenario, provider, runId, directory, interrupt.Token);
-            if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure)
+            if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure or ExitCodes.Interrupted)
             {
                 return code;
             }
@@ -140,17 +120,16 @@ internal static class RunCommand
 
     private static async Task<int> RunOnceAsync(FileInfo file, Scenario scenario, IClusterProvider provider, string runId, string directory, CancellationToken interrupt)
     {
-        var display = ProgressDisplay.Create(scenario, provider.Kind, directory);
+        var display = ProgressDisplay.Create(scenario, provider.Kind);
 
         ICluster cluster;
         try
         {
             cluster = await provider.StartAsync(runId, scenario.Topics, interrupt);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync("loadlab: interrupted while the environment was starting; nothing was run.");
-            return ExitCodes.EnvironmentFailure;
+            return Errors.Interrupted(Console.Error, "stopped while the environment was starting; nothing was run.");
         }
 
         await using (cluster)
@@ -169,9 +148,25 @@ internal static class RunCommand
                 ScenarioYaml = await File.ReadAllTextAsync(file.FullName),
                 Progress = display.Update,
             };
-            var summary = await display.RunAsync(() => RunEngine.RunAsync(request, interrupt));
-            SummaryPrinter.Print(summary, directory);
+            RunSummary summary;
+            try
+            {
+                summary = await display.RunAsync(() => RunEngine.RunAsync(request, interrupt));
+            }
+            catch (EnvironmentException) when (Directory.Exists(directory))
+            {
+                // What was measured before the environment broke is kept; say where, then fail as the environment did.
+                Console.WriteLine($"Results: {directory}");
+                throw;
+            }
+
+            SummaryPrinter.Print(summary, directory, Console.Out);
             WriteReport(directory);
+            if (summary.Outcome == "interrupted")
+            {
+                return Errors.Interrupted(Console.Error, "the run was stopped early; its results cover the part that ran, and its SLOs were not judged.");
+            }
+
             return summary.Slo.Any(s => !s.Passed) ? ExitCodes.CheckFailed : ExitCodes.Success;
         }
     }

@@ -108,10 +108,15 @@ internal sealed class IntervalSampler
     /// <summary>Producer errors per second and code.</summary>
     public IReadOnlyList<ErrorCount> Errors => _errors;
 
-    public RunSummary Summarize(RunRequest request, string outcome, string? message)
+    /// <param name="request">The run.</param>
+    /// <param name="outcome">How the run ended.</param>
+    /// <param name="message">Why, when it did not complete.</param>
+    /// <param name="stoppedAt">When the load stopped early (null: it ran as planned): the target and the rates then cover the part that ran.</param>
+    public RunSummary Summarize(RunRequest request, string outcome, string? message, TimeSpan? stoppedAt)
     {
-        var measuredSeconds = _scenario.Duration.TotalSeconds;
-        var target = _schedules.Sum(s => s.MessagesBetween(_scenario.Warmup, _scenario.TotalDuration));
+        var measuredEnd = stoppedAt is { } stop ? TimeSpan.FromTicks(Math.Clamp(stop.Ticks, _scenario.Warmup.Ticks, _scenario.TotalDuration.Ticks)) : _scenario.TotalDuration;
+        var measuredSeconds = (measuredEnd - _scenario.Warmup).TotalSeconds;
+        var target = _schedules.Sum(s => s.MessagesBetween(_scenario.Warmup, measuredEnd));
         var sent = _producers.Sum(p => p.Stats.SentMeasured);
         var acked = _producers.Sum(p => p.Stats.AckedMeasured);
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -135,7 +140,8 @@ internal sealed class IntervalSampler
             StartedAt = _run.Clock.StartedAt,
             Outcome = outcome,
             OutcomeMessage = message,
-            DurationSeconds = measuredSeconds,
+            DurationSeconds = Math.Round(measuredSeconds, 3),
+            PlannedDurationSeconds = _scenario.Duration.TotalSeconds,
             WarmupSeconds = _scenario.Warmup.TotalSeconds,
             Seed = _scenario.Seed,
             Environment = new EnvironmentSummary(request.Cluster.Kind, request.Cluster.Description),
@@ -148,6 +154,7 @@ internal sealed class IntervalSampler
                 QueueFull = _producers.Sum(p => p.Stats.QueueFull),
                 Bytes = _producers.Sum(p => p.Stats.AckedBytesMeasured),
                 ErrorsByCode = errors,
+                WholeRun = new MessageCounts(sentAll, _producers.Sum(p => p.Stats.Acked), _producers.Sum(p => p.Stats.Failed)),
             },
             Consume = new ConsumeSummary(_groups.Select((g, i) => new GroupSummary
             {
@@ -163,9 +170,9 @@ internal sealed class IntervalSampler
             LatencyMs = new LatencySummary(percentiles[0], percentiles[1], percentiles[2], percentiles[3]),
             Rate = new RateSummary
             {
-                Target = Math.Round(target / measuredSeconds, 3),
-                Achieved = Math.Round(acked / measuredSeconds, 3),
-                Sent = Math.Round(sent / measuredSeconds, 3),
+                Target = PerSecond(target, measuredSeconds),
+                Achieved = PerSecond(acked, measuredSeconds),
+                Sent = PerSecond(sent, measuredSeconds),
                 Accuracy = new RateAccuracy(
                     // Sent within the measured whole seconds, by send time: messages sent late (after their
                     // second, or after the load) count against the generator, as they should.
@@ -183,6 +190,9 @@ internal sealed class IntervalSampler
             Resources = new ResourceSummary(_peakRss, _peakHeap, _firstMinuteRss, _lastRss),
         };
     }
+
+    // A run stopped during its warm-up measured nothing: its rates are 0, not a division by zero.
+    private static double PerSecond(double count, double seconds) => seconds > 0 ? Math.Round(count / seconds, 3) : 0;
 
     private void Loop()
     {
@@ -207,6 +217,11 @@ internal sealed class IntervalSampler
         {
             var second = _second++;
             var measuredInterval = second >= _warmupSeconds;
+            if (second == _warmupSeconds && _warmupSeconds > 0 && Phase != "draining")
+            {
+                _run.Results.Event(_scenario.Warmup.TotalSeconds, "warmup.ended", [new("measuredSeconds", _scenario.Duration.TotalSeconds)]);
+            }
+
             if (Phase != "draining")
             {
                 Phase = measuredInterval ? "measuring" : "warm-up";
@@ -240,7 +255,8 @@ internal sealed class IntervalSampler
                 _maxPayload = Math.Max(_maxPayload, average);
             }
 
-            var target = _schedules.Sum(s => s.MessagesBetween(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1)));
+            // Once the load stopped (early or as planned) nothing more is asked for, so a Ctrl+C leaves no phantom target.
+            var target = Phase == "draining" ? 0 : _schedules.Sum(s => s.MessagesBetween(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1)));
             // Judged by when each message was handed to the client (not by when this tick woke up, which a busy
             // machine delays), over whole seconds inside the load only.
             var sentInSecond = _producers.Sum(p => p.SentInSecond(second));

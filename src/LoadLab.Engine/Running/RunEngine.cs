@@ -82,13 +82,14 @@ public static class RunEngine
             var results = _context.Results;
             var outcome = "completed";
             string? message = null;
-            results.Event(0, "run.preparing", [new("scenario", _scenario.Name), new("environment", _request.Cluster.Kind), new("bootstrap", _request.Cluster.BootstrapServers)]);
+            _context.Event("run.preparing", [new("scenario", _scenario.Name), new("environment", _request.Cluster.Kind), new("bootstrap", _request.Cluster.BootstrapServers)]);
             await RegisterGroupsAsync(cancellationToken).ConfigureAwait(false);
             StartConsumers(cancellationToken);
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
             CreateProducers();
 
             _context.Clock.Restart();
+            _context.Started = true;
             var startTimestamp = _context.Clock.StartTimestamp;
             _context.AckGaps = new AckGapTracker([.. _scenario.Topics.Select(t => (t.Name, t.Partitions))], _request.Time, startTimestamp);
             results.BeginIntervals(_context.Clock.StartedAt);
@@ -107,7 +108,8 @@ public static class RunEngine
             if (cancellationToken.IsCancellationRequested)
             {
                 outcome = "interrupted";
-                message = "stopped by the user (Ctrl+C); results up to this point are kept";
+                message = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"stopped by Ctrl+C or SIGTERM {loadEndSeconds:0.#} s into the run: target and rates cover the part that ran, SLOs are not judged, and every result up to this point is kept");
             }
 
             _sampler.Phase = "draining";
@@ -120,7 +122,8 @@ public static class RunEngine
             _sampler.Stop();
             StopConsumers();
 
-            var summary = _sampler.Summarize(_request, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null));
+            var stoppedAt = outcome == "interrupted" ? TimeSpan.FromSeconds(loadEndSeconds) : (TimeSpan?)null;
+            var summary = _sampler.Summarize(_request, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null), stoppedAt);
             summary = Analyze(summary, occurrences, loadEndSeconds, startTimestamp);
             results.WriteSummary(summary);
             results.Event(_context.SecondsNow, "run.ended", [new("outcome", outcome)]);
@@ -178,6 +181,12 @@ public static class RunEngine
                 AchievedRate = summary.Rate.Achieved,
                 MeasuredFromSeconds = _scenario.Warmup.TotalSeconds,
             });
+            if (summary.Outcome != "completed")
+            {
+                // A run that stopped early is no evidence either way: its SLOs are reported with what was observed, not judged.
+                slo = [.. slo.Select(result => result with { Passed = false, Judged = false })];
+            }
+
             return summary with { Audit = audit, Faults = [.. recoveries.Select(r => r.ToSummary())], Slo = slo };
         }
 
@@ -216,11 +225,11 @@ public static class RunEngine
                 try
                 {
                     var coordinator = await _request.Cluster.Faults.GetCoordinatorAsync(spec.Group, cancellationToken).ConfigureAwait(false);
-                    _context.Results.Event(0, "group.coordinator", [new("group", spec.Group), new("broker", coordinator)]);
+                    _context.Event("group.coordinator", [new("group", spec.Group), new("broker", coordinator)]);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    _context.Results.Event(0, "group.coordinator", [new("group", spec.Group), new("error", exception.Message)]);
+                    _context.Event("group.coordinator", [new("group", spec.Group), new("error", exception.Message)]);
                 }
             }
         }
@@ -236,7 +245,7 @@ public static class RunEngine
             }
 
             var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
-            _context.Results.Event(0, "groups.joined", [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
+            _context.Event("groups.joined", [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
         }
 
         private void CreateProducers()

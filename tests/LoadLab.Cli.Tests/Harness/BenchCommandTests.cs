@@ -30,8 +30,8 @@ public sealed class BenchCommandTests
         var (sizes, error) = BenchCommand.ParseSizes(text);
 
         Assert.Null(sizes);
-        Assert.StartsWith("--sizes:", error, StringComparison.Ordinal);
-        Assert.Contains("e.g. --sizes 100,1KiB", error, StringComparison.Ordinal);
+        Assert.StartsWith("--sizes '", error, StringComparison.Ordinal);
+        Assert.Contains("Example: --sizes 100,1KiB", error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -43,10 +43,21 @@ public sealed class BenchCommandTests
     public async Task Invoke_BadArgument_ExitsTwoWithoutStartingACluster(string option, string value)
     {
         var root = new RootCommand { BenchCommand.Create() };
-
-        var exitCode = await root.Parse(["bench", option, value]).InvokeAsync();
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        int exitCode;
+        try
+        {
+            exitCode = await CommandLine.InvokeAsync(root, ["bench", option, value], new StringWriter(), error);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
 
         Assert.Equal(2, exitCode);
+        Assert.StartsWith($"loadlab: {option}", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
