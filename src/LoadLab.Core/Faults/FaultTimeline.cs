@@ -171,6 +171,26 @@ public sealed class FaultTimeline
     }
 
     /// <summary>
+    /// The operations the scenario's faults perform: each injection's, and the revert's of those with a duration. An
+    /// environment is started with them (<see cref="ClusterRequest.Faults"/>) so it prepares what only they need.
+    /// </summary>
+    public static IReadOnlySet<FaultOperation> Operations(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var operations = new HashSet<FaultOperation>();
+        foreach (var fault in scenario.Faults)
+        {
+            operations.UnionWith(InjectOperations(fault.Action));
+            if (fault.Duration is not null && RevertOperation(fault.Action) is { } revert)
+            {
+                operations.Add(revert);
+            }
+        }
+
+        return operations;
+    }
+
+    /// <summary>
     /// Runs every step at its time and returns the faults as they ran. Stops waiting when
     /// <paramref name="cancellationToken"/> is cancelled (the run ends); then, by default, reverts the
     /// faults that are still in effect.

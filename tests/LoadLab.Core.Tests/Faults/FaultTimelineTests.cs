@@ -399,6 +399,21 @@ public sealed class FaultTimelineTests
         Assert.Empty(FaultTimeline.Validate(scenario, Enum.GetValues<FaultOperation>().ToHashSet()));
     }
 
+    [Fact]
+    public void Operations_FaultsWithAndWithoutDuration_InjectionsAndOnlyTheNeededReverts()
+    {
+        var scenario = ScenarioWith(
+            Fault(FaultAction.BrokerSlow, new BrokerTarget(1), at: 1, duration: 5, latency: TimeSpan.FromMilliseconds(50)),
+            Fault(FaultAction.BrokerKill, new BrokerTarget(2), at: 1),
+            Fault(FaultAction.NetworkPartition, new BrokerTarget(3), at: 1, duration: 2));
+
+        var operations = FaultTimeline.Operations(scenario);
+
+        Assert.Equal(
+            [FaultOperation.BrokerKill, FaultOperation.BrokerSlow, FaultOperation.BrokerRestoreSpeed, FaultOperation.NetworkDisconnect, FaultOperation.NetworkReconnect],
+            operations.Order());
+    }
+
     private static FaultSpec Fault(
         FaultAction action,
         FaultTarget target,
@@ -503,7 +518,7 @@ public sealed class FaultTimelineTests
         public HashSet<FaultOperation> Unsuccessful { get; } = [];
         public HashSet<FaultOperation> Hang { get; } = [];
         public IReadOnlyList<FaultCommand> Commands => [.. _commands];
-        public IReadOnlySet<FaultOperation> Supported { get; } = Enum.GetValues<FaultOperation>().ToHashSet();
+        public FaultCapabilities Capabilities { get; } = new() { Faults = [.. Enum.GetValues<FaultOperation>().Select(o => new FaultCapability(o, "test double", "recorded"))] };
 
         private Hold? _resolution;
         private readonly Dictionary<FaultOperation, Hold> _effects = [];
