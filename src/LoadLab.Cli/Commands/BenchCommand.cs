@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Core.Environments;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
 
@@ -98,7 +99,7 @@ internal static class BenchCommand
         var startedAt = DateTimeOffset.UtcNow;
         var loadBefore = ProduceBenchmarkReport.ReadLoadAverage();
         var folder = Path.Combine(output.FullName, benchId);
-        await using var cluster = await provider.StartAsync(benchId, ProduceBenchmark.Topics, interrupt.Token);
+        await using var cluster = await provider.StartAsync(new ClusterRequest(benchId, ProduceBenchmark.Topics), interrupt.Token);
         var rows = await ProduceBenchmark.RunAsync(cluster, new ProduceBenchmarkOptions
         {
             Sizes = sizes!,

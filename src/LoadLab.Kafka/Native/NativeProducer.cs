@@ -23,7 +23,9 @@ namespace LoadLab.Kafka.Native;
 /// UTF-8 copy and two pinned handles per header, the delivery report), which made the .NET client, not
 /// LoadLab, the ceiling of the generator. This class binds to the very librdkafka file Confluent.Kafka loaded,
 /// so settings, defaults and wire behaviour are librdkafka's; consumers and admin calls stay on Confluent.Kafka.
-/// Settings starting with <c>dotnet.</c> belong to Confluent.Kafka and are ignored.
+/// Settings starting with <c>dotnet.</c> belong to Confluent.Kafka and are ignored. With
+/// <c>statistics.interval.ms</c> set, the client's statistics reports are summed into <see cref="Wire"/>: served on
+/// the producing thread like every report, copied there and parsed on the thread pool, off the produce path.
 /// </para>
 /// </remarks>
 internal sealed unsafe class NativeProducer : IDisposable
@@ -35,6 +37,7 @@ internal sealed unsafe class NativeProducer : IDisposable
     private readonly IntPtr _headerName;
     private readonly IntPtr _reports;
     private readonly ReportSignal? _signal;
+    private readonly ProducerWireCounter? _wire;
     private GCHandle _self;
     private IntPtr _client;
 
@@ -52,6 +55,11 @@ internal sealed unsafe class NativeProducer : IDisposable
             var error = stackalloc byte[ErrorTextSize];
             foreach (var (name, value) in settings)
             {
+                if (name == StatisticsIntervalSetting && int.TryParse(value, out var intervalMs) && intervalMs > 0)
+                {
+                    _wire = new ProducerWireCounter();
+                }
+
                 if (!name.StartsWith("dotnet.", StringComparison.Ordinal)
                     && Librdkafka.ConfSet(conf, name, value, error, ErrorTextSize) != Librdkafka.ConfOk)
                 {
@@ -63,6 +71,11 @@ internal sealed unsafe class NativeProducer : IDisposable
             Librdkafka.ConfSetDeliveryCallback(conf, &OnDeliveryReport);
             Librdkafka.ConfSetErrorCallback(conf, &OnError);
             Librdkafka.ConfSetLogCallback(conf, &OnLog);
+            if (_wire is not null)
+            {
+                Librdkafka.ConfSetStatisticsCallback(conf, &OnStatistics);
+            }
+
             _client = Librdkafka.KafkaNew(Librdkafka.ProducerType, conf, error, ErrorTextSize);
             if (_client == IntPtr.Zero)
             {
@@ -84,6 +97,12 @@ internal sealed unsafe class NativeProducer : IDisposable
 
     /// <summary>Messages not yet reported: queued, in flight, or with a report waiting to be served.</summary>
     public int Outstanding => Librdkafka.OutQueueLength(_client);
+
+    /// <summary>The librdkafka setting that turns statistics reports (and <see cref="Wire"/>) on.</summary>
+    public const string StatisticsIntervalSetting = "statistics.interval.ms";
+
+    /// <summary>What the client put on the wire so far; null when <c>statistics.interval.ms</c> is not set.</summary>
+    public WireTotals? Wire => _wire?.Totals;
 
     /// <summary>
     /// Hands one message to the client, which copies it. <paramref name="token"/> comes back in the delivery
@@ -158,6 +177,38 @@ internal sealed unsafe class NativeProducer : IDisposable
         return Librdkafka.OutQueueLength(_client);
     }
 
+    /// <summary>
+    /// Serves reports on this thread for up to <paramref name="timeout"/> until the next statistics report has been
+    /// counted, so that <see cref="Wire"/> covers everything sent before the call (after a flush: the whole run).
+    /// False when none came in time or statistics are off. No other thread may be serving reports meanwhile.
+    /// </summary>
+    public bool AwaitNextStatistics(TimeSpan timeout)
+    {
+        if (_wire is null)
+        {
+            return false;
+        }
+
+        var seen = _wire.Totals.Reports;
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            var left = deadline - Environment.TickCount64;
+            // The report is parsed on the thread pool after the callback: wait briefly for that, then serve again.
+            if (_wire.WaitForNextReport(seen, TimeSpan.FromMilliseconds(Math.Clamp(left, 0, 10))))
+            {
+                return true;
+            }
+
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            Librdkafka.Poll(_client, (int)Math.Min(left, 100));
+        }
+    }
+
     /// <summary>Destroys the client; no thread may be serving its reports any more.</summary>
     public void Dispose()
     {
@@ -202,6 +253,16 @@ internal sealed unsafe class NativeProducer : IDisposable
         }
 
         producer._listener.OnClientError((ErrorCode)error);
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int OnStatistics(IntPtr client, byte* json, nuint length, IntPtr opaque)
+    {
+        var producer = (NativeProducer)GCHandle.FromIntPtr(opaque).Target!;
+        // This is the producing thread: parsing a report (tens of kilobytes) here would hold up the next messages.
+        var report = new ReadOnlySpan<byte>(json, checked((int)length)).ToArray();
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Wire.AddReport(state.Report), (Wire: producer._wire!, Report: report), preferLocal: false);
+        return 0;
     }
 
     /// <summary>librdkafka logs to stderr by default, which would garble the live progress lines.</summary>
