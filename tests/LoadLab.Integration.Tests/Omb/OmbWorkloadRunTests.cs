@@ -1,4 +1,5 @@
 using LoadLab.Core.Capacity;
+using LoadLab.Core.Environments;
 using LoadLab.Core.Omb;
 using LoadLab.Core.Results;
 using LoadLab.Engine.Running;
@@ -28,7 +29,7 @@ public sealed class OmbWorkloadRunTests : IDisposable
             DrainTimeout = TimeSpan.FromSeconds(10),
         };
 
-        await using var cluster = await new EmbeddedClusterProvider().StartAsync("omb", scenario.Topics, CancellationToken.None);
+        await using var cluster = await new EmbeddedClusterProvider().StartAsync(new ClusterRequest("omb", scenario.Topics), CancellationToken.None);
         var summary = await RunEngine.RunAsync(
             new RunRequest { Scenario = scenario, Cluster = cluster, RunId = "omb", ResultsDirectory = _directory, ScenarioYaml = imported.Yaml },
             CancellationToken.None);
