@@ -97,7 +97,7 @@ public sealed class RunEngineTests : IDisposable
             Consumers = [new ConsumerGroupSpec("audit", "events", 1, TimeSpan.Zero, new Dictionary<string, string>())],
         };
 
-        await using var cluster = await new EmbeddedClusterProvider().StartAsync("test", scenario.Topics, CancellationToken.None);
+        await using var cluster = await new EmbeddedClusterProvider().StartAsync(new ClusterRequest("test", scenario.Topics), CancellationToken.None);
         var summary = await RunEngine.RunAsync(
             new RunRequest { Scenario = scenario, Cluster = cluster, RunId = "test", ResultsDirectory = _directory },
             CancellationToken.None);
