@@ -2,6 +2,7 @@
 # LoadLab's two commands:
 #   ./run.sh                build if needed, then run scenarios/quickstart.yaml on the embedded cluster (about a minute)
 #   ./run.sh test [ARGS…]   build if needed, then run the test suite; ARGS go to `dotnet test` (e.g. --filter Quickstart)
+#   ./run.sh mutate [ARGS…] mutation testing of what computes users' numbers (stryker/mutate.sh; incremental by default)
 #   ./run.sh ARGS…          build if needed, then pass ARGS to the loadlab CLI (e.g. ./run.sh validate scenarios/*.yaml)
 #
 # Builds are quiet (MSBuild's output appears only when the build fails) and happen only when a source file changed
@@ -95,6 +96,9 @@ cmd_test() {
   rm -f "$log"
   return "$status"
 }
+
+# ./run.sh mutate [ARGS…]: mutation testing (stryker/mutate.sh builds what it needs itself).
+cmd_mutate() { exec bash "$root/stryker/mutate.sh" "$@"; }
 
 if [[ $# -eq 0 ]]; then
   build_cli

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using LoadLab.Cli.Commands;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Yaml;
 
 namespace LoadLab.Cli;
 
@@ -35,6 +36,8 @@ internal static class CommandLine
         BaselineCommand.Create(),
         BenchCommand.Create(),
         MaxRateCommand.Create(),
+        ImportCommand.Create(),
+        ExportCommand.Create(),
     };
 
     /// <summary>
@@ -72,6 +75,10 @@ internal static class CommandLine
         catch (BadInputException e)
         {
             return Errors.BadInput(errors, e.Message);
+        }
+        catch (InvalidInputException e)
+        {
+            return Errors.InvalidInput(errors, e);
         }
         catch (EnvironmentException e)
         {

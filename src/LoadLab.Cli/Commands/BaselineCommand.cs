@@ -221,7 +221,7 @@ internal static partial class BaselineCommand
                 return false;
             }
 
-            output.WriteLine($"note: {scenarioPath} is absent; the default regression rules apply.");
+            Errors.Warning(error, $"{scenarioPath} is absent; the default regression rules apply.");
             return true;
         }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
+using LoadLab.Core.Environments;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
 
@@ -9,8 +10,10 @@ namespace LoadLab.Cli.Commands;
 
 /// <summary>
 /// <c>loadlab bench</c>: LoadLab's own produce path against the bare .NET client and kcat, on one cluster,
-/// in interleaved turns; exits 1 when LoadLab with the bare loop's message shape reaches less than <c>--min-ratio</c>
-/// of the bare loop (LoadLab with realistic traffic is shown beside it, not judged: realism also costs the cluster).
+/// in interleaved turns: maximum rate and CPU per message of each, and LoadLab's CPU per message when paced; exits 1
+/// when LoadLab with the bare loop's message shape reaches less than <c>--min-ratio</c> of the bare loop (LoadLab
+/// with realistic traffic is shown beside it, not judged: realism also costs the cluster). The table is also
+/// written as <c>bench.md</c> and <c>bench.json</c> in the benchmark's folder.
 /// </summary>
 internal static class BenchCommand
 {
@@ -20,21 +23,23 @@ internal static class BenchCommand
         var seconds = TypedOptions.WholeNumber("--seconds", "Measured seconds of every turn (after 3 s of warm-up)", 1, 600, 10, "--seconds 10");
         var rounds = TypedOptions.WholeNumber("--rounds", "Rounds per size; contenders take turns within a round", 1, 10, 2, "--rounds 2");
         var minRatio = TypedOptions.Number("--min-ratio", "Exit 1 when LoadLab (the bare loop's message shape) / bare is below this at any size", 0, 10, 0.9, "--min-ratio 0.9");
+        var pacedRate = TypedOptions.Number("--paced-rate", "Rate of LoadLab's paced turn, msg/s (at most half of its maximum of the round)", 1, 10_000_000, 60_000, "--paced-rate 60000");
         var environment = new Option<string>("--env")
         {
-            Description = "Environment: 'embedded' (default) or 'embedded:<brokers>'",
+            Description = "Environment: 'embedded' (default; the cluster shares the process, and its CPU), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
         var output = TypedOptions.OutputFolder("--out", "Folder that receives the benchmark's run folders (default: results)", "results");
         var command = new Command("bench", "Measure LoadLab's maximum produce rate against a bare Confluent.Kafka loop and kcat (the harness must not be the bottleneck)")
         {
-            sizes, seconds, rounds, minRatio, environment, output,
+            sizes, seconds, rounds, minRatio, pacedRate, environment, output,
         };
         command.SetAction((parse, _) => ExecuteAsync(
             parse.GetValue(sizes)!,
             parse.GetValue(seconds),
             parse.GetValue(rounds),
             parse.GetValue(minRatio),
+            parse.GetValue(pacedRate),
             parse.GetValue(environment)!,
             parse.GetValue(output)!));
         return command;
@@ -64,7 +69,7 @@ internal static class BenchCommand
             .Select(folder => Path.Combine(folder, "kcat"))
             .FirstOrDefault(File.Exists);
 
-    private static async Task<int> ExecuteAsync(string sizesText, int seconds, int rounds, double minRatio, string environmentName, DirectoryInfo output)
+    private static async Task<int> ExecuteAsync(string sizesText, int seconds, int rounds, double minRatio, double pacedRate, string environmentName, DirectoryInfo output)
     {
         var (sizes, sizesError) = ParseSizes(sizesText);
         if (sizesError is not null)
@@ -82,14 +87,18 @@ internal static class BenchCommand
         var kcat = FindKcat();
         using var interrupt = CommandLine.CancelOnInterrupt();
         Console.WriteLine($"LoadLab bench on {provider.Kind}: sizes {string.Join(", ", sizes!)} B, {rounds} round(s) of 3 s warm-up + {seconds} s per contender{(kcat is null ? "; kcat not found on PATH, left out" : "")}");
-        await using var cluster = await provider.StartAsync(benchId, ProduceBenchmark.Topics, interrupt.Token);
+        var startedAt = DateTimeOffset.UtcNow;
+        var loadBefore = ProduceBenchmarkReport.ReadLoadAverage();
+        var folder = Path.Combine(output.FullName, benchId);
+        await using var cluster = await provider.StartAsync(new ClusterRequest(benchId, ProduceBenchmark.Topics), interrupt.Token);
         var rows = await ProduceBenchmark.RunAsync(cluster, new ProduceBenchmarkOptions
         {
             Sizes = sizes!,
             Duration = TimeSpan.FromSeconds(seconds),
             Rounds = rounds,
+            PacedRate = pacedRate,
             KcatPath = kcat,
-            ResultsDirectory = Path.Combine(output.FullName, benchId),
+            ResultsDirectory = folder,
             Progress = line => Console.WriteLine($"  {line}"),
         }, interrupt.Token);
         if (interrupt.IsCancellationRequested)
@@ -97,50 +106,17 @@ internal static class BenchCommand
             return Errors.Interrupted(Console.Error, "the benchmark was stopped early; the table is incomplete.");
         }
 
-        var (table, worstRatio) = Format(rows);
+        var report = new ProduceBenchmarkReport(provider.Kind, startedAt, loadBefore, ProduceBenchmarkReport.ReadLoadAverage(), rows);
+        await report.WriteAsync(folder, CancellationToken.None);
         Console.WriteLine();
-        Console.Write(table);
-        Console.WriteLine($"load average: {LoadAverage()}");
-        if (worstRatio < minRatio)
+        Console.Write(report.ToMarkdown());
+        Console.WriteLine($"Written: {Path.Combine(folder, ProduceBenchmarkReport.MarkdownFile)}, {Path.Combine(folder, ProduceBenchmarkReport.JsonFile)}");
+        if (report.WorstLoadLabRatio < minRatio)
         {
-            Console.WriteLine($"LoadLab reached {worstRatio:0.00}x of the bare loop, below --min-ratio {minRatio:0.00}.");
+            Console.WriteLine($"LoadLab reached {report.WorstLoadLabRatio:0.00}x of the bare loop, below --min-ratio {minRatio:0.00}.");
             return ExitCodes.CheckFailed;
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>The table (median msg/s per contender and size, ratio to the bare loop) and LoadLab's worst ratio.</summary>
-    internal static (string Table, double WorstLoadLabRatio) Format(IReadOnlyList<ProduceBenchmarkRow> rows)
-    {
-        var text = new System.Text.StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"size",8}  {"contender",-18} {"msg/s (median)",15}  {"rounds",-30} {"x bare",7}");
-        var worst = double.PositiveInfinity;
-        foreach (var row in rows)
-        {
-            var bare = rows.First(r => r.Size == row.Size && r.Contender == ProduceBenchmark.Bare).Median;
-            var ratio = bare > 0 ? row.Median / bare : 0;
-            if (row.Contender == ProduceBenchmark.LoadLab)
-            {
-                worst = Math.Min(worst, ratio);
-            }
-
-            var each = string.Join(" ", row.Rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)));
-            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Size + " B",8}  {row.Contender,-18} {row.Median,15:N0}  {each,-30} {ratio,7:0.00}");
-        }
-
-        return (text.ToString(), double.IsPositiveInfinity(worst) ? 0 : worst);
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Docker;
 using LoadLab.Environments.Docker.Definitions;
 using LoadLab.Environments.Docker.Engine;
@@ -72,7 +73,7 @@ internal static class EnvCommand
                     return ExitCodes.Success;
                 }
 
-                var cluster = await provider.StartAsync(id, topicSpecs, cancellationToken);
+                var cluster = await provider.StartAsync(new ClusterRequest(id, topicSpecs), cancellationToken);
                 output.WriteLine($"run id: {cluster.RunId}");
                 output.WriteLine($"bootstrap servers: {cluster.BootstrapServers}");
                 if (!parse.GetValue(foreground))
@@ -214,7 +215,7 @@ internal static class EnvCommand
     private static List<TopicSpec> ParseTopics(IEnumerable<string> values)
     {
         var topics = new List<TopicSpec>();
-        var problems = new List<DefinitionProblem>();
+        var problems = new List<ValidationProblem>();
         foreach (var value in values)
         {
             var parts = value.Split(':');
@@ -224,7 +225,7 @@ internal static class EnvCommand
                 var replication = 1;
                 if (parts.Length == 3 && (!int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out replication) || replication < 1))
                 {
-                    problems.Add(new DefinitionProblem("--topic", value, 0, 0, "replication must be a whole number of at least 1", "write name:partitions:replication, e.g. events:6:3"));
+                    problems.Add(new ValidationProblem("--topic", "", 0, 0, $"'{value}': replication must be a whole number of at least 1", "write name:partitions:replication, e.g. events:6:3"));
                     continue;
                 }
 
@@ -232,11 +233,11 @@ internal static class EnvCommand
             }
             else
             {
-                problems.Add(new DefinitionProblem("--topic", value, 0, 0, $"'{value}' is not name:partitions[:replication]", "e.g. --topic events:6:3"));
+                problems.Add(new ValidationProblem("--topic", "", 0, 0, $"'{value}' is not name:partitions[:replication]", "e.g. --topic events:6:3"));
             }
         }
 
-        return problems.Count > 0 ? throw new EnvironmentDefinitionException(problems) : topics;
+        return problems.Count > 0 ? throw new InvalidInputException(problems) : topics;
     }
 
     private static (TextWriter Output, TextWriter Error) Writers(ParseResult parse) =>
@@ -255,9 +256,9 @@ internal static class EnvCommand
         {
             return await action();
         }
-        catch (EnvironmentDefinitionException e)
+        catch (InvalidInputException e)
         {
-            return Errors.BadInput(error, e.Message);
+            return Errors.InvalidInput(error, e, "nothing was started");
         }
         catch (EnvironmentException e)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Docker.Definitions;
 using LoadLab.Environments.External;
 
@@ -85,7 +86,7 @@ internal static class ListCommand
             return (EnvironmentCatalog.DockerPrefix + stem, string.Create(CultureInfo.InvariantCulture,
                 $"{FirstLine(docker.Description)} (Docker: {docker.Brokers.Count} containers of {docker.Brokers.Image})"));
         }
-        catch (EnvironmentDefinitionException dockerProblems)
+        catch (InvalidInputException dockerProblems)
         {
             try
             {

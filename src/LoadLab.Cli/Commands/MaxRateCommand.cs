@@ -3,6 +3,7 @@ using System.Globalization;
 using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Capacity;
+using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Benchmarking;
 
@@ -70,7 +71,7 @@ internal static class MaxRateCommand
         var directory = Path.Combine(output.FullName, searchId);
         using var interrupt = CommandLine.CancelOnInterrupt();
         Console.WriteLine($"LoadLab maxrate: {scenario.Name} on {provider.Kind}, steps of {warmup.TotalSeconds:0} s warm-up + {step.TotalSeconds:0} s from {options.StartRate:N0} msg/s, at most {maxSteps} steps");
-        await using var cluster = await provider.StartAsync(searchId, scenario.Topics, interrupt.Token);
+        await using var cluster = await provider.StartAsync(new ClusterRequest(searchId, scenario.Topics), interrupt.Token);
         var result = await MaxRateRunner.RunAsync(scenario, cluster, new MaxRateRunOptions
         {
             StepWarmup = warmup,

@@ -79,7 +79,7 @@ internal static class RunCommand
         }
 
         // Before anything is created: a fault the environment cannot perform refuses the run while nothing exists yet.
-        var unsupported = FaultTimeline.Validate(scenario, provider.SupportedFaults);
+        var unsupported = FaultTimeline.Validate(scenario, provider.FaultCapabilities.Operations);
         if (unsupported.Count > 0)
         {
             foreach (var problem in unsupported)
@@ -125,7 +125,7 @@ internal static class RunCommand
         ICluster cluster;
         try
         {
-            cluster = await provider.StartAsync(runId, scenario.Topics, interrupt);
+            cluster = await provider.StartAsync(new ClusterRequest(runId, scenario.Topics) { Faults = FaultTimeline.Operations(scenario) }, interrupt);
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {

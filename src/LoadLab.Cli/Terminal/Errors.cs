@@ -42,6 +42,13 @@ internal static class Errors
         return Write(error, $"{Count(problems.Count, "problem")}; {consequence}.", ExitCodes.BadInput);
     }
 
+    /// <summary>Wrong input a loader reported: its problems when it listed them, else its message; returns <see cref="ExitCodes.BadInput"/>.</summary>
+    public static int InvalidInput(TextWriter error, InvalidInputException exception, string consequence = "nothing was run")
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.Problems.Count > 0 ? Problems(error, exception.Problems, consequence) : BadInput(error, exception.Message);
+    }
+
     /// <summary>"1 problem", "3 problems".</summary>
     public static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 

@@ -1,3 +1,5 @@
+using LoadLab.Core.Environments;
+
 namespace LoadLab.Core.Results;
 
 /// <summary>
@@ -33,7 +35,14 @@ public sealed record RunSummary
     public ResourceSummary? Resources { get; init; }
 }
 
-public sealed record EnvironmentSummary(string Kind, IReadOnlyDictionary<string, string> Details);
+public sealed record EnvironmentSummary(string Kind, IReadOnlyDictionary<string, string> Details)
+{
+    /// <summary>
+    /// What the environment could break, how, how LoadLab verified each effect, and where it differs from a production
+    /// cluster; null in summaries written before LoadLab recorded it.
+    /// </summary>
+    public FaultCapabilities? Capabilities { get; init; }
+}
 
 /// <summary>
 /// Counts of the messages intended in the measured window (<c>target</c>: what the schedule asked for in the part of it
@@ -50,6 +59,8 @@ public sealed record ProduceSummary
     public long Bytes { get; init; }
     /// <summary>Failed deliveries and client errors by librdkafka error name (e.g. <c>Local_MsgTimedOut</c>).</summary>
     public IReadOnlyDictionary<string, long> ErrorsByCode { get; init; } = new Dictionary<string, long>();
+    /// <summary>Bytes on the wire from librdkafka's statistics (whole run); null when statistics were off.</summary>
+    public WireSummary? Wire { get; init; }
     /// <summary>Every message of the run, warm-up and drain included: the audit's <c>acked</c> equals <c>wholeRun.acked</c>.</summary>
     public MessageCounts? WholeRun { get; init; }
 }
@@ -65,6 +76,8 @@ public sealed record GroupSummary
     public required string Topic { get; init; }
     /// <summary>Messages of this run consumed by the group (whole run, drain included).</summary>
     public required long Consumed { get; init; }
+    /// <summary>Value bytes of this run's messages the group consumed (whole run, drain included).</summary>
+    public long Bytes { get; init; }
     public int Instances { get; init; }
     public int Rebalances { get; init; }
     public long MaxLagMessages { get; init; }

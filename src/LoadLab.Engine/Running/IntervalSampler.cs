@@ -144,7 +144,7 @@ internal sealed class IntervalSampler
             PlannedDurationSeconds = _scenario.Duration.TotalSeconds,
             WarmupSeconds = _scenario.Warmup.TotalSeconds,
             Seed = _scenario.Seed,
-            Environment = new EnvironmentSummary(request.Cluster.Kind, request.Cluster.Description),
+            Environment = new EnvironmentSummary(request.Cluster.Kind, request.Cluster.Description) { Capabilities = request.Cluster.Faults.Capabilities },
             Produce = new ProduceSummary
             {
                 Target = (long)Math.Round(target),
@@ -161,6 +161,7 @@ internal sealed class IntervalSampler
                 Group = g.Progress.Group,
                 Topic = g.Progress.Topic,
                 Consumed = g.Progress.Consumed,
+                Bytes = g.Progress.ConsumedBytes,
                 Instances = g.Members.Count,
                 Rebalances = g.Progress.Rebalances,
                 MaxLagMessages = _maxLagMessages[i],

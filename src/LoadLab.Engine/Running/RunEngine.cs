@@ -124,6 +124,7 @@ public static class RunEngine
 
             var stoppedAt = outcome == "interrupted" ? TimeSpan.FromSeconds(loadEndSeconds) : (TimeSpan?)null;
             var summary = _sampler.Summarize(_request, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null), stoppedAt);
+            summary = summary with { Produce = summary.Produce with { Wire = WireStatistics.Collect(_producers) } };
             summary = Analyze(summary, occurrences, loadEndSeconds, startTimestamp);
             results.WriteSummary(summary);
             results.Event(_context.SecondsNow, "run.ended", [new("outcome", outcome)]);

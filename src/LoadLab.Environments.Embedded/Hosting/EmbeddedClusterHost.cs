@@ -58,7 +58,7 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
         }
 
         var cluster = (EmbeddedCluster)await new EmbeddedClusterProvider(options)
-            .StartAsync("serve-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), topics, cancellationToken)
+            .StartAsync(new ClusterRequest("serve-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), topics), cancellationToken)
             .ConfigureAwait(false);
         BrokerForwarder? forwarder = null;
         try

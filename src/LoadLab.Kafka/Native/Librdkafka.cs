@@ -32,6 +32,10 @@ internal static unsafe partial class Librdkafka
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set_log_cb")]
     public static partial void ConfSetLogCallback(IntPtr conf, delegate* unmanaged[Cdecl]<IntPtr, int, byte*, byte*, void> callback);
 
+    /// <summary>The callback returns 0 so librdkafka frees the JSON text itself.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set_stats_cb")]
+    public static partial void ConfSetStatisticsCallback(IntPtr conf, delegate* unmanaged[Cdecl]<IntPtr, byte*, nuint, IntPtr, int> callback);
+
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_destroy")]
     public static partial void ConfDestroy(IntPtr conf);
 
@@ -66,6 +70,16 @@ internal static unsafe partial class Librdkafka
 
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_outq_len")]
     public static partial int OutQueueLength(IntPtr rk);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_queue_get_main")]
+    public static partial IntPtr QueueGetMain(IntPtr rk);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_queue_destroy")]
+    public static partial void QueueDestroy(IntPtr queue);
+
+    /// <summary>librdkafka writes <paramref name="payload"/> to <paramref name="fd"/> when the queue gets an item after it was served.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_queue_io_event_enable")]
+    public static partial void QueueIoEventEnable(IntPtr queue, int fd, void* payload, nuint size);
 
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_fatal_error")]
     public static partial int FatalErrorOf(IntPtr rk, byte* errstr, nuint errstrSize);

@@ -1,3 +1,4 @@
+using LoadLab.Core.Environments;
 using System.Text.Json;
 using LoadLab.Core.Measurement.Slo;
 using LoadLab.Core.Results;
@@ -174,7 +175,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
     private async Task<RunSummary> RunAsync(Scenario scenario, EmbeddedOptions options)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await using var cluster = await new EmbeddedClusterProvider(options).StartAsync("test", scenario.Topics, timeout.Token);
+        await using var cluster = await new EmbeddedClusterProvider(options).StartAsync(new ClusterRequest("test", scenario.Topics), timeout.Token);
         return await RunEngine.RunAsync(new RunRequest { Scenario = scenario, Cluster = cluster, RunId = "test", ResultsDirectory = _directory }, timeout.Token);
     }
 
