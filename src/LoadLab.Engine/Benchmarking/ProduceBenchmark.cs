@@ -64,8 +64,8 @@ public sealed record ProduceBenchmarkRow(string Contender, int Size, IReadOnlyLi
 /// <item><see cref="Kcat"/> (values only, the C client's best case) and <see cref="KcatShaped"/> (LoadLab's shape: keys and a 29-byte header).</item>
 /// </list>
 /// CPU per message is process CPU time from the operating system over the window divided by the messages
-/// acknowledged in it: the whole process for the .NET contenders (every thread: sampler, results, GC; on the
-/// embedded environment also the cluster, which shares the process), the child process for kcat.
+/// acknowledged in it: the whole process for the .NET contenders (every thread: sampler, results, GC; less the
+/// embedded cluster's thread when it shares the process), the child process for kcat.
 /// </summary>
 /// <remarks>
 /// LoadLab is an open-loop generator, so its "maximum sustained rate" is measured by saturating it: the
@@ -104,6 +104,9 @@ public static class ProduceBenchmark
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(options);
         var rows = new List<ProduceBenchmarkRow>();
+        // An external cluster with a per-run prefix names the topics differently: every contender uses the real names.
+        var names = cluster is ITopicNames renamed ? renamed.TopicNames : null;
+        string Real(TopicSpec topic) => names?.GetValueOrDefault(topic.Name) ?? topic.Name;
         foreach (var size in options.Sizes)
         {
             var turns = new Dictionary<string, List<ContenderTurn>>();
@@ -116,7 +119,7 @@ public static class ProduceBenchmark
 
             for (var round = 1; round <= options.Rounds && !cancellationToken.IsCancellationRequested; round++)
             {
-                var bare = await Task.Run(() => BareProduceLoop.Run(cluster, Topics[0].Name, size, options.Warmup, options.Duration, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                var bare = await Task.Run(() => BareProduceLoop.Run(cluster, Real(Topics[0]), size, options.Warmup, options.Duration, cancellationToken), CancellationToken.None).ConfigureAwait(false);
                 Add(Bare, bare, round);
                 var target = Math.Max(1_000, bare.Rate * 2);
                 var loadLab = await TimedRunAsync(cluster, "alike", BareShape(size), target, options, round, cancellationToken).ConfigureAwait(false);
@@ -127,8 +130,8 @@ public static class ProduceBenchmark
                 if (options.KcatPath is { } path)
                 {
                     var messages = (long)Math.Max(10_000, bare.Rate * options.Duration.TotalSeconds);
-                    Add(Kcat, await KcatProducer.RunAsync(path, cluster, Topics[2].Name, size, messages, withKeysAndHeader: false, cancellationToken).ConfigureAwait(false), round);
-                    Add(KcatShaped, await KcatProducer.RunAsync(path, cluster, Topics[2].Name, size, messages, withKeysAndHeader: true, cancellationToken).ConfigureAwait(false), round);
+                    Add(Kcat, await KcatProducer.RunAsync(path, cluster, Real(Topics[2]), size, messages, withKeysAndHeader: false, cancellationToken).ConfigureAwait(false), round);
+                    Add(KcatShaped, await KcatProducer.RunAsync(path, cluster, Real(Topics[2]), size, messages, withKeysAndHeader: true, cancellationToken).ConfigureAwait(false), round);
                 }
             }
 
@@ -199,7 +202,7 @@ public static class ProduceBenchmark
                 }
             },
         };
-        await RunEngine.RunAsync(request, stop.Token).ConfigureAwait(false);
+        await RunEngine.RunAsync(request with { Scenario = cluster is ITopicNames renamed ? ScenarioTopics.Rename(scenario, renamed.TopicNames) : scenario }, stop.Token).ConfigureAwait(false);
         return windowEnd == 0 || acked == 0
             ? new ContenderTurn(0, null)
             : new ContenderTurn(RatePerSecond(acked, windowStart, windowEnd), (cpuAtEnd - cpuAtStart).TotalMicroseconds / acked);
