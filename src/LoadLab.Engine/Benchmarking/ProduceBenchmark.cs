@@ -146,23 +146,25 @@ public static class ProduceBenchmark
         var request = new RunRequest
         {
             Scenario = scenario,
-            Cluster = cluster,
             RunId = scenario.Name,
             ResultsDirectory = Path.Combine(options.ResultsDirectory, scenario.Name),
-            Progress = p =>
-            {
-                if (p.Second < acked.Length)
+            Observers =
+            [
+                RunObserver.OnInterval(p =>
                 {
-                    acked[p.Second] = p.AckedRate;
-                }
+                    if (p.ElapsedSeconds < acked.Length)
+                    {
+                        acked[p.ElapsedSeconds] = p.AckedRate;
+                    }
 
-                if (p.Second + 1 >= total.TotalSeconds)
-                {
-                    stop.Cancel();
-                }
-            },
+                    if (p.ElapsedSeconds + 1 >= total.TotalSeconds)
+                    {
+                        stop.Cancel();
+                    }
+                }),
+            ],
         };
-        await RunEngine.RunAsync(request, stop.Token).ConfigureAwait(false);
+        await RunEngine.RunAsync(cluster, request, stop.Token).ConfigureAwait(false);
         var first = (int)options.Warmup.TotalSeconds;
         var last = (int)total.TotalSeconds;
         return acked[first..last].Average();
