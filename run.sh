@@ -2,6 +2,7 @@
 # LoadLab's two commands:
 #   ./run.sh          build, then run scenarios/quickstart.yaml on the embedded cluster (about a minute)
 #   ./run.sh test     build and run the whole test suite
+#   ./run.sh mutate   mutation testing of what computes users' numbers (stryker/mutate.sh; incremental by default)
 #   ./run.sh ARGS…    build, then pass ARGS to the loadlab CLI (e.g. ./run.sh validate scenarios/*.yaml)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -58,6 +59,10 @@ case "${1:-}" in
   test)
     shift
     run_tests "$@"
+    ;;
+  mutate)
+    shift
+    exec bash "$root/stryker/mutate.sh" "$@"
     ;;
   *)
     build_cli

@@ -44,7 +44,7 @@ public sealed class DockerCluster : ICluster, IFaultOperations
         _time = options.TimeProvider;
         _brokers = [.. plan.Brokers];
         _admin = new Lazy<IAdminClient>(CreateAdmin);
-        Supported = options.Definition.Faults.Keys.Select(ToOperation).ToHashSet();
+        Capabilities = DockerCapabilities.For(options.Definition);
         if (options.TeardownOnSignal)
         {
             foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
@@ -81,7 +81,7 @@ public sealed class DockerCluster : ICluster, IFaultOperations
         ["runId"] = _plan.RunId,
     };
 
-    public IReadOnlySet<FaultOperation> Supported { get; }
+    public FaultCapabilities Capabilities { get; }
 
     /// <summary>From network creation until ready with topics (image pulls excluded).</summary>
     public TimeSpan StartupTime { get; internal set; }

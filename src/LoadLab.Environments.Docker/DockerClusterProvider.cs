@@ -21,17 +21,19 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
 {
     public string Kind => "docker";
 
-    public IReadOnlySet<FaultOperation> SupportedFaults => options.Definition.Faults.Keys.Select(DockerCluster.ToOperation).ToHashSet();
+    public FaultCapabilities FaultCapabilities => DockerCapabilities.For(options.Definition);
 
-    async Task<ICluster> IClusterProvider.StartAsync(string runId, IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken) =>
-        await StartAsync(runId, topics, cancellationToken);
+    async Task<ICluster> IClusterProvider.StartAsync(ClusterRequest request, CancellationToken cancellationToken) =>
+        await StartAsync(request, cancellationToken);
 
     /// <summary>The plan this provider would execute, without touching an engine (host ports may be <c>auto</c>).</summary>
     public ClusterPlan Plan(string runId, IReadOnlyList<TopicSpec> topics) =>
         new ClusterPlanner(options.Definition, runId, topics, options.HostValues, allocateHostPort: null).Plan();
 
-    public async Task<DockerCluster> StartAsync(string runId, IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
+    public async Task<DockerCluster> StartAsync(ClusterRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var (runId, topics) = (request.RunId, request.Topics);
         if (!ClusterPlanner.IsValidRunId(runId))
         {
             throw new EnvironmentException($"run id '{runId}' cannot name Docker resources; use letters, digits, '.', '_' and '-'.");

@@ -44,13 +44,8 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
         ["heartbeat.interval.ms"] = "1000",
     };
 
-    /// <summary>What the mock does not do like a real cluster; written to the results with every run.</summary>
-    public const string Limits =
-        "librdkafka mock cluster: replication is cosmetic (one copy of the data, ISR never shrinks, nothing is copied on reassignment); " +
-        "each partition keeps only about 5 MiB or 100,000 batches (older data is dropped, consumers further behind see it as truncated); " +
-        "one thread serves every broker, so brokers share one CPU core; fetches are answered after fetch.wait.max.ms; " +
-        "no fail-over of its own (LoadLab plays the controller after the detection delay); CreateTopics, DeleteTopics, CreatePartitions, " +
-        "DescribeConfigs, DescribeConsumerGroups and ElectLeaders are unsupported and ListConsumerGroups crashes librdkafka's admin client.";
+    /// <summary>What the mock does not do like a real cluster, in one line; written to the results with every run.</summary>
+    public static string Limits { get; } = string.Join("; ", EmbeddedCapabilities.Limits) + ".";
 
     private readonly EmbeddedOptions _options;
 
@@ -67,11 +62,12 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
 
     public string Kind => EnvironmentKind;
 
-    public IReadOnlySet<FaultOperation> SupportedFaults => MockFaultOperations.SupportedOperations;
+    public FaultCapabilities FaultCapabilities => EmbeddedCapabilities.For(_options);
 
-    public async Task<ICluster> StartAsync(string runId, IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
+    public async Task<ICluster> StartAsync(ClusterRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(request);
+        var (runId, topics) = (request.RunId, request.Topics);
         CheckTopics(topics);
 
         MockCluster mock;

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using Confluent.Kafka;
 using LoadLab.Core.Environments;
@@ -32,14 +31,6 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     /// </summary>
     internal static readonly TimeSpan PauseRoundTrip = TimeSpan.FromMinutes(10);
 
-    internal static readonly FrozenSet<FaultOperation> SupportedOperations = new[]
-    {
-        FaultOperation.BrokerKill, FaultOperation.BrokerRestart, FaultOperation.BrokerPause, FaultOperation.BrokerResume,
-        FaultOperation.BrokerSlow, FaultOperation.BrokerRestoreSpeed, FaultOperation.LeaderMove,
-        FaultOperation.PartitionReassign, FaultOperation.BrokerAdd, FaultOperation.BrokerDecommission,
-        FaultOperation.InjectErrors,
-    }.ToFrozenSet();
-
     private readonly MockCluster _mock;
     private readonly MetadataObserver _observer;
     private readonly EmbeddedOptions _options;
@@ -60,6 +51,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         _options = options;
         _clock = options.TimeProvider;
         _controllerId = controllerId;
+        Capabilities = EmbeddedCapabilities.For(options);
         foreach (var broker in startedBrokers)
         {
             _brokers[broker.Id] = new BrokerState(broker.Id, broker.Rack ?? "") { Address = $"{broker.Host}:{broker.Port}" };
@@ -70,7 +62,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         observer.UseLiveBrokers(LiveAddresses);
     }
 
-    public IReadOnlySet<FaultOperation> Supported => SupportedOperations;
+    public FaultCapabilities Capabilities { get; }
 
     /// <summary>The rack of broker <paramref name="brokerId"/> under <paramref name="rackCount"/> racks.</summary>
     public static string RackOf(int brokerId, int rackCount) =>
@@ -176,9 +168,9 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(effectApplied);
-        if (!SupportedOperations.Contains(command.Operation))
+        if (Capabilities.Find(command.Operation) is null)
         {
-            throw new NotSupportedException($"The embedded cluster cannot perform {command.Operation}; it is not in Supported.");
+            throw new NotSupportedException($"The embedded cluster cannot perform {command.Operation}; it is not in its capabilities.");
         }
 
         var start = _clock.GetTimestamp();

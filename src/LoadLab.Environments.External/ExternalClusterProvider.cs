@@ -37,14 +37,15 @@ public sealed class ExternalClusterProvider : IClusterProvider
 
     public string Kind => KindName;
 
-    public IReadOnlySet<FaultOperation> SupportedFaults => _definition.Hooks.Keys.ToHashSet();
+    public FaultCapabilities FaultCapabilities => ExternalCapabilities.For(_definition);
 
     /// <summary>The definition this provider connects with.</summary>
     public ExternalDefinition Definition => _definition;
 
-    public async Task<ICluster> StartAsync(string runId, IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
+    public async Task<ICluster> StartAsync(ClusterRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(request);
+        var (runId, topics) = (request.RunId, request.Topics);
         var config = new AdminClientConfig(new Dictionary<string, string>(_settings.ClientSettings)) { BootstrapServers = _settings.BootstrapServers };
         var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
         try

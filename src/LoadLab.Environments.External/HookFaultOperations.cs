@@ -32,10 +32,20 @@ internal sealed class HookFaultOperations : IFaultOperations
         _bootstrapServers = bootstrapServers;
         _time = time;
         _knownBrokers = new(brokers.Select(b => KeyValuePair.Create(b.Id, b)));
-        Supported = definition.Hooks.Keys.ToHashSet();
+        Capabilities = ExternalCapabilities.For(definition);
     }
 
-    public IReadOnlySet<FaultOperation> Supported { get; }
+    public FaultCapabilities Capabilities { get; }
+
+    /// <summary>What <see cref="VerifyAsync"/> waits for after <paramref name="operation"/>'s hook, or null when it takes the exit code.</summary>
+    public static string? Verification(FaultOperation operation) => operation switch
+    {
+        FaultOperation.BrokerKill or FaultOperation.BrokerDecommission => "metadata no longer lists the broker",
+        FaultOperation.BrokerRestart or FaultOperation.BrokerAdd => "metadata lists the broker",
+        FaultOperation.LeaderMove => "metadata shows the new leader",
+        FaultOperation.PartitionReassign => "metadata shows the new leader and replica set",
+        _ => null,
+    };
 
     public async ValueTask<int?> GetLeaderAsync(string topic, int partition, CancellationToken cancellationToken) =>
         (await _metadata.PartitionAsync(topic, partition, cancellationToken).ConfigureAwait(false))?.Leader;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LoadLab.Core.Results;
+using LoadLab.Core.Environments;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
 
@@ -91,7 +92,7 @@ internal static class BenchCommand
         var kcat = FindKcat();
         using var interrupt = CommandLine.CancelOnInterrupt();
         Console.WriteLine($"LoadLab bench on {provider.Kind}: sizes {string.Join(", ", sizes!)} B, {rounds} round(s) of 3 s warm-up + {seconds} s per contender{(kcat is null ? "; kcat not found on PATH, left out" : "")}");
-        await using var cluster = await provider.StartAsync(benchId, ProduceBenchmark.Topics, interrupt.Token);
+        await using var cluster = await provider.StartAsync(new ClusterRequest(benchId, ProduceBenchmark.Topics), interrupt.Token);
         var rows = await ProduceBenchmark.RunAsync(cluster, new ProduceBenchmarkOptions
         {
             Sizes = sizes!,

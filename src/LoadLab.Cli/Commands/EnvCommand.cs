@@ -76,7 +76,7 @@ internal static class EnvCommand
                     return Ok;
                 }
 
-                var cluster = await provider.StartAsync(id, topicSpecs, cancellationToken);
+                var cluster = await provider.StartAsync(new ClusterRequest(id, topicSpecs), cancellationToken);
                 output.WriteLine($"run id: {cluster.RunId}");
                 output.WriteLine($"bootstrap servers: {cluster.BootstrapServers}");
                 if (!parse.GetValue(foreground))

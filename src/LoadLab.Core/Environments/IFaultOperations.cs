@@ -3,13 +3,13 @@ namespace LoadLab.Core.Environments;
 /// <summary>
 /// The primitive fault operations of an environment. The fault timeline (LoadLab.Core.Faults) resolves
 /// targets and schedules; an environment only knows how to do each primitive and to report what it saw.
-/// An operation an environment cannot perform is absent from <see cref="Supported"/>, so scenarios that
+/// An operation an environment cannot perform is absent from <see cref="Capabilities"/>, so scenarios that
 /// need it are rejected before the run starts.
 /// </summary>
 public interface IFaultOperations
 {
-    /// <summary>The operations this environment implements.</summary>
-    IReadOnlySet<FaultOperation> Supported { get; }
+    /// <summary>The operations this environment implements, how, and with which caveats.</summary>
+    FaultCapabilities Capabilities { get; }
 
     /// <summary>Current leader of a partition, or null when it has none / is unknown.</summary>
     ValueTask<int?> GetLeaderAsync(string topic, int partition, CancellationToken cancellationToken);

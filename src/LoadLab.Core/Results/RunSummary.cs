@@ -1,3 +1,5 @@
+using LoadLab.Core.Environments;
+
 namespace LoadLab.Core.Results;
 
 /// <summary>
@@ -31,7 +33,14 @@ public sealed record RunSummary
     public ResourceSummary? Resources { get; init; }
 }
 
-public sealed record EnvironmentSummary(string Kind, IReadOnlyDictionary<string, string> Details);
+public sealed record EnvironmentSummary(string Kind, IReadOnlyDictionary<string, string> Details)
+{
+    /// <summary>
+    /// What the environment could break, how, how LoadLab verified each effect, and where it differs from a production
+    /// cluster; null in summaries written before LoadLab recorded it.
+    /// </summary>
+    public FaultCapabilities? Capabilities { get; init; }
+}
 
 /// <summary>Counts over the measured window; <c>target</c> is what the schedule asked for.</summary>
 public sealed record ProduceSummary

@@ -139,7 +139,7 @@ internal sealed class IntervalSampler
             DurationSeconds = measuredSeconds,
             WarmupSeconds = _scenario.Warmup.TotalSeconds,
             Seed = _scenario.Seed,
-            Environment = new EnvironmentSummary(cluster.Kind, cluster.Description),
+            Environment = new EnvironmentSummary(cluster.Kind, cluster.Description) { Capabilities = cluster.Faults.Capabilities },
             Produce = new ProduceSummary
             {
                 Target = (long)Math.Round(target),

@@ -23,13 +23,15 @@ namespace LoadLab.Engine.Sessions;
 public sealed class RunSession : IAsyncDisposable
 {
     private readonly IReadOnlySet<FaultOperation> _supportedFaults;
+    private readonly IReadOnlySet<FaultOperation> _preparedFaults;
     private readonly IReadOnlyDictionary<string, string> _topicNames;
 
-    private RunSession(ICluster cluster, string id, IReadOnlySet<FaultOperation> supportedFaults, IReadOnlyDictionary<string, string> topicNames, IReadOnlyList<string> createdTopics)
+    private RunSession(ICluster cluster, ClusterRequest request, IReadOnlySet<FaultOperation> supportedFaults, IReadOnlyDictionary<string, string> topicNames, IReadOnlyList<string> createdTopics)
     {
         Cluster = cluster;
-        Id = id;
+        Id = request.RunId;
         _supportedFaults = supportedFaults;
+        _preparedFaults = request.Faults;
         _topicNames = topicNames;
         CreatedTopics = createdTopics;
     }
@@ -54,7 +56,7 @@ public sealed class RunSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(provider);
-        return CheckFaults(scenario, provider.SupportedFaults);
+        return CheckFaults(scenario, provider.FaultCapabilities.Operations);
     }
 
     /// <summary>
@@ -67,14 +69,16 @@ public sealed class RunSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(options);
-        var supported = provider.SupportedFaults;
+        var supported = provider.FaultCapabilities.Operations;
         var problems = options.Scenarios.SelectMany(s => CheckFaults(s, supported)).ToList();
         if (problems.Count > 0)
         {
             throw new UnsupportedFaultsException(provider.Kind, problems);
         }
 
-        var cluster = await provider.StartAsync(options.Id, options.Topics, cancellationToken).ConfigureAwait(false);
+        // The environment prepares what only the announced faults need (e.g. the proxy of broker.slow).
+        var request = new ClusterRequest(options.Id, options.Topics) { Faults = options.Scenarios.SelectMany(FaultTimeline.Operations).ToHashSet() };
+        var cluster = await provider.StartAsync(request, cancellationToken).ConfigureAwait(false);
         try
         {
             var renamed = cluster is ITopicNames names ? names.TopicNames : new Dictionary<string, string>();
@@ -85,7 +89,7 @@ public sealed class RunSession : IAsyncDisposable
                 options.Progress?.Report($"Created topics {string.Join(", ", created)} through the admin API.");
             }
 
-            return new RunSession(cluster, options.Id, supported, topicNames, created);
+            return new RunSession(cluster, request, supported, topicNames, created);
         }
         catch
         {
@@ -100,9 +104,10 @@ public sealed class RunSession : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="request"/>'s scenario on the cluster and returns its summary (also in <c>summary.json</c>).
-    /// Its topics must be among the session's; its faults are checked first when the session was not told about them
-    /// (<see cref="UnsupportedFaultsException"/>). Cancelling stops the load early: the summary's outcome is then
-    /// "interrupted" and everything measured until then is kept.
+    /// Its topics must be among the session's, and its faults among those of <see cref="SessionOptions.Scenarios"/>
+    /// (the environment prepared for those only): <see cref="UnsupportedFaultsException"/> for a fault the environment
+    /// cannot perform, <see cref="ArgumentException"/> for one it was not prepared for. Cancelling stops the load
+    /// early: the summary's outcome is then "interrupted" and everything measured until then is kept.
     /// </summary>
     public Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -111,6 +116,12 @@ public sealed class RunSession : IAsyncDisposable
         if (problems.Count > 0)
         {
             throw new UnsupportedFaultsException(Cluster.Kind, problems);
+        }
+
+        var unprepared = FaultTimeline.Operations(request.Scenario).Except(_preparedFaults).ToList();
+        if (unprepared.Count > 0)
+        {
+            throw new ArgumentException($"The environment was not prepared for {string.Join(", ", unprepared)}; list the scenario in SessionOptions.Scenarios.", nameof(request));
         }
 
         var unknown = request.Scenario.Topics.Select(t => t.Name).Where(t => !_topicNames.ContainsKey(t)).ToList();

@@ -16,7 +16,7 @@ public sealed record SessionOptions
 
     /// <summary>
     /// The scenarios whose faults the session's runs will inject: checked against what the environment can perform
-    /// before it starts. A run whose faults were not checked here is checked when it starts.
+    /// before it starts, which then prepares for exactly those faults. A run may inject no other.
     /// </summary>
     public IReadOnlyList<Scenario> Scenarios { get; init; } = [];
 

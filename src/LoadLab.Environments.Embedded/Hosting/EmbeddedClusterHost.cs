@@ -59,7 +59,7 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
         }
 
         var cluster = (EmbeddedCluster)await new EmbeddedClusterProvider(options)
-            .StartAsync(RunIds.Create(DateTimeOffset.UtcNow, "serve"), topics, cancellationToken)
+            .StartAsync(new ClusterRequest(RunIds.Create(DateTimeOffset.UtcNow, "serve"), topics), cancellationToken)
             .ConfigureAwait(false);
         BrokerForwarder? forwarder = null;
         try

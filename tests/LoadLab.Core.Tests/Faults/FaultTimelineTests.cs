@@ -280,6 +280,27 @@ public sealed class FaultTimelineTests
     }
 
     [Fact]
+    public async Task RunAsync_TimersFireEarly_PauseStillLastsItsWholeDurationByItsEvents()
+    {
+        // The system clock's Task.Delay returns up to ~2 ms early; a revert that early made ChaosRunTests' 1 s pause last
+        // 999.x ms by its events. The fake's timers here fire 1.5 ms early: the steps must still wait for their time.
+        var harness = new Harness([Fault(FaultAction.BrokerPause, new BrokerTarget(1), at: 1, duration: 1)], earlyTimers: TimeSpan.FromMilliseconds(1.5));
+
+        var fine = TimeSpan.FromMilliseconds(0.5);
+
+        var run = harness.Start();
+        await harness.AdvanceTo(0.99);
+        await harness.AdvanceTo(1.01, expectedMarkers: 1, step: fine);
+        await harness.AdvanceTo(1.99);
+        await harness.AdvanceTo(2.01, expectedMarkers: 2, step: fine);
+        var occurrence = Assert.Single(await run);
+
+        var events = $"paused {occurrence.InjectedAtSeconds:0.0000}-{occurrence.RevertedAtSeconds:0.0000} s";
+        Assert.True(occurrence.InjectedAtSeconds >= 1, events);
+        Assert.True(occurrence.RevertedAtSeconds - occurrence.InjectedAtSeconds >= 1, events);
+    }
+
+    [Fact]
     public async Task RunAsync_RunStopsBeforeRevert_RevertsOutstandingFaultsEarly()
     {
         var harness = new Harness([
@@ -378,6 +399,21 @@ public sealed class FaultTimelineTests
         Assert.Empty(FaultTimeline.Validate(scenario, Enum.GetValues<FaultOperation>().ToHashSet()));
     }
 
+    [Fact]
+    public void Operations_FaultsWithAndWithoutDuration_InjectionsAndOnlyTheNeededReverts()
+    {
+        var scenario = ScenarioWith(
+            Fault(FaultAction.BrokerSlow, new BrokerTarget(1), at: 1, duration: 5, latency: TimeSpan.FromMilliseconds(50)),
+            Fault(FaultAction.BrokerKill, new BrokerTarget(2), at: 1),
+            Fault(FaultAction.NetworkPartition, new BrokerTarget(3), at: 1, duration: 2));
+
+        var operations = FaultTimeline.Operations(scenario);
+
+        Assert.Equal(
+            [FaultOperation.BrokerKill, FaultOperation.BrokerSlow, FaultOperation.BrokerRestoreSpeed, FaultOperation.NetworkDisconnect, FaultOperation.NetworkReconnect],
+            operations.Order());
+    }
+
     private static FaultSpec Fault(
         FaultAction action,
         FaultTarget target,
@@ -405,7 +441,7 @@ public sealed class FaultTimelineTests
         Faults = faults,
     };
 
-    private sealed class Harness(IReadOnlyList<FaultSpec> faults, int seed = 7, FaultTimelineOptions? options = null)
+    private sealed class Harness(IReadOnlyList<FaultSpec> faults, int seed = 7, FaultTimelineOptions? options = null, TimeSpan? earlyTimers = null)
     {
         public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         public FakeFaultOperations Operations { get; } = new();
@@ -415,22 +451,23 @@ public sealed class FaultTimelineTests
         public Task<IReadOnlyList<FaultOccurrence>> Start(CancellationToken cancellationToken = default)
         {
             _start = Time.GetTimestamp();
-            var timeline = new FaultTimeline(faults, Operations, ThreeBrokers, Time, _start, seed, Sink, options);
+            TimeProvider clock = earlyTimers is { } early ? new EarlyTimers(Time, early) : Time;
+            var timeline = new FaultTimeline(faults, Operations, ThreeBrokers, clock, _start, seed, Sink, options);
             return Task.Run(() => timeline.RunAsync(cancellationToken), CancellationToken.None);
         }
 
-        // Advances the fake clock in small steps, letting the timeline's continuations run, until the target
-        // time is reached and at least the expected number of markers has been written.
-        public async Task AdvanceTo(double seconds, int expectedMarkers = 0)
+        // Advances the fake clock in small steps (100 ms unless told), letting the timeline's continuations run, until
+        // the target time is reached and at least the expected number of markers has been written.
+        public async Task AdvanceTo(double seconds, int expectedMarkers = 0, TimeSpan? step = null)
         {
             var target = TimeSpan.FromSeconds(seconds);
             var deadline = DateTime.UtcNow.AddSeconds(10);
+            var stride = step ?? TimeSpan.FromMilliseconds(100);
             while (Time.GetElapsedTime(_start) < target)
             {
                 await Task.Delay(2);
-                var step = TimeSpan.FromMilliseconds(100);
                 var remaining = target - Time.GetElapsedTime(_start);
-                Time.Advance(remaining < step ? remaining : step);
+                Time.Advance(remaining < stride ? remaining : stride);
             }
 
             while (Sink.Markers.Count < expectedMarkers)
@@ -439,6 +476,17 @@ public sealed class FaultTimelineTests
                 await Task.Delay(2);
             }
         }
+    }
+
+    /// <summary>The fake clock with timers that fire <paramref name="early"/> before they are due, as the system clock's do.</summary>
+    private sealed class EarlyTimers(FakeTimeProvider time, TimeSpan early) : TimeProvider
+    {
+        public override long TimestampFrequency => time.TimestampFrequency;
+        public override long GetTimestamp() => time.GetTimestamp();
+        public override DateTimeOffset GetUtcNow() => time.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            time.CreateTimer(callback, state, dueTime > early ? dueTime - early : dueTime, period);
     }
 
     private sealed class RecordingSink : IRunEventSink
@@ -470,7 +518,7 @@ public sealed class FaultTimelineTests
         public HashSet<FaultOperation> Unsuccessful { get; } = [];
         public HashSet<FaultOperation> Hang { get; } = [];
         public IReadOnlyList<FaultCommand> Commands => [.. _commands];
-        public IReadOnlySet<FaultOperation> Supported { get; } = Enum.GetValues<FaultOperation>().ToHashSet();
+        public FaultCapabilities Capabilities { get; } = new() { Faults = [.. Enum.GetValues<FaultOperation>().Select(o => new FaultCapability(o, "test double", "recorded"))] };
 
         private Hold? _resolution;
         private readonly Dictionary<FaultOperation, Hold> _effects = [];

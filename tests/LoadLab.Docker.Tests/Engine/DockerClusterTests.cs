@@ -25,15 +25,15 @@ public sealed class DockerClusterTests(ITestOutputHelper output)
         var provider = new DockerClusterProvider(LocalMock.Options(progress: progress));
 
         var started = Stopwatch.StartNew();
-        var cluster = await provider.StartAsync(runId, [new TopicSpec("events", 3, 1)], CancellationToken.None);
+        var cluster = await provider.StartAsync(new ClusterRequest(runId, [new TopicSpec("events", 3, 1)]), CancellationToken.None);
         output.WriteLine($"cluster up: {started.Elapsed.TotalSeconds:0.00} s ({cluster.BootstrapServers})");
         try
         {
             Assert.Equal("brokers 1", LocalMock.Probe(cluster.BootstrapServers, ProbeTimeout));
             Assert.Equal([1], cluster.Brokers.Select(broker => broker.Id));
             Assert.Equal(1, await cluster.GetLeaderAsync("events", 2, CancellationToken.None));
-            Assert.Contains(FaultOperation.BrokerKill, cluster.Faults.Supported);
-            Assert.DoesNotContain(FaultOperation.PartitionReassign, cluster.Faults.Supported);
+            Assert.Contains(FaultOperation.BrokerKill, cluster.Faults.Capabilities.Operations);
+            Assert.DoesNotContain(FaultOperation.PartitionReassign, cluster.Faults.Capabilities.Operations);
             Assert.Equal("loadlab-mock", cluster.Description["platform"]);
         }
         finally
@@ -153,7 +153,7 @@ public sealed class DockerClusterTests(ITestOutputHelper output)
 
         output.WriteLine(outcome.ToString());
         Assert.True(outcome.Succeeded, outcome.Detail);
-        Assert.Contains(FaultOperation.PartitionReassign, cluster.Faults.Supported);
+        Assert.Contains(FaultOperation.PartitionReassign, cluster.Faults.Capabilities.Operations);
         Assert.Contains("PartitionReassign of events/2 to [1] completed in", outcome.Detail, StringComparison.Ordinal);
         Assert.Contains("""tool output: events/2 {"version":1,"partitions":[{"topic":"events","partition":2,"replicas":[1]}]} via mock-1""", outcome.Detail, StringComparison.Ordinal);
         Assert.True(outcome.Took > TimeSpan.Zero);
@@ -169,7 +169,7 @@ public sealed class DockerClusterTests(ITestOutputHelper output)
         var runId = LocalMock.RunId("exits");
 
         var error = await Assert.ThrowsAsync<EnvironmentException>(() =>
-            new DockerClusterProvider(LocalMock.Options(definition)).StartAsync(runId, [], CancellationToken.None));
+            new DockerClusterProvider(LocalMock.Options(definition)).StartAsync(new ClusterRequest(runId, []), CancellationToken.None));
 
         Assert.Contains("exited (code 0) before the cluster was ready", error.Message, StringComparison.Ordinal);
         Assert.Contains("Microsoft.NETCore.App", error.Message, StringComparison.Ordinal);
@@ -185,7 +185,7 @@ public sealed class DockerClusterTests(ITestOutputHelper output)
         var runId = LocalMock.RunId("absent");
 
         var error = await Assert.ThrowsAsync<EnvironmentException>(() =>
-            new DockerClusterProvider(LocalMock.Options(definition)).StartAsync(runId, [], CancellationToken.None));
+            new DockerClusterProvider(LocalMock.Options(definition)).StartAsync(new ClusterRequest(runId, []), CancellationToken.None));
 
         Assert.Contains("Image 127.0.0.1:1/loadlab-absent:0.0.1 is not on the engine and pulling it failed", error.Message, StringComparison.Ordinal);
         Assert.False((await ResourceReaper.RemoveAsync(client, runId, CancellationToken.None)).RemovedAnything);
@@ -229,7 +229,7 @@ public sealed class DockerClusterTests(ITestOutputHelper output)
         using var client = await DockerRequirement.ConnectOrSkipAsync();
         await TestBrokerImage.EnsureBuiltAsync();
         var started = Stopwatch.StartNew();
-        var cluster = await new DockerClusterProvider(LocalMock.Options(definition)).StartAsync(LocalMock.RunId(test), [new TopicSpec("events", 3, 1)], CancellationToken.None);
+        var cluster = await new DockerClusterProvider(LocalMock.Options(definition)).StartAsync(new ClusterRequest(LocalMock.RunId(test), [new TopicSpec("events", 3, 1)]), CancellationToken.None);
         output.WriteLine($"cluster up: {started.Elapsed.TotalSeconds:0.00} s");
         return cluster;
     }

@@ -36,7 +36,7 @@ public static class ChildRun
         });
         try
         {
-            await using var cluster = await provider.StartAsync(args[2], [new("child-topic", 1, 1)], CancellationToken.None);
+            await using var cluster = await provider.StartAsync(new ClusterRequest(args[2], [new("child-topic", 1, 1)]), CancellationToken.None);
             Console.Out.WriteLine($"{ReadyMarker} {cluster.BootstrapServers}");
             Console.Out.Flush();
             await Task.Delay(Timeout.Infinite);

@@ -369,11 +369,11 @@ public sealed class EmbeddedClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Supported_ListsEveryOperationButNetworkPartitions()
+    public async Task Capabilities_ListsEveryOperationButNetworkPartitions()
     {
         await using var cluster = await StartAsync(new TopicSpec("s", 1, 1));
 
-        var supported = cluster.Faults.Supported;
+        var supported = cluster.Faults.Capabilities.Operations;
 
         Assert.Equal(Enum.GetValues<FaultOperation>().Except([FaultOperation.NetworkDisconnect, FaultOperation.NetworkReconnect]).Order(), supported.Order());
         await Assert.ThrowsAsync<NotSupportedException>(async () => await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.NetworkDisconnect, BrokerId: 1), CancellationToken.None));

@@ -21,7 +21,7 @@ internal static class EmbeddedTestCluster
 
     public static async Task<EmbeddedCluster> StartAsync(EmbeddedOptions options, params TopicSpec[] topics)
     {
-        var cluster = await new EmbeddedClusterProvider(options).StartAsync("test-" + Guid.NewGuid().ToString("N")[..8], topics, CancellationToken.None);
+        var cluster = await new EmbeddedClusterProvider(options).StartAsync(new ClusterRequest("test-" + Guid.NewGuid().ToString("N")[..8], topics), CancellationToken.None);
         return (EmbeddedCluster)cluster;
     }
 

@@ -28,7 +28,7 @@ public sealed class HookFaultTests(ITestOutputHelper output)
                 broker-pause: exit 7
                 broker-slow: sleep 5
             """));
-        await using var cluster = await provider.StartAsync("hooks", [new TopicSpec("hooked", 3, 3)], CancellationToken.None);
+        await using var cluster = await provider.StartAsync(new ClusterRequest("hooks", [new TopicSpec("hooked", 3, 3)]), CancellationToken.None);
 
         var leader = await cluster.Faults.GetLeaderAsync("hooked", 0, CancellationToken.None);
         var target = leader % 3 + 1;
@@ -42,7 +42,7 @@ public sealed class HookFaultTests(ITestOutputHelper output)
         Assert.Contains("failed with exit code 7", failing.Detail, StringComparison.Ordinal);
         Assert.Equal(
             new HashSet<FaultOperation> { FaultOperation.BrokerKill, FaultOperation.BrokerRestart, FaultOperation.LeaderMove, FaultOperation.BrokerPause, FaultOperation.BrokerSlow },
-            cluster.Faults.Supported);
+            cluster.Faults.Capabilities.Operations);
         Assert.Equal("external", cluster.Kind);
         Assert.Equal(3, cluster.Brokers.Count);
     }
@@ -56,7 +56,7 @@ public sealed class HookFaultTests(ITestOutputHelper output)
               hooks:
                 broker-slow: {command: sleep 30, timeout: 500ms}
             """));
-        await using var cluster = await provider.StartAsync("timeout", [new TopicSpec("slowhook", 1, 1)], CancellationToken.None);
+        await using var cluster = await provider.StartAsync(new ClusterRequest("timeout", [new TopicSpec("slowhook", 1, 1)]), CancellationToken.None);
 
         var outcome = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerSlow, 1, Latency: TimeSpan.FromMilliseconds(50)), CancellationToken.None);
 
@@ -71,9 +71,9 @@ public sealed class HookFaultTests(ITestOutputHelper output)
         await using var host = await StartHostAsync(new TopicSpec("present", 2, 1));
 
         var missing = await Assert.ThrowsAsync<EnvironmentException>(() =>
-            new ExternalClusterProvider(Definition(host, "topics: {policy: existing}")).StartAsync("p", [new TopicSpec("present", 2, 1), new TopicSpec("absent", 1, 1)], CancellationToken.None));
+            new ExternalClusterProvider(Definition(host, "topics: {policy: existing}")).StartAsync(new ClusterRequest("p", [new TopicSpec("present", 2, 1), new TopicSpec("absent", 1, 1)]), CancellationToken.None));
         var mismatch = await Assert.ThrowsAsync<EnvironmentException>(() =>
-            new ExternalClusterProvider(Definition(host, "topics: {policy: create}")).StartAsync("p", [new TopicSpec("present", 4, 1)], CancellationToken.None));
+            new ExternalClusterProvider(Definition(host, "topics: {policy: create}")).StartAsync(new ClusterRequest("p", [new TopicSpec("present", 4, 1)]), CancellationToken.None));
         using (var producer = EmbeddedTestCluster.Producer(host.Cluster))
         {
             for (var i = 0; i < 3; i++)
@@ -83,8 +83,8 @@ public sealed class HookFaultTests(ITestOutputHelper output)
         }
 
         var withData = await Assert.ThrowsAsync<EnvironmentException>(() =>
-            new ExternalClusterProvider(Definition(host, "topics: {policy: existing}")).StartAsync("p", [new TopicSpec("present", 2, 1)], CancellationToken.None));
-        await using var allowed = await new ExternalClusterProvider(Definition(host, "topics: {policy: existing, allow-existing-data: true}")).StartAsync("p", [new TopicSpec("present", 2, 1)], CancellationToken.None);
+            new ExternalClusterProvider(Definition(host, "topics: {policy: existing}")).StartAsync(new ClusterRequest("p", [new TopicSpec("present", 2, 1)]), CancellationToken.None));
+        await using var allowed = await new ExternalClusterProvider(Definition(host, "topics: {policy: existing, allow-existing-data: true}")).StartAsync(new ClusterRequest("p", [new TopicSpec("present", 2, 1)]), CancellationToken.None);
 
         Assert.Contains("topics: existing, but absent does not exist on the cluster", missing.Message, StringComparison.Ordinal);
         Assert.Contains("topic present exists with 2 partitions and replication factor 1, but the scenario wants 4 and 1", mismatch.Message, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class HookFaultTests(ITestOutputHelper output)
         probe.Stop();
         var definition = ExternalDefinitionLoader.Parse($"name: gone\nbootstrap-servers: 127.0.0.1:{port}\nclient: {{socket.connection.setup.timeout.ms: 1000}}\n", "gone.yaml").Value!;
 
-        var error = await Assert.ThrowsAsync<EnvironmentException>(() => new ExternalClusterProvider(definition).StartAsync("u", [], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<EnvironmentException>(() => new ExternalClusterProvider(definition).StartAsync(new ClusterRequest("u", []), CancellationToken.None));
 
         Assert.StartsWith($"Cannot reach the external cluster 'gone' at 127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
     }

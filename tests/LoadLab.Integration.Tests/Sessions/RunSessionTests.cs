@@ -104,6 +104,22 @@ public sealed class RunSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_FaultTheEnvironmentWasNotPreparedFor_IsRefusedBeforeTheRunStarts()
+    {
+        var scenario = Smoke("unannounced");
+        await using var session = await RunSession.StartAsync(new EmbeddedClusterProvider(), new SessionOptions { Id = "test", Topics = scenario.Topics }, CancellationToken.None);
+        var withFault = scenario with
+        {
+            Faults = [new FaultSpec { At = TimeSpan.FromSeconds(1), Action = FaultAction.BrokerSlow, Target = new BrokerTarget(1), Latency = TimeSpan.FromMilliseconds(50) }],
+        };
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => session.RunAsync(new RunRequest { Scenario = withFault, RunId = "test", ResultsDirectory = _directory }, CancellationToken.None));
+
+        Assert.Contains("not prepared for BrokerSlow", refused.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_directory), "a refused run must not write a results folder");
+    }
+
+    [Fact]
     public async Task RunAsync_TopicTheSessionDidNotPrepare_IsRefused()
     {
         await using var session = await RunSession.StartAsync(new EmbeddedClusterProvider(), SessionOptions.For(Smoke("one"), "test"), CancellationToken.None);
@@ -161,13 +177,13 @@ public sealed class RunSessionTests : IDisposable
 
         public string Kind => inner.Kind;
 
-        public IReadOnlySet<FaultOperation> SupportedFaults => inner.SupportedFaults;
+        public FaultCapabilities FaultCapabilities => inner.FaultCapabilities;
 
-        public async Task<ICluster> StartAsync(string runId, IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
+        public async Task<ICluster> StartAsync(ClusterRequest request, CancellationToken cancellationToken)
         {
             Starts++;
-            var cluster = await inner.StartAsync(runId, onCluster?.Invoke(topics) ?? topics, cancellationToken);
-            return new Cluster(cluster, prefix is null ? null : topics.ToDictionary(t => t.Name, t => prefix + t.Name), () => Disposals++);
+            var cluster = await inner.StartAsync(request with { Topics = onCluster?.Invoke(request.Topics) ?? request.Topics }, cancellationToken);
+            return new Cluster(cluster, prefix is null ? null : request.Topics.ToDictionary(t => t.Name, t => prefix + t.Name), () => Disposals++);
         }
 
         private sealed class Cluster(ICluster inner, IReadOnlyDictionary<string, string>? names, Action disposed) : ICluster, ITopicNames

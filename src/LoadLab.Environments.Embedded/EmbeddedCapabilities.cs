@@ -1,0 +1,66 @@
+using System.Globalization;
+using LoadLab.Core.Environments;
+
+namespace LoadLab.Environments.Embedded;
+
+/// <summary>What the embedded cluster can break, how, and where that differs from a real Kafka cluster.</summary>
+internal static class EmbeddedCapabilities
+{
+    /// <summary>What the mock does not do like a real cluster, for every run on it.</summary>
+    public static readonly IReadOnlyList<string> Limits =
+    [
+        "librdkafka's mock cluster: replication is cosmetic (one copy of the data, the ISR never shrinks, a reassignment copies nothing)",
+        "each partition keeps only about 5 MiB or 100,000 batches: older data is dropped, and a consumer further behind sees it as truncated",
+        "one thread serves every broker, so the brokers share one CPU core; fetches are answered after fetch.wait.max.ms",
+        "no fail-over of its own: LoadLab plays the controller after the detection delay",
+        "CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, DescribeConsumerGroups and ElectLeaders are unsupported; ListConsumerGroups crashes librdkafka's admin client",
+    ];
+
+    public static FaultCapabilities For(EmbeddedOptions options)
+    {
+        var detection = Seconds(options.DetectionDelay);
+        var restore = Seconds(options.PreferredLeaderRestoreDelay);
+        var failOver = $"after the detection delay ({detection}) LoadLab moves the broker's leaderships to live replicas and its group coordinators and the controller role to live brokers, as a KRaft controller would";
+        return new FaultCapabilities
+        {
+            Caveats = Limits,
+            Faults =
+            [
+                new(FaultOperation.BrokerKill, "rd_kafka_mock_broker_set_down: the broker closes every connection and leaves metadata; " + failOver,
+                    "metadata no longer lists the broker; the fail-over's new leaders are seen in metadata"),
+                new(FaultOperation.BrokerRestart, $"rd_kafka_mock_broker_set_up; it leads its leaderless partitions at once and takes its preferred leaderships and coordinators back after {restore}",
+                    "metadata lists the broker again; its preferred leaders are seen in metadata")
+                {
+                    Caveats = ["the mock keeps its log in memory across a kill: a restarted broker has lost nothing, unlike a broker without fsync"],
+                },
+                new(FaultOperation.BrokerPause, $"a round-trip time of {MockFaultOperations.PauseRoundTrip.TotalMinutes:0} min on the broker (rd_kafka_mock_broker_set_rtt): connections stay open, requests are read and their responses held back, like a SIGSTOP'd broker; " + failOver,
+                    "the held-back responses are not seen; a hung broker stays listed in metadata, so only the fail-over is observed in metadata"),
+                new(FaultOperation.BrokerResume, "the round-trip time drops back, so the mock sends every held-back response at once",
+                    "the mock accepted the change; preferred leaders are seen in metadata after the restore delay"),
+                new(FaultOperation.BrokerSlow, "rd_kafka_mock_broker_set_rtt: every response of the broker leaves that much later",
+                    "the mock accepted the round-trip time")
+                {
+                    Caveats = ["the delay applies to the broker's responses to every client; the mock has no inter-broker traffic to slow"],
+                },
+                new(FaultOperation.BrokerRestoreSpeed, "rd_kafka_mock_broker_set_rtt back to 0 (or to the pause's round-trip time while paused)", "the mock accepted the round-trip time"),
+                new(FaultOperation.LeaderMove, "rd_kafka_mock_partition_set_leader", "metadata shows the new leader"),
+                new(FaultOperation.PartitionReassign, "the new replica list is kept by LoadLab's controller; its first live replica becomes leader (rd_kafka_mock_partition_set_leader)",
+                    "metadata shows the new leader")
+                {
+                    Caveats = ["the mock cannot change a partition's replica list or copy data: metadata keeps the old replicas and the reassignment takes no time"],
+                },
+                new(FaultOperation.BrokerAdd, "rd_kafka_mock_broker_add; the mock reassigns every partition over the brokers and LoadLab elects preferred leaders",
+                    "metadata lists the new broker; the new leaders are seen in metadata")
+                {
+                    Caveats = ["the mock moves every partition at once and copies nothing, where a real cluster needs an explicit reassignment"],
+                },
+                new(FaultOperation.BrokerDecommission, "coordinators and the controller role move away, then rd_kafka_mock_broker_decommission",
+                    "metadata no longer lists the broker; the new leaders are seen in metadata"),
+                new(FaultOperation.InjectErrors, "rd_kafka_mock_push_request_errors: the next N requests of the API, on any broker, fail with the error",
+                    "the mock accepted the errors (observing one would consume it)"),
+            ],
+        };
+    }
+
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+}
