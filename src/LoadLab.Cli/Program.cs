@@ -15,6 +15,8 @@ var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafk
     BaselineCommand.Create(),
     BenchCommand.Create(),
     MaxRateCommand.Create(),
+    ImportCommand.Create(),
+    ExportCommand.Create(),
 };
 
 return await CommandLine.InvokeAsync(root, args);

@@ -54,6 +54,8 @@ public sealed record ProduceSummary
     public long Bytes { get; init; }
     /// <summary>Failed deliveries and client errors by librdkafka error name (e.g. <c>Local_MsgTimedOut</c>).</summary>
     public IReadOnlyDictionary<string, long> ErrorsByCode { get; init; } = new Dictionary<string, long>();
+    /// <summary>Bytes on the wire from librdkafka's statistics (whole run); null when statistics were off.</summary>
+    public WireSummary? Wire { get; init; }
 }
 
 public sealed record ConsumeSummary(IReadOnlyList<GroupSummary> Groups);
@@ -64,6 +66,8 @@ public sealed record GroupSummary
     public required string Topic { get; init; }
     /// <summary>Messages of this run consumed by the group (whole run, drain included).</summary>
     public required long Consumed { get; init; }
+    /// <summary>Value bytes of this run's messages the group consumed (whole run, drain included).</summary>
+    public long Bytes { get; init; }
     public int Instances { get; init; }
     public int Rebalances { get; init; }
     public long MaxLagMessages { get; init; }

@@ -65,6 +65,15 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
             config.Set(key, value);
         }
 
+        // Bytes on the wire (keys, headers, batching, compression, framing) come from the client's own statistics.
+        if (config.Get(NativeProducer.StatisticsIntervalSetting) is null)
+        {
+            config.Set(NativeProducer.StatisticsIntervalSetting, WireStatistics.DefaultIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        StatisticsIntervalMs = int.TryParse(config.Get(NativeProducer.StatisticsIntervalSetting), out var interval) ? interval : 0;
+        Compression = config.Get("compression.type") ?? config.Get("compression.codec") ?? "none";
+
         // Every message in flight needs its slot; librdkafka never holds more than this many.
         var inFlight = int.TryParse(config.Get("queue.buffering.max.messages"), out var configured) ? configured : 100_000;
         var slots = (int)Math.Min(1 << 26, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1024, inFlight) * 2));
@@ -83,6 +92,18 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     public string StreamName => _stream.Name;
 
     public ProducerStats Stats { get; } = new();
+
+    /// <summary>librdkafka's statistics interval for this producer (0: statistics off).</summary>
+    public int StatisticsIntervalMs { get; }
+
+    /// <summary>The producer's <c>compression.type</c> as configured.</summary>
+    public string Compression { get; }
+
+    /// <summary>What the client put on the wire so far (null when statistics are off).</summary>
+    public WireTotals? Wire => _producer.Wire;
+
+    /// <summary>Waits for the client's next statistics report (call after <see cref="Flush"/>); false when none came in time.</summary>
+    public bool AwaitNextStatistics(TimeSpan timeout) => _producer.AwaitNextStatistics(timeout);
 
     /// <summary>Messages handed out by the schedule so far (sent or being sent).</summary>
     public long Scheduled => _arrivals.Count;

@@ -155,6 +155,7 @@ internal sealed class IntervalSampler
                 Group = g.Progress.Group,
                 Topic = g.Progress.Topic,
                 Consumed = g.Progress.Consumed,
+                Bytes = g.Progress.ConsumedBytes,
                 Instances = g.Members.Count,
                 Rebalances = g.Progress.Rebalances,
                 MaxLagMessages = _maxLagMessages[i],

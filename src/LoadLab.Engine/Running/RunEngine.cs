@@ -128,6 +128,7 @@ internal static class RunEngine
             StopConsumers();
 
             var summary = _sampler.Summarize(_request, _cluster, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null));
+            summary = summary with { Produce = summary.Produce with { Wire = WireStatistics.Collect(_producers) } };
             summary = Analyze(summary, occurrences, loadEndSeconds, startTimestamp);
             results.WriteSummary(summary);
             results.Event(_context.SecondsNow, "run.ended", [new("outcome", outcome)]);

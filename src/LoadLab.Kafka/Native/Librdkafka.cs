@@ -32,6 +32,10 @@ internal static unsafe partial class Librdkafka
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set_log_cb")]
     public static partial void ConfSetLogCallback(IntPtr conf, delegate* unmanaged[Cdecl]<IntPtr, int, byte*, byte*, void> callback);
 
+    /// <summary>The callback returns 0 so librdkafka frees the JSON text itself.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_set_stats_cb")]
+    public static partial void ConfSetStatisticsCallback(IntPtr conf, delegate* unmanaged[Cdecl]<IntPtr, byte*, nuint, IntPtr, int> callback);
+
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_conf_destroy")]
     public static partial void ConfDestroy(IntPtr conf);
 

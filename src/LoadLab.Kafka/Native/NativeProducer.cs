@@ -15,7 +15,9 @@ namespace LoadLab.Kafka.Native;
 /// UTF-8 copy and two pinned handles per header, the delivery report), which made the .NET client, not
 /// LoadLab, the ceiling of the generator. This class binds to the very librdkafka file Confluent.Kafka loaded,
 /// so settings, defaults and wire behaviour are librdkafka's; consumers and admin calls stay on Confluent.Kafka.
-/// Settings starting with <c>dotnet.</c> belong to Confluent.Kafka and are ignored.
+/// Settings starting with <c>dotnet.</c> belong to Confluent.Kafka and are ignored. With
+/// <c>statistics.interval.ms</c> set, the client's statistics reports are summed into <see cref="Wire"/> on the
+/// poll thread, off the produce path.
 /// </remarks>
 internal sealed unsafe class NativeProducer : IDisposable
 {
@@ -26,6 +28,7 @@ internal sealed unsafe class NativeProducer : IDisposable
     private readonly IntPtr _topic;
     private readonly IntPtr _headerName;
     private readonly Thread _poller;
+    private readonly ProducerWireCounter? _wire;
     private GCHandle _self;
     private IntPtr _client;
     private volatile bool _stopping;
@@ -44,6 +47,11 @@ internal sealed unsafe class NativeProducer : IDisposable
             var error = stackalloc byte[ErrorTextSize];
             foreach (var (name, value) in settings)
             {
+                if (name == StatisticsIntervalSetting && int.TryParse(value, out var intervalMs) && intervalMs > 0)
+                {
+                    _wire = new ProducerWireCounter();
+                }
+
                 if (!name.StartsWith("dotnet.", StringComparison.Ordinal)
                     && Librdkafka.ConfSet(conf, name, value, error, ErrorTextSize) != Librdkafka.ConfOk)
                 {
@@ -55,6 +63,11 @@ internal sealed unsafe class NativeProducer : IDisposable
             Librdkafka.ConfSetDeliveryCallback(conf, &OnDeliveryReport);
             Librdkafka.ConfSetErrorCallback(conf, &OnError);
             Librdkafka.ConfSetLogCallback(conf, &OnLog);
+            if (_wire is not null)
+            {
+                Librdkafka.ConfSetStatisticsCallback(conf, &OnStatistics);
+            }
+
             _client = Librdkafka.KafkaNew(Librdkafka.ProducerType, conf, error, ErrorTextSize);
             if (_client == IntPtr.Zero)
             {
@@ -73,6 +86,12 @@ internal sealed unsafe class NativeProducer : IDisposable
         _poller = new Thread(PollUntilStopped) { IsBackground = true, Name = "loadlab-delivery-" + topic };
         _poller.Start();
     }
+
+    /// <summary>The librdkafka setting that turns statistics reports (and <see cref="Wire"/>) on.</summary>
+    public const string StatisticsIntervalSetting = "statistics.interval.ms";
+
+    /// <summary>What the client put on the wire so far; null when <c>statistics.interval.ms</c> is not set.</summary>
+    public WireTotals? Wire => _wire?.Totals;
 
     /// <summary>
     /// Hands one message to the client, which copies it. <paramref name="token"/> comes back in the delivery
@@ -114,6 +133,12 @@ internal sealed unsafe class NativeProducer : IDisposable
         Librdkafka.Flush(_client, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
         return Librdkafka.OutQueueLength(_client);
     }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the next statistics report, so that <see cref="Wire"/> covers
+    /// everything sent before the call (after a flush: the whole run). False when none came in time or statistics are off.
+    /// </summary>
+    public bool AwaitNextStatistics(TimeSpan timeout) => _wire?.WaitForNextReport(timeout) ?? false;
 
     public void Dispose()
     {
@@ -165,6 +190,22 @@ internal sealed unsafe class NativeProducer : IDisposable
         }
 
         producer._listener.OnClientError((ErrorCode)error);
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int OnStatistics(IntPtr client, byte* json, nuint length, IntPtr opaque)
+    {
+        var producer = (NativeProducer)GCHandle.FromIntPtr(opaque).Target!;
+        try
+        {
+            producer._wire!.Add(new ReadOnlySpan<byte>(json, checked((int)length)));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // A report that is not the documented JSON is not counted; the totals then say how many reports there were.
+        }
+
+        return 0;
     }
 
     /// <summary>librdkafka logs to stderr by default, which would garble the live progress lines.</summary>

@@ -87,17 +87,5 @@ public sealed class ReportCommandTests : IDisposable
     private int Invoke(Command command, params string[] arguments) =>
         command.Parse(arguments).Invoke(new InvocationConfiguration { Output = _output, Error = _error });
 
-    private string CopyFixture(string name)
-    {
-        var source = Path.Combine(AppContext.BaseDirectory, "ReportFixtures", name);
-        var target = Path.Combine(_directory, name);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
-
-        return target;
-    }
+    private string CopyFixture(string name) => ReportFixtures.Copy(name, _directory);
 }

@@ -71,6 +71,55 @@ public sealed class RunSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_LibrdkafkaStatistics_CountTheSameMessagesAndBytesLoadLabSent()
+    {
+        var scenario = new Scenario
+        {
+            Name = "engine-wire",
+            Duration = TimeSpan.FromSeconds(3),
+            Warmup = TimeSpan.FromSeconds(1),
+            DrainTimeout = TimeSpan.FromSeconds(10),
+            Topics = [new TopicSpec("events", 4, 1)],
+            Traffic =
+            [
+                new TrafficStream
+                {
+                    Name = "predictions",
+                    Topic = "events",
+                    Rate = 1_000,
+                    Producers = 2,
+                    Payload = new PayloadSpec { Size = 300 },
+                    Keys = new KeySpec { Distribution = KeyDistribution.None },
+                    ProducerConfig = new Dictionary<string, string> { ["acks"] = "all", ["linger.ms"] = "5" },
+                },
+            ],
+            Consumers = [new ConsumerGroupSpec("audit", "events", 1, TimeSpan.Zero, new Dictionary<string, string>())],
+        };
+
+        await using var session = await RunSession.StartAsync(new EmbeddedClusterProvider(), SessionOptions.For(scenario, "test"), CancellationToken.None);
+        var summary = await session.RunAsync(new RunRequest { Scenario = scenario, RunId = "test", ResultsDirectory = _directory }, CancellationToken.None);
+
+        var wire = summary.Produce.Wire;
+        Assert.NotNull(wire);
+        var ackedInWholeRun = summary.Partitions.Sum(p => p.Messages);
+        var valueBytesAcked = summary.Partitions.Sum(p => p.Bytes);
+        // Every message reached librdkafka's counters, and its message bytes (keys + values) are exactly the value
+        // bytes LoadLab handed over and the group read back (no keys here).
+        Assert.True(wire.Complete);
+        Assert.Equal(summary.Partitions.Sum(p => p.Messages), wire.Messages);
+        Assert.Equal(wire.ValueBytes, wire.MessageBytes);
+        Assert.Equal(summary.Partitions.Sum(p => p.Bytes), wire.ValueBytes);
+        Assert.Equal(wire.ValueBytes, Assert.Single(summary.Consume.Groups).Bytes);
+        // Uncompressed batches carry the 29-byte header and record framing on top; requests add the protocol around them.
+        Assert.Equal("none", wire.Compression);
+        Assert.InRange(wire.BatchBytes, wire.MessageBytes + (wire.Messages * 29), wire.MessageBytes * 2);
+        Assert.True(wire.RequestBytes > wire.BatchBytes, $"requests {wire.RequestBytes} B, batches {wire.BatchBytes} B");
+        Assert.InRange(wire.ProduceRequests, 1, wire.Batches);
+        var written = ResultsJson.ReadSummary(Path.Combine(_directory, "summary.json"));
+        Assert.Equal(wire, written.Produce.Wire);
+    }
+
+    [Fact]
     public async Task StartAsync_FaultTheEnvironmentCannotPerform_RefusesWithTheFaultsLineBeforeTheEnvironmentStarts()
     {
         var scenario = Smoke("refused") with

@@ -1,0 +1,124 @@
+using System.Text.Json;
+
+namespace LoadLab.Kafka.Native;
+
+/// <summary>
+/// What one producer put on the wire, summed from librdkafka's statistics reports (<c>statistics.interval.ms</c>;
+/// fields as in librdkafka's STATISTICS.md).
+/// </summary>
+/// <param name="Reports">Statistics reports received.</param>
+/// <param name="Messages">Top-level <c>txmsgs</c>: messages transmitted.</param>
+/// <param name="MessageBytes">Top-level <c>txmsg_bytes</c>: message bytes transmitted, as librdkafka counts them.</param>
+/// <param name="Batches">Record batches sent: the sum of every report's <c>topics.*.batchsize.cnt</c> window.</param>
+/// <param name="BatchBytes">Bytes of those batches as sent (after compression): the sum of the <c>batchsize.sum</c> windows.</param>
+/// <param name="RequestBytes">Every byte written to broker connections (produce, metadata, …): the sum of <c>brokers.*.txbytes</c>.</param>
+/// <param name="ProduceRequests">Produce requests sent: the sum of <c>brokers.*.req.Produce</c>.</param>
+public readonly record struct WireTotals(long Reports, long Messages, long MessageBytes, long Batches, long BatchBytes, long RequestBytes, long ProduceRequests)
+{
+    public WireTotals Add(WireTotals other) => new(
+        Reports + other.Reports,
+        Messages + other.Messages,
+        MessageBytes + other.MessageBytes,
+        Batches + other.Batches,
+        BatchBytes + other.BatchBytes,
+        RequestBytes + other.RequestBytes,
+        ProduceRequests + other.ProduceRequests);
+}
+
+/// <summary>
+/// Accumulates a producer's statistics reports on the client's poll thread (never on the produce path).
+/// Counters are cumulative per broker handle, so each broker's last value is kept (a broker that leaves the
+/// metadata keeps what it was sent); the batch-size windows are reset by every report, so they are summed.
+/// </summary>
+internal sealed class ProducerWireCounter
+{
+    private static readonly byte[] BrokersKey = "brokers"u8.ToArray();
+    private static readonly byte[] TopicsKey = "topics"u8.ToArray();
+
+    // A monitor rather than a Lock: a caller waits on it for the next report.
+    private readonly object _gate = new();
+    private readonly Dictionary<string, (long Bytes, long ProduceRequests)> _brokers = new(StringComparer.Ordinal);
+    private long _reports;
+    private long _messages;
+    private long _messageBytes;
+    private long _batches;
+    private long _batchBytes;
+
+    /// <summary>The totals of every report so far.</summary>
+    public WireTotals Totals
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new WireTotals(
+                    _reports, _messages, _messageBytes, _batches, _batchBytes,
+                    _brokers.Values.Sum(b => b.Bytes), _brokers.Values.Sum(b => b.ProduceRequests));
+            }
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for a report after this call; false when none came.</summary>
+    public bool WaitForNextReport(TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            var seen = _reports;
+            var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+            while (_reports == seen)
+            {
+                var remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0 || !Monitor.Wait(_gate, (int)Math.Min(remaining, int.MaxValue)))
+                {
+                    return _reports != seen;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Adds one report (the JSON text librdkafka hands to the statistics callback).</summary>
+    /// <exception cref="JsonException">The text is not the JSON object librdkafka documents.</exception>
+    public void Add(ReadOnlySpan<byte> json)
+    {
+        using var document = JsonDocument.Parse(json.ToArray());
+        var root = document.RootElement;
+        long batches = 0, batchBytes = 0;
+        if (root.TryGetProperty(TopicsKey, out var topics))
+        {
+            foreach (var topic in topics.EnumerateObject())
+            {
+                if (topic.Value.TryGetProperty("batchsize"u8, out var window))
+                {
+                    batches += Number(window, "cnt"u8);
+                    batchBytes += Number(window, "sum"u8);
+                }
+            }
+        }
+
+        lock (_gate)
+        {
+            _reports++;
+            _messages = Math.Max(_messages, Number(root, "txmsgs"u8));
+            _messageBytes = Math.Max(_messageBytes, Number(root, "txmsg_bytes"u8));
+            _batches += batches;
+            _batchBytes += batchBytes;
+            if (root.TryGetProperty(BrokersKey, out var brokers))
+            {
+                foreach (var broker in brokers.EnumerateObject())
+                {
+                    var produce = broker.Value.TryGetProperty("req"u8, out var requests) ? Number(requests, "Produce"u8) : 0;
+                    var previous = _brokers.GetValueOrDefault(broker.Name);
+                    _brokers[broker.Name] = (Math.Max(previous.Bytes, Number(broker.Value, "txbytes"u8)), Math.Max(previous.ProduceRequests, produce));
+                }
+            }
+
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>A counter of the report; 0 when librdkafka did not include it.</summary>
+    private static long Number(JsonElement element, ReadOnlySpan<byte> name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : 0;
+}
