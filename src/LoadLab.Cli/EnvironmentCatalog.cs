@@ -1,5 +1,6 @@
 using LoadLab.Cli.Commands;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Docker;
 using LoadLab.Environments.Docker.Definitions;
 using LoadLab.Environments.Embedded;
@@ -51,7 +52,7 @@ internal static class EnvironmentCatalog
                     Progress = new Progress<string>(line => Console.Error.WriteLine(line)),
                 }), null);
             }
-            catch (EnvironmentDefinitionException e)
+            catch (InvalidInputException e)
             {
                 return (null, $"--env {name}: {e.Message}");
             }
