@@ -34,6 +34,9 @@ public sealed class YamlValue
     /// <summary>1-based line of the value.</summary>
     public int Line => checked((int)Node.Start.Line);
 
+    /// <summary>File, YAML path, line and column of the value, to keep with it for checks made later.</summary>
+    public YamlPosition Position => new(Problems.File, Path, Line, checked((int)Node.Start.Column));
+
     /// <summary>The text of a scalar; null for mappings and lists.</summary>
     public string? Text => Node is YamlScalarNode scalar ? scalar.Value ?? "" : null;
 
