@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Core.Results;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
@@ -92,7 +93,7 @@ internal static class BenchCommand
             return ExitCodes.BadInput;
         }
 
-        var benchId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-bench";
+        var benchId = RunIds.Create(DateTimeOffset.UtcNow, "bench");
         var kcat = FindKcat();
         using var interrupt = CommandLine.CancelOnInterrupt();
         Console.WriteLine($"LoadLab bench on {provider.Kind}: sizes {string.Join(", ", sizes!)} B, {rounds} round(s) of 3 s warm-up + {seconds} s per contender{(kcat is null ? "; kcat not found on PATH, left out" : "")}");

@@ -176,30 +176,32 @@ public static class ProduceBenchmark
         var request = new RunRequest
         {
             Scenario = scenario,
-            Cluster = cluster,
             RunId = scenario.Name,
             ResultsDirectory = Path.Combine(options.ResultsDirectory, scenario.Name),
-            // Called once a second, after the second closed: Second seconds of load are behind, AckedRate of the last one.
-            Progress = p =>
-            {
-                if (p.Second == warmupSeconds)
+            // Called once a second, after the second closed: ElapsedSeconds of load are behind, AckedRate of the last one.
+            Observers =
+            [
+                RunObserver.OnInterval(p =>
                 {
-                    cpuAtStart = ProcessCpu.Self();
-                    windowStart = Stopwatch.GetTimestamp();
-                }
-                else if (p.Second > warmupSeconds && p.Second <= totalSeconds)
-                {
-                    acked += p.AckedRate;
-                    if (p.Second == totalSeconds)
+                    if (p.ElapsedSeconds == warmupSeconds)
                     {
-                        cpuAtEnd = ProcessCpu.Self();
-                        windowEnd = Stopwatch.GetTimestamp();
-                        stop.Cancel();
+                        cpuAtStart = ProcessCpu.Self();
+                        windowStart = Stopwatch.GetTimestamp();
                     }
-                }
-            },
+                    else if (p.ElapsedSeconds > warmupSeconds && p.ElapsedSeconds <= totalSeconds)
+                    {
+                        acked += p.AckedRate;
+                        if (p.ElapsedSeconds == totalSeconds)
+                        {
+                            cpuAtEnd = ProcessCpu.Self();
+                            windowEnd = Stopwatch.GetTimestamp();
+                            stop.Cancel();
+                        }
+                    }
+                }),
+            ],
         };
-        await RunEngine.RunAsync(request, stop.Token).ConfigureAwait(false);
+        await RunEngine.RunAsync(cluster, request, stop.Token).ConfigureAwait(false);
         return windowEnd == 0 || acked == 0
             ? new ContenderTurn(0, null)
             : new ContenderTurn(RatePerSecond(acked, windowStart, windowEnd), (cpuAtEnd - cpuAtStart).TotalMicroseconds / acked);
