@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
 using LoadLab.Kafka.Admin;
 
 namespace LoadLab.Environments.External;
@@ -24,8 +25,8 @@ public sealed class ExternalClusterProvider : IClusterProvider
 
     /// <summary>
     /// Resolves the definition's references through <paramref name="environment"/> (default: the process environment).
-    /// Throws <see cref="ExternalDefinitionException"/> naming each variable that is not set.
     /// </summary>
+    /// <exception cref="InvalidInputException">A referenced variable is not set; each use is named with its line.</exception>
     public ExternalClusterProvider(ExternalDefinition definition, Func<string, string?>? environment = null, IProgress<string>? progress = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(definition);

@@ -1,5 +1,6 @@
 using System.Net;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 
 namespace LoadLab.Environments.Embedded.Hosting;
@@ -58,7 +59,7 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
         }
 
         var cluster = (EmbeddedCluster)await new EmbeddedClusterProvider(options)
-            .StartAsync(new ClusterRequest("serve-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), topics), cancellationToken)
+            .StartAsync(new ClusterRequest(RunIds.Create(DateTimeOffset.UtcNow, "serve"), topics), cancellationToken)
             .ConfigureAwait(false);
         BrokerForwarder? forwarder = null;
         try
