@@ -1,5 +1,6 @@
 using LoadLab.Cli.Commands;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Docker;
 using LoadLab.Environments.Docker.Definitions;
 using LoadLab.Environments.Embedded;
@@ -51,7 +52,7 @@ internal static class EnvironmentCatalog
                     Progress = new Progress<string>(line => Console.Error.WriteLine(line)),
                 }), null);
             }
-            catch (EnvironmentDefinitionException e)
+            catch (InvalidInputException e)
             {
                 return (null, $"--env {name}: {e.Message}");
             }
@@ -64,7 +65,7 @@ internal static class EnvironmentCatalog
                 var definition = ExternalDefinitionLoader.LoadByNameOrPath(name[ExternalPrefix.Length..], EnvCommand.DefinitionFolders());
                 return (new ExternalClusterProvider(definition, progress: new Progress<string>(line => Console.Error.WriteLine(line))), null);
             }
-            catch (ExternalDefinitionException e)
+            catch (InvalidInputException e)
             {
                 return (null, $"--env {name}: {e.Message}");
             }

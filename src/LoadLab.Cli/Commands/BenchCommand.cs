@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Core.Results;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
@@ -8,8 +9,10 @@ namespace LoadLab.Cli.Commands;
 
 /// <summary>
 /// <c>loadlab bench</c>: LoadLab's own produce path against the bare .NET client and kcat, on one cluster,
-/// in interleaved turns; exits 1 when LoadLab with the bare loop's message shape reaches less than <c>--min-ratio</c>
-/// of the bare loop (LoadLab with realistic traffic is shown beside it, not judged: realism also costs the cluster).
+/// in interleaved turns: maximum rate and CPU per message of each, and LoadLab's CPU per message when paced; exits 1
+/// when LoadLab with the bare loop's message shape reaches less than <c>--min-ratio</c> of the bare loop (LoadLab
+/// with realistic traffic is shown beside it, not judged: realism also costs the cluster). The table is also
+/// written as <c>bench.md</c> and <c>bench.json</c> in the benchmark's folder.
 /// </summary>
 internal static class BenchCommand
 {
@@ -19,9 +22,10 @@ internal static class BenchCommand
         var seconds = new Option<int>("--seconds") { Description = "Measured seconds of every turn (after 3 s of warm-up)", DefaultValueFactory = _ => 10 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds per size; contenders take turns within a round", DefaultValueFactory = _ => 2 };
         var minRatio = new Option<double>("--min-ratio") { Description = "Exit 1 when LoadLab (the bare loop's message shape) / bare is below this at any size", DefaultValueFactory = _ => 0.9 };
+        var pacedRate = new Option<double>("--paced-rate") { Description = "Rate of LoadLab's paced turn, msg/s (at most half of its maximum of the round)", DefaultValueFactory = _ => 60_000 };
         var environment = new Option<string>("--env")
         {
-            Description = "Environment: 'embedded' (default) or 'embedded:<brokers>'",
+            Description = "Environment: 'embedded' (default; the cluster shares the process, and its CPU), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
         var output = new Option<DirectoryInfo>("--out")
@@ -31,13 +35,14 @@ internal static class BenchCommand
         };
         var command = new Command("bench", "Measure LoadLab's maximum produce rate against a bare Confluent.Kafka loop and kcat (the harness must not be the bottleneck)")
         {
-            sizes, seconds, rounds, minRatio, environment, output,
+            sizes, seconds, rounds, minRatio, pacedRate, environment, output,
         };
         command.SetAction((parse, _) => ExecuteAsync(
             parse.GetValue(sizes)!,
             parse.GetValue(seconds),
             parse.GetValue(rounds),
             parse.GetValue(minRatio),
+            parse.GetValue(pacedRate),
             parse.GetValue(environment)!,
             parse.GetValue(output)!));
         return command;
@@ -67,13 +72,14 @@ internal static class BenchCommand
             .Select(folder => Path.Combine(folder, "kcat"))
             .FirstOrDefault(File.Exists);
 
-    private static async Task<int> ExecuteAsync(string sizesText, int seconds, int rounds, double minRatio, string environmentName, DirectoryInfo output)
+    private static async Task<int> ExecuteAsync(string sizesText, int seconds, int rounds, double minRatio, double pacedRate, string environmentName, DirectoryInfo output)
     {
         var (sizes, sizesError) = ParseSizes(sizesText);
         string? error = sizesError
             ?? (seconds is < 1 or > 600 ? $"--seconds: {seconds} is outside 1..600; write e.g. --seconds 10" : null)
             ?? (rounds is < 1 or > 10 ? $"--rounds: {rounds} is outside 1..10; write e.g. --rounds 2" : null)
-            ?? (minRatio is < 0 or > 10 || double.IsNaN(minRatio) ? $"--min-ratio: {minRatio} is outside 0..10; write e.g. --min-ratio 0.9" : null);
+            ?? (minRatio is < 0 or > 10 || double.IsNaN(minRatio) ? $"--min-ratio: {minRatio} is outside 0..10; write e.g. --min-ratio 0.9" : null)
+            ?? (pacedRate is < 1 or > 10_000_000 || double.IsNaN(pacedRate) ? $"--paced-rate: {pacedRate} is outside 1..10000000 msg/s; write e.g. --paced-rate 60000" : null);
         if (error is not null)
         {
             await Console.Error.WriteLineAsync($"loadlab: {error}");
@@ -87,18 +93,22 @@ internal static class BenchCommand
             return ExitCodes.BadInput;
         }
 
-        var benchId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-bench";
+        var benchId = RunIds.Create(DateTimeOffset.UtcNow, "bench");
         var kcat = FindKcat();
         using var interrupt = CommandLine.CancelOnInterrupt();
         Console.WriteLine($"LoadLab bench on {provider.Kind}: sizes {string.Join(", ", sizes!)} B, {rounds} round(s) of 3 s warm-up + {seconds} s per contender{(kcat is null ? "; kcat not found on PATH, left out" : "")}");
+        var startedAt = DateTimeOffset.UtcNow;
+        var loadBefore = ProduceBenchmarkReport.ReadLoadAverage();
+        var folder = Path.Combine(output.FullName, benchId);
         await using var cluster = await provider.StartAsync(new ClusterRequest(benchId, ProduceBenchmark.Topics), interrupt.Token);
         var rows = await ProduceBenchmark.RunAsync(cluster, new ProduceBenchmarkOptions
         {
             Sizes = sizes!,
             Duration = TimeSpan.FromSeconds(seconds),
             Rounds = rounds,
+            PacedRate = pacedRate,
             KcatPath = kcat,
-            ResultsDirectory = Path.Combine(output.FullName, benchId),
+            ResultsDirectory = folder,
             Progress = line => Console.WriteLine($"  {line}"),
         }, interrupt.Token);
         if (interrupt.IsCancellationRequested)
@@ -107,50 +117,17 @@ internal static class BenchCommand
             return ExitCodes.EnvironmentFailure;
         }
 
-        var (table, worstRatio) = Format(rows);
+        var report = new ProduceBenchmarkReport(provider.Kind, startedAt, loadBefore, ProduceBenchmarkReport.ReadLoadAverage(), rows);
+        await report.WriteAsync(folder, CancellationToken.None);
         Console.WriteLine();
-        Console.Write(table);
-        Console.WriteLine($"load average: {LoadAverage()}");
-        if (worstRatio < minRatio)
+        Console.Write(report.ToMarkdown());
+        Console.WriteLine($"Written: {Path.Combine(folder, ProduceBenchmarkReport.MarkdownFile)}, {Path.Combine(folder, ProduceBenchmarkReport.JsonFile)}");
+        if (report.WorstLoadLabRatio < minRatio)
         {
-            Console.WriteLine($"LoadLab reached {worstRatio:0.00}x of the bare loop, below --min-ratio {minRatio:0.00}.");
+            Console.WriteLine($"LoadLab reached {report.WorstLoadLabRatio:0.00}x of the bare loop, below --min-ratio {minRatio:0.00}.");
             return ExitCodes.CheckFailed;
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>The table (median msg/s per contender and size, ratio to the bare loop) and LoadLab's worst ratio.</summary>
-    internal static (string Table, double WorstLoadLabRatio) Format(IReadOnlyList<ProduceBenchmarkRow> rows)
-    {
-        var text = new System.Text.StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"size",8}  {"contender",-18} {"msg/s (median)",15}  {"rounds",-30} {"x bare",7}");
-        var worst = double.PositiveInfinity;
-        foreach (var row in rows)
-        {
-            var bare = rows.First(r => r.Size == row.Size && r.Contender == ProduceBenchmark.Bare).Median;
-            var ratio = bare > 0 ? row.Median / bare : 0;
-            if (row.Contender == ProduceBenchmark.LoadLab)
-            {
-                worst = Math.Min(worst, ratio);
-            }
-
-            var each = string.Join(" ", row.Rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)));
-            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Size + " B",8}  {row.Contender,-18} {row.Median,15:N0}  {each,-30} {ratio,7:0.00}");
-        }
-
-        return (text.ToString(), double.IsPositiveInfinity(worst) ? 0 : worst);
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Docker;
 using LoadLab.Environments.Docker.Definitions;
 using LoadLab.Environments.Docker.Engine;
@@ -44,7 +46,7 @@ internal static class EnvCommand
     {
         var environment = EnvironmentArgument();
         var folder = EnvironmentsFolderOption();
-        var runId = new Option<string?>("--run-id") { Description = "Run id that names and labels every resource (default: env-<time>)" };
+        var runId = new Option<string?>("--run-id") { Description = "Run id that names and labels every resource (default: <time>-env)" };
         var topics = new Option<string[]>("--topic")
         {
             Description = "Topic to create, as name:partitions[:replication] (repeatable)",
@@ -58,7 +60,7 @@ internal static class EnvCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var id = parse.GetValue(runId) ?? $"env-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
+            var id = parse.GetValue(runId) ?? RunIds.Create(DateTimeOffset.UtcNow, "env");
             var (output, error) = Writers(parse);
             return await GuardAsync(error, async () =>
             {
@@ -218,7 +220,7 @@ internal static class EnvCommand
     private static List<TopicSpec> ParseTopics(IEnumerable<string> values)
     {
         var topics = new List<TopicSpec>();
-        var problems = new List<DefinitionProblem>();
+        var problems = new List<ValidationProblem>();
         foreach (var value in values)
         {
             var parts = value.Split(':');
@@ -228,7 +230,7 @@ internal static class EnvCommand
                 var replication = 1;
                 if (parts.Length == 3 && (!int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out replication) || replication < 1))
                 {
-                    problems.Add(new DefinitionProblem("--topic", value, 0, 0, "replication must be a whole number of at least 1", "write name:partitions:replication, e.g. events:6:3"));
+                    problems.Add(new ValidationProblem("--topic", "", 0, 0, $"'{value}': replication must be a whole number of at least 1", "write name:partitions:replication, e.g. events:6:3"));
                     continue;
                 }
 
@@ -236,11 +238,11 @@ internal static class EnvCommand
             }
             else
             {
-                problems.Add(new DefinitionProblem("--topic", value, 0, 0, $"'{value}' is not name:partitions[:replication]", "e.g. --topic events:6:3"));
+                problems.Add(new ValidationProblem("--topic", "", 0, 0, $"'{value}' is not name:partitions[:replication]", "e.g. --topic events:6:3"));
             }
         }
 
-        return problems.Count > 0 ? throw new EnvironmentDefinitionException(problems) : topics;
+        return problems.Count > 0 ? throw new InvalidInputException(problems) : topics;
     }
 
     private static (TextWriter Output, TextWriter Error) Writers(ParseResult parse) =>
@@ -259,7 +261,7 @@ internal static class EnvCommand
         {
             return await action();
         }
-        catch (EnvironmentDefinitionException e)
+        catch (InvalidInputException e)
         {
             await error.WriteLineAsync(e.Message);
             return BadInput;

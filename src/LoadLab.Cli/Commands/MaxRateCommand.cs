@@ -2,10 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Capacity;
-using LoadLab.Core.Environments;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
+using LoadLab.Engine.Sessions;
 
 namespace LoadLab.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal static class MaxRateCommand
         var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario file (YAML) whose traffic is scaled" };
         var environment = new Option<string>("--env")
         {
-            Description = "Environment: 'embedded' (default) or 'embedded:<brokers>'",
+            Description = "Environment: 'embedded' (default, in-process mock cluster), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
         var step = new Option<string>("--step") { Description = "Measured duration of every step (after --step-warmup)", DefaultValueFactory = _ => "10s" };
@@ -83,12 +84,17 @@ internal static class MaxRateCommand
             return ExitCodes.BadInput;
         }
 
-        var searchId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{scenario.Name}-maxrate";
+        var searchId = RunIds.Create(DateTimeOffset.UtcNow, scenario.Name, "maxrate");
         var directory = Path.Combine(output.FullName, searchId);
         using var interrupt = CommandLine.CancelOnInterrupt();
+        // The steps run without the scenario's faults (the search asks what the healthy cluster sustains), so the
+        // session checks none of them against the environment.
+        await using var session = await RunSession.StartAsync(
+            provider,
+            new SessionOptions { Id = searchId, Topics = scenario.Topics, Progress = new Progress<string>(line => Console.Error.WriteLine(line)) },
+            interrupt.Token);
         Console.WriteLine($"LoadLab maxrate: {scenario.Name} on {provider.Kind}, steps of {warmup.TotalSeconds:0} s warm-up + {step.TotalSeconds:0} s from {options.StartRate:N0} msg/s, at most {maxSteps} steps");
-        await using var cluster = await provider.StartAsync(new ClusterRequest(searchId, scenario.Topics), interrupt.Token);
-        var result = await MaxRateRunner.RunAsync(scenario, cluster, new MaxRateRunOptions
+        var result = await MaxRateRunner.RunAsync(scenario, session, new MaxRateRunOptions
         {
             StepWarmup = warmup,
             StepDuration = step,

@@ -1,12 +1,11 @@
 using System.CommandLine;
-using System.Globalization;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
-using LoadLab.Core.Faults;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Running;
+using LoadLab.Engine.Sessions;
 using LoadLab.Reporting.Reports;
 
 namespace LoadLab.Cli.Commands;
@@ -97,28 +96,16 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
-        // Before anything is created: a fault the environment cannot perform refuses the run while nothing exists yet.
-        var unsupported = FaultTimeline.Validate(scenario, provider.FaultCapabilities.Operations);
-        if (unsupported.Count > 0)
-        {
-            foreach (var problem in unsupported)
-            {
-                await Console.Error.WriteLineAsync($"{file}: {problem}");
-            }
-
-            await Console.Error.WriteLineAsync($"The {provider.Kind} environment cannot run these faults; nothing was started.");
-            return ExitCodes.BadInput;
-        }
-
         using var interrupt = CommandLine.CancelOnInterrupt();
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var startedAt = DateTimeOffset.UtcNow;
+        var scenarioYaml = await File.ReadAllTextAsync(file.FullName);
         var exitCode = ExitCodes.Success;
         var directories = new List<string>();
         for (var run = 1; run <= repeat && !interrupt.IsCancellationRequested; run++)
         {
-            var runId = repeat == 1 ? $"{stamp}-{scenario.Name}" : $"{stamp}-{scenario.Name}-r{run}";
+            var runId = RunIds.Create(startedAt, scenario.Name, repeat == 1 ? null : $"r{run}");
             var directory = Path.Combine(output.FullName, runId);
-            var code = await RunOnceAsync(file, scenario, provider, runId, directory, interrupt.Token);
+            var code = await RunOnceAsync(scenario, scenarioYaml, provider, runId, directory, interrupt.Token);
             if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure)
             {
                 return code;
@@ -138,14 +125,23 @@ internal static class RunCommand
         return exitCode;
     }
 
-    private static async Task<int> RunOnceAsync(FileInfo file, Scenario scenario, IClusterProvider provider, string runId, string directory, CancellationToken interrupt)
+    /// <summary>One run in its own session: a fresh environment, torn down when the run's results are written.</summary>
+    private static async Task<int> RunOnceAsync(Scenario scenario, string scenarioYaml, IClusterProvider provider, string runId, string directory, CancellationToken interrupt)
     {
-        var display = ProgressDisplay.Create(scenario, provider.Kind, directory);
-
-        ICluster cluster;
+        RunSession session;
         try
         {
-            cluster = await provider.StartAsync(new ClusterRequest(runId, scenario.Topics) { Faults = FaultTimeline.Operations(scenario) }, interrupt);
+            session = await RunSession.StartAsync(provider, SessionOptions.For(scenario, runId) with { Progress = EnvironmentProgress }, interrupt);
+        }
+        catch (UnsupportedFaultsException e)
+        {
+            foreach (var problem in e.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem.ToString());
+            }
+
+            await Console.Error.WriteLineAsync($"The {e.EnvironmentKind} environment cannot run these faults; nothing was started.");
+            return ExitCodes.BadInput;
         }
         catch (OperationCanceledException)
         {
@@ -153,26 +149,23 @@ internal static class RunCommand
             return ExitCodes.EnvironmentFailure;
         }
 
-        await using (cluster)
+        await using (session)
         {
-            if (cluster is ITopicNames renamed)
-            {
-                scenario = ScenarioTopics.Rename(scenario, renamed.TopicNames);
-            }
-
+            var display = ProgressDisplay.Create(scenario, provider.Kind, directory);
             var request = new RunRequest
             {
                 Scenario = scenario,
-                Cluster = cluster,
                 RunId = runId,
                 ResultsDirectory = directory,
-                ScenarioYaml = await File.ReadAllTextAsync(file.FullName),
-                Progress = display.Update,
+                ScenarioYaml = scenarioYaml,
+                Observers = [display],
             };
-            var summary = await display.RunAsync(() => RunEngine.RunAsync(request, interrupt));
+            var summary = await display.RunAsync(() => session.RunAsync(request, interrupt));
             SummaryPrinter.Print(summary, directory);
             WriteReport(directory);
             return summary.Slo.Any(s => !s.Passed) ? ExitCodes.CheckFailed : ExitCodes.Success;
         }
     }
+
+    private static IProgress<string> EnvironmentProgress { get; } = new Progress<string>(line => Console.Error.WriteLine(line));
 }

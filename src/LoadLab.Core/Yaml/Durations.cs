@@ -1,21 +1,37 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace LoadLab.Core.Yaml;
 
 /// <summary>
-/// Durations as people write them: <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h30m</c>, <c>1.5s</c>; a bare <c>0</c>
-/// is zero. Units (h, m, s, ms) appear at most once each, largest first.
+/// The one duration grammar of every file and option: <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h30m</c>, <c>7d</c>,
+/// <c>1.5s</c>; a bare <c>0</c> is zero. Units (d, h, m, s, ms) appear at most once each, largest first, with no
+/// space. Callers bound the value (a timeout of days is refused by its range, not by the grammar).
 /// </summary>
-public static class Durations
+public static partial class Durations
 {
+    /// <summary>Examples of the grammar, for "expected a duration such as …" messages.</summary>
+    public const string Examples = "500ms, 30s, 2m, 1h30m or 7d";
+
     private static readonly (string Unit, long Ticks)[] Units =
     [
+        ("d", TimeSpan.TicksPerDay),
         ("h", TimeSpan.TicksPerHour),
         ("m", TimeSpan.TicksPerMinute),
         ("s", TimeSpan.TicksPerSecond),
         ("ms", TimeSpan.TicksPerMillisecond),
     ];
+
+    /// <summary>Spellings people use for the units, mapped to the grammar's (<c>sec</c> → <c>s</c>, <c>hours</c> → <c>h</c>).</summary>
+    private static readonly Dictionary<string, string> UnitSynonyms = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["d"] = "d", ["day"] = "d", ["days"] = "d",
+        ["h"] = "h", ["hr"] = "h", ["hrs"] = "h", ["hour"] = "h", ["hours"] = "h",
+        ["m"] = "m", ["min"] = "m", ["mins"] = "m", ["minute"] = "m", ["minutes"] = "m",
+        ["s"] = "s", ["sec"] = "s", ["secs"] = "s", ["second"] = "s", ["seconds"] = "s",
+        ["ms"] = "ms", ["msec"] = "ms", ["millis"] = "ms", ["millisecond"] = "ms", ["milliseconds"] = "ms",
+    };
 
     /// <summary>Parses <paramref name="text"/>; false (and zero) when it is not a duration.</summary>
     public static bool TryParse(string? text, out TimeSpan duration)
@@ -73,7 +89,7 @@ public static class Durations
         return true;
     }
 
-    /// <summary>The shortest spelling that <see cref="TryParse"/> reads back as the same value: <c>1h30m</c>, <c>500ms</c>, <c>0s</c>.</summary>
+    /// <summary>The shortest spelling that <see cref="TryParse"/> reads back as the same value: <c>1h30m</c>, <c>500ms</c>, <c>2d</c>, <c>0s</c>.</summary>
     public static string Format(TimeSpan duration)
     {
         if (duration < TimeSpan.Zero)
@@ -107,4 +123,52 @@ public static class Durations
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// For text that is not a duration, the spelling the user most likely meant (<c>90 sec</c> → <c>90s</c>,
+    /// <c>30m1h</c> → <c>1h30m</c>, <c>10</c> → <c>10s</c>, <c>00:01:30</c> → <c>1m30s</c>), or null when none is clear.
+    /// </summary>
+    public static string? Correction(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || TryParse(text, out _))
+        {
+            return null;
+        }
+
+        var s = text.Trim();
+        if (decimal.TryParse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bare))
+        {
+            // A bare number: seconds is what most tools assume; the fix says so by writing the unit.
+            return $"{bare.ToString(CultureInfo.InvariantCulture)}s";
+        }
+
+        if (s.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var clock) && clock >= TimeSpan.Zero)
+        {
+            return Format(clock);
+        }
+
+        // Number-unit pairs with spaces, long unit names, upper case or out of order: add them up and write them properly.
+        var parts = Part().Matches(s);
+        if (parts.Count == 0 || Part().Replace(s, "").Trim().Length > 0)
+        {
+            return null;
+        }
+
+        decimal ticks = 0;
+        foreach (Match part in parts)
+        {
+            if (!UnitSynonyms.TryGetValue(part.Groups["unit"].Value, out var unit)
+                || !decimal.TryParse(part.Groups["number"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            {
+                return null;
+            }
+
+            ticks += number * Array.Find(Units, u => u.Unit == unit).Ticks;
+        }
+
+        return ticks > TimeSpan.MaxValue.Ticks ? null : Format(TimeSpan.FromTicks((long)decimal.Round(ticks)));
+    }
+
+    [GeneratedRegex(@"(?<number>[0-9]+(\.[0-9]+)?)\s*(?<unit>[A-Za-z]+)[\s,]*")]
+    private static partial Regex Part();
 }

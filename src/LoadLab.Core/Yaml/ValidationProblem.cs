@@ -29,4 +29,7 @@ public sealed record LoadResult<T>(T? Value, IReadOnlyList<ValidationProblem> Pr
 {
     /// <summary>True when the file was read without any problem.</summary>
     public bool Succeeded => Value is not null && Problems.Count == 0;
+
+    /// <summary>The value, or <see cref="InvalidInputException"/> listing every problem.</summary>
+    public T GetValueOrThrow() => Succeeded ? Value! : throw new InvalidInputException(Problems);
 }

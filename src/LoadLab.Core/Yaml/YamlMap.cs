@@ -9,6 +9,7 @@ public sealed class YamlMap
     private readonly YamlMappingNode _node;
     private readonly Dictionary<string, YamlValue> _values = new(StringComparer.Ordinal);
     private readonly List<(string Key, YamlValue Value)> _entries = [];
+    private readonly HashSet<string> _suggestedKeys = new(StringComparer.Ordinal);
 
     internal YamlMap(YamlMappingNode node, string path, YamlShape shape, YamlProblems problems)
     {
@@ -29,6 +30,11 @@ public sealed class YamlMap
             {
                 HasUnknownKeys = true;
                 var closest = Spelling.DidYouMean(key, shape.Keys);
+                if (closest is not null)
+                {
+                    _suggestedKeys.Add(closest);
+                }
+
                 problems.Add(
                     keyPath,
                     keyNode.Start,
@@ -79,7 +85,8 @@ public sealed class YamlMap
     public YamlValue? Require(string key, string example)
     {
         var value = Get(key);
-        if (value is null)
+        // A misspelt key's did-you-mean already names this key; saying it is missing as well would be the same mistake twice.
+        if (value is null && !_suggestedKeys.Contains(key))
         {
             Problems.Add(ChildPath(key), Start, $"missing required key \"{key}\" in {Shape.Description}", $"add {key}: {example}");
         }

@@ -6,6 +6,7 @@ namespace LoadLab.Core.Yaml;
 public sealed class YamlProblems
 {
     private readonly List<ValidationProblem> _problems = [];
+    private readonly Dictionary<string, Mark> _positions = new(StringComparer.Ordinal);
 
     public YamlProblems(string file)
     {
@@ -25,9 +26,23 @@ public sealed class YamlProblems
     public void Add(string path, Mark at, string message, string? suggestion = null) =>
         _problems.Add(new ValidationProblem(File, path, checked((int)at.Line), checked((int)at.Column), message, suggestion));
 
+    /// <summary>
+    /// Records a problem at the value read under YAML path <paramref name="path"/> (e.g. one found by a later check
+    /// such as placeholder resolution, which knows only the path); without a position when nothing was read there.
+    /// </summary>
+    public void AddAt(string path, string message, string? suggestion = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var at = _positions.GetValueOrDefault(path);
+        _problems.Add(new ValidationProblem(File, path, checked((int)at.Line), checked((int)at.Column), message, suggestion));
+    }
+
     /// <summary>Records a problem that has no position in the file (e.g. the file cannot be read).</summary>
     public void AddUnplaced(string message, string? suggestion = null) =>
         _problems.Add(new ValidationProblem(File, "", 0, 0, message, suggestion));
+
+    /// <summary>Keeps where the value at <paramref name="path"/> starts, for <see cref="AddAt"/>.</summary>
+    internal void Remember(string path, Mark start) => _positions.TryAdd(path, start);
 
     /// <summary>The problems ordered by line and column (stable), as a user reads the file.</summary>
     public IReadOnlyList<ValidationProblem> InFileOrder() =>

@@ -16,6 +16,7 @@ public sealed class YamlValue
         Path = path;
         Key = key;
         Problems = problems;
+        problems.Remember(path, node.Start);
     }
 
     public YamlNode Node { get; }
@@ -33,11 +34,17 @@ public sealed class YamlValue
     /// <summary>1-based line of the value.</summary>
     public int Line => checked((int)Node.Start.Line);
 
+    /// <summary>File, YAML path, line and column of the value, to keep with it for checks made later.</summary>
+    public YamlPosition Position => new(Problems.File, Path, Line, checked((int)Node.Start.Column));
+
     /// <summary>The text of a scalar; null for mappings and lists.</summary>
     public string? Text => Node is YamlScalarNode scalar ? scalar.Value ?? "" : null;
 
     /// <summary>Records a problem at this value.</summary>
     public void Problem(string message, string? suggestion = null) => Problems.Add(Path, Start, message, suggestion);
+
+    /// <summary>"key: value", or just the value for a list item: the fix when the value itself is known.</summary>
+    public string Fix(string value) => Key is null ? value : $"{Key}: {value}";
 
     /// <summary>"e.g. key: example", or "e.g. example" for a list item.</summary>
     public string Example(string example) => Key is null ? $"e.g. {example}" : $"e.g. {Key}: {example}";
@@ -133,7 +140,7 @@ public sealed class YamlValue
         var names = choices.Select(c => c.Key).ToArray();
         var allowed = string.Join(", ", names);
         var closest = text is { Length: > 0 } ? Spelling.DidYouMean(text, names) : null;
-        var fix = closest is null ? Example(names[0]) : (Key is null ? closest : $"{Key}: {closest}");
+        var fix = closest is null ? Example(names[0]) : Fix(closest);
         Problem($"expected one of {allowed}, got {Describe()}", fix);
         return null;
     }
@@ -146,35 +153,104 @@ public sealed class YamlValue
         return index is { } i ? names[i] : null;
     }
 
-    /// <summary>A duration such as <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h30m</c>; zero only when <paramref name="allowZero"/>.</summary>
-    public TimeSpan? AsDuration(string example, bool allowZero = false)
+    /// <summary>
+    /// A duration in the one grammar (<see cref="Durations"/>: <c>500ms</c>, <c>30s</c>, <c>1h30m</c>, <c>7d</c>); zero
+    /// only when <paramref name="allowZero"/>, at most <paramref name="max"/> when given. A near miss such as
+    /// <c>90 sec</c> gets its correct spelling as the fix.
+    /// </summary>
+    public TimeSpan? AsDuration(string example, bool allowZero = false, TimeSpan? max = null)
     {
-        var expected = allowZero ? "a duration such as 0s, 500ms, 30s, 2m or 1h30m" : "a positive duration such as 500ms, 30s, 2m or 1h30m";
-        if (Node is YamlScalarNode && Durations.TryParse(Text, out var duration) && (allowZero || duration > TimeSpan.Zero))
+        if (Node is YamlScalarNode && Durations.TryParse(Text, out var duration) && (allowZero || duration > TimeSpan.Zero) && (max is null || duration <= max))
         {
             return duration;
         }
 
-        Problem($"expected {expected}, got {Describe()}", Example(example));
+        var kind = allowZero ? "a duration" : "a positive duration";
+        var limit = max is { } m ? $", at most {Durations.Format(m)}" : "";
+        var correction = Node is YamlScalarNode ? Durations.Correction(Text) : null;
+        Problem($"expected {kind} such as {Durations.Examples}{limit}, got {Describe()}", correction is null ? Example(example) : Fix(correction));
         return null;
     }
 
-    /// <summary>A size in bytes such as <c>512</c>, <c>1KiB</c>, <c>4KB</c>, <c>8 KiB</c>, within [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public int? AsSize(string example, int min = 1, int max = int.MaxValue)
+    /// <summary>A size in bytes that fits an <see cref="int"/> (payloads, buffers); see <see cref="AsBytes"/>.</summary>
+    public int? AsSize(string example, int min = 1, int max = int.MaxValue) => (int?)AsBytes(example, min, max);
+
+    /// <summary>
+    /// A size in the one grammar (<see cref="ByteSizes"/>: <c>512</c>, <c>64KiB</c>, <c>512MiB</c>, <c>4KB</c>) within
+    /// [<paramref name="min"/>, <paramref name="max"/>]. Docker's <c>512m</c> gets <c>512MiB</c> as the fix.
+    /// </summary>
+    public long? AsBytes(string example, long min = 1, long max = long.MaxValue)
     {
-        if (Node is YamlScalarNode && ByteSizes.TryParse(Text, out var bytes) && bytes >= min && bytes <= max)
+        long bytes = 0;
+        var parsed = Node is YamlScalarNode && ByteSizes.TryParse(Text, out bytes);
+        if (parsed && bytes >= min && bytes <= max)
         {
-            return (int)bytes;
+            return bytes;
         }
 
-        var range = (min, max) switch
+        if (parsed)
         {
-            (1, int.MaxValue) => "",
-            (_, int.MaxValue) => $" of at least {ByteSizes.Format(min)}",
-            _ => $" from {ByteSizes.Format(min)} to {ByteSizes.Format(max)}",
-        };
-        Problem($"expected a size in bytes such as 512, 1KiB or 4KB{range}, got {Describe()}", Example(example));
+            // Readable as a size, only out of range: the range is what the user needs to see, not the grammar.
+            var range = max == long.MaxValue ? $"at least {ByteSizes.Format(min)}" : $"from {ByteSizes.Format(min)} to {ByteSizes.Format(max)}";
+            Problem($"expected a size {range}, got {Describe()}", Example(example));
+            return null;
+        }
+
+        var correction = Node is YamlScalarNode ? ByteSizes.Correction(Text) : null;
+        var meaning = correction is null ? "" : $" (Docker's or Kubernetes' notation; LoadLab writes it {correction})";
+        Problem($"expected {ByteSizes.Expected}, got {Describe()}{meaning}", correction is null ? Example(example) : Fix(correction));
         return null;
+    }
+
+    /// <summary>Any scalar as text, the empty text included (environment variables, librdkafka settings).</summary>
+    public string? AsText(string example)
+    {
+        if (Text is { } text)
+        {
+            return text;
+        }
+
+        Problem($"expected a single value, got {Describe()}", $"{Example(example)} (quote it if it contains ':' or '#')");
+        return null;
+    }
+
+    /// <summary>A list of scalars (a command and its arguments); each bad item is reported at its own path.</summary>
+    public IReadOnlyList<string>? AsStrings(string example)
+    {
+        var items = AsList(example);
+        if (items is null)
+        {
+            return null;
+        }
+
+        var texts = items.Select(item => item.AsText("text")).ToList();
+        return texts.Any(text => text is null) ? null : [.. texts.OfType<string>()];
+    }
+
+    /// <summary>A mapping of names to scalar values in file order (environment variables, librdkafka settings).</summary>
+    public IReadOnlyDictionary<string, string>? AsTextMap(string description, string example)
+    {
+        var map = AsMap(YamlShape.FreeForm(description), example);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var complete = true;
+        foreach (var (key, value) in map.Entries)
+        {
+            if (value.AsText("\"value\"") is { } text)
+            {
+                values[key] = text;
+            }
+            else
+            {
+                complete = false;
+            }
+        }
+
+        return complete ? values : null;
     }
 
     /// <summary>A mapping of the given shape; unknown keys are reported at once, each with the closest allowed key.</summary>

@@ -12,8 +12,8 @@ internal static class BareProduceLoop
 {
     private const int DistinctValues = 64;
 
-    /// <summary>Acknowledged messages per second over <paramref name="duration"/> after <paramref name="warmup"/>.</summary>
-    public static double Run(ICluster cluster, string topic, int size, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>Acknowledged messages per second over <paramref name="duration"/> after <paramref name="warmup"/>, and the process's CPU per acknowledged message over that window.</summary>
+    public static ContenderTurn Run(ICluster cluster, string topic, int size, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
     {
         var config = new ProducerConfig(new Dictionary<string, string>(cluster.ClientDefaults)) { BootstrapServers = cluster.BootstrapServers, ClientId = "loadlab-bench-bare" };
         foreach (var (key, value) in ProduceBenchmark.ProducerSettings)
@@ -45,6 +45,8 @@ internal static class BareProduceLoop
         var windowEnd = windowStart + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         long ackedAtWindowStart = -1;
         long ackedAtWindowEnd = -1;
+        var cpuAtWindowStart = TimeSpan.Zero;
+        var cpuAtWindowEnd = TimeSpan.Zero;
         var sequence = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -52,12 +54,14 @@ internal static class BareProduceLoop
             if (ackedAtWindowStart < 0 && now >= windowStart)
             {
                 ackedAtWindowStart = Interlocked.Read(ref acked);
+                cpuAtWindowStart = ProcessCpu.Self();
                 windowStart = now;
             }
 
             if (now >= windowEnd)
             {
                 ackedAtWindowEnd = Interlocked.Read(ref acked);
+                cpuAtWindowEnd = ProcessCpu.Self();
                 windowEnd = now;
                 break;
             }
@@ -77,6 +81,9 @@ internal static class BareProduceLoop
         }
 
         producer.Flush(TimeSpan.FromSeconds(10));
-        return ackedAtWindowEnd < 0 || ackedAtWindowStart < 0 ? 0 : ProduceBenchmark.RatePerSecond(ackedAtWindowEnd - ackedAtWindowStart, windowStart, windowEnd);
+        var messages = ackedAtWindowEnd - ackedAtWindowStart;
+        return ackedAtWindowEnd < 0 || ackedAtWindowStart < 0 || messages <= 0
+            ? new ContenderTurn(0, null)
+            : new ContenderTurn(ProduceBenchmark.RatePerSecond(messages, windowStart, windowEnd), (cpuAtWindowEnd - cpuAtWindowStart).TotalMicroseconds / messages);
     }
 }

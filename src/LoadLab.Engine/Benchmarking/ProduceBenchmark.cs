@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Regression;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Running;
 
@@ -16,6 +17,11 @@ public sealed record ProduceBenchmarkOptions
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>Rounds per size; contenders take turns within a round so machine load hits them alike. Default 2.</summary>
     public int Rounds { get; init; } = 2;
+    /// <summary>
+    /// Rate of LoadLab's paced turn (CPU per message below saturation); default 60,000 msg/s, lowered to half of
+    /// LoadLab's maximum of the same round where that is less, so the turn is really paced.
+    /// </summary>
+    public double PacedRate { get; init; } = 60_000;
     /// <summary>Path of the kcat executable, or null to leave kcat out.</summary>
     public string? KcatPath { get; init; }
     /// <summary>Folder that receives LoadLab's run folders of the benchmark.</summary>
@@ -24,28 +30,42 @@ public sealed record ProduceBenchmarkOptions
     public Action<string>? Progress { get; init; }
 }
 
-/// <summary>One contender's rates at one message size (one per round), in acknowledged messages per second.</summary>
-public sealed record ProduceBenchmarkRow(string Contender, int Size, IReadOnlyList<double> Rates)
+/// <summary>
+/// One contender's turn: acknowledged messages per second over the measured window, and the CPU time the operating
+/// system charged the contender per acknowledged message over it (null where it cannot be measured).
+/// </summary>
+public sealed record ContenderTurn(double Rate, double? CpuMicrosPerMessage);
+
+/// <summary>One contender's turns at one message size (one per round).</summary>
+public sealed record ProduceBenchmarkRow(string Contender, int Size, IReadOnlyList<ContenderTurn> Turns)
 {
-    /// <summary>The median over the rounds (the mean of the middle two for an even count).</summary>
-    public double Median
-    {
-        get
-        {
-            var sorted = Rates.Order().ToArray();
-            return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-        }
-    }
+    /// <summary>The median rate over the rounds (0 without rounds).</summary>
+    public double Rate => Turns.Count == 0 ? 0 : Statistics.Median([.. Turns.Select(t => t.Rate)]);
+
+    /// <summary>The median CPU per message over the rounds that measured it, or null when none did.</summary>
+    public double? CpuMicrosPerMessage =>
+        Turns.Where(t => t.CpuMicrosPerMessage is not null).Select(t => t.CpuMicrosPerMessage!.Value).ToList() is { Count: > 0 } measured
+            ? Statistics.Median(measured)
+            : null;
 }
 
 /// <summary>
-/// Measures, on one cluster and in interleaved turns, how fast LoadLab's own produce path can go compared
-/// with a bare Confluent.Kafka loop over pre-made arrays (the .NET client's ceiling) and kcat. Every
-/// contender produces to its own topic with the cluster's client defaults plus the same producer settings,
-/// and is rated by acknowledged messages per second over the same measured window.
-/// LoadLab runs twice: with the bare loop's message shape (opaque values of the size, 64 keys in turn), so the
-/// ratio is the harness's own overhead, and with realistic traffic (prediction envelopes, Zipf-distributed
-/// account keys), which also costs the cluster more (skewed partitions, longer keys).
+/// Measures, on one cluster and in interleaved turns, how fast and at what CPU cost per message LoadLab's own
+/// produce path goes compared with a bare Confluent.Kafka loop over pre-made arrays (the .NET client's ceiling) and
+/// kcat (the C client). Every contender produces to its own topic with the cluster's client defaults plus the same
+/// producer settings, and is rated by acknowledged messages per second over the same measured window.
+/// <list type="bullet">
+/// <item><see cref="LoadLab"/>: the real engine with the bare loop's message shape (opaque values, 64 keys in turn)
+/// plus LoadLab's 29-byte header; the contender the overhead goal is judged on.</item>
+/// <item><see cref="LoadLabRealistic"/>: realistic traffic (prediction envelopes, Zipf-distributed account keys),
+/// which also costs the cluster more (skewed partitions, longer keys): shown, not judged.</item>
+/// <item><see cref="LoadLabPaced"/>: the first shape at a fixed rate below saturation: CPU per message when the pacer
+/// waits, which must stay close to the saturated figure (a pacer that spins would not).</item>
+/// <item><see cref="Kcat"/> (values only, the C client's best case) and <see cref="KcatShaped"/> (LoadLab's shape: keys and a 29-byte header).</item>
+/// </list>
+/// CPU per message is process CPU time from the operating system over the window divided by the messages
+/// acknowledged in it: the whole process for the .NET contenders (every thread: sampler, results, GC; on the
+/// embedded environment also the cluster, which shares the process), the child process for kcat.
 /// </summary>
 /// <remarks>
 /// LoadLab is an open-loop generator, so its "maximum sustained rate" is measured by saturating it: the
@@ -66,10 +86,15 @@ public static class ProduceBenchmark
     /// <summary>LoadLab with the bare loop's message shape: the contender the overhead goal is judged on.</summary>
     public const string LoadLab = "LoadLab";
     public const string LoadLabRealistic = "LoadLab realistic";
+    public const string LoadLabPaced = "LoadLab paced";
     public const string Kcat = "kcat -P";
+    public const string KcatShaped = "kcat -P keys+header";
 
-    /// <summary>Distinct keys of the bare loop, which LoadLab's like-for-like turn uses too.</summary>
+    /// <summary>Distinct keys of the bare loop, which LoadLab's like-for-like turn and kcat's shaped turn use too.</summary>
     public const int BareKeys = 64;
+
+    /// <summary>Bytes of the header kcat's shaped turn carries: as many as LoadLab's <c>ll</c> header.</summary>
+    public const int HeaderBytes = 29;
 
     /// <summary>Topics the benchmark needs; create them when starting the cluster.</summary>
     public static IReadOnlyList<TopicSpec> Topics { get; } = [new("bench-bare", 6, 1), new("bench-loadlab", 6, 1), new("bench-kcat", 6, 1)];
@@ -81,44 +106,43 @@ public static class ProduceBenchmark
         var rows = new List<ProduceBenchmarkRow>();
         foreach (var size in options.Sizes)
         {
-            var bare = new List<double>();
-            var loadLab = new List<double>();
-            var realistic = new List<double>();
-            var kcat = new List<double>();
+            var turns = new Dictionary<string, List<ContenderTurn>>();
+            void Add(string contender, ContenderTurn turn, int round, string? note = null)
+            {
+                (turns.TryGetValue(contender, out var list) ? list : turns[contender] = []).Add(turn);
+                var cpu = turn.CpuMicrosPerMessage is { } micros ? $", {micros:0.00} µs CPU/msg" : "";
+                options.Progress?.Invoke($"{size} B round {round}: {contender} {turn.Rate:N0} msg/s{cpu}{note}");
+            }
+
             for (var round = 1; round <= options.Rounds && !cancellationToken.IsCancellationRequested; round++)
             {
-                var bareRate = await Task.Run(() => BareProduceLoop.Run(cluster, "bench-bare", size, options.Warmup, options.Duration, cancellationToken), CancellationToken.None).ConfigureAwait(false);
-                bare.Add(bareRate);
-                options.Progress?.Invoke($"{size} B round {round}: {Bare} {bareRate:N0} msg/s");
-                var target = Math.Max(1_000, bareRate * 2);
-                var loadLabRate = await SaturatedRunAsync(cluster, "alike", BareShape(size), target, options, round, cancellationToken).ConfigureAwait(false);
-                loadLab.Add(loadLabRate);
-                options.Progress?.Invoke($"{size} B round {round}: {LoadLab} {loadLabRate:N0} msg/s");
-                var realisticRate = await SaturatedRunAsync(cluster, "realistic", RealisticShape(size), target, options, round, cancellationToken).ConfigureAwait(false);
-                realistic.Add(realisticRate);
-                options.Progress?.Invoke($"{size} B round {round}: {LoadLabRealistic} {realisticRate:N0} msg/s");
+                var bare = await Task.Run(() => BareProduceLoop.Run(cluster, Topics[0].Name, size, options.Warmup, options.Duration, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                Add(Bare, bare, round);
+                var target = Math.Max(1_000, bare.Rate * 2);
+                var loadLab = await TimedRunAsync(cluster, "alike", BareShape(size), target, options, round, cancellationToken).ConfigureAwait(false);
+                Add(LoadLab, loadLab, round);
+                Add(LoadLabRealistic, await TimedRunAsync(cluster, "realistic", RealisticShape(size), target, options, round, cancellationToken).ConfigureAwait(false), round);
+                var paced = Math.Min(options.PacedRate, Math.Max(1, loadLab.Rate / 2));
+                Add(LoadLabPaced, await TimedRunAsync(cluster, "paced", BareShape(size), paced, options, round, cancellationToken).ConfigureAwait(false), round, $" (target {paced:N0} msg/s)");
                 if (options.KcatPath is { } path)
                 {
-                    var kcatRate = await KcatProducer.RunAsync(path, cluster, "bench-kcat", size, (long)Math.Max(10_000, bareRate * options.Duration.TotalSeconds), cancellationToken).ConfigureAwait(false);
-                    kcat.Add(kcatRate);
-                    options.Progress?.Invoke($"{size} B round {round}: {Kcat} {kcatRate:N0} msg/s");
+                    var messages = (long)Math.Max(10_000, bare.Rate * options.Duration.TotalSeconds);
+                    Add(Kcat, await KcatProducer.RunAsync(path, cluster, Topics[2].Name, size, messages, withKeysAndHeader: false, cancellationToken).ConfigureAwait(false), round);
+                    Add(KcatShaped, await KcatProducer.RunAsync(path, cluster, Topics[2].Name, size, messages, withKeysAndHeader: true, cancellationToken).ConfigureAwait(false), round);
                 }
             }
 
-            rows.Add(new ProduceBenchmarkRow(Bare, size, bare));
-            rows.Add(new ProduceBenchmarkRow(LoadLab, size, loadLab));
-            rows.Add(new ProduceBenchmarkRow(LoadLabRealistic, size, realistic));
-            if (options.KcatPath is not null)
-            {
-                rows.Add(new ProduceBenchmarkRow(Kcat, size, kcat));
-            }
+            rows.AddRange(turns.Select(t => new ProduceBenchmarkRow(t.Key, size, t.Value)));
         }
 
         return rows;
     }
 
-    /// <summary>LoadLab's engine at a target it cannot reach; its acknowledged rate over the window.</summary>
-    private static async Task<double> SaturatedRunAsync(ICluster cluster, string shapeName, (PayloadSpec Payload, KeySpec Keys) shape, double target, ProduceBenchmarkOptions options, int round, CancellationToken cancellationToken)
+    /// <summary>
+    /// LoadLab's engine at <paramref name="target"/> (one it cannot reach, or a paced rate): acknowledged messages per
+    /// second and the process's CPU per acknowledged message, both over the measured window.
+    /// </summary>
+    private static async Task<ContenderTurn> TimedRunAsync(ICluster cluster, string shapeName, (PayloadSpec Payload, KeySpec Keys) shape, double target, ProduceBenchmarkOptions options, int round, CancellationToken cancellationToken)
     {
         var total = options.Warmup + options.Duration;
         var scenario = new Scenario
@@ -132,7 +156,7 @@ public static class ProduceBenchmark
             [
                 new TrafficStream
                 {
-                    Name = "saturated",
+                    Name = shapeName,
                     Topic = Topics[1].Name,
                     Rate = target,
                     Payload = shape.Payload,
@@ -141,31 +165,46 @@ public static class ProduceBenchmark
                 },
             ],
         };
-        var acked = new long[(int)Math.Ceiling(total.TotalSeconds) + 1];
+        var warmupSeconds = (int)Math.Ceiling(options.Warmup.TotalSeconds);
+        var totalSeconds = (int)Math.Ceiling(total.TotalSeconds);
+        long acked = 0;
+        long windowStart = 0;
+        long windowEnd = 0;
+        var cpuAtStart = TimeSpan.Zero;
+        var cpuAtEnd = TimeSpan.Zero;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var request = new RunRequest
         {
             Scenario = scenario,
-            Cluster = cluster,
             RunId = scenario.Name,
             ResultsDirectory = Path.Combine(options.ResultsDirectory, scenario.Name),
-            Progress = p =>
-            {
-                if (p.Second < acked.Length)
+            // Called once a second, after the second closed: ElapsedSeconds of load are behind, AckedRate of the last one.
+            Observers =
+            [
+                RunObserver.OnInterval(p =>
                 {
-                    acked[p.Second] = p.AckedRate;
-                }
-
-                if (p.Second + 1 >= total.TotalSeconds)
-                {
-                    stop.Cancel();
-                }
-            },
+                    if (p.ElapsedSeconds == warmupSeconds)
+                    {
+                        cpuAtStart = ProcessCpu.Self();
+                        windowStart = Stopwatch.GetTimestamp();
+                    }
+                    else if (p.ElapsedSeconds > warmupSeconds && p.ElapsedSeconds <= totalSeconds)
+                    {
+                        acked += p.AckedRate;
+                        if (p.ElapsedSeconds == totalSeconds)
+                        {
+                            cpuAtEnd = ProcessCpu.Self();
+                            windowEnd = Stopwatch.GetTimestamp();
+                            stop.Cancel();
+                        }
+                    }
+                }),
+            ],
         };
-        await RunEngine.RunAsync(request, stop.Token).ConfigureAwait(false);
-        var first = (int)options.Warmup.TotalSeconds;
-        var last = (int)total.TotalSeconds;
-        return acked[first..last].Average();
+        await RunEngine.RunAsync(cluster, request, stop.Token).ConfigureAwait(false);
+        return windowEnd == 0 || acked == 0
+            ? new ContenderTurn(0, null)
+            : new ContenderTurn(RatePerSecond(acked, windowStart, windowEnd), (cpuAtEnd - cpuAtStart).TotalMicroseconds / acked);
     }
 
     /// <summary>Opaque values of the size and the bare loop's 64 keys in turn.</summary>

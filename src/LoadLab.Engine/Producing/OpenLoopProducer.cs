@@ -14,17 +14,35 @@ namespace LoadLab.Engine.Producing;
 /// When the generator falls behind, messages keep their intended times, so the delay shows up as schedule
 /// delay and produce latency instead of silently lowering the load (coordinated omission).
 /// </summary>
+/// <remarks>
+/// <para>
+/// The same thread serves the client's delivery reports, like a C producer (see <see cref="NativeProducer"/> for
+/// why): between messages it sleeps until the next one is due or a report arrives, whichever comes first
+/// (<see cref="NativeProducer.WaitForReports"/>), and never spins. When messages are due closer together than the
+/// shortest sleep (<see cref="ShortestWaitMicros"/>), one pass sends every message whose intended time has come;
+/// each still gets its own intended and actual send time, so schedule delay and produce latency mean what they meant. A backlog is sent in passes of at most <see cref="ServeEveryMicros"/>, with the reports served
+/// between them, so an acknowledgement waits at most that long to be timed.
+/// </para>
+/// <para>After the load the thread goes on serving reports until none is outstanding or <see cref="Flush"/>'s deadline passes.</para>
+/// </remarks>
 internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
 {
-    /// <summary>Waits longer than this sleep in whole milliseconds first.</summary>
-    private const long MillisecondSleepAboveMicros = 2_000;
+    /// <summary>Longest sleep in one piece, so a stop is noticed within it.</summary>
+    private const long LongestWaitMicros = 50_000;
 
     /// <summary>
-    /// Shorter waits longer than this sleep with <see cref="ShortSleep"/> until <see cref="ShortSleepMarginMicros"/>
-    /// before the due time (the kernel's timer slack), then yield until it; shorter ones only yield.
+    /// Shortest sleep: a message due sooner waits this long, with those due meanwhile, and they are sent in one pass.
+    /// A wake-up costs several microseconds of CPU (system call, context switch, serving reports), so at 60,000 msg/s
+    /// waking for every message would cost more than sending it; this bounds wake-ups for sending at 5,000 a second
+    /// and adds at most this much schedule delay (p99 well under the 1 ms goal). Reports still wake the thread at once.
     /// </summary>
-    private const long ShortSleepAboveMicros = 150;
-    private const long ShortSleepMarginMicros = 100;
+    private const long ShortestWaitMicros = 200;
+
+    /// <summary>While sending a backlog, reports are served at least this often.</summary>
+    private const long ServeEveryMicros = 100;
+
+    /// <summary>How long a send waits for the client to make room when its queue is full before trying again.</summary>
+    private const long QueueFullWaitMicros = 1_000;
 
     private readonly RunContext _run;
     private readonly TrafficStream _stream;
@@ -40,7 +58,11 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     private readonly int[] _sizeBySequence;
     private readonly long _sequenceMask;
     private readonly Thread _thread;
+    private readonly ManualResetEventSlim _loadEnded = new();
     private CancellationToken _stop;
+    private long _drainDeadlineMicros = long.MaxValue;
+    private volatile bool _disposing;
+    private bool _started;
     private long _intervalBytes;
     private long _intervalMessages;
 
@@ -84,7 +106,7 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
         _sequenceMask = slots - 1;
 
         _producer = new NativeProducer(config, stream.Topic, RunHeaders.Key, this);
-        _thread = new Thread(Pace) { IsBackground = true, Name = config.ClientId, Priority = ThreadPriority.AboveNormal };
+        _thread = new Thread(Run) { IsBackground = true, Name = config.ClientId, Priority = ThreadPriority.AboveNormal };
     }
 
     public int ProducerId { get; }
@@ -103,7 +125,10 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     public WireTotals? Wire => _producer.Wire;
 
     /// <summary>Waits for the client's next statistics report (call after <see cref="Flush"/>); false when none came in time.</summary>
-    public bool AwaitNextStatistics(TimeSpan timeout) => _producer.AwaitNextStatistics(timeout);
+    /// <exception cref="InvalidOperationException">The producing thread is still serving reports.</exception>
+    public bool AwaitNextStatistics(TimeSpan timeout) => _started && _thread.IsAlive
+        ? throw new InvalidOperationException("Statistics are awaited after Flush, when this thread serves the client's reports.")
+        : _producer.AwaitNextStatistics(timeout);
 
     /// <summary>Messages handed out by the schedule so far (sent or being sent).</summary>
     public long Scheduled => _arrivals.Count;
@@ -113,14 +138,26 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
         // The source was made before the run waited for its consumer groups; the run clock started since.
         _source.StartRunAt(_run.Clock.StartedAt);
         _stop = stop;
+        _started = true;
         _thread.Start();
     }
 
-    /// <summary>Waits for the pacer thread to end (at the end of the schedule or on stop).</summary>
-    public void Join() => _thread.Join();
+    /// <summary>Waits for the load to end (at the end of the schedule or on stop); reports are still served after it.</summary>
+    public void Join() => _loadEnded.Wait();
 
     /// <summary>Waits up to <paramref name="timeout"/> for outstanding acknowledgements; returns how many are still outstanding.</summary>
-    public int Flush(TimeSpan timeout) => _producer.Flush(timeout);
+    public int Flush(TimeSpan timeout)
+    {
+        if (!_started)
+        {
+            return _producer.Flush(timeout);
+        }
+
+        Volatile.Write(ref _drainDeadlineMicros, _run.Clock.NowMicros() + (long)timeout.TotalMicroseconds);
+        _producer.Wake();
+        _thread.Join();
+        return _producer.Outstanding;
+    }
 
     /// <summary>Average value size of the messages sent since the last call, or null when none was sent.</summary>
     public (long Messages, long Bytes) TakeSizeInterval() =>
@@ -129,12 +166,39 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     /// <summary>Messages handed to the client during the given second of the run (by send time).</summary>
     public long SentInSecond(int second) => second >= 0 && second < _sentBySecond.Length ? Volatile.Read(ref _sentBySecond[second]) : 0;
 
-    public void Dispose() => _producer.Dispose();
+    public void Dispose()
+    {
+        _disposing = true;
+        if (_started)
+        {
+            _producer.Wake();
+            _thread.Join();
+        }
+
+        _producer.Dispose();
+        _loadEnded.Dispose();
+    }
+
+    private void Run()
+    {
+        try
+        {
+            Pace();
+        }
+        finally
+        {
+            _loadEnded.Set();
+        }
+
+        Drain();
+    }
 
     private void Pace()
     {
         long sequence = 0;
-        while (!_stop.IsCancellationRequested)
+        var now = _run.Clock.NowMicros();
+        var lastServed = now;
+        while (!_stop.IsCancellationRequested && !_disposing)
         {
             var intendedTicks = _arrivals.Next();
             if (intendedTicks < 0)
@@ -143,16 +207,27 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
             }
 
             var intended = intendedTicks / TimeSpan.TicksPerMicrosecond;
-            if (intended >= _run.EndMicros || !WaitUntil(intended))
+            if (intended >= _run.EndMicros)
             {
                 return;
             }
 
-            // The load ends on the clock, not when the backlog is gone: a generator that fell behind leaves its
-            // overdue messages unsent, so "sent" and the achieved rate show honestly what it managed.
-            if (_run.Clock.NowMicros() >= _run.EndMicros)
+            // The clock read of the last send is recent enough to tell that a message is overdue; a message that
+            // seems not due yet is checked against a fresh reading before the thread sleeps for it.
+            while (intended > now)
             {
-                return;
+                now = _run.Clock.NowMicros();
+                if (intended > now)
+                {
+                    if (_stop.IsCancellationRequested || _disposing)
+                    {
+                        return;
+                    }
+
+                    _producer.WaitForReports(Math.Clamp(intended - now, ShortestWaitMicros, LongestWaitMicros));
+                    now = _run.Clock.NowMicros();
+                    lastServed = now;
+                }
             }
 
             var generated = _source.Next(TimeSpan.FromTicks(intendedTicks));
@@ -160,23 +235,37 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
             var slot = sequence & _sequenceMask;
             _intendedBySequence[slot] = intended;
             _sizeBySequence[slot] = generated.Value.Length;
-            if (!Send(sequence, intended, generated.Key, generated.Value))
+            if (!Send(sequence, intended, generated.Key, generated.Value, ref now))
             {
                 return;
             }
 
             sequence++;
+            if (now - lastServed >= ServeEveryMicros)
+            {
+                _producer.ServeReports();
+                lastServed = now;
+            }
         }
     }
 
-    private bool Send(long sequence, long intended, byte[]? key, byte[] value)
+    /// <summary>Hands one message to the client; <paramref name="now"/> is read just before the hand-over (its send time).</summary>
+    /// <returns>False when the load is over (the clock passed its end, or a stop) before the message could be sent.</returns>
+    private bool Send(long sequence, long intended, byte[]? key, byte[] value, ref long now)
     {
         var slot = sequence & _sequenceMask;
         var measured = intended >= _run.MeasuredFromMicros;
         while (true)
         {
-            var now = _run.Clock.NowMicros();
-            Volatile.Write(ref _sentBySequence[slot], now);
+            // The load ends on the clock, not when the backlog is gone: a generator that fell behind leaves its
+            // overdue messages unsent, so "sent" and the achieved rate show honestly what it managed.
+            now = _run.Clock.NowMicros();
+            if (now >= _run.EndMicros)
+            {
+                return false;
+            }
+
+            _sentBySequence[slot] = now;
             var error = _producer.Produce(key, value, _stamp.Value, sequence);
             if (error == ErrorCode.NoError)
             {
@@ -187,7 +276,7 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
                 var second = now / 1_000_000;
                 if (second < _sentBySecond.Length)
                 {
-                    // The pacer thread is the only writer.
+                    // This thread is the only writer.
                     Volatile.Write(ref _sentBySecond[second], _sentBySecond[second] + 1);
                 }
 
@@ -197,15 +286,15 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
 
             if (error == ErrorCode.Local_QueueFull)
             {
-                // The client holds as many messages as it may: wait for room. The message keeps its intended
-                // time, so the wait is measured (schedule delay, produce latency) rather than hidden.
+                // The client holds as many messages as it may: serve reports until there is room. The message keeps
+                // its intended time, so the wait is measured (schedule delay, produce latency) rather than hidden.
                 Stats.RecordQueueFull();
-                if (_stop.IsCancellationRequested || _run.Clock.NowMicros() >= _run.EndMicros)
+                if (_stop.IsCancellationRequested || _disposing)
                 {
                     return false;
                 }
 
-                Thread.Sleep(1);
+                _producer.WaitForReports(QueueFullWaitMicros);
             }
             else
             {
@@ -216,34 +305,18 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
         }
     }
 
-    private bool WaitUntil(long dueMicros)
+    /// <summary>After the load: serves reports until none is outstanding, the flush deadline passes or the producer is disposed.</summary>
+    private void Drain()
     {
-        while (true)
+        while (!_disposing && _producer.Outstanding > 0)
         {
-            var wait = dueMicros - _run.Clock.NowMicros();
-            if (wait <= 0)
+            var left = Volatile.Read(ref _drainDeadlineMicros) - _run.Clock.NowMicros();
+            if (left <= 0)
             {
-                return true;
+                return;
             }
 
-            if (_stop.IsCancellationRequested)
-            {
-                return false;
-            }
-
-            if (wait > MillisecondSleepAboveMicros)
-            {
-                // Whole milliseconds, leaving at least one to go: Thread.Sleep wakes up to ~1 ms late.
-                Thread.Sleep((int)Math.Min(50, (wait - 1_000) / 1_000));
-            }
-            else if (wait > ShortSleepAboveMicros && ShortSleep.IsPrecise)
-            {
-                ShortSleep.For(wait - ShortSleepMarginMicros);
-            }
-            else
-            {
-                Thread.Yield();
-            }
+            _producer.WaitForReports(Math.Min(left, LongestWaitMicros));
         }
     }
 

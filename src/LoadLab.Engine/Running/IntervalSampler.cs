@@ -1,4 +1,5 @@
 using HdrHistogram;
+using LoadLab.Core.Environments;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Results;
@@ -20,7 +21,7 @@ internal sealed class IntervalSampler
     private readonly IReadOnlyList<RateSchedule> _schedules;
     private readonly IReadOnlyList<OpenLoopProducer> _producers;
     private readonly IReadOnlyList<(GroupProgress Progress, List<GroupMember> Members)> _groups;
-    private readonly Action<RunProgress>? _progress;
+    private readonly List<IRunObserver> _observers;
     private readonly Scenario _scenario;
     private readonly HistogramBase _interval = LatencyRecorders.CreateHistogram();
     private readonly object _tickLock = new();
@@ -57,20 +58,20 @@ internal sealed class IntervalSampler
         IReadOnlyList<RateSchedule> schedules,
         IReadOnlyList<OpenLoopProducer> producers,
         IReadOnlyList<(GroupProgress Progress, List<GroupMember> Members)> groups,
-        Action<RunProgress>? progress,
+        IReadOnlyList<IRunObserver> observers,
         Scenario scenario)
     {
         _run = run;
         _schedules = schedules;
         _producers = producers;
         _groups = groups;
-        _progress = progress;
+        _observers = [.. observers];
         _scenario = scenario;
         _warmupSeconds = (int)Math.Ceiling(scenario.Warmup.TotalSeconds);
     }
 
-    /// <summary>"warm-up", "measuring" or "draining", for progress displays.</summary>
-    public string Phase { get; set; } = "warm-up";
+    /// <summary>The phase of the next interval; the run sets <see cref="RunPhase.Draining"/> when the load stops.</summary>
+    public RunPhase Phase { get; set; } = RunPhase.WarmUp;
 
     public void Start()
     {
@@ -108,7 +109,7 @@ internal sealed class IntervalSampler
     /// <summary>Producer errors per second and code.</summary>
     public IReadOnlyList<ErrorCount> Errors => _errors;
 
-    public RunSummary Summarize(RunRequest request, string outcome, string? message)
+    public RunSummary Summarize(RunRequest request, ICluster cluster, string outcome, string? message)
     {
         var measuredSeconds = _scenario.Duration.TotalSeconds;
         var target = _schedules.Sum(s => s.MessagesBetween(_scenario.Warmup, _scenario.TotalDuration));
@@ -138,7 +139,7 @@ internal sealed class IntervalSampler
             DurationSeconds = measuredSeconds,
             WarmupSeconds = _scenario.Warmup.TotalSeconds,
             Seed = _scenario.Seed,
-            Environment = new EnvironmentSummary(request.Cluster.Kind, request.Cluster.Description) { Capabilities = request.Cluster.Faults.Capabilities },
+            Environment = new EnvironmentSummary(cluster.Kind, cluster.Description) { Capabilities = cluster.Faults.Capabilities },
             Produce = new ProduceSummary
             {
                 Target = (long)Math.Round(target),
@@ -208,9 +209,9 @@ internal sealed class IntervalSampler
         {
             var second = _second++;
             var measuredInterval = second >= _warmupSeconds;
-            if (Phase != "draining")
+            if (Phase != RunPhase.Draining)
             {
-                Phase = measuredInterval ? "measuring" : "warm-up";
+                Phase = measuredInterval ? RunPhase.Measuring : RunPhase.WarmUp;
             }
 
             var latency = new Percentiles?[LatencyMetrics.All.Count];
@@ -298,23 +299,31 @@ internal sealed class IntervalSampler
                 GcHeapBytes = heap,
                 Lag = lags,
             };
-            _run.Results.AppendSeries(row, _groups.Select(g => g.Progress.Group).ToList());
+            var groups = _groups.Select(g => g.Progress.Group).ToList();
+            _run.Results.AppendSeries(row, groups);
             _run.Results.AppendPartitions(PartitionRows(second));
             _sent = sent;
             _acked = acked;
             _failed = failed;
             _queueFull = queueFull;
+            Notify(new RunInterval(row, groups, Phase, _scenario.TotalDuration.TotalSeconds), second);
+        }
+    }
 
-            _progress?.Invoke(new RunProgress(
-                second + 1,
-                _scenario.TotalDuration.TotalSeconds,
-                Phase,
-                target,
-                row.Acked,
-                latency[(int)LatencyMetric.Produce]?.P99,
-                latency[(int)LatencyMetric.EndToEnd]?.P99,
-                lags.Sum(l => l.Messages),
-                lags.Length == 0 ? 0 : lags.Max(l => l.Seconds)));
+    // An observer that throws is detached, with an event saying so: watching a run must never end it or lose its results.
+    private void Notify(RunInterval interval, int second)
+    {
+        foreach (var observer in _observers.ToList())
+        {
+            try
+            {
+                observer.IntervalClosed(interval);
+            }
+            catch (Exception exception)
+            {
+                _observers.Remove(observer);
+                _run.Results.Event(second + 1, "error", [new("where", "run observer"), new("observer", observer.GetType().Name), new("error", exception.Message)]);
+            }
         }
     }
 

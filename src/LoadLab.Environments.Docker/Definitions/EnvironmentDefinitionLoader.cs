@@ -1,59 +1,61 @@
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Docker.Planning;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace LoadLab.Environments.Docker.Definitions;
 
 /// <summary>
-/// Reads and validates environment definitions. Every problem is reported with file, YAML path, line and a fix;
-/// nothing is started from a definition that has one. The format is documented by
-/// <c>schemas/environment.schema.json</c>.
+/// Reads and validates Docker environment definitions through the one YAML layer (<see cref="YamlDocumentReader"/>):
+/// kebab-case keys, the one duration and size grammar, every problem reported with file, line, YAML path and fix;
+/// nothing is started from a definition that has one. The format is documented by <c>schemas/environment.schema.json</c>.
 /// </summary>
 public static class EnvironmentDefinitionLoader
 {
     /// <summary>Platforms a definition may name.</summary>
     public static readonly IReadOnlyList<string> Platforms = ["kafka", "redpanda", "automq", "loadlab-mock"];
 
-    /// <summary>YAML names of the fault mappings.</summary>
-    public static readonly IReadOnlyDictionary<string, FaultMappingKey> FaultKeys = new Dictionary<string, FaultMappingKey>
-    {
-        ["broker.kill"] = FaultMappingKey.BrokerKill,
-        ["broker.restart"] = FaultMappingKey.BrokerRestart,
-        ["broker.pause"] = FaultMappingKey.BrokerPause,
-        ["broker.resume"] = FaultMappingKey.BrokerResume,
-        ["network.disconnect"] = FaultMappingKey.NetworkDisconnect,
-        ["network.reconnect"] = FaultMappingKey.NetworkReconnect,
-        ["partition.reassign"] = FaultMappingKey.PartitionReassign,
-        ["leader.move"] = FaultMappingKey.LeaderMove,
-        ["broker.add"] = FaultMappingKey.BrokerAdd,
-    };
+    /// <summary>YAML names of the fault mappings (kebab-case of <see cref="FaultMappingKey"/>, as external hooks name them).</summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, FaultMappingKey>> FaultKeys = KebabCase.Names<FaultMappingKey>();
 
-    private static readonly Dictionary<string, ContainerAction> ContainerActions = new()
-    {
-        ["kill"] = ContainerAction.Kill,
-        ["stop"] = ContainerAction.Stop,
-        ["start"] = ContainerAction.Start,
-        ["pause"] = ContainerAction.Pause,
-        ["unpause"] = ContainerAction.Unpause,
-        ["disconnect"] = ContainerAction.Disconnect,
-        ["connect"] = ContainerAction.Connect,
-        ["add-node"] = ContainerAction.AddNode,
-    };
+    /// <summary>YAML names of the container actions a fault may map to.</summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, ContainerAction>> ContainerActions = KebabCase.Names<ContainerAction>();
 
-    private static readonly string[] RootKeys = ["version", "name", "platform", "description", "docs", "brokers", "services", "readiness", "clientDefaults", "faults"];
-    private static readonly string[] BrokerKeys = ["count", "image", "firstId", "hostname", "listeners", "environment", "entrypoint", "command", "volumes", "binds", "resources", "ports"];
-    private static readonly string[] ListenerKeys = ["internal", "external", "hostPortBase"];
-    private static readonly string[] ServiceKeys = ["name", "image", "environment", "entrypoint", "command", "ports", "volumes", "resources", "runToCompletion", "waitForPort"];
-    private static readonly string[] VolumeKeys = ["name", "target"];
-    private static readonly string[] BindKeys = ["source", "target", "readOnly"];
-    private static readonly string[] PortKeys = ["container", "host"];
-    private static readonly string[] ResourceKeys = ["cpus", "memory"];
-    private static readonly string[] ReadinessKeys = ["condition", "timeout"];
-    private static readonly string[] ExecKeys = ["exec", "timeout"];
+    private const string BrokersExample = "{count: 3, image: apache/kafka:4.1.0, hostname: kafka-{id}, listeners: {internal: 19092, external: 9092}}";
+    private const string FaultsExample = "{broker-kill: kill, broker-restart: start}";
+
+    private static readonly YamlShape Volume = YamlShape.Map("volume", ["name", "target"]);
+    private static readonly YamlShape Bind = YamlShape.Map("bind", ["source", "target", "read-only"]);
+    private static readonly YamlShape Resources = YamlShape.Map("resources", ["cpus", "memory"]);
+    private static readonly YamlShape Listeners = YamlShape.Map("listeners", ["internal", "external", "host-port-base"]);
+    private static readonly YamlShape NamedPorts = YamlShape.FreeForm("named ports");
+    private static readonly YamlShape EnvironmentVariables = YamlShape.FreeForm("environment variables");
+    private static readonly YamlShape ClientSettings = YamlShape.FreeForm("librdkafka settings");
+
+    private static readonly YamlShape Brokers = YamlShape.Map(
+        "brokers", ["count", "image", "first-id", "hostname", "entrypoint", "command"],
+        ("listeners", Listeners), ("ports", NamedPorts), ("environment", EnvironmentVariables), ("volumes", Volume),
+        ("binds", Bind), ("resources", Resources));
+
+    private static readonly YamlShape ServicePort = YamlShape.Map("service port", ["container", "host"]);
+
+    private static readonly YamlShape Service = YamlShape.Map(
+        "service", ["name", "image", "entrypoint", "command", "run-to-completion", "wait-for-port"],
+        ("environment", EnvironmentVariables), ("ports", ServicePort), ("volumes", Volume), ("resources", Resources));
+
+    private static readonly YamlShape Readiness = YamlShape.Map("readiness", ["condition", "timeout"]);
+    private static readonly YamlShape Exec = YamlShape.Map("exec fault mapping", ["exec", "timeout"]);
+    private static readonly YamlShape Faults = YamlShape.Map("faults", [], [.. FaultKeys.Select(key => (key.Key, Exec))]);
+
+    /// <summary>The root of a definition; its key paths are compared with the JSON Schema by a test.</summary>
+    public static readonly YamlShape Root = YamlShape.Map(
+        "Docker environment definition", ["version", "name", "platform", "description", "docs"],
+        ("brokers", Brokers), ("services", Service), ("readiness", Readiness), ("client-defaults", ClientSettings), ("faults", Faults));
 
     /// <summary>Loads a definition by file path, or by name from <paramref name="searchFolders"/> (e.g. <c>kafka-kraft-3</c>).</summary>
+    /// <exception cref="InvalidInputException">The file is missing or has problems; every problem is listed.</exception>
     public static EnvironmentDefinition LoadByNameOrPath(string nameOrPath, IEnumerable<string> searchFolders)
     {
+        ArgumentNullException.ThrowIfNull(nameOrPath);
+        ArgumentNullException.ThrowIfNull(searchFolders);
         if (File.Exists(nameOrPath))
         {
             return LoadFile(nameOrPath);
@@ -73,89 +75,67 @@ public static class EnvironmentDefinitionLoader
             .SelectMany(folder => Directory.EnumerateFiles(folder, "*.yaml"))
             .Select(Path.GetFileNameWithoutExtension)
             .OfType<string>()
+            .Where(name => !name.StartsWith("external.", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
-        var closest = YamlNodeReader.Closest(nameOrPath, known);
-        throw new EnvironmentDefinitionException([new DefinitionProblem(nameOrPath, "", 0, 0,
+        var closest = Spelling.DidYouMean(nameOrPath, known);
+        throw new InvalidInputException(new ValidationProblem(nameOrPath, "", 0, 0,
             $"no environment definition named '{nameOrPath}' in {string.Join(", ", folders)}",
-            closest is not null ? $"did you mean '{closest}'?" : known.Count > 0 ? $"known: {string.Join(", ", known)}" : "pass the path of a YAML file")]);
+            closest is not null ? $"did you mean '{closest}'?" : known.Count > 0 ? $"known: {string.Join(", ", known)}" : "pass the path of a YAML file"));
     }
 
-    public static EnvironmentDefinition LoadFile(string path)
+    /// <summary>Loads and validates one file.</summary>
+    /// <exception cref="InvalidInputException">The file is missing or has problems; every problem is listed.</exception>
+    public static EnvironmentDefinition LoadFile(string path) =>
+        YamlDocumentReader.Load(path, Root, root => Read(root, path)).GetValueOrThrow();
+
+    /// <summary>Validates YAML text named <paramref name="fileName"/> in problems.</summary>
+    public static LoadResult<EnvironmentDefinition> Parse(string yaml, string fileName) =>
+        YamlDocumentReader.Parse(yaml, fileName, Root, root => Read(root, fileName));
+
+    private static EnvironmentDefinition? Read(YamlMap root, string file)
     {
-        using var reader = new StreamReader(path);
-        return Load(reader, path);
-    }
-
-    /// <summary>Parses and validates; throws <see cref="EnvironmentDefinitionException"/> listing every problem.</summary>
-    public static EnvironmentDefinition Load(TextReader text, string file)
-    {
-        var yaml = new YamlStream();
-        try
-        {
-            yaml.Load(text);
-        }
-        catch (YamlException e)
-        {
-            throw new EnvironmentDefinitionException([new DefinitionProblem(file, "", (int)e.Start.Line, (int)e.Start.Column,
-                $"not valid YAML: {e.InnerException?.Message ?? e.Message}", "check indentation and quoting near this line")]);
-        }
-
-        var reader = new YamlNodeReader(file);
-        var root = yaml.Documents.Count == 0 ? null : reader.Mapping("", yaml.Documents[0].RootNode, RootKeys);
-        if (root is null)
-        {
-            reader.Report("", yaml.Documents.Count == 0 ? null : yaml.Documents[0].RootNode, "the file must be a YAML mapping with name, platform, brokers, readiness and faults");
-            throw new EnvironmentDefinitionException(reader.Problems);
-        }
-
-        reader.Int(root, "", "version", required: false, 1, 1);
-
-        var name = reader.String(root, "", "name", required: true);
+        _ = root.Get("version")?.AsInt("format version 1 (the only one)", "1", min: 1, max: 1);
+        var name = root.Require("name", "kafka-kraft-3")?.AsString("kafka-kraft-3");
         if (name is not null && !IsDockerName(name))
         {
-            reader.Report("name", YamlNodeReader.Child(root, "name"), $"'{name}' cannot name containers", "use lower-case letters, digits and '-'");
+            root.Get("name")!.Problem($"\"{name}\" cannot name containers", "use lower-case letters, digits and '-', starting with a letter (at most 48)");
         }
 
-        var platform = reader.String(root, "", "platform", required: true);
-        if (platform is not null && !Platforms.Contains(platform))
+        var platform = root.Require("platform", "kafka")?.AsOneOf(Platforms);
+        var description = root.Get("description")?.AsString("Apache Kafka 4.1.0, three nodes") ?? "";
+        var docs = root.Get("docs")?.AsString("https://kafka.apache.org/documentation/") ?? "";
+        var brokers = ReadBrokers(root.Require("brokers", BrokersExample)?.AsMap(Brokers, BrokersExample));
+        var services = (root.Get("services")?.AsList("[{name: minio, image: minio/minio:RELEASE.2025-05-24T17-08-30Z}]") ?? [])
+            .Select(item => ReadService(item.AsMap(Service, "{name: minio, image: minio/minio:RELEASE.2025-05-24T17-08-30Z}")))
+            .ToList();
+        var readiness = ReadReadiness(root.Require("readiness", $"{{condition: {ReadinessSpec.Condition}, timeout: 2m}}")?.AsMap(Readiness, $"{{condition: {ReadinessSpec.Condition}, timeout: 2m}}"));
+        var clientDefaults = root.Get("client-defaults")?.AsTextMap(ClientSettings.Description, "{fetch.wait.max.ms: \"10\"}") ?? new Dictionary<string, string>();
+        var faults = ReadFaults(root.Require("faults", FaultsExample)?.AsMap(Faults, FaultsExample));
+        CheckNamesAreUnique(root, brokers, services);
+        if (root.Problems.Any || name is null || platform is null || brokers is null || readiness is null || services.Any(service => service is null))
         {
-            var closest = YamlNodeReader.Closest(platform, Platforms);
-            reader.Report("platform", YamlNodeReader.Child(root, "platform"), $"unknown platform '{platform}'",
-                closest is null ? $"allowed: {string.Join(", ", Platforms)}" : $"did you mean '{closest}'?");
-        }
-
-        var brokers = ReadBrokers(reader, root);
-        var services = ReadServices(reader, root);
-        var readiness = ReadReadiness(reader, root);
-        var faults = ReadFaults(reader, root);
-        var clientDefaults = reader.StringMap(root, "", "clientDefaults");
-        CheckNamesAreUnique(reader, root, brokers, services);
-
-        if (reader.Problems.Count > 0 || name is null || platform is null || brokers is null || readiness is null)
-        {
-            throw new EnvironmentDefinitionException(reader.Problems);
+            return null;
         }
 
         var definition = new EnvironmentDefinition
         {
             Name = name,
             Platform = platform,
-            Description = reader.String(root, "", "description", required: false) ?? "",
-            Docs = reader.String(root, "", "docs", required: false) ?? "",
+            Description = description,
+            Docs = docs,
             Brokers = brokers,
-            Services = services,
+            Services = services!,
             Readiness = readiness,
             ClientDefaults = clientDefaults,
             Faults = faults,
             SourcePath = file,
         };
-        CheckPlaceholders(definition, file);
-        return definition;
+        return CheckPlaceholders(definition, root.Problems) ? definition : null;
     }
 
-    /// <summary>Plans once with stand-in values so an unknown placeholder is reported now, not when a run starts.</summary>
-    private static void CheckPlaceholders(EnvironmentDefinition definition, string file)
+    /// <summary>Plans once with stand-in values so an unknown placeholder is reported now, at its line, not when a run starts.</summary>
+    private static bool CheckPlaceholders(EnvironmentDefinition definition, YamlProblems problems)
     {
         var hostValues = ClusterPlanner.HostValueNames.ToDictionary(name => name, name => $"/{name}", StringComparer.Ordinal);
         var planner = new ClusterPlanner(definition, "validation", [], hostValues, allocateHostPort: null);
@@ -170,61 +150,55 @@ public static class EnvironmentDefinitionLoader
                     planner.ResolveFaultCommand(exec.Command, ClusterPlanner.FaultValueNames.ToDictionary(name => name, name => name, StringComparer.Ordinal), path);
                 }
             }
+
+            return true;
         }
-        catch (EnvironmentDefinitionException e)
+        catch (InvalidInputException e)
         {
-            throw new EnvironmentDefinitionException(e.Problems.Select(problem => problem with { File = file }).ToList());
+            foreach (var problem in e.Problems)
+            {
+                problems.AddAt(problem.Path, problem.Message, problem.Suggestion);
+            }
+
+            return false;
         }
     }
 
-    private static BrokerSpec? ReadBrokers(YamlNodeReader reader, YamlMappingNode root)
+    private static BrokerSpec? ReadBrokers(YamlMap? brokers)
     {
-        const string path = "brokers";
-        var node = YamlNodeReader.Child(root, path);
-        if (node is null)
+        if (brokers is null)
         {
-            reader.Report(path, root, "'brokers' is required", "add count, image, hostname and listeners");
             return null;
         }
 
-        var brokers = reader.Mapping(path, node, BrokerKeys);
-        var count = reader.Int(brokers, path, "count", required: true, 1, 16);
-        var image = reader.String(brokers, path, "image", required: true);
-        CheckImage(reader, brokers, path, "image", image);
-        var firstId = reader.Int(brokers, path, "firstId", required: false, 0, 1_000_000) ?? 1;
-        var hostname = reader.String(brokers, path, "hostname", required: true);
+        var count = brokers.Require("count", "3")?.AsInt("a whole number of brokers from 1 to 16", "3", min: 1, max: 16);
+        var image = ReadImage(brokers.Require("image", "apache/kafka:4.1.0"), "apache/kafka:4.1.0");
+        var firstId = brokers.Get("first-id")?.AsInt("a broker id of at least 0", "1", min: 0, max: 1_000_000) ?? 1;
+        var hostnameValue = brokers.Require("hostname", "kafka-{id}");
+        var hostname = hostnameValue?.AsString("kafka-{id}");
         if (hostname is not null && !hostname.Contains("{id}", StringComparison.Ordinal) && !hostname.Contains("{index}", StringComparison.Ordinal))
         {
-            reader.Report($"{path}.hostname", YamlNodeReader.Child(brokers, "hostname"), "every broker needs its own host name", "include {id} or {index}, e.g. kafka-{id}");
+            hostnameValue!.Problem("every broker needs its own host name", "include {id} or {index}, e.g. hostname: kafka-{id}");
+            hostname = null;
         }
 
-        var listenersPath = $"{path}.listeners";
-        var listenersNode = YamlNodeReader.Child(brokers, "listeners");
-        if (listenersNode is null && brokers is not null)
-        {
-            reader.Report(listenersPath, brokers, "'listeners' is required", "give internal and external container ports");
-        }
-
-        var listeners = reader.Mapping(listenersPath, listenersNode, ListenerKeys);
-        var internalPort = reader.Int(listeners, listenersPath, "internal", required: true, 1, 65535);
-        var externalPort = reader.Int(listeners, listenersPath, "external", required: true, 1, 65535);
-        int? hostPortBase = null;
-        if (reader.String(listeners, listenersPath, "hostPortBase", required: false) is { } baseText && baseText != "auto")
-        {
-            hostPortBase = reader.Int(listeners, listenersPath, "hostPortBase", required: false, 1024, 65535 - 32);
-        }
-
+        var listeners = ReadListeners(brokers.Require("listeners", "{internal: 19092, external: 9092}")?.AsMap(Listeners, "{internal: 19092, external: 9092}"));
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (portName, _) in reader.StringMap(brokers, path, "ports"))
+        foreach (var (portName, value) in brokers.Get("ports")?.AsMap(NamedPorts, "{controller: 9093}")?.Entries ?? [])
         {
-            var portsMapping = YamlNodeReader.Child(brokers, "ports") as YamlMappingNode;
-            if (reader.Int(portsMapping, $"{path}.ports", portName, required: true, 1, 65535) is { } port)
+            if (Port(value, "9093") is { } port)
             {
                 ports[portName] = port;
             }
         }
 
-        if (count is null || image is null || hostname is null || internalPort is null || externalPort is null)
+        var environment = brokers.Get("environment")?.AsTextMap(EnvironmentVariables.Description, "{KAFKA_NODE_ID: \"{id}\"}");
+        var entrypoint = brokers.Get("entrypoint")?.AsStrings("[/bin/sh, -c]");
+        var command = brokers.Get("command")?.AsStrings("[bash, -c, \"…\"]");
+        var volumes = ReadVolumes(brokers);
+        var binds = (brokers.Get("binds")?.AsList("[{source: /data, target: /data}]") ?? []).Select(ReadBind).ToList();
+        var resources = ReadResources(brokers);
+        if (count is null || image is null || hostname is null || listeners is null)
         {
             return null;
         }
@@ -235,162 +209,143 @@ public static class EnvironmentDefinitionLoader
             Image = image,
             FirstId = firstId,
             Hostname = hostname,
-            Listeners = new ListenerSpec(internalPort.Value, externalPort.Value, hostPortBase),
-            Environment = reader.StringMap(brokers, path, "environment"),
-            Entrypoint = reader.Strings(brokers, path, "entrypoint"),
-            Command = reader.Strings(brokers, path, "command"),
-            Volumes = ReadVolumes(reader, brokers, path),
-            Binds = ReadBinds(reader, brokers, path),
-            Resources = ReadResources(reader, brokers, path),
+            Listeners = listeners,
+            Environment = environment ?? new Dictionary<string, string>(),
+            Entrypoint = entrypoint ?? [],
+            Command = command ?? [],
+            Volumes = volumes,
+            Binds = binds.OfType<BindSpec>().ToList(),
+            Resources = resources,
             Ports = ports,
         };
     }
 
-    private static List<ServiceSpec> ReadServices(YamlNodeReader reader, YamlMappingNode root)
+    private static ListenerSpec? ReadListeners(YamlMap? listeners)
     {
-        var services = new List<ServiceSpec>();
-        foreach (var (path, item) in reader.MappingList(root, "", "services", ServiceKeys))
+        if (listeners is null)
         {
-            var name = reader.String(item, path, "name", required: true);
-            if (name is not null && !IsDockerName(name))
-            {
-                reader.Report($"{path}.name", YamlNodeReader.Child(item, "name"), $"'{name}' cannot name a container", "use lower-case letters, digits and '-'");
-            }
-
-            var image = reader.String(item, path, "image", required: true);
-            CheckImage(reader, item, path, "image", image);
-            var ports = new List<PortSpec>();
-            foreach (var (portPath, port) in reader.MappingList(item, path, "ports", PortKeys))
-            {
-                var container = reader.Int(port, portPath, "container", required: true, 1, 65535);
-                var host = reader.Int(port, portPath, "host", required: true, 1024, 65535);
-                if (container is not null && host is not null)
-                {
-                    ports.Add(new PortSpec(container.Value, host.Value));
-                }
-            }
-
-            var runToCompletion = reader.Bool(item, path, "runToCompletion");
-            var waitForPort = reader.Int(item, path, "waitForPort", required: false, 1, 65535);
-            if (waitForPort is not null && !ports.Any(port => port.Container == waitForPort))
-            {
-                reader.Report($"{path}.waitForPort", YamlNodeReader.Child(item, "waitForPort"), $"port {waitForPort} is not published",
-                    "add it under ports so LoadLab can reach it from the host");
-            }
-
-            if (name is not null && image is not null)
-            {
-                services.Add(new ServiceSpec
-                {
-                    Name = name,
-                    Image = image,
-                    Environment = reader.StringMap(item, path, "environment"),
-                    Entrypoint = reader.Strings(item, path, "entrypoint"),
-                    Command = reader.Strings(item, path, "command"),
-                    Ports = ports,
-                    Volumes = ReadVolumes(reader, item, path),
-                    Resources = ReadResources(reader, item, path),
-                    RunToCompletion = runToCompletion,
-                    WaitForPort = waitForPort,
-                });
-            }
-        }
-
-        return services;
-    }
-
-    private static ReadinessSpec? ReadReadiness(YamlNodeReader reader, YamlMappingNode root)
-    {
-        const string path = "readiness";
-        var node = YamlNodeReader.Child(root, path);
-        if (node is null)
-        {
-            reader.Report(path, root, "'readiness' is required", $"add condition: \"{ReadinessSpec.Condition}\" and a timeout such as 120s");
             return null;
         }
 
-        var readiness = reader.Mapping(path, node, ReadinessKeys);
-        var condition = reader.String(readiness, path, "condition", required: true);
-        if (condition is not null && condition != ReadinessSpec.Condition)
+        var internalPort = Port(listeners.Require("internal", "19092"), "19092");
+        var externalPort = Port(listeners.Require("external", "9092"), "9092");
+        int? hostPortBase = null;
+        if (listeners.Get("host-port-base") is { } baseValue && baseValue.Text != "auto")
         {
-            reader.Report($"{path}.condition", YamlNodeReader.Child(readiness, "condition"), $"unknown condition '{condition}'", $"the only condition is \"{ReadinessSpec.Condition}\"");
+            hostPortBase = baseValue.AsInt("a host port from 1024 to 65503 (each broker adds 1), or auto", "29092", min: 1024, max: 65535 - 32);
         }
 
-        var timeout = reader.Duration(readiness, path, "timeout", required: true);
+        return internalPort is null || externalPort is null ? null : new ListenerSpec(internalPort.Value, externalPort.Value, hostPortBase);
+    }
+
+    private static ServiceSpec? ReadService(YamlMap? service)
+    {
+        if (service is null)
+        {
+            return null;
+        }
+
+        var nameValue = service.Require("name", "minio");
+        var name = nameValue?.AsString("minio");
+        if (name is not null && !IsDockerName(name))
+        {
+            nameValue!.Problem($"\"{name}\" cannot name a container", "use lower-case letters, digits and '-', starting with a letter (at most 48)");
+        }
+
+        var image = ReadImage(service.Require("image", "minio/minio:RELEASE.2025-05-24T17-08-30Z"), "minio/minio:RELEASE.2025-05-24T17-08-30Z");
+        var ports = new List<PortSpec>();
+        foreach (var item in service.Get("ports")?.AsList("[{container: 9000, host: 49000}]") ?? [])
+        {
+            var port = item.AsMap(ServicePort, "{container: 9000, host: 49000}");
+            var container = Port(port?.Require("container", "9000"), "9000");
+            var host = port?.Require("host", "49000")?.AsInt("a host port from 1024 to 65535", "49000", min: 1024, max: 65535);
+            if (container is not null && host is not null)
+            {
+                ports.Add(new PortSpec(container.Value, host.Value));
+            }
+        }
+
+        var runToCompletion = service.Get("run-to-completion")?.AsBool("true") ?? false;
+        var waitValue = service.Get("wait-for-port");
+        var waitForPort = Port(waitValue, "9000");
+        if (waitForPort is not null && !ports.Any(port => port.Container == waitForPort))
+        {
+            waitValue!.Problem($"port {waitForPort} is not published", $"add {{container: {waitForPort}, host: <free host port>}} under ports so LoadLab can reach it from the host");
+        }
+
+        var environment = service.Get("environment")?.AsTextMap(EnvironmentVariables.Description, "{MINIO_ROOT_USER: minioadmin}");
+        var entrypoint = service.Get("entrypoint")?.AsStrings("[/bin/sh, -c]");
+        var command = service.Get("command")?.AsStrings("[server, /data]");
+        var volumes = ReadVolumes(service);
+        var resources = ReadResources(service);
+        if (name is null || image is null)
+        {
+            return null;
+        }
+
+        return new ServiceSpec
+        {
+            Name = name,
+            Image = image,
+            Environment = environment ?? new Dictionary<string, string>(),
+            Entrypoint = entrypoint ?? [],
+            Command = command ?? [],
+            Ports = ports,
+            Volumes = volumes,
+            Resources = resources,
+            RunToCompletion = runToCompletion,
+            WaitForPort = waitForPort,
+        };
+    }
+
+    private static ReadinessSpec? ReadReadiness(YamlMap? readiness)
+    {
+        _ = readiness?.Require("condition", ReadinessSpec.Condition)?.AsOneOf([ReadinessSpec.Condition]);
+        var timeout = readiness?.Require("timeout", "2m")?.AsDuration("2m", max: TimeSpan.FromDays(1));
         return timeout is null ? null : new ReadinessSpec(timeout.Value);
     }
 
-    private static Dictionary<FaultMappingKey, FaultMapping> ReadFaults(YamlNodeReader reader, YamlMappingNode root)
+    private static Dictionary<FaultMappingKey, FaultMapping> ReadFaults(YamlMap? faults)
     {
-        const string path = "faults";
-        var faults = new Dictionary<FaultMappingKey, FaultMapping>();
-        var node = YamlNodeReader.Child(root, path);
-        if (node is null)
+        var mappings = new Dictionary<FaultMappingKey, FaultMapping>();
+        foreach (var (keyName, value) in faults?.Entries ?? [])
         {
-            reader.Report(path, root, "'faults' is required", "map at least broker.kill: kill and broker.restart: start");
-            return faults;
-        }
-
-        var mapping = reader.Mapping(path, node, FaultKeys.Keys.ToList());
-        if (mapping is null)
-        {
-            return faults;
-        }
-
-        foreach (var (keyNode, value) in mapping.Children)
-        {
-            var keyName = (keyNode as YamlScalarNode)?.Value ?? "";
-            if (!FaultKeys.TryGetValue(keyName, out var key))
+            var key = FaultKeys.First(pair => pair.Key == keyName).Value;
+            if (value.Node is YamlDotNet.RepresentationModel.YamlScalarNode)
             {
-                continue;
-            }
-
-            var faultPath = $"{path}.{keyName}";
-            if (value is YamlScalarNode { Value: { } actionName })
-            {
-                if (ContainerActions.TryGetValue(actionName, out var action))
+                if (value.AsChoice(ContainerActions) is { } action)
                 {
-                    faults[key] = new ContainerFaultMapping(action);
-                }
-                else
-                {
-                    var closest = YamlNodeReader.Closest(actionName, ContainerActions.Keys);
-                    reader.Report(faultPath, value, $"unknown container action '{actionName}'",
-                        closest is null ? $"allowed: {string.Join(", ", ContainerActions.Keys)}, or a mapping with exec" : $"did you mean '{closest}'?");
+                    mappings[key] = new ContainerFaultMapping(action);
                 }
 
                 continue;
             }
 
-            var exec = reader.Mapping(faultPath, value, ExecKeys);
-            var command = reader.Strings(exec, faultPath, "exec");
-            if (exec is not null && command.Count == 0)
+            var exec = value.AsMap(Exec, "{exec: [bash, -c, \"…\"], timeout: 5m}");
+            var command = exec?.Require("exec", "[bash, -c, \"…\"]")?.AsStrings("[bash, -c, \"…\"]");
+            if (command is { Count: 0 })
             {
-                reader.Report($"{faultPath}.exec", exec, "'exec' must list the command to run inside a broker container");
+                exec!.Get("exec")!.Problem("expected the command to run inside a broker container, got an empty list", "e.g. exec: [bash, -c, \"…\"]");
             }
 
-            var timeout = reader.Duration(exec, faultPath, "timeout", required: false) ?? TimeSpan.FromMinutes(10);
-            if (command.Count > 0)
+            var timeout = exec?.Get("timeout")?.AsDuration("5m", max: TimeSpan.FromDays(1)) ?? TimeSpan.FromMinutes(10);
+            if (command is { Count: > 0 })
             {
-                faults[key] = new ExecFaultMapping(command, timeout);
+                mappings[key] = new ExecFaultMapping(command, timeout);
             }
         }
 
-        return faults;
+        return mappings;
     }
 
-    private static List<VolumeSpec> ReadVolumes(YamlNodeReader reader, YamlMappingNode? parent, string parentPath)
+    private static List<VolumeSpec> ReadVolumes(YamlMap parent)
     {
         var volumes = new List<VolumeSpec>();
-        foreach (var (path, item) in reader.MappingList(parent, parentPath, "volumes", VolumeKeys))
+        foreach (var item in parent.Get("volumes")?.AsList("[{name: data, target: /data}]") ?? [])
         {
-            var name = reader.String(item, path, "name", required: true);
-            var target = reader.String(item, path, "target", required: true);
-            if (target is not null && !target.StartsWith('/'))
-            {
-                reader.Report($"{path}.target", YamlNodeReader.Child(item, "target"), $"'{target}' is not an absolute container path", "start it with /");
-            }
-
+            var volume = item.AsMap(Volume, "{name: data, target: /data}");
+            var name = volume?.Require("name", "kafka-{id}-data")?.AsString("kafka-{id}-data");
+            var target = AbsolutePath(volume?.Require("target", "/var/lib/kafka/data"), "/var/lib/kafka/data");
             if (name is not null && target is not null)
             {
                 volumes.Add(new VolumeSpec(name, target));
@@ -400,54 +355,66 @@ public static class EnvironmentDefinitionLoader
         return volumes;
     }
 
-    private static List<BindSpec> ReadBinds(YamlNodeReader reader, YamlMappingNode? parent, string parentPath)
+    private static BindSpec? ReadBind(YamlValue item)
     {
-        var binds = new List<BindSpec>();
-        foreach (var (path, item) in reader.MappingList(parent, parentPath, "binds", BindKeys))
-        {
-            var source = reader.String(item, path, "source", required: true);
-            var target = reader.String(item, path, "target", required: true);
-            var readOnly = YamlNodeReader.Child(item, "readOnly") is null || reader.Bool(item, path, "readOnly");
-            if (source is not null && target is not null)
-            {
-                binds.Add(new BindSpec(source, target, readOnly));
-            }
-        }
-
-        return binds;
+        var bind = item.AsMap(Bind, "{source: \"{cliDir}\", target: /opt/loadlab}");
+        var source = bind?.Require("source", "\"{cliDir}\"")?.AsString("\"{cliDir}\"");
+        var target = AbsolutePath(bind?.Require("target", "/opt/loadlab"), "/opt/loadlab");
+        var readOnly = bind?.Get("read-only")?.AsBool("true") ?? true;
+        return source is null || target is null ? null : new BindSpec(source, target, readOnly);
     }
 
-    private static ResourceSpec ReadResources(YamlNodeReader reader, YamlMappingNode? parent, string parentPath)
+    private static ResourceSpec ReadResources(YamlMap parent)
     {
-        var path = $"{parentPath}.resources";
-        var resources = reader.Mapping(path, YamlNodeReader.Child(parent, "resources"), ResourceKeys);
-        return new ResourceSpec(reader.Double(resources, path, "cpus", 0, 256), reader.Bytes(resources, path, "memory"));
+        var resources = parent.Get("resources")?.AsMap(Resources, "{cpus: 2, memory: 2GiB}");
+        // Docker refuses limits below 6 MiB; the upper bound only catches a unit slip (TB for GB).
+        return new ResourceSpec(
+            resources?.Get("cpus")?.AsDouble("a number of CPUs above 0 and at most 256", "2", min: 0, max: 256, exclusiveMin: true),
+            resources?.Get("memory")?.AsBytes("2GiB", min: 6L << 20, max: 1L << 40));
     }
 
-    private static void CheckImage(YamlNodeReader reader, YamlMappingNode? parent, string path, string key, string? image)
+    private static string? ReadImage(YamlValue? value, string example)
     {
+        var image = value?.AsString(example);
         if (image is null)
         {
-            return;
+            return null;
         }
 
         var tagStart = image.LastIndexOf(':');
         var hasTag = tagStart > image.LastIndexOf('/') && tagStart < image.Length - 1;
         if (!hasTag || image.EndsWith(":latest", StringComparison.Ordinal))
         {
-            reader.Report($"{path}.{key}", YamlNodeReader.Child(parent, key), $"image '{image}' has no pinned tag",
-                "name an exact version (e.g. apache/kafka:4.1.0) so runs are comparable");
+            value!.Problem($"image \"{image}\" has no pinned tag", $"name an exact version so runs are comparable, e.g. {value.Key}: {example}");
+            return null;
         }
+
+        return image;
     }
 
-    private static void CheckNamesAreUnique(YamlNodeReader reader, YamlMappingNode root, BrokerSpec? brokers, List<ServiceSpec> services)
+    private static string? AbsolutePath(YamlValue? value, string example)
+    {
+        var path = value?.AsString(example);
+        if (path is not null && !path.StartsWith('/'))
+        {
+            value!.Problem($"\"{path}\" is not an absolute container path", $"start it with /, e.g. {value.Key}: {example}");
+            return null;
+        }
+
+        return path;
+    }
+
+    private static int? Port(YamlValue? value, string example) => value?.AsInt("a port from 1 to 65535", example, min: 1, max: 65535);
+
+    private static void CheckNamesAreUnique(YamlMap root, BrokerSpec? brokers, List<ServiceSpec?> services)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var service in services)
+        var brokerNames = brokers?.Hostname.Replace("{id}", "", StringComparison.Ordinal);
+        foreach (var service in services.OfType<ServiceSpec>())
         {
-            if (!seen.Add(service.Name) || (brokers is not null && brokers.Hostname.Replace("{id}", "", StringComparison.Ordinal) == service.Name))
+            if (!seen.Add(service.Name) || service.Name == brokerNames)
             {
-                reader.Report("services", YamlNodeReader.Child(root, "services"), $"two containers are named '{service.Name}'", "give each service its own name");
+                root.Get("services")!.Problem($"two containers are named \"{service.Name}\"", "give each service its own name");
             }
         }
     }

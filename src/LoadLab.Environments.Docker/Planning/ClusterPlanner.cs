@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Docker.Definitions;
 
 namespace LoadLab.Environments.Docker.Planning;
@@ -38,7 +39,7 @@ public sealed partial class ClusterPlanner
     /// <param name="runId">Run id: names and labels every resource.</param>
     /// <param name="topics">Topics, for definitions whose command creates them (<c>{topicArgs}</c>).</param>
     /// <param name="hostValues">Host-side placeholder values such as <c>dotnetRoot</c> and <c>cliDir</c>.</param>
-    /// <param name="allocateHostPort">Chooses a free host port for <c>hostPortBase: auto</c>; null leaves them open (dry run).</param>
+    /// <param name="allocateHostPort">Chooses a free host port for <c>host-port-base: auto</c>; null leaves them open (dry run).</param>
     public ClusterPlanner(EnvironmentDefinition definition, string runId, IReadOnlyList<TopicSpec> topics,
         IReadOnlyDictionary<string, string> hostValues, Func<int>? allocateHostPort)
     {
@@ -230,9 +231,9 @@ public sealed partial class ClusterPlanner
         // {hostPort} stays open in a dry run of "auto" ports; every other placeholder must be known.
         if (unresolved.Success && unresolved.Value != "{hostPort}")
         {
-            throw new EnvironmentDefinitionException([new DefinitionProblem("", path, 0, 0,
+            throw new InvalidInputException(new ValidationProblem("", path, 0, 0,
                 $"unknown placeholder {unresolved.Value} in '{template}'",
-                $"known placeholders: {string.Join(", ", values.Keys.Order(StringComparer.Ordinal).Select(key => "{" + key + "}"))}")]);
+                $"known placeholders: {string.Join(", ", values.Keys.Order(StringComparer.Ordinal).Select(key => "{" + key + "}"))}"));
         }
 
         return resolved;

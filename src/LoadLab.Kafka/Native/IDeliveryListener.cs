@@ -2,7 +2,7 @@ using Confluent.Kafka;
 
 namespace LoadLab.Kafka.Native;
 
-/// <summary>Receives a <see cref="NativeProducer"/>'s reports on the client's poll thread; must not block.</summary>
+/// <summary>Receives a <see cref="NativeProducer"/>'s reports on the thread that serves them (the producing thread); must not block.</summary>
 internal interface IDeliveryListener
 {
     /// <summary>The message produced with <paramref name="token"/> was acknowledged at <paramref name="partition"/>/<paramref name="offset"/> (offset −1 when the client did not learn it).</summary>

@@ -71,6 +71,16 @@ internal static unsafe partial class Librdkafka
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_outq_len")]
     public static partial int OutQueueLength(IntPtr rk);
 
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_queue_get_main")]
+    public static partial IntPtr QueueGetMain(IntPtr rk);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_queue_destroy")]
+    public static partial void QueueDestroy(IntPtr queue);
+
+    /// <summary>librdkafka writes <paramref name="payload"/> to <paramref name="fd"/> when the queue gets an item after it was served.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_queue_io_event_enable")]
+    public static partial void QueueIoEventEnable(IntPtr queue, int fd, void* payload, nuint size);
+
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_fatal_error")]
     public static partial int FatalErrorOf(IntPtr rk, byte* errstr, nuint errstrSize);
 

@@ -11,29 +11,37 @@ namespace LoadLab.Kafka.Native;
 /// delivery report arrives as a number (the caller's token) instead of a report object.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Reports are served on the caller's thread (<see cref="ServeReports"/>, <see cref="WaitForReports"/>), as a C
+/// producer such as kcat does, not on a poll thread of its own: librdkafka allocates a message (and its headers) on
+/// the producing thread and frees it when its report is served, and glibc's allocator frees memory of another
+/// thread's arena through that arena's lock and unsorted bin, which made <c>malloc</c>, <c>free</c> and futex
+/// wake-ups half of the generator's CPU time at 100-byte messages.
+/// </para>
+/// <para>
 /// Confluent.Kafka's <c>Produce</c> allocates per message (topic-partition, handler shim and its GC handle, a
 /// UTF-8 copy and two pinned handles per header, the delivery report), which made the .NET client, not
 /// LoadLab, the ceiling of the generator. This class binds to the very librdkafka file Confluent.Kafka loaded,
 /// so settings, defaults and wire behaviour are librdkafka's; consumers and admin calls stay on Confluent.Kafka.
 /// Settings starting with <c>dotnet.</c> belong to Confluent.Kafka and are ignored. With
-/// <c>statistics.interval.ms</c> set, the client's statistics reports are summed into <see cref="Wire"/> on the
-/// poll thread, off the produce path.
+/// <c>statistics.interval.ms</c> set, the client's statistics reports are summed into <see cref="Wire"/>: served on
+/// the producing thread like every report, copied there and parsed on the thread pool, off the produce path.
+/// </para>
 /// </remarks>
 internal sealed unsafe class NativeProducer : IDisposable
 {
     private const int ErrorTextSize = 512;
-    private const int PollTimeoutMs = 100;
 
     private readonly IDeliveryListener _listener;
     private readonly IntPtr _topic;
     private readonly IntPtr _headerName;
-    private readonly Thread _poller;
+    private readonly IntPtr _reports;
+    private readonly ReportSignal? _signal;
     private readonly ProducerWireCounter? _wire;
     private GCHandle _self;
     private IntPtr _client;
-    private volatile bool _stopping;
 
-    /// <summary>Creates the client and starts its poll thread.</summary>
+    /// <summary>Creates the client; its reports reach <paramref name="listener"/> on the thread that serves them.</summary>
     /// <exception cref="ArgumentException">librdkafka rejected a setting (the message is librdkafka's).</exception>
     public NativeProducer(IEnumerable<KeyValuePair<string, string>> settings, string topic, string headerName, IDeliveryListener listener)
     {
@@ -83,9 +91,12 @@ internal sealed unsafe class NativeProducer : IDisposable
 
         _topic = Librdkafka.TopicNew(_client, topic, IntPtr.Zero);
         _headerName = Marshal.StringToCoTaskMemUTF8(headerName);
-        _poller = new Thread(PollUntilStopped) { IsBackground = true, Name = "loadlab-delivery-" + topic };
-        _poller.Start();
+        _reports = Librdkafka.QueueGetMain(_client);
+        _signal = ReportSignal.Attach(_reports);
     }
+
+    /// <summary>Messages not yet reported: queued, in flight, or with a report waiting to be served.</summary>
+    public int Outstanding => Librdkafka.OutQueueLength(_client);
 
     /// <summary>The librdkafka setting that turns statistics reports (and <see cref="Wire"/>) on.</summary>
     public const string StatisticsIntervalSetting = "statistics.interval.ms";
@@ -127,7 +138,39 @@ internal sealed unsafe class NativeProducer : IDisposable
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for outstanding reports; returns how many messages are still outstanding.</summary>
+    /// <summary>Calls the listener for every report queued now, on this thread; returns how many events were served.</summary>
+    public int ServeReports() => Librdkafka.Poll(_client, 0);
+
+    /// <summary>
+    /// Sleeps until a report is queued or <paramref name="micros"/> pass, whichever comes first, then serves the
+    /// queued reports on this thread. Without <see cref="ReportSignal"/> (not Linux) the wait is rounded up to whole
+    /// milliseconds inside <c>rd_kafka_poll</c>, which serves reports as they arrive.
+    /// </summary>
+    public void WaitForReports(long micros)
+    {
+        if (_signal is null)
+        {
+            Librdkafka.Poll(_client, (int)Math.Clamp((micros + 999) / 1_000, 1, int.MaxValue));
+            return;
+        }
+
+        _signal.Wait(Math.Max(0, micros));
+        Librdkafka.Poll(_client, 0);
+    }
+
+    /// <summary>Ends a <see cref="WaitForReports"/> early; callable from any thread.</summary>
+    public void Wake()
+    {
+        if (_signal is null)
+        {
+            // rd_kafka_poll ends its wait when a report or an event arrives, or at its timeout (at most 50 ms for callers of this class).
+            return;
+        }
+
+        _signal.Raise();
+    }
+
+    /// <summary>Serves reports on this thread until none is outstanding or <paramref name="timeout"/> passed; returns how many messages are still outstanding.</summary>
     public int Flush(TimeSpan timeout)
     {
         Librdkafka.Flush(_client, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
@@ -135,11 +178,38 @@ internal sealed unsafe class NativeProducer : IDisposable
     }
 
     /// <summary>
-    /// Waits up to <paramref name="timeout"/> for the next statistics report, so that <see cref="Wire"/> covers
-    /// everything sent before the call (after a flush: the whole run). False when none came in time or statistics are off.
+    /// Serves reports on this thread for up to <paramref name="timeout"/> until the next statistics report has been
+    /// counted, so that <see cref="Wire"/> covers everything sent before the call (after a flush: the whole run).
+    /// False when none came in time or statistics are off. No other thread may be serving reports meanwhile.
     /// </summary>
-    public bool AwaitNextStatistics(TimeSpan timeout) => _wire?.WaitForNextReport(timeout) ?? false;
+    public bool AwaitNextStatistics(TimeSpan timeout)
+    {
+        if (_wire is null)
+        {
+            return false;
+        }
 
+        var seen = _wire.Totals.Reports;
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            var left = deadline - Environment.TickCount64;
+            // The report is parsed on the thread pool after the callback: wait briefly for that, then serve again.
+            if (_wire.WaitForNextReport(seen, TimeSpan.FromMilliseconds(Math.Clamp(left, 0, 10))))
+            {
+                return true;
+            }
+
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            Librdkafka.Poll(_client, (int)Math.Min(left, 100));
+        }
+    }
+
+    /// <summary>Destroys the client; no thread may be serving its reports any more.</summary>
     public void Dispose()
     {
         if (_client == IntPtr.Zero)
@@ -147,21 +217,14 @@ internal sealed unsafe class NativeProducer : IDisposable
             return;
         }
 
-        _stopping = true;
-        _poller.Join();
+        Librdkafka.QueueDestroy(_reports);
         Librdkafka.TopicDestroy(_topic);
         Librdkafka.KafkaDestroy(_client);
         _client = IntPtr.Zero;
+        // After the client: it may raise the signal until it is gone.
+        _signal?.Dispose();
         Marshal.FreeCoTaskMem(_headerName);
         _self.Free();
-    }
-
-    private void PollUntilStopped()
-    {
-        while (!_stopping)
-        {
-            Librdkafka.Poll(_client, PollTimeoutMs);
-        }
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -196,15 +259,9 @@ internal sealed unsafe class NativeProducer : IDisposable
     private static int OnStatistics(IntPtr client, byte* json, nuint length, IntPtr opaque)
     {
         var producer = (NativeProducer)GCHandle.FromIntPtr(opaque).Target!;
-        try
-        {
-            producer._wire!.Add(new ReadOnlySpan<byte>(json, checked((int)length)));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // A report that is not the documented JSON is not counted; the totals then say how many reports there were.
-        }
-
+        // This is the producing thread: parsing a report (tens of kilobytes) here would hold up the next messages.
+        var report = new ReadOnlySpan<byte>(json, checked((int)length)).ToArray();
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Wire.AddReport(state.Report), (Wire: producer._wire!, Report: report), preferLocal: false);
         return 0;
     }
 

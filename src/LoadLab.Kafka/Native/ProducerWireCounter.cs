@@ -26,7 +26,7 @@ public readonly record struct WireTotals(long Reports, long Messages, long Messa
 }
 
 /// <summary>
-/// Accumulates a producer's statistics reports on the client's poll thread (never on the produce path).
+/// Accumulates a producer's statistics reports on the thread pool (never on the produce path).
 /// Counters are cumulative per broker handle, so each broker's last value is kept (a broker that leaves the
 /// metadata keeps what it was sent); the batch-size windows are reset by every report, so they are summed.
 /// </summary>
@@ -58,23 +58,35 @@ internal sealed class ProducerWireCounter
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for a report after this call; false when none came.</summary>
-    public bool WaitForNextReport(TimeSpan timeout)
+    /// <summary>Waits up to <paramref name="timeout"/> until more than <paramref name="seen"/> reports were counted; false when none more came.</summary>
+    public bool WaitForNextReport(long seen, TimeSpan timeout)
     {
         lock (_gate)
         {
-            var seen = _reports;
             var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-            while (_reports == seen)
+            while (_reports <= seen)
             {
                 var remaining = deadline - Environment.TickCount64;
                 if (remaining <= 0 || !Monitor.Wait(_gate, (int)Math.Min(remaining, int.MaxValue)))
                 {
-                    return _reports != seen;
+                    return _reports > seen;
                 }
             }
 
             return true;
+        }
+    }
+
+    /// <summary>Adds one report handed over by the statistics callback; a report that is not the documented JSON is not counted.</summary>
+    public void AddReport(byte[] json)
+    {
+        try
+        {
+            Add(json);
+        }
+        catch (JsonException)
+        {
+            // The totals then say how many reports there were.
         }
     }
 

@@ -5,6 +5,7 @@ using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Traffic;
+using LoadLab.Engine.Messages;
 using LoadLab.Engine.Producing;
 using LoadLab.Engine.Running;
 using LoadLab.Kafka.Native;
@@ -12,9 +13,12 @@ using LoadLab.Kafka.Native;
 namespace LoadLab.Benchmarks.Harness;
 
 /// <summary>
-/// Cost of every per-message step of LoadLab's produce path (issue 9): the pacer tick, key choice, payload
-/// stamping, histogram recording and the delivery callback (the real OpenLoopProducer's, called as the native
-/// client calls it). Run with <c>--job short</c>; each operation is one message.
+/// Cost of every per-message step of LoadLab's produce path (issues 9 and 19), in the order a message meets them:
+/// the pacer tick, a clock reading, key choice, payload stamping, the header stamp, (the native produce call:
+/// <see cref="ProduceCallBenchmarks"/>), histogram recording, and on acknowledgement the producer's counters, the
+/// partition ledger, the delivery audit, the ack-gap tracker, and the whole delivery callback (the real
+/// OpenLoopProducer's, called as the native client calls it). Run with <c>--job short</c>; each operation is one
+/// message, and every row must allocate 0 B.
 /// </summary>
 [MemoryDiagnoser]
 public class PerMessageBenchmarks : IDisposable
@@ -29,6 +33,11 @@ public class PerMessageBenchmarks : IDisposable
     private MessageSource _source = null!;
     private LatencyRecorders _latency = null!;
     private RunClock _clock = null!;
+    private RunHeaderStamp _stamp = null!;
+    private ProducerStats _stats = null!;
+    private PartitionLedger _ledger = null!;
+    private DeliveryAudit _audit = null!;
+    private AckGapTracker _ackGaps = null!;
     private string _resultsDirectory = null!;
     private TrafficStream _stream = null!;
     private RunContext _run = null!;
@@ -54,7 +63,20 @@ public class PerMessageBenchmarks : IDisposable
         _latency = new LatencyRecorders();
         _clock = new RunClock(TimeProvider.System);
         _clock.Restart();
+        _stamp = new RunHeaderStamp(runNonce: 1, producerId: 0);
+        _stats = new ProducerStats();
         _resultsDirectory = Directory.CreateTempSubdirectory("loadlab-bench-").FullName;
+    }
+
+    /// <summary>Fresh ledger, audit and ack-gap tracker per iteration, so their storage stays at a run's size.</summary>
+    [IterationSetup(Targets = [nameof(LedgerRecordAck), nameof(AuditRecordAcked), nameof(AckGapRecord)])]
+    public void ResetAckState()
+    {
+        _sequence = 0;
+        var map = new PartitionMap([new TopicSpec("events", Partitions, 1)]);
+        _ledger = new PartitionLedger(map);
+        _audit = new DeliveryAudit([new AuditedProducer("events", Partitions, Messages)], [new AuditedGroup("g", "events")]);
+        _ackGaps = new AckGapTracker([("events", Partitions)], TimeProvider.System, _clock.StartTimestamp);
     }
 
     /// <summary>
@@ -110,6 +132,19 @@ public class PerMessageBenchmarks : IDisposable
         return due;
     }
 
+    /// <summary>RunClock.NowMicros: the pacer reads it once per message sent (its send time), the callback once per acknowledgement.</summary>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public long ClockRead()
+    {
+        long sum = 0;
+        for (var i = 0; i < Messages; i++)
+        {
+            sum += _clock.NowMicros();
+        }
+
+        return sum;
+    }
+
     [Benchmark(OperationsPerInvoke = Messages)]
     public int KeyChoice()
     {
@@ -134,6 +169,65 @@ public class PerMessageBenchmarks : IDisposable
         }
 
         return bytes;
+    }
+
+    /// <summary>RunHeaderStamp.Stamp: the 29-byte <c>ll</c> header patched in place.</summary>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public byte HeaderStamp()
+    {
+        for (var i = 0; i < Messages; i++)
+        {
+            _stamp.Stamp(i, i * 20L);
+        }
+
+        return _stamp.Value[^1];
+    }
+
+    /// <summary>ProducerStats.RecordSent and RecordAcked: the producer's counters of one message.</summary>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public long ProducerCounters()
+    {
+        for (var i = 0; i < Messages; i++)
+        {
+            _stats.RecordSent(100, measured: true);
+            _stats.RecordAcked(100, measured: true);
+        }
+
+        return _stats.Acked;
+    }
+
+    /// <summary>PartitionLedger.RecordAck: counts, bytes, high watermark and the time-lag ring of one acknowledgement.</summary>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public void LedgerRecordAck()
+    {
+        for (var i = 0; i < Messages; i++)
+        {
+            var sequence = _sequence++;
+            _ledger.RecordAck((int)(sequence % Partitions), sequence / Partitions, 100, sequence * 20);
+        }
+    }
+
+    /// <summary>DeliveryAudit.RecordAcked: the exact audit's record of one acknowledgement.</summary>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public void AuditRecordAcked()
+    {
+        for (var i = 0; i < Messages; i++)
+        {
+            var sequence = _sequence++;
+            _audit.RecordAcked(0, sequence, (int)(sequence % Partitions), sequence / Partitions);
+        }
+    }
+
+    /// <summary>AckGapTracker.RecordAck: the unavailability window's record of one acknowledgement.</summary>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public void AckGapRecord()
+    {
+        var start = _clock.StartTimestamp;
+        for (var i = 0; i < Messages; i++)
+        {
+            var sequence = _sequence++;
+            _ackGaps.RecordAck(0, (int)(sequence % Partitions), start + sequence);
+        }
     }
 
     /// <summary>One LatencyRecorders.Record into the interval and the measured histogram.</summary>

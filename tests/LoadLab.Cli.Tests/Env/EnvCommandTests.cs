@@ -18,7 +18,7 @@ public sealed class EnvCommandTests
         Assert.Contains("Environment kafka-kraft-3 (platform kafka) — run cli", output, StringComparison.Ordinal);
         Assert.Contains("loadlab-cli-kafka-3 [broker 3] image apache/kafka:4.1.0", output, StringComparison.Ordinal);
         Assert.Contains("port: 127.0.0.1:29094 -> 9092", output, StringComparison.Ordinal);
-        Assert.Contains("partition.reassign  exec in a running broker", output, StringComparison.Ordinal);
+        Assert.Contains("partition-reassign  exec in a running broker", output, StringComparison.Ordinal);
     }
 
     [Fact]

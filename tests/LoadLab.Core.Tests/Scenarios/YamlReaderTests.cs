@@ -62,8 +62,8 @@ public sealed class YamlReaderTests
                 "t.yaml:1:8: count: expected a whole number, at least 1, got 0. Fix: e.g. count: 3",
                 "t.yaml:2:8: ratio: expected a ratio in (0, 1], got \"high\". Fix: e.g. ratio: 0.5",
                 "t.yaml:3:5: on: expected true or false, got \"yes\". Fix: e.g. on: true",
-                "t.yaml:4:15: inner.size: expected a size in bytes such as 512, 1KiB or 4KB, got \"1 KBB\". Fix: e.g. size: 1KiB",
-                "t.yaml:4:29: inner.every: expected a positive duration such as 500ms, 30s, 2m or 1h30m, got 10. Fix: e.g. every: 30s",
+                "t.yaml:4:15: inner.size: expected a size in bytes such as 512, 64KiB, 512MiB or 4KB (KiB, MiB, GiB = 1024-based; KB, MB, GB = 1000-based), got \"1 KBB\". Fix: e.g. size: 1KiB",
+                "t.yaml:4:29: inner.every: expected a positive duration such as 500ms, 30s, 2m, 1h30m or 7d, got 10. Fix: every: 10s",
                 "t.yaml:5:9: items[0].size: missing required key \"size\" in inner block. Fix: add size: 1KiB",
             ],
             Problems("count: 0\nratio: \"high\"\non: yes\ninner: {size: 1 KBB, every: 10}\nitems: [{every: 1s}]\n"));
