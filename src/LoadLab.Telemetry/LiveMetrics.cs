@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using LoadLab.Core.Faults;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Results;
+using LoadLab.Engine.Running;
 
 namespace LoadLab.Telemetry;
 
@@ -32,12 +33,12 @@ namespace LoadLab.Telemetry;
 /// <see cref="MetricsExport"/> builds it.
 /// </para>
 /// </remarks>
-public sealed class LiveMetrics : IDisposable
+public sealed class LiveMetrics : IRunObserver, IDisposable
 {
     /// <summary>The meter every LoadLab instrument belongs to.</summary>
     public const string MeterName = "LoadLab";
 
-    private static readonly string[] Phases = ["warm-up", "measuring", "draining"];
+    private static readonly RunPhase[] Phases = Enum.GetValues<RunPhase>();
 
     private static readonly (string Quantile, Func<Percentiles, double> Value)[] Quantiles =
     [
@@ -73,7 +74,7 @@ public sealed class LiveMetrics : IDisposable
         var instruments = new List<Instrument>
         {
             _meter.CreateObservableGauge("loadlab.run.elapsed", () => Measure(s => [Point(s.ElapsedSeconds)]), "s", "Run clock at the end of the last closed interval (warm-up included)"),
-            _meter.CreateObservableGauge("loadlab.run.phase", () => Measure(s => Phases.Select(phase => Point(phase == s.Phase ? 1 : 0, ("phase", phase)))), "1", "1 for the run's current phase"),
+            _meter.CreateObservableGauge("loadlab.run.phase", () => Measure(s => Phases.Select(phase => Point(phase == s.Phase ? 1 : 0, ("phase", phase.DisplayName())))), "1", "1 for the run's current phase"),
             _meter.CreateObservableCounter("loadlab.stream.messages.target", () => Measure(s => s.Streams.Select(t => Point(t.Target, Stream(t)))), "{message}", "Messages the schedule asked for"),
             _meter.CreateObservableCounter("loadlab.stream.messages.sent", () => Measure(s => s.Streams.Select(t => Point(t.Sent, Stream(t)))), "{message}", "Messages handed to the client"),
             _meter.CreateObservableCounter("loadlab.stream.messages.acknowledged", () => Measure(s => s.Streams.Select(t => Point(t.Acked, Stream(t)))), "{message}", "Messages the cluster acknowledged"),
@@ -89,7 +90,7 @@ public sealed class LiveMetrics : IDisposable
     }
 
     /// <summary>Publishes a closed interval; called in interval order from the sampler's thread.</summary>
-    internal void Publish(LiveInterval interval)
+    public void IntervalClosed(RunInterval interval)
     {
         ArgumentNullException.ThrowIfNull(interval);
         foreach (var stream in interval.Streams)
@@ -101,7 +102,7 @@ public sealed class LiveMetrics : IDisposable
             totals.Failed += stream.Failed;
         }
 
-        foreach (var group in interval.Groups)
+        foreach (var group in interval.GroupDetails)
         {
             var totals = _groups.TryGetValue(group.Group, out var known) ? known : _groups[group.Group] = new GroupTotals(group.Group, group.Topic);
             totals.Consumed += group.Consumed;
@@ -110,11 +111,11 @@ public sealed class LiveMetrics : IDisposable
         }
 
         Volatile.Write(ref _latest, new Snapshot(
-            interval.Second + 1,
+            interval.ElapsedSeconds,
             interval.Phase,
             [.. _streams.Values.Select(s => s with { })],
             [.. _groups.Values.Select(g => g with { })],
-            interval.Latency));
+            interval.Row.Latency));
     }
 
     /// <summary>Records a fault step as the timeline reports it (from the timeline's task).</summary>
@@ -206,9 +207,9 @@ public sealed class LiveMetrics : IDisposable
         return new Measurement<double>(value, tags);
     }
 
-    private sealed record Snapshot(int ElapsedSeconds, string Phase, StreamTotals[] Streams, GroupTotals[] Groups, IReadOnlyList<Percentiles?> Latency)
+    private sealed record Snapshot(int ElapsedSeconds, RunPhase Phase, StreamTotals[] Streams, GroupTotals[] Groups, IReadOnlyList<Percentiles?> Latency)
     {
-        public static Snapshot Empty { get; } = new(0, "warm-up", [], [], []);
+        public static Snapshot Empty { get; } = new(0, RunPhase.WarmUp, [], [], []);
     }
 
     private sealed record StreamTotals(string Name, string Topic)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using LoadLab.Core.Faults;
 using LoadLab.Core.Results;
+using LoadLab.Engine.Running;
 using LoadLab.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -16,8 +17,8 @@ public sealed class LiveMetricsTests
     public void Collect_AfterIntervals_CountersAreCumulativeAndGaugesAreTheLastInterval()
     {
         using var harness = new InMemoryHarness();
-        harness.Metrics.Publish(Interval(0, "warm-up", sent: 100, lag: 5, p99Ms: 4.5));
-        harness.Metrics.Publish(Interval(1, "measuring", sent: 120, lag: 2, p99Ms: 7.25));
+        harness.Metrics.IntervalClosed(Interval(0, RunPhase.WarmUp, sent: 100, lag: 5, p99Ms: 4.5));
+        harness.Metrics.IntervalClosed(Interval(1, RunPhase.Measuring, sent: 120, lag: 2, p99Ms: 7.25));
 
         var points = harness.Collect();
 
@@ -76,7 +77,7 @@ public sealed class LiveMetricsTests
         {
             for (var second = 0; !stop.IsCancellationRequested; second++)
             {
-                harness.Metrics.Publish(Interval(second, "measuring", sent: 10, lag: second, p99Ms: 1));
+                harness.Metrics.IntervalClosed(Interval(second, RunPhase.Measuring, sent: 10, lag: second, p99Ms: 1));
             }
         });
 
@@ -106,7 +107,7 @@ public sealed class LiveMetricsTests
         var port = FreePort();
         using var export = MetricsExport.Start(new MetricsExportOptions(PrometheusPort: port));
         using var metrics = new LiveMetrics(Labels);
-        metrics.Publish(Interval(0, "measuring", sent: 100, lag: 5, p99Ms: 4.5));
+        metrics.IntervalClosed(Interval(0, RunPhase.Measuring, sent: 100, lag: 5, p99Ms: 4.5));
         metrics.FaultMarked(Marker(FaultStep.Inject, FaultStepOutcome.Succeeded, "broker 2"));
 
         using var http = new HttpClient();
@@ -141,15 +142,26 @@ public sealed class LiveMetricsTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static LiveInterval Interval(int second, string phase, long sent, long lag, double p99Ms)
+    private static RunInterval Interval(int second, RunPhase phase, long sent, long lag, double p99Ms)
     {
         var produce = new Percentiles(sent, 1, 2, p99Ms, 8, 8.5, 9, 2);
-        return new LiveInterval(
-            second,
-            phase,
-            [new StreamInterval("s", "t", sent + 0.25, sent, sent - 1, 1)],
-            [new GroupInterval("g", "t", sent - 2, lag, lag / 10.0)],
-            [produce, produce, produce, null]);
+        var row = new SeriesRow
+        {
+            Second = second,
+            TargetRate = sent + 0.25,
+            Sent = sent,
+            Acked = sent - 1,
+            Failed = 1,
+            Consumed = sent - 2,
+            QueueFull = 0,
+            Latency = [produce, produce, produce, null],
+            Lag = [(lag, lag / 10.0)],
+        };
+        return new RunInterval(row, ["g"], phase, 60)
+        {
+            Streams = [new StreamInterval("s", "t", sent + 0.25, sent, sent - 1, 1)],
+            GroupDetails = [new GroupInterval("g", "t", sent - 2, lag, lag / 10.0)],
+        };
     }
 
     private static FaultMarker Marker(FaultStep step, FaultStepOutcome outcome, string target) =>
