@@ -89,12 +89,12 @@ internal static class RunCommand
         TimeSpan? duration = null;
         if (durationText is not null)
         {
-            if (!Durations.TryParse(durationText, out var parsed) || parsed <= TimeSpan.Zero)
+            var problems = new List<ValidationProblem>();
+            duration = OptionValues.Duration("--duration", durationText, "2m", problems);
+            if (duration is null)
             {
-                return Problems.Report([new ValidationProblem("--duration", "", 0, 0, $"'{durationText}' is not a positive duration", "e.g. --duration 30s, 2m or 1h")]);
+                return Problems.Report(problems);
             }
-
-            duration = parsed;
         }
 
         var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Duration = duration, Seed = seed });
