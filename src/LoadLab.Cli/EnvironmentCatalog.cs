@@ -65,7 +65,7 @@ internal static class EnvironmentCatalog
                 var definition = ExternalDefinitionLoader.LoadByNameOrPath(name[ExternalPrefix.Length..], EnvCommand.DefinitionFolders());
                 return (new ExternalClusterProvider(definition, progress: new Progress<string>(line => Console.Error.WriteLine(line))), null);
             }
-            catch (ExternalDefinitionException e)
+            catch (InvalidInputException e)
             {
                 return (null, $"--env {name}: {e.Message}");
             }

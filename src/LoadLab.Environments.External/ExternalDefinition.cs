@@ -1,4 +1,5 @@
 using LoadLab.Core.Environments;
+using LoadLab.Core.Yaml;
 
 namespace LoadLab.Environments.External;
 
@@ -14,6 +15,8 @@ public sealed record ExternalDefinition
     public required string SourcePath { get; init; }
     /// <summary><c>host:port,…</c>, possibly a <c>${VAR}</c> reference.</summary>
     public required string BootstrapServers { get; init; }
+    /// <summary>Where <see cref="BootstrapServers"/> was written, for a reference that cannot be resolved.</summary>
+    public required YamlPosition BootstrapServersAt { get; init; }
     public SecurityProtocol Protocol { get; init; } = SecurityProtocol.Plaintext;
     public SaslMechanism? Mechanism { get; init; }
     /// <summary>librdkafka settings in the order written (security first, then <c>client:</c>), values as written.</summary>
@@ -32,8 +35,8 @@ public sealed record ExternalDefinition
 /// <summary>A librdkafka setting with where it was written, so a missing <c>${VAR}</c> can be located.</summary>
 /// <param name="Key">librdkafka name, e.g. <c>sasl.password</c>.</param>
 /// <param name="Value">As written: text, <c>${VAR}</c> references, or both.</param>
-/// <param name="Location">File, line and YAML path, e.g. <c>staging.yaml:7 security.sasl.password</c>.</param>
-public sealed record ClientSetting(string Key, string Value, string Location);
+/// <param name="At">File, YAML path, line and column, e.g. <c>staging.yaml:7 security.sasl.password</c>.</param>
+public sealed record ClientSetting(string Key, string Value, YamlPosition At);
 
 /// <summary>A fault hook: a shell command template with placeholders such as <c>{broker.id}</c>, and its time limit.</summary>
 public sealed record FaultHook(string Command, TimeSpan Timeout);

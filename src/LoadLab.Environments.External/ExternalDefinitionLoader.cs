@@ -44,10 +44,14 @@ public static partial class ExternalDefinitionLoader
         "external environment", ["name", "description", "bootstrap-servers"],
         ("security", Security), ("client", YamlShape.FreeForm("client settings")), ("topics", Topics), ("faults", Faults));
 
+    /// <summary>Longest time limit of a hook or of its verification: a day catches a unit slip (60d for 60s).</summary>
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
     /// <summary>Settings LoadLab sets from <c>security:</c> or <c>bootstrap-servers</c>; <c>client:</c> may not set them.</summary>
     private static readonly string[] ReservedSettings = ["bootstrap.servers", "security.protocol", "sasl.mechanism", "sasl.mechanisms", "sasl.username", "sasl.password", "ssl.ca.location", "ssl.certificate.location", "ssl.key.location", "ssl.key.password"];
 
     /// <summary>Loads a definition by path, or by name from <paramref name="searchFolders"/> (<c>name.yaml</c> or <c>external.name.yaml</c>).</summary>
+    /// <exception cref="InvalidInputException">No such definition, or it has problems; every problem is listed.</exception>
     public static ExternalDefinition LoadByNameOrPath(string nameOrPath, IEnumerable<string> searchFolders)
     {
         ArgumentNullException.ThrowIfNull(nameOrPath);
@@ -70,17 +74,22 @@ public static partial class ExternalDefinitionLoader
             }
         }
 
+        var known = folders.Where(Directory.Exists)
+            .SelectMany(folder => Directory.EnumerateFiles(folder, "external.*.yaml"))
+            .Select(path => Path.GetFileNameWithoutExtension(path)["external.".Length..])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var closest = Spelling.DidYouMean(nameOrPath, known);
         var searched = folders.Count == 0 ? "no environments/ folder was found" : "looked in " + string.Join(", ", folders);
-        throw new ExternalDefinitionException(
-            [new ValidationProblem(nameOrPath, "", 0, 0, $"no external definition file or name '{nameOrPath}' ({searched})", "give a path to a definition, e.g. external:environments/external.example.yaml")]);
+        throw new InvalidInputException(new ValidationProblem(nameOrPath, "", 0, 0,
+            $"no external definition file or name '{nameOrPath}' ({searched})",
+            closest is not null ? $"did you mean '{closest}'?" : "give a path to a definition, e.g. external:environments/external.example.yaml"));
     }
 
-    /// <summary>Loads and validates one file; throws <see cref="ExternalDefinitionException"/> with every problem.</summary>
-    public static ExternalDefinition LoadFile(string path)
-    {
-        var result = YamlDocumentReader.Load(path, Root, root => Read(root, path));
-        return result.Succeeded ? result.Value! : throw new ExternalDefinitionException(result.Problems);
-    }
+    /// <summary>Loads and validates one file.</summary>
+    /// <exception cref="InvalidInputException">The file is missing or has problems; every problem is listed.</exception>
+    public static ExternalDefinition LoadFile(string path) =>
+        YamlDocumentReader.Load(path, Root, root => Read(root, path)).GetValueOrThrow();
 
     /// <summary>Validates YAML text named <paramref name="fileName"/> in problems.</summary>
     public static LoadResult<ExternalDefinition> Parse(string yaml, string fileName) =>
@@ -102,17 +111,18 @@ public static partial class ExternalDefinitionLoader
     private static ExternalDefinition? Read(YamlMap root, string file)
     {
         var name = root.Require("name", "staging")?.AsString("staging");
-        var bootstrap = Setting(root.Require("bootstrap-servers", "kafka-0.example:9092,kafka-1.example:9092"), "kafka-0.example:9092", secret: false);
+        var bootstrapValue = root.Require("bootstrap-servers", "kafka-0.example:9092,kafka-1.example:9092");
+        var bootstrap = Setting(bootstrapValue, "kafka-0.example:9092", secret: false);
         var settings = new List<ClientSetting>();
-        var (protocol, mechanism) = ReadSecurity(root.Get("security")?.AsMap(Security, "{protocol: SASL_SSL}"), file, settings);
-        ReadClient(root.Get("client")?.AsMap(YamlShape.FreeForm("client settings"), "{socket.keepalive.enable: true}"), file, settings);
+        var (protocol, mechanism) = ReadSecurity(root.Get("security")?.AsMap(Security, "{protocol: SASL_SSL}"), settings);
+        ReadClient(root.Get("client")?.AsMap(YamlShape.FreeForm("client settings"), "{socket.keepalive.enable: true}"), settings);
         var topics = root.Get("topics")?.AsMap(Topics, "{policy: create}");
         var policy = topics?.Get("policy")?.AsEnum<TopicPolicy>() ?? TopicPolicy.Existing;
         var prefix = topics?.Get("prefix") is { } prefixValue ? ReadPrefix(prefixValue, policy) : "loadlab-";
         var allowData = topics?.Get("allow-existing-data")?.AsBool("true") ?? false;
         var faults = root.Get("faults")?.AsMap(Faults, "{hooks: {broker-kill: kubectl delete pod kafka-{broker.id}}}");
-        var defaultTimeout = faults?.Get("timeout")?.AsDuration("60s") ?? TimeSpan.FromSeconds(60);
-        var verifyTimeout = faults?.Get("verify-timeout")?.AsDuration("30s") ?? TimeSpan.FromSeconds(30);
+        var defaultTimeout = faults?.Get("timeout")?.AsDuration("60s", max: MaxTimeout) ?? TimeSpan.FromSeconds(60);
+        var verifyTimeout = faults?.Get("verify-timeout")?.AsDuration("30s", max: MaxTimeout) ?? TimeSpan.FromSeconds(30);
         var hooks = ReadHooks(faults?.Get("hooks")?.AsMap(Hooks, "{broker-kill: kubectl delete pod kafka-{broker.id}}"), defaultTimeout);
         if (name is null || bootstrap is null || root.Problems.Any)
         {
@@ -124,6 +134,7 @@ public static partial class ExternalDefinitionLoader
             Name = name,
             SourcePath = file,
             BootstrapServers = bootstrap,
+            BootstrapServersAt = bootstrapValue!.Position,
             Protocol = protocol,
             Mechanism = mechanism,
             ClientSettings = settings,
@@ -135,7 +146,7 @@ public static partial class ExternalDefinitionLoader
         };
     }
 
-    private static (SecurityProtocol, SaslMechanism?) ReadSecurity(YamlMap? security, string file, List<ClientSetting> settings)
+    private static (SecurityProtocol, SaslMechanism?) ReadSecurity(YamlMap? security, List<ClientSetting> settings)
     {
         if (security is null)
         {
@@ -146,7 +157,7 @@ public static partial class ExternalDefinitionLoader
         var protocol = protocolValue?.AsChoice(ProtocolNames) ?? SecurityProtocol.Plaintext;
         if (protocolValue is not null)
         {
-            settings.Add(new ClientSetting("security.protocol", protocolValue.Text!, Location(file, protocolValue)));
+            settings.Add(new ClientSetting("security.protocol", protocolValue.Text!, protocolValue.Position));
         }
 
         var usesSasl = protocol is SecurityProtocol.SaslPlaintext or SecurityProtocol.SaslSsl;
@@ -164,12 +175,12 @@ public static partial class ExternalDefinitionLoader
             mechanism = mechanismValue?.AsChoice(MechanismNames);
             if (mechanism is not null)
             {
-                settings.Add(new ClientSetting("sasl.mechanism", mechanismValue!.Text!, Location(file, mechanismValue)));
+                settings.Add(new ClientSetting("sasl.mechanism", mechanismValue!.Text!, mechanismValue.Position));
             }
 
             var needsPassword = mechanism is SaslMechanism.Plain or SaslMechanism.ScramSha256 or SaslMechanism.ScramSha512;
-            AddSetting(settings, file, needsPassword ? sasl.Require("username", "${KAFKA_USERNAME}") : sasl.Get("username"), "sasl.username", secret: false);
-            AddSetting(settings, file, needsPassword ? sasl.Require("password", "${KAFKA_PASSWORD}") : sasl.Get("password"), "sasl.password", secret: true);
+            AddSetting(settings, needsPassword ? sasl.Require("username", "${KAFKA_USERNAME}") : sasl.Get("username"), "sasl.username", secret: false);
+            AddSetting(settings, needsPassword ? sasl.Require("password", "${KAFKA_PASSWORD}") : sasl.Get("password"), "sasl.password", secret: true);
         }
         else if (usesSasl && saslValue is null)
         {
@@ -184,16 +195,16 @@ public static partial class ExternalDefinitionLoader
 
         if (sslValue?.AsMap(Ssl, "{ca: /etc/kafka/ca.pem}") is { } ssl)
         {
-            AddPath(settings, file, ssl.Get("ca"), "ssl.ca.location");
-            AddPath(settings, file, ssl.Get("certificate"), "ssl.certificate.location");
-            AddPath(settings, file, ssl.Get("key"), "ssl.key.location");
-            AddSetting(settings, file, ssl.Get("key-password"), "ssl.key.password", secret: true);
+            AddPath(settings, ssl.Get("ca"), "ssl.ca.location");
+            AddPath(settings, ssl.Get("certificate"), "ssl.certificate.location");
+            AddPath(settings, ssl.Get("key"), "ssl.key.location");
+            AddSetting(settings, ssl.Get("key-password"), "ssl.key.password", secret: true);
         }
 
         return (protocol, mechanism);
     }
 
-    private static void ReadClient(YamlMap? client, string file, List<ClientSetting> settings)
+    private static void ReadClient(YamlMap? client, List<ClientSetting> settings)
     {
         if (client is null)
         {
@@ -214,11 +225,11 @@ public static partial class ExternalDefinitionLoader
                 continue;
             }
 
-            AddSetting(settings, file, value, key, IsSecretSetting(key));
+            AddSetting(settings, value, key, IsSecretSetting(key));
         }
     }
 
-    private static void AddPath(List<ClientSetting> settings, string file, YamlValue? value, string key)
+    private static void AddPath(List<ClientSetting> settings, YamlValue? value, string key)
     {
         var path = Setting(value, "/etc/kafka/ca.pem", secret: false);
         if (path is null)
@@ -232,14 +243,14 @@ public static partial class ExternalDefinitionLoader
             return;
         }
 
-        settings.Add(new ClientSetting(key, path, Location(file, value!)));
+        settings.Add(new ClientSetting(key, path, value!.Position));
     }
 
-    private static void AddSetting(List<ClientSetting> settings, string file, YamlValue? value, string key, bool secret)
+    private static void AddSetting(List<ClientSetting> settings, YamlValue? value, string key, bool secret)
     {
         if (Setting(value, secret ? "${KAFKA_PASSWORD}" : "text", secret) is { } text)
         {
-            settings.Add(new ClientSetting(key, text, Location(file, value!)));
+            settings.Add(new ClientSetting(key, text, value!.Position));
         }
     }
 
@@ -315,7 +326,7 @@ public static partial class ExternalDefinitionLoader
             {
                 var map = value.AsMap(Hook, "{command: kubectl delete pod kafka-{broker.id}, timeout: 60s}");
                 command = map?.Require("command", "kubectl delete pod kafka-{broker.id}")?.AsString("kubectl delete pod kafka-{broker.id}");
-                timeout = map?.Get("timeout")?.AsDuration("60s") ?? defaultTimeout;
+                timeout = map?.Get("timeout")?.AsDuration("60s", max: MaxTimeout) ?? defaultTimeout;
                 if (command is not null)
                 {
                     CheckPlaceholders(map!.Get("command")!, command);
@@ -356,8 +367,6 @@ public static partial class ExternalDefinitionLoader
 
     private static string Mask(string text, bool secret) => secret ? "…" : text;
 
-    private static string Location(string file, YamlValue value) => $"{file}:{value.Line} {value.Path}";
-
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex Reference();
 
@@ -366,22 +375,4 @@ public static partial class ExternalDefinitionLoader
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]+$")]
     private static partial Regex TopicChars();
-}
-
-/// <summary>An external definition has problems; each names the file, YAML path, line and fix.</summary>
-public sealed class ExternalDefinitionException : Exception
-{
-    public ExternalDefinitionException(IReadOnlyList<ValidationProblem> problems)
-        : base(string.Join(Environment.NewLine, (problems ?? []).Select(p => p.ToString())))
-    {
-        Problems = problems ?? [];
-    }
-
-    public ExternalDefinitionException() : this([]) { }
-
-    public ExternalDefinitionException(string message) : base(message) => Problems = [];
-
-    public ExternalDefinitionException(string message, Exception inner) : base(message, inner) => Problems = [];
-
-    public IReadOnlyList<ValidationProblem> Problems { get; }
 }

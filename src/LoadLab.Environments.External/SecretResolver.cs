@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LoadLab.Core.Yaml;
 
 namespace LoadLab.Environments.External;
 
@@ -12,22 +13,22 @@ public static partial class SecretResolver
     /// <summary>
     /// The definition's bootstrap servers and client settings with references resolved through
     /// <paramref name="lookup"/> (normally <see cref="Environment.GetEnvironmentVariable(string)"/>).
-    /// Throws <see cref="ExternalDefinitionException"/> naming every variable that is not set and where it is used.
     /// </summary>
+    /// <exception cref="InvalidInputException">A referenced variable is not set; one problem per use, at the line that uses it.</exception>
     public static ResolvedSettings Resolve(ExternalDefinition definition, Func<string, string?> lookup)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(lookup);
-        var missing = new List<string>();
+        var missing = new List<ValidationProblem>();
         var secrets = new List<string>();
 
-        string Expand(string value, string location) => Reference().Replace(value, match =>
+        string Expand(string value, YamlPosition at) => Reference().Replace(value, match =>
         {
             var name = match.Groups["name"].Value;
             var resolved = lookup(name);
             if (string.IsNullOrEmpty(resolved))
             {
-                missing.Add($"environment variable {name} is not set (used by {location}); export {name} before the run");
+                missing.Add(at.Problem($"environment variable {name} is not set", $"export {name} before the run"));
                 return "";
             }
 
@@ -35,16 +36,16 @@ public static partial class SecretResolver
             return resolved;
         });
 
-        var bootstrap = Expand(definition.BootstrapServers, $"{definition.SourcePath} bootstrap-servers");
+        var bootstrap = Expand(definition.BootstrapServers, definition.BootstrapServersAt);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var setting in definition.ClientSettings)
         {
-            settings[setting.Key] = Expand(setting.Value, setting.Location);
+            settings[setting.Key] = Expand(setting.Value, setting.At);
         }
 
         if (missing.Count > 0)
         {
-            throw new ExternalDefinitionException(string.Join(Environment.NewLine, missing.Distinct(StringComparer.Ordinal)));
+            throw new InvalidInputException([.. missing.Distinct()]);
         }
 
         return new ResolvedSettings(bootstrap, settings, new SecretRedactor(secrets));

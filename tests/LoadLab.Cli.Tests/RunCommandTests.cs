@@ -95,6 +95,24 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_FaultTheEmbeddedClusterCannotPerform_ExitsTwoNamingTheFaultBeforeAnythingStarts()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "partition.yaml"), TinyScenario + """
+
+            faults:
+              - {at: 2s, action: network.partition, target: {broker: 1}, duration: 1s}
+            """);
+
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(1), "run", "partition.yaml", "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("partition.yaml: faults[0] (line 18): network.partition needs the NetworkDisconnect operation", result.Error, StringComparison.Ordinal);
+        Assert.Contains(" problems; the embedded environment cannot run these faults; nothing was started.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Results:", result.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "out")));
+    }
+
+    [Fact]
     public async Task Run_Repeat_WritesOneRunFolderPerRepeat()
     {
         await File.WriteAllTextAsync(Path.Combine(_directory, "tiny.yaml"), TinyScenario.Replace("duration: 3s", "duration: 2s", StringComparison.Ordinal));

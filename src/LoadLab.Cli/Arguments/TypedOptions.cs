@@ -7,8 +7,10 @@ namespace LoadLab.Cli.Arguments;
 
 /// <summary>
 /// Options whose value is not free text. Each parses its value itself, so a wrong value is refused while the command
-/// line is read (exit 2, before anything starts) with the option's name, what is allowed and an example — never
-/// with a .NET type name such as <c>System.Nullable`1[System.Int32]</c>.
+/// line is read (exit 2, before anything starts) in the wording of a problem in a file — the option, what is allowed,
+/// what was given, and a fix: <c>--seed: expected a whole number from 0 to 2147483647, got "abc". Fix: e.g. --seed 42</c>
+/// — never with a .NET type name such as <c>System.Nullable`1[System.Int32]</c>. Durations use the files' one grammar
+/// (<see cref="OptionValues"/>).
 /// </summary>
 internal static class TypedOptions
 {
@@ -42,19 +44,36 @@ internal static class TypedOptions
         CustomParser = result => ParseNumber(result, name, min, max, example),
     };
 
-    /// <summary>A duration (<c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h30m</c>) of at least <paramref name="min"/>.</summary>
-    public static Option<TimeSpan> Duration(string name, string description, TimeSpan min, TimeSpan defaultValue, string example) => new(name)
+    /// <summary>A duration in the files' grammar (<c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h30m</c>), zero only when <paramref name="allowZero"/>.</summary>
+    public static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue, string example, bool allowZero = false, TimeSpan? min = null, TimeSpan? max = null) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result => ParseDuration(result, name, min, example) ?? defaultValue,
+        CustomParser = result => ParseDuration(result, name, example, allowZero, min, max) ?? defaultValue,
     };
 
-    /// <summary>An optional duration of at least <paramref name="min"/> (null when absent).</summary>
-    public static Option<TimeSpan?> OptionalDuration(string name, string description, TimeSpan min, string example) => new(name)
+    /// <summary>An optional positive duration in the files' grammar (null when absent).</summary>
+    public static Option<TimeSpan?> OptionalDuration(string name, string description, string example) => new(name)
     {
         Description = description,
-        CustomParser = result => ParseDuration(result, name, min, example),
+        CustomParser = result => ParseDuration(result, name, example, allowZero: false, min: null, max: null),
+    };
+
+    /// <summary>An optional absolute http or https URL (null when absent).</summary>
+    public static Option<Uri?> OptionalHttpUrl(string name, string description, string example) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = Single(result);
+            if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+            {
+                return url;
+            }
+
+            result.AddError(Refusal(name, text, "an absolute http or https URL", example));
+            return null;
+        },
     };
 
     /// <summary>
@@ -68,7 +87,7 @@ internal static class TypedOptions
         {
             if (result.Tokens.Count > 0 && !isValid(result.Tokens[0].Value))
             {
-                result.AddError(Refusal(name, result.Tokens[0].Value, "not allowed", allowed, example));
+                result.AddError(Refusal(name, result.Tokens[0].Value, allowed, example));
             }
         });
         return option;
@@ -89,7 +108,7 @@ internal static class TypedOptions
         {
             if (result.Tokens.Count > 0 && WritableFolderProblem(result.Tokens[0].Value) is { } problem)
             {
-                result.AddError(Refusal(name, result.Tokens[0].Value, problem, "a folder this user can create files in", $"{name} {defaultPath}"));
+                result.AddError(Refusal(name, result.Tokens[0].Value, $"a folder this user can create files in ({problem})", defaultPath));
             }
         });
         return option;
@@ -142,65 +161,44 @@ internal static class TypedOptions
         }
     }
 
-    /// <summary>The one sentence every refused value gets: the option, the value, what is wrong, what is allowed, an example.</summary>
-    public static string Refusal(string name, string value, string problem, string allowed, string example) =>
-        $"{name} '{value}': {problem}. Allowed: {allowed}. Example: {example}";
+    /// <summary>
+    /// The sentence every refused value gets, worded as a problem in a file: the option, what is allowed, what was
+    /// given, and an example value (<c>Fix: e.g. --seed 42</c>).
+    /// </summary>
+    public static string Refusal(string name, string value, string allowed, string example) =>
+        new ValidationProblem(name, "", 0, 0, $"expected {allowed}, got \"{value}\"", $"e.g. {name} {example}").ToString();
 
     private static int? ParseWholeNumber(ArgumentResult result, string name, int min, int max, string example)
     {
         var text = Single(result);
-        var allowed = string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}");
-        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
         {
-            result.AddError(Refusal(name, text, "not a whole number", allowed, example));
-            return null;
+            return (int)value;
         }
 
-        if (value < min || value > max)
-        {
-            result.AddError(Refusal(name, text, "out of range", allowed, example));
-            return null;
-        }
-
-        return (int)value;
+        result.AddError(Refusal(name, text, string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}"), example));
+        return null;
     }
 
     private static double? ParseNumber(ArgumentResult result, string name, double min, double max, string example)
     {
         var text = Single(result);
-        var allowed = string.Create(CultureInfo.InvariantCulture, $"a number from {min} to {max}");
-        if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        if (double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value) && value >= min && value <= max)
         {
-            result.AddError(Refusal(name, text, "not a number", allowed, example));
-            return null;
+            return value;
         }
 
-        if (value < min || value > max)
-        {
-            result.AddError(Refusal(name, text, "out of range", allowed, example));
-            return null;
-        }
-
-        return value;
+        result.AddError(Refusal(name, text, string.Create(CultureInfo.InvariantCulture, $"a number from {min} to {max}"), example));
+        return null;
     }
 
-    private static TimeSpan? ParseDuration(ArgumentResult result, string name, TimeSpan min, string example)
+    private static TimeSpan? ParseDuration(ArgumentResult result, string name, string example, bool allowZero, TimeSpan? min, TimeSpan? max)
     {
-        var text = Single(result);
-        var allowed = $"a duration of at least {Durations.Format(min)} written like 500ms, 30s, 2m or 1h30m";
-        if (!Durations.TryParse(text, out var value))
-        {
-            result.AddError(Refusal(name, text, "not a duration", allowed, example));
-            return null;
-        }
-
-        if (value < min)
-        {
-            result.AddError(Refusal(name, text, "too short", allowed, example));
-            return null;
-        }
-
-        return value;
+        var problems = new List<ValidationProblem>();
+        var duration = OptionValues.Duration(name, Single(result), example, problems, allowZero, min, max);
+        problems.ForEach(problem => result.AddError(problem.ToString()));
+        return duration;
     }
 
     // Each of these options takes exactly one value, so the parser hands over exactly one token.

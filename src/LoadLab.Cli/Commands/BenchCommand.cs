@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
-using LoadLab.Core.Environments;
+using LoadLab.Core.Results;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
+using LoadLab.Engine.Sessions;
 
 namespace LoadLab.Cli.Commands;
 
@@ -20,10 +21,10 @@ internal static class BenchCommand
     public static Command Create()
     {
         var sizes = new Option<string>("--sizes") { Description = "Message sizes, comma-separated (100, 1KiB, ...)", DefaultValueFactory = _ => "100,1KiB" };
-        var seconds = TypedOptions.WholeNumber("--seconds", "Measured seconds of every turn (after 3 s of warm-up)", 1, 600, 10, "--seconds 10");
-        var rounds = TypedOptions.WholeNumber("--rounds", "Rounds per size; contenders take turns within a round", 1, 10, 2, "--rounds 2");
-        var minRatio = TypedOptions.Number("--min-ratio", "Exit 1 when LoadLab (the bare loop's message shape) / bare is below this at any size", 0, 10, 0.9, "--min-ratio 0.9");
-        var pacedRate = TypedOptions.Number("--paced-rate", "Rate of LoadLab's paced turn, msg/s (at most half of its maximum of the round)", 1, 10_000_000, 60_000, "--paced-rate 60000");
+        var seconds = TypedOptions.WholeNumber("--seconds", "Measured seconds of every turn (after 3 s of warm-up)", 1, 600, 10, "10");
+        var rounds = TypedOptions.WholeNumber("--rounds", "Rounds per size; contenders take turns within a round", 1, 10, 2, "2");
+        var minRatio = TypedOptions.Number("--min-ratio", "Exit 1 when LoadLab (the bare loop's message shape) / bare is below this at any size", 0, 10, 0.9, "0.9");
+        var pacedRate = TypedOptions.Number("--paced-rate", "Rate of LoadLab's paced turn, msg/s (at most half of its maximum of the round)", 1, 10_000_000, 60_000, "60000");
         var environment = new Option<string>("--env")
         {
             Description = "Environment: 'embedded' (default; the cluster shares the process, and its CPU), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
@@ -49,18 +50,18 @@ internal static class BenchCommand
     internal static (IReadOnlyList<int>? Sizes, string? Error) ParseSizes(string text)
     {
         var sizes = new List<int>();
+        var problems = new List<ValidationProblem>();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            var bytes = 0L;
-            if (!(long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out bytes) || ByteSizes.TryParse(part, out bytes)) || bytes is < 1 or > 1 << 20)
+            if (OptionValues.Size("--sizes", part, "100,1KiB", problems, min: 1, max: 1 << 20) is not { } bytes)
             {
-                return (null, TypedOptions.Refusal("--sizes", part, "not a message size", "sizes from 1 byte to 1MiB, comma-separated", "--sizes 100,1KiB"));
+                return (null, problems[0].ToString());
             }
 
             sizes.Add((int)bytes);
         }
 
-        return sizes.Count == 0 ? (null, TypedOptions.Refusal("--sizes", text, "no size given", "sizes from 1 byte to 1MiB, comma-separated", "--sizes 100,1KiB")) : (sizes, null);
+        return sizes.Count == 0 ? (null, TypedOptions.Refusal("--sizes", text, "one or more sizes from 1 byte to 1MiB, comma-separated", "100,1KiB")) : (sizes, null);
     }
 
     /// <summary>The kcat executable on PATH, or null.</summary>
@@ -83,15 +84,19 @@ internal static class BenchCommand
             return Errors.BadInput(Console.Error, environmentError!);
         }
 
-        var benchId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-bench";
+        var benchId = RunIds.Create(DateTimeOffset.UtcNow, "bench");
         var kcat = FindKcat();
         using var interrupt = CommandLine.CancelOnInterrupt();
         Console.WriteLine($"LoadLab bench on {provider.Kind}: sizes {string.Join(", ", sizes!)} B, {rounds} round(s) of 3 s warm-up + {seconds} s per contender{(kcat is null ? "; kcat not found on PATH, left out" : "")}");
         var startedAt = DateTimeOffset.UtcNow;
         var loadBefore = ProduceBenchmarkReport.ReadLoadAverage();
         var folder = Path.Combine(output.FullName, benchId);
-        await using var cluster = await provider.StartAsync(new ClusterRequest(benchId, ProduceBenchmark.Topics), interrupt.Token);
-        var rows = await ProduceBenchmark.RunAsync(cluster, new ProduceBenchmarkOptions
+        // The same preparation as run and maxrate on every environment: topics resolved (a per-run prefix), created and seen.
+        await using var session = await RunSession.StartAsync(
+            provider,
+            new SessionOptions { Id = benchId, Topics = ProduceBenchmark.Topics, Progress = new Progress<string>(line => Console.Error.WriteLine(line)) },
+            interrupt.Token);
+        var rows = await ProduceBenchmark.RunAsync(session, new ProduceBenchmarkOptions
         {
             Sizes = sizes!,
             Duration = TimeSpan.FromSeconds(seconds),

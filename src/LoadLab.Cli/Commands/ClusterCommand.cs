@@ -4,6 +4,7 @@ using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Embedded;
 using LoadLab.Environments.Embedded.Hosting;
 
@@ -13,7 +14,7 @@ namespace LoadLab.Cli.Commands;
 internal static class ClusterCommand
 {
     // The embedded environment accepts delays up to an hour (EmbeddedOptions.Validate).
-    private const double MaxDelaySeconds = 3600;
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromHours(1);
 
     public static Command Create()
     {
@@ -24,7 +25,7 @@ internal static class ClusterCommand
 
     private static Command CreateServe()
     {
-        var brokers = TypedOptions.WholeNumber("--brokers", "Number of brokers (ids 1..N), spread over 3 racks.", 1, 64, 3, "--brokers 3");
+        var brokers = TypedOptions.WholeNumber("--brokers", "Number of brokers (ids 1..N), spread over 3 racks.", 1, 64, 3, "3");
         var topics = new Option<string[]>("--topic")
         {
             Description = $"A topic to create, as name[:partitions[:replication-factor]] (defaults {TopicArgument.DefaultPartitions} partitions, RF min(3, brokers)); repeatable.",
@@ -44,20 +45,20 @@ internal static class ClusterCommand
             Description = "With --listen: the host:port metadata gives clients for broker 1 (broker i: port + i - 1), e.g. the host-published " +
                 "address of a container. Default: the --listen address (127.0.0.1 when it is 0.0.0.0). The control endpoint observes through it too.",
         };
-        var detectionDelay = TypedOptions.Number(
+        var detectionDelay = TypedOptions.Duration(
             "--detection-delay",
-            "Seconds after a broker dies or hangs before its leaderships and coordinators move (KRaft broker.session.timeout.ms).",
-            0,
-            MaxDelaySeconds,
-            new EmbeddedOptions().DetectionDelay.TotalSeconds,
-            "--detection-delay 9");
-        var restoreDelay = TypedOptions.Number(
+            "How long after a broker dies or hangs its leaderships and coordinators move (KRaft broker.session.timeout.ms), e.g. 9s or 500ms.",
+            new EmbeddedOptions().DetectionDelay,
+            "9s",
+            allowZero: true,
+            max: MaxDelay);
+        var restoreDelay = TypedOptions.Duration(
             "--restore-delay",
-            "Seconds after a broker comes back before it takes its preferred leaderships back.",
-            0,
-            MaxDelaySeconds,
-            new EmbeddedOptions().PreferredLeaderRestoreDelay.TotalSeconds,
-            "--restore-delay 10");
+            "How long after a broker comes back it takes its preferred leaderships back, e.g. 10s.",
+            new EmbeddedOptions().PreferredLeaderRestoreDelay,
+            "10s",
+            allowZero: true,
+            max: MaxDelay);
 
         var serve = new Command("serve", "Serve the embedded cluster (librdkafka's mock) on loopback (or on --listen), print its bootstrap servers, stay up until Ctrl+C.");
         serve.Options.Add(brokers);
@@ -82,7 +83,7 @@ internal static class ClusterCommand
     }
 
     private static async Task<int> ServeAsync(
-        int brokerCount, string[] topicArguments, string? control, string? listen, string? advertise, double detectionSeconds, double restoreSeconds,
+        int brokerCount, string[] topicArguments, string? control, string? listen, string? advertise, TimeSpan detectionDelay, TimeSpan restoreDelay,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -111,8 +112,8 @@ internal static class ClusterCommand
         var options = new EmbeddedOptions
         {
             Brokers = brokerCount,
-            DetectionDelay = TimeSpan.FromSeconds(detectionSeconds),
-            PreferredLeaderRestoreDelay = TimeSpan.FromSeconds(restoreSeconds),
+            DetectionDelay = detectionDelay,
+            PreferredLeaderRestoreDelay = restoreDelay,
         };
         var optionProblems = options.Validate();
         problems.AddRange(optionProblems.Select(ToOptionNames));
@@ -161,7 +162,5 @@ internal static class ClusterCommand
 
     /// <summary>Option problems name the <see cref="EmbeddedOptions"/> property; on the command line, name the flag.</summary>
     private static string ToOptionNames(string problem) => problem
-        .Replace("detectionDelay is", "--detection-delay is", StringComparison.Ordinal)
-        .Replace("preferredLeaderRestoreDelay is", "--restore-delay is", StringComparison.Ordinal)
         .Replace("brokers is", "--brokers is", StringComparison.Ordinal);
 }

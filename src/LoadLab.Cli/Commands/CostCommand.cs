@@ -24,11 +24,11 @@ internal static class CostCommand
         var platforms = new Option<string>("--platforms") { Description = "Comma-separated platform profiles from environments/platforms.", DefaultValueFactory = _ => DefaultPlatforms };
         var prices = new Option<string?>("--prices") { Description = $"Price sheet YAML (default: environments/pricing/{DefaultPriceSheet})." };
         var retention = TypedOptions.Text(
-            "--retention", "How long data is kept, e.g. 24h, 7d, 90m (not part of the scenario).", "24h", text => ParseDuration(text) is not null, "a positive duration: 24h, 7d, 90m or 3600s", "--retention 7d");
-        var replication = TypedOptions.OptionalWholeNumber("--replication-factor", "Replication factor to price instead of the scenario's (a run does not record it; default then 3).", 1, 100, "--replication-factor 3");
+            "--retention", "How long data is kept, e.g. 24h, 7d, 90m (not part of the scenario).", "24h", text => ParseDuration(text) is not null, "a positive duration: 24h, 7d, 90m or 3600s", "7d");
+        var replication = TypedOptions.OptionalWholeNumber("--replication-factor", "Replication factor to price instead of the scenario's (a run does not record it; default then 3).", 1, 100, "3");
         var follower = new Option<bool>("--fetch-from-follower") { Description = "Consumers read from an in-zone follower where the platform supports it (KIP-392)." };
-        var headroom = TypedOptions.OptionalNumber("--headroom", "Compute headroom for every platform, e.g. 0.2 (default: each profile's value).", 0, 10, "--headroom 0.2");
-        var events = TypedOptions.OptionalNumber("--operator-events", "Reassignment / scale events per month for every platform (default: each profile's value).", 0, 100_000, "--operator-events 4");
+        var headroom = TypedOptions.OptionalNumber("--headroom", "Compute headroom for every platform, e.g. 0.2 (default: each profile's value).", 0, 10, "0.2");
+        var events = TypedOptions.OptionalNumber("--operator-events", "Reassignment / scale events per month for every platform (default: each profile's value).", 0, 100_000, "4");
         var environments = new Option<string?>("--environments") { Description = "Folder holding platforms/ and pricing/ (default: the nearest 'environments' folder above the current directory)." };
         var json = new Option<string?>("--json") { Description = "Also write the estimate as JSON to this file." };
 

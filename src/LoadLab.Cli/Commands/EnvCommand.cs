@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
 using LoadLab.Environments.Docker;
@@ -42,7 +43,7 @@ internal static class EnvCommand
     {
         var environment = EnvironmentArgument();
         var folder = EnvironmentsFolderOption();
-        var runId = new Option<string?>("--run-id") { Description = "Run id that names and labels every resource (default: env-<time>)" };
+        var runId = new Option<string?>("--run-id") { Description = "Run id that names and labels every resource (default: <time>-env)" };
         var topics = new Option<string[]>("--topic")
         {
             Description = "Topic to create, as name:partitions[:replication] (repeatable)",
@@ -56,7 +57,7 @@ internal static class EnvCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var id = parse.GetValue(runId) ?? $"env-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
+            var id = parse.GetValue(runId) ?? RunIds.Create(DateTimeOffset.UtcNow, "env");
             var (output, error) = Writers(parse);
             return await GuardAsync(error, async () =>
             {

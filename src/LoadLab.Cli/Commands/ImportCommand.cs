@@ -21,7 +21,7 @@ internal static class ImportCommand
             1,
             100,
             OmbImport.DefaultReplicationFactor,
-            "--replication-factor 3");
+            "3");
         var omb = new Command("omb", "Read an OpenMessaging Benchmark workload as a LoadLab scenario; fields LoadLab cannot honour are named.")
         {
             workload, output, replication,
@@ -39,7 +39,7 @@ internal static class ImportCommand
     {
         if (replicationFactor < 1)
         {
-            return Errors.BadInput(error, TypedOptions.Refusal("--replication-factor", replicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture), "out of range", "a whole number from 1 to 100", "--replication-factor 3"));
+            return Errors.BadInput(error, TypedOptions.Refusal("--replication-factor", replicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number from 1 to 100", "3"));
         }
 
         var loaded = OmbWorkloadReader.Load(workloadPath);

@@ -95,7 +95,7 @@ internal static class ListCommand
                 var name = stem.StartsWith("external.", StringComparison.Ordinal) ? stem["external.".Length..] : stem;
                 return (EnvironmentCatalog.ExternalPrefix + name, $"an existing cluster, '{external.Name}' at {external.BootstrapServers}");
             }
-            catch (ExternalDefinitionException)
+            catch (InvalidInputException)
             {
                 var path = Path.GetRelativePath(Environment.CurrentDirectory, file.FullName);
                 return (path, $"(invalid: {dockerProblems.Problems.Count} problems as a Docker definition; see 'loadlab env up {path} --dry-run')");

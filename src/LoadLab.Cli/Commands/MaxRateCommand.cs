@@ -3,9 +3,10 @@ using System.Globalization;
 using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Capacity;
-using LoadLab.Core.Environments;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Benchmarking;
+using LoadLab.Engine.Sessions;
 
 namespace LoadLab.Cli.Commands;
 
@@ -20,14 +21,14 @@ internal static class MaxRateCommand
         var scenario = new Argument<FileInfo>("scenario") { Description = "Scenario file (YAML) whose traffic is scaled" };
         var environment = new Option<string>("--env")
         {
-            Description = "Environment: 'embedded' (default) or 'embedded:<brokers>'",
+            Description = "Environment: 'embedded' (default, in-process mock cluster), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
-        var step = TypedOptions.Duration("--step", "Measured duration of every step (after --step-warmup)", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), "--step 10s");
-        var stepWarmup = TypedOptions.Duration("--step-warmup", "Unmeasured start of every step", TimeSpan.Zero, TimeSpan.FromSeconds(3), "--step-warmup 3s");
-        var start = TypedOptions.OptionalNumber("--start-rate", "First rate tried in msg/s (default: the scenario's base rate)", 0.001, 100_000_000, "--start-rate 5000");
-        var maxRate = TypedOptions.Number("--max-rate", "Highest rate tried in msg/s", 0.001, 100_000_000, 1_000_000, "--max-rate 200000");
-        var maxSteps = TypedOptions.WholeNumber("--max-steps", "Most runs in total, at least 3 (bounds the time: steps x (step + warm-up + drain))", 3, 1_000, 14, "--max-steps 14");
+        var step = TypedOptions.Duration("--step", "Measured duration of every step (after --step-warmup)", TimeSpan.FromSeconds(10), "10s", min: TimeSpan.FromSeconds(1));
+        var stepWarmup = TypedOptions.Duration("--step-warmup", "Unmeasured start of every step", TimeSpan.FromSeconds(3), "3s", allowZero: true);
+        var start = TypedOptions.OptionalNumber("--start-rate", "First rate tried in msg/s (default: the scenario's base rate)", 0.001, 100_000_000, "5000");
+        var maxRate = TypedOptions.Number("--max-rate", "Highest rate tried in msg/s", 0.001, 100_000_000, 1_000_000, "200000");
+        var maxSteps = TypedOptions.WholeNumber("--max-steps", "Most runs in total, at least 3 (bounds the time: steps x (step + warm-up + drain))", 3, 1_000, 14, "14");
         var output = TypedOptions.OutputFolder("--out", "Folder that receives the search folder (default: results)", "results");
         var command = new Command("maxrate", "Find the highest rate at which the cluster still meets the scenario's SLOs (step up, bisect, confirm)")
         {
@@ -67,12 +68,17 @@ internal static class MaxRateCommand
             return Errors.BadInput(Console.Error, environmentError!);
         }
 
-        var searchId = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{scenario.Name}-maxrate";
+        var searchId = RunIds.Create(DateTimeOffset.UtcNow, scenario.Name, "maxrate");
         var directory = Path.Combine(output.FullName, searchId);
         using var interrupt = CommandLine.CancelOnInterrupt();
+        // The steps run without the scenario's faults (the search asks what the healthy cluster sustains), so the
+        // session checks none of them against the environment.
+        await using var session = await RunSession.StartAsync(
+            provider,
+            new SessionOptions { Id = searchId, Topics = scenario.Topics, Progress = new Progress<string>(line => Console.Error.WriteLine(line)) },
+            interrupt.Token);
         Console.WriteLine($"LoadLab maxrate: {scenario.Name} on {provider.Kind}, steps of {warmup.TotalSeconds:0} s warm-up + {step.TotalSeconds:0} s from {options.StartRate:N0} msg/s, at most {maxSteps} steps");
-        await using var cluster = await provider.StartAsync(new ClusterRequest(searchId, scenario.Topics), interrupt.Token);
-        var result = await MaxRateRunner.RunAsync(scenario, cluster, new MaxRateRunOptions
+        var result = await MaxRateRunner.RunAsync(scenario, session, new MaxRateRunOptions
         {
             StepWarmup = warmup,
             StepDuration = step,

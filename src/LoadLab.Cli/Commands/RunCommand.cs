@@ -1,13 +1,13 @@
 using System.CommandLine;
-using System.Globalization;
 using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
-using LoadLab.Core.Faults;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Running;
+using LoadLab.Engine.Sessions;
 using LoadLab.Reporting.Reports;
+using LoadLab.Telemetry;
 
 namespace LoadLab.Cli.Commands;
 
@@ -24,8 +24,8 @@ internal static class RunCommand
             Description = "Environment: 'embedded' (default, in-process mock cluster), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
-        var duration = TypedOptions.OptionalDuration("--duration", "Override the measured duration, e.g. 30s or 2m", TimeSpan.FromMilliseconds(1), "--duration 30s");
-        var seed = TypedOptions.OptionalWholeNumber("--seed", "Override the scenario seed", int.MinValue, int.MaxValue, "--seed 42");
+        var duration = TypedOptions.OptionalDuration("--duration", "Override the measured duration, e.g. 30s or 2m", "2m");
+        var seed = TypedOptions.OptionalWholeNumber("--seed", "Override the scenario seed", int.MinValue, int.MaxValue, "42");
         var output = TypedOptions.OutputFolder("--out", "Folder that receives the run folder (default: results)", "results");
         var repeat = TypedOptions.WholeNumber(
             "--repeat",
@@ -33,10 +33,21 @@ internal static class RunCommand
             1,
             MaxRepeats,
             1,
-            "--repeat 5");
+            "5");
+        var metricsPort = TypedOptions.OptionalWholeNumber(
+            "--metrics-port", "Serve live metrics for Prometheus at http://<metrics-host>:<port>/metrics while the run goes (default: off)", 1, 65535, "9464");
+        var metricsHost = new Option<string>("--metrics-host")
+        {
+            Description = "Address the metrics endpoint listens on (default 127.0.0.1; 0.0.0.0 or a host name to be scraped from elsewhere)",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var otlpEndpoint = TypedOptions.OptionalHttpUrl(
+            "--otlp-endpoint",
+            "Push live metrics every second to this OTLP receiver, e.g. http://localhost:4317 (OTEL_EXPORTER_OTLP_* variables set protocol and headers; default: off)",
+            "http://localhost:4317");
         var command = new Command("run", "Run a scenario: generate open-loop load, inject its faults, measure, write results/<run-id>/")
         {
-            scenario, environment, duration, seed, output, repeat,
+            scenario, environment, duration, seed, output, repeat, metricsPort, metricsHost, otlpEndpoint,
         };
         command.SetAction((parse, _) => ExecuteAsync(
             parse.GetValue(scenario)!,
@@ -44,7 +55,8 @@ internal static class RunCommand
             parse.GetValue(duration),
             parse.GetValue(seed),
             parse.GetValue(output)!,
-            parse.GetValue(repeat)));
+            parse.GetValue(repeat),
+            new MetricsExportOptions(parse.GetValue(metricsPort), parse.GetValue(metricsHost)!, parse.GetValue(otlpEndpoint))));
         return command;
     }
 
@@ -63,7 +75,7 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, TimeSpan? duration, int? seed, DirectoryInfo output, int repeat)
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, TimeSpan? duration, int? seed, DirectoryInfo output, int repeat, MetricsExportOptions metrics)
     {
         var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Duration = duration, Seed = seed });
         if (!loaded.Succeeded)
@@ -78,27 +90,36 @@ internal static class RunCommand
             return Errors.BadInput(Console.Error, environmentError!);
         }
 
-        // Before anything is created: a fault the environment cannot perform refuses the run while nothing exists yet.
-        var unsupported = FaultTimeline.Validate(scenario, provider.FaultCapabilities.Operations);
-        if (unsupported.Count > 0)
+        MetricsExport? export = null;
+        if (metrics.Enabled)
         {
-            foreach (var problem in unsupported)
+            try
             {
-                await Console.Error.WriteLineAsync($"{file}: {problem}");
+                export = MetricsExport.Start(metrics);
+            }
+            catch (MetricsExportException e)
+            {
+                return Errors.BadInput(Console.Error, $"{e.Message}. Fix: choose a free port with --metrics-port");
             }
 
-            return Errors.BadInput(Console.Error, $"the {provider.Kind} environment cannot run these faults; nothing was started.");
+            if (metrics.ScrapeUrl is { } scrape)
+            {
+                Console.WriteLine($"Metrics: {scrape}");
+            }
         }
 
+        using var exporting = export;
         using var interrupt = CommandLine.CancelOnInterrupt();
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var startedAt = DateTimeOffset.UtcNow;
+        var scenarioYaml = await File.ReadAllTextAsync(file.FullName);
         var exitCode = ExitCodes.Success;
         var directories = new List<string>();
         for (var run = 1; run <= repeat && !interrupt.IsCancellationRequested; run++)
         {
-            var runId = repeat == 1 ? $"{stamp}-{scenario.Name}" : $"{stamp}-{scenario.Name}-r{run}";
+            var runId = RunIds.Create(startedAt, scenario.Name, repeat == 1 ? null : $"r{run}");
             var directory = Path.Combine(output.FullName, runId);
-            var code = await RunOnceAsync(file, scenario, provider, runId, directory, interrupt.Token);
+            using var live = export is null ? null : new LiveMetrics(new RunLabels(runId, scenario.Name, environmentName));
+            var code = await RunOnceAsync(scenario, scenarioYaml, provider, runId, directory, live, interrupt.Token);
             if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure or ExitCodes.Interrupted)
             {
                 return code;
@@ -118,40 +139,38 @@ internal static class RunCommand
         return exitCode;
     }
 
-    private static async Task<int> RunOnceAsync(FileInfo file, Scenario scenario, IClusterProvider provider, string runId, string directory, CancellationToken interrupt)
+    /// <summary>One run in its own session: a fresh environment, torn down when the run's results are written.</summary>
+    private static async Task<int> RunOnceAsync(Scenario scenario, string scenarioYaml, IClusterProvider provider, string runId, string directory, LiveMetrics? live, CancellationToken interrupt)
     {
-        var display = ProgressDisplay.Create(scenario, provider.Kind);
-
-        ICluster cluster;
+        RunSession session;
         try
         {
-            cluster = await provider.StartAsync(new ClusterRequest(runId, scenario.Topics) { Faults = FaultTimeline.Operations(scenario) }, interrupt);
+            session = await RunSession.StartAsync(provider, SessionOptions.For(scenario, runId) with { Progress = EnvironmentProgress }, interrupt);
+        }
+        catch (UnsupportedFaultsException e)
+        {
+            return Errors.Problems(Console.Error, e.Problems, $"the {e.EnvironmentKind} environment cannot run these faults; nothing was started");
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
             return Errors.Interrupted(Console.Error, "stopped while the environment was starting; nothing was run.");
         }
 
-        await using (cluster)
+        await using (session)
         {
-            if (cluster is ITopicNames renamed)
-            {
-                scenario = ScenarioTopics.Rename(scenario, renamed.TopicNames);
-            }
-
+            var display = ProgressDisplay.Create(scenario, provider.Kind);
             var request = new RunRequest
             {
                 Scenario = scenario,
-                Cluster = cluster,
                 RunId = runId,
                 ResultsDirectory = directory,
-                ScenarioYaml = await File.ReadAllTextAsync(file.FullName),
-                Progress = display.Update,
+                ScenarioYaml = scenarioYaml,
+                Observers = live is null ? [display] : [display, live],
             };
             RunSummary summary;
             try
             {
-                summary = await display.RunAsync(() => RunEngine.RunAsync(request, interrupt));
+                summary = await display.RunAsync(() => session.RunAsync(request, interrupt));
             }
             catch (EnvironmentException) when (Directory.Exists(directory))
             {
@@ -170,4 +189,6 @@ internal static class RunCommand
             return summary.Slo.Any(s => !s.Passed) ? ExitCodes.CheckFailed : ExitCodes.Success;
         }
     }
+
+    private static IProgress<string> EnvironmentProgress { get; } = new Progress<string>(line => Console.Error.WriteLine(line));
 }

@@ -10,7 +10,7 @@ namespace LoadLab.Cli.Terminal;
 /// Shows a run's progress: a live table on an interactive terminal, one plain line every few seconds when
 /// the output is redirected (CI logs), so both stay readable.
 /// </summary>
-internal abstract class ProgressDisplay
+internal abstract class ProgressDisplay : IRunObserver
 {
     /// <summary>
     /// Prints the run's first line and picks the display. The results folder is named only once it exists (in the
@@ -23,12 +23,12 @@ internal abstract class ProgressDisplay
         return interactive ? new Live() : new Plain();
     }
 
-    public abstract void Update(RunProgress progress);
+    public abstract void IntervalClosed(RunInterval interval);
 
     public abstract Task<RunSummary> RunAsync(Func<Task<RunSummary>> run);
 
-    protected static string Line(RunProgress p) => string.Create(CultureInfo.InvariantCulture,
-        $"[{p.Second,4}s/{p.TotalSeconds:0}s {p.Phase,-9}] target {p.TargetRate,8:0}/s  acked {p.AckedRate,8}/s  produce p99 {Ms(p.ProduceP99Ms)}  e2e p99 {Ms(p.EndToEndP99Ms)}  lag {p.LagMessages} msg / {p.LagSeconds:0.0} s");
+    protected static string Line(RunInterval p) => string.Create(CultureInfo.InvariantCulture,
+        $"[{p.ElapsedSeconds,4}s/{p.TotalSeconds:0}s {p.Phase.DisplayName(),-9}] target {p.TargetRate,8:0}/s  acked {p.AckedRate,8}/s  produce p99 {Ms(p.ProduceP99Ms)}  e2e p99 {Ms(p.EndToEndP99Ms)}  lag {p.LagMessages} msg / {p.LagSeconds:0.0} s");
 
     private static string Ms(double? value) => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v,8:0.0} ms") : "       – ms";
 
@@ -38,11 +38,11 @@ internal abstract class ProgressDisplay
     {
         private const int EverySeconds = 5;
 
-        public override void Update(RunProgress progress)
+        public override void IntervalClosed(RunInterval interval)
         {
-            if (progress.Second % EverySeconds == 0 || progress.Phase == "draining")
+            if (interval.ElapsedSeconds % EverySeconds == 0 || interval.Phase == RunPhase.Draining)
             {
-                Console.WriteLine(Line(progress));
+                Console.WriteLine(Line(interval));
             }
         }
 
@@ -54,7 +54,7 @@ internal abstract class ProgressDisplay
         private readonly Table _table = new Table().Border(TableBorder.Rounded).AddColumns("elapsed", "phase", "target/s", "acked/s", "produce p99", "e2e p99", "lag");
         private LiveDisplayContext? _context;
 
-        public override void Update(RunProgress p)
+        public override void IntervalClosed(RunInterval p)
         {
             if (_context is null)
             {
@@ -65,8 +65,8 @@ internal abstract class ProgressDisplay
             {
                 _table.Rows.Clear();
                 _table.AddRow(
-                    string.Create(CultureInfo.InvariantCulture, $"{p.Second}/{p.TotalSeconds:0} s"),
-                    p.Phase,
+                    string.Create(CultureInfo.InvariantCulture, $"{p.ElapsedSeconds}/{p.TotalSeconds:0} s"),
+                    p.Phase.DisplayName(),
                     string.Create(CultureInfo.InvariantCulture, $"{p.TargetRate:0}"),
                     p.AckedRate.ToString(CultureInfo.InvariantCulture),
                     Ms(p.ProduceP99Ms),

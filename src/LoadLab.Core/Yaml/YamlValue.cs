@@ -34,6 +34,9 @@ public sealed class YamlValue
     /// <summary>1-based line of the value.</summary>
     public int Line => checked((int)Node.Start.Line);
 
+    /// <summary>File, YAML path, line and column of the value, to keep with it for checks made later.</summary>
+    public YamlPosition Position => new(Problems.File, Path, Line, checked((int)Node.Start.Column));
+
     /// <summary>The text of a scalar; null for mappings and lists.</summary>
     public string? Text => Node is YamlScalarNode scalar ? scalar.Value ?? "" : null;
 
@@ -157,15 +160,13 @@ public sealed class YamlValue
     /// </summary>
     public TimeSpan? AsDuration(string example, bool allowZero = false, TimeSpan? max = null)
     {
-        if (Node is YamlScalarNode && Durations.TryParse(Text, out var duration) && (allowZero || duration > TimeSpan.Zero) && (max is null || duration <= max))
+        if (Node is YamlScalarNode && Durations.TryParse(Text, out var duration) && Durations.IsWithin(duration, allowZero, max: max))
         {
             return duration;
         }
 
-        var kind = allowZero ? "a duration" : "a positive duration";
-        var limit = max is { } m ? $", at most {Durations.Format(m)}" : "";
         var correction = Node is YamlScalarNode ? Durations.Correction(Text) : null;
-        Problem($"expected {kind} such as {Durations.Examples}{limit}, got {Describe()}", correction is null ? Example(example) : Fix(correction));
+        Problem($"expected {Durations.Expected(allowZero, max: max)}, got {Describe()}", correction is null ? Example(example) : Fix(correction));
         return null;
     }
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using LoadLab.Core.Capacity;
-using LoadLab.Core.Environments;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Running;
+using LoadLab.Engine.Sessions;
 
 namespace LoadLab.Engine.Benchmarking;
 
@@ -27,8 +27,8 @@ public sealed record MaxRateRunOptions
 }
 
 /// <summary>
-/// Runs the maximum-rate search against one cluster: every step is the scenario scaled to the step's rate
-/// (<see cref="ScenarioScaling"/>), run by the real engine; a step passes when all the scenario's SLOs hold
+/// Runs the maximum-rate search in one session (one environment, whatever its kind): every step is the scenario scaled
+/// to the step's rate (<see cref="ScenarioScaling"/>), run by the session like any run; a step passes when all the scenario's SLOs hold
 /// and the cluster acknowledged at least <see cref="MaxRateRunOptions.KeepUpShare"/> of the target.
 /// </summary>
 public static class MaxRateRunner
@@ -36,10 +36,11 @@ public static class MaxRateRunner
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
     private static readonly JsonSerializerOptions LineOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static async Task<MaxRateResult> RunAsync(Scenario scenario, ICluster cluster, MaxRateRunOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs the search on <paramref name="session"/>, which must have prepared the scenario's topics.</summary>
+    public static async Task<MaxRateResult> RunAsync(Scenario scenario, RunSession session, MaxRateRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.ResultsDirectory);
         var search = new MaxRateSearch(
@@ -49,7 +50,7 @@ public static class MaxRateRunner
                 MaxRate = options.MaxRate,
                 MaxSteps = options.MaxSteps,
             },
-            (rate, token) => StepAsync(scenario, cluster, options, rate, token))
+            (rate, token) => StepAsync(scenario, session, options, rate, token))
         {
             // Each step is appended as it ends, so an interrupted search keeps what it learnt.
             StepCompleted = step =>
@@ -90,14 +91,13 @@ public static class MaxRateRunner
         return new RateStepOutcome(failures.Count == 0, summary.Rate.Achieved, summary.LatencyMs.Produce?.P99, failures);
     }
 
-    private static async Task<RateStepOutcome> StepAsync(Scenario scenario, ICluster cluster, MaxRateRunOptions options, double rate, CancellationToken cancellationToken)
+    private static async Task<RateStepOutcome> StepAsync(Scenario scenario, RunSession session, MaxRateRunOptions options, double rate, CancellationToken cancellationToken)
     {
         var step = ScenarioScaling.Scale(scenario, rate, options.StepWarmup, options.StepDuration);
         var runId = string.Create(CultureInfo.InvariantCulture, $"step-{Directory.GetDirectories(options.ResultsDirectory).Length + 1:00}-{rate:0}");
-        var summary = await RunEngine.RunAsync(new RunRequest
+        var summary = await session.RunAsync(new RunRequest
         {
             Scenario = step,
-            Cluster = cluster,
             RunId = runId,
             ResultsDirectory = Path.Combine(options.ResultsDirectory, runId),
         }, cancellationToken).ConfigureAwait(false);

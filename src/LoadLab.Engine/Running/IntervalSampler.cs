@@ -1,4 +1,6 @@
 using HdrHistogram;
+using LoadLab.Core.Environments;
+using LoadLab.Core.Faults;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Results;
@@ -20,7 +22,7 @@ internal sealed class IntervalSampler
     private readonly IReadOnlyList<RateSchedule> _schedules;
     private readonly IReadOnlyList<OpenLoopProducer> _producers;
     private readonly IReadOnlyList<(GroupProgress Progress, List<GroupMember> Members)> _groups;
-    private readonly Action<RunProgress>? _progress;
+    private readonly List<IRunObserver> _observers;
     private readonly Scenario _scenario;
     private readonly HistogramBase _interval = LatencyRecorders.CreateHistogram();
     private readonly object _tickLock = new();
@@ -39,6 +41,7 @@ internal sealed class IntervalSampler
     private double[] _maxLagSeconds = [];
     private double _worstSecondErrorPercent;
     private double _wholeSecondsTarget;
+    private double? _loadEndSeconds;
     private long _wholeSecondsSent;
     private long _peakRss;
     private long _peakHeap;
@@ -51,26 +54,45 @@ internal sealed class IntervalSampler
     private Dictionary<string, long> _errorTotals = new(StringComparer.Ordinal);
     private long _minPayload = long.MaxValue;
     private long _maxPayload;
+    private (long Sent, long Acked, long Failed)[] _streamTotals = [];
+    private long[] _groupConsumed = [];
 
     public IntervalSampler(
         RunContext run,
         IReadOnlyList<RateSchedule> schedules,
         IReadOnlyList<OpenLoopProducer> producers,
         IReadOnlyList<(GroupProgress Progress, List<GroupMember> Members)> groups,
-        Action<RunProgress>? progress,
+        IReadOnlyList<IRunObserver> observers,
         Scenario scenario)
     {
         _run = run;
         _schedules = schedules;
         _producers = producers;
         _groups = groups;
-        _progress = progress;
+        _observers = [.. observers];
         _scenario = scenario;
         _warmupSeconds = (int)Math.Ceiling(scenario.Warmup.TotalSeconds);
     }
 
-    /// <summary>"warm-up", "measuring" or "draining", for progress displays.</summary>
-    public string Phase { get; set; } = "warm-up";
+    /// <summary>The phase of the next interval; the run sets <see cref="RunPhase.Draining"/> when the load stops.</summary>
+    public RunPhase Phase { get; set; } = RunPhase.WarmUp;
+
+    /// <summary>
+    /// When the load stopped (seconds since the run start), set by the run as it stops: the schedule asks for nothing
+    /// after it, so a run stopped early by Ctrl+C shows no target it could not have met.
+    /// </summary>
+    public double? LoadEndSeconds
+    {
+        get => _loadEndSeconds;
+        set
+        {
+            // Set while the sampler's thread may be closing an interval: taken under the same lock as Tick.
+            lock (_tickLock)
+            {
+                _loadEndSeconds = value;
+            }
+        }
+    }
 
     public void Start()
     {
@@ -81,6 +103,8 @@ internal sealed class IntervalSampler
         _lagSamples = [.. _groups.Select(_ => new List<LagSample>())];
         _rebalanceSeconds = [.. _groups.Select(_ => new List<double>())];
         _rebalances = new int[_groups.Count];
+        _streamTotals = new (long, long, long)[_scenario.Traffic.Count];
+        _groupConsumed = new long[_groups.Count];
         _thread = new Thread(Loop) { IsBackground = true, Name = "loadlab-sampler" };
         _thread.Start();
     }
@@ -109,10 +133,11 @@ internal sealed class IntervalSampler
     public IReadOnlyList<ErrorCount> Errors => _errors;
 
     /// <param name="request">The run.</param>
+    /// <param name="cluster">The cluster it ran on.</param>
     /// <param name="outcome">How the run ended.</param>
     /// <param name="message">Why, when it did not complete.</param>
     /// <param name="stoppedAt">When the load stopped early (null: it ran as planned): the target and the rates then cover the part that ran.</param>
-    public RunSummary Summarize(RunRequest request, string outcome, string? message, TimeSpan? stoppedAt)
+    public RunSummary Summarize(RunRequest request, ICluster cluster, string outcome, string? message, TimeSpan? stoppedAt)
     {
         var measuredEnd = stoppedAt is { } stop ? TimeSpan.FromTicks(Math.Clamp(stop.Ticks, _scenario.Warmup.Ticks, _scenario.TotalDuration.Ticks)) : _scenario.TotalDuration;
         var measuredSeconds = (measuredEnd - _scenario.Warmup).TotalSeconds;
@@ -144,7 +169,7 @@ internal sealed class IntervalSampler
             PlannedDurationSeconds = _scenario.Duration.TotalSeconds,
             WarmupSeconds = _scenario.Warmup.TotalSeconds,
             Seed = _scenario.Seed,
-            Environment = new EnvironmentSummary(request.Cluster.Kind, request.Cluster.Description) { Capabilities = request.Cluster.Faults.Capabilities },
+            Environment = new EnvironmentSummary(cluster.Kind, cluster.Description) { Capabilities = cluster.Faults.Capabilities },
             Produce = new ProduceSummary
             {
                 Target = (long)Math.Round(target),
@@ -218,14 +243,14 @@ internal sealed class IntervalSampler
         {
             var second = _second++;
             var measuredInterval = second >= _warmupSeconds;
-            if (second == _warmupSeconds && _warmupSeconds > 0 && Phase != "draining")
+            if (second == _warmupSeconds && _warmupSeconds > 0 && Phase != RunPhase.Draining)
             {
                 _run.Results.Event(_scenario.Warmup.TotalSeconds, "warmup.ended", [new("measuredSeconds", _scenario.Duration.TotalSeconds)]);
             }
 
-            if (Phase != "draining")
+            if (Phase != RunPhase.Draining)
             {
-                Phase = measuredInterval ? "measuring" : "warm-up";
+                Phase = measuredInterval ? RunPhase.Measuring : RunPhase.WarmUp;
             }
 
             var latency = new Percentiles?[LatencyMetrics.All.Count];
@@ -236,9 +261,12 @@ internal sealed class IntervalSampler
                 latency[(int)metric] = _interval.TotalCount > 0 ? LatencyRecorders.ToPercentiles(_interval) : null;
             }
 
-            var sent = _producers.Sum(p => p.Stats.Sent);
-            var acked = _producers.Sum(p => p.Stats.Acked);
-            var failed = _producers.Sum(p => p.Stats.Failed);
+            // Each counter is read once: the row's totals are the sums of the streams' (and groups') numbers.
+            var streamTotals = ReadStreamTotals();
+            var sent = streamTotals.Sum(t => t.Sent);
+            var acked = streamTotals.Sum(t => t.Acked);
+            var failed = streamTotals.Sum(t => t.Failed);
+            var groupConsumed = _groups.Select(g => g.Progress.Consumed).ToArray();
             var queueFull = _producers.Sum(p => p.Stats.QueueFull);
             long sizeMessages = 0;
             long sizeBytes = 0;
@@ -256,8 +284,7 @@ internal sealed class IntervalSampler
                 _maxPayload = Math.Max(_maxPayload, average);
             }
 
-            // Once the load stopped (early or as planned) nothing more is asked for, so a Ctrl+C leaves no phantom target.
-            var target = Phase == "draining" ? 0 : _schedules.Sum(s => s.MessagesBetween(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1)));
+            var target = _schedules.Sum(s => TargetOf(s, second));
             // Judged by when each message was handed to the client (not by when this tick woke up, which a busy
             // machine delays), over whole seconds inside the load only.
             var sentInSecond = _producers.Sum(p => p.SentInSecond(second));
@@ -306,7 +333,7 @@ internal sealed class IntervalSampler
                 Sent = sent - _sent,
                 Acked = acked - _acked,
                 Failed = failed - _failed,
-                Consumed = ConsumedDelta(),
+                Consumed = ConsumedDelta(groupConsumed.Sum()),
                 QueueFull = queueFull - _queueFull,
                 AvgPayloadBytes = sizeMessages > 0 ? (double)sizeBytes / sizeMessages : null,
                 Latency = latency,
@@ -314,24 +341,101 @@ internal sealed class IntervalSampler
                 GcHeapBytes = heap,
                 Lag = lags,
             };
-            _run.Results.AppendSeries(row, _groups.Select(g => g.Progress.Group).ToList());
+            var groups = _groups.Select(g => g.Progress.Group).ToList();
+            _run.Results.AppendSeries(row, groups);
             _run.Results.AppendPartitions(PartitionRows(second));
             _sent = sent;
             _acked = acked;
             _failed = failed;
             _queueFull = queueFull;
-
-            _progress?.Invoke(new RunProgress(
-                second + 1,
-                _scenario.TotalDuration.TotalSeconds,
-                Phase,
-                target,
-                row.Acked,
-                latency[(int)LatencyMetric.Produce]?.P99,
-                latency[(int)LatencyMetric.EndToEnd]?.P99,
-                lags.Sum(l => l.Messages),
-                lags.Length == 0 ? 0 : lags.Max(l => l.Seconds)));
+            Notify(new RunInterval(row, groups, Phase, _scenario.TotalDuration.TotalSeconds)
+            {
+                Streams = StreamIntervals(second, streamTotals),
+                GroupDetails = GroupIntervals(groupConsumed, lags),
+            }, second);
         }
+    }
+
+    /// <summary>Tells the observers about a fault step (from the timeline's task).</summary>
+    public void FaultMarked(FaultMarker marker)
+    {
+        lock (_tickLock)
+        {
+            Notify(observer => observer.FaultMarked(marker), marker.AtSeconds);
+        }
+    }
+
+    private void Notify(RunInterval interval, int second) => Notify(observer => observer.IntervalClosed(interval), second + 1);
+
+    // An observer that throws is detached, with an event saying so: watching a run must never end it or lose its results.
+    private void Notify(Action<IRunObserver> call, double seconds)
+    {
+        foreach (var observer in _observers.ToList())
+        {
+            try
+            {
+                call(observer);
+            }
+            catch (Exception exception)
+            {
+                _observers.Remove(observer);
+                _run.Results.Event(seconds, "error", [new("where", "run observer"), new("observer", observer.GetType().Name), new("error", exception.Message)]);
+            }
+        }
+    }
+
+    /// <summary>Each stream's cumulative counts, in scenario order (a producer belongs to the stream it was made for).</summary>
+    private (long Sent, long Acked, long Failed)[] ReadStreamTotals()
+    {
+        var totals = new (long Sent, long Acked, long Failed)[_scenario.Traffic.Count];
+        for (var i = 0; i < totals.Length; i++)
+        {
+            var name = _scenario.Traffic[i].Name;
+            foreach (var producer in _producers)
+            {
+                if (producer.Stream.Name == name)
+                {
+                    totals[i] = (totals[i].Sent + producer.Stats.Sent, totals[i].Acked + producer.Stats.Acked, totals[i].Failed + producer.Stats.Failed);
+                }
+            }
+        }
+
+        return totals;
+    }
+
+    // What the schedule asked for in the second, up to the end of the load when it stopped early.
+    private double TargetOf(RateSchedule schedule, int second)
+    {
+        var end = Math.Min(second + 1, _loadEndSeconds ?? double.PositiveInfinity);
+        return end > second ? schedule.MessagesBetween(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(end)) : 0;
+    }
+
+    private StreamInterval[] StreamIntervals(int second, (long Sent, long Acked, long Failed)[] totals)
+    {
+        var streams = new StreamInterval[totals.Length];
+        for (var i = 0; i < streams.Length; i++)
+        {
+            var stream = _scenario.Traffic[i];
+            var previous = _streamTotals[i];
+            var target = TargetOf(_schedules[i], second);
+            streams[i] = new StreamInterval(stream.Name, stream.Topic, target, totals[i].Sent - previous.Sent, totals[i].Acked - previous.Acked, totals[i].Failed - previous.Failed);
+            _streamTotals[i] = totals[i];
+        }
+
+        return streams;
+    }
+
+    private GroupInterval[] GroupIntervals(long[] consumed, (long Messages, double Seconds)[] lags)
+    {
+        var groups = new GroupInterval[_groups.Count];
+        for (var g = 0; g < groups.Length; g++)
+        {
+            var progress = _groups[g].Progress;
+            groups[g] = new GroupInterval(progress.Group, progress.Topic, consumed[g] - _groupConsumed[g], lags[g].Messages, lags[g].Seconds);
+            _groupConsumed[g] = consumed[g];
+        }
+
+        return groups;
     }
 
     private void SampleErrors(int second)
@@ -357,9 +461,8 @@ internal sealed class IntervalSampler
         _errorTotals = totals;
     }
 
-    private long ConsumedDelta()
+    private long ConsumedDelta(long consumed)
     {
-        var consumed = _groups.Sum(g => g.Progress.Consumed);
         var delta = consumed - _consumed;
         _consumed = consumed;
         return delta;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LoadLab.Core.Environments;
 using LoadLab.Core.Faults;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Measurement.Audit;
@@ -18,11 +19,15 @@ namespace LoadLab.Engine.Running;
 /// second; then producers flush, consumers drain, and the delivery audit, recovery analysis and SLO checks
 /// run. Results are written as the run goes; the returned summary is also in <c>summary.json</c>.
 /// </summary>
-public static class RunEngine
+internal static class RunEngine
 {
-    /// <summary>Runs the scenario. Cancelling stops the load early; the summary's outcome is then "interrupted".</summary>
-    public static async Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the scenario on <paramref name="cluster"/>, whose topics must exist under the names the scenario uses.
+    /// Cancelling stops the load early; the summary's outcome is then "interrupted".
+    /// </summary>
+    public static async Task<RunSummary> RunAsync(ICluster cluster, RunRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(request);
         using var results = new ResultsWriter(request.ResultsDirectory);
         if (request.ScenarioYaml is { } yaml)
@@ -30,7 +35,7 @@ public static class RunEngine
             results.WriteScenario(yaml);
         }
 
-        var run = new Run(request, results);
+        var run = new Run(cluster, request, results);
         try
         {
             return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
@@ -46,6 +51,7 @@ public static class RunEngine
         /// <summary>Producers' audit storage is sized for the plan plus this share, so Poisson runs rarely grow it.</summary>
         private const double PlannedMessagesSlack = 1.1;
 
+        private readonly ICluster _cluster;
         private readonly RunRequest _request;
         private readonly Scenario _scenario;
         private readonly RunContext _context;
@@ -54,8 +60,9 @@ public static class RunEngine
         private readonly List<(GroupProgress Progress, List<GroupMember> Members)> _groups = [];
         private readonly IntervalSampler _sampler;
 
-        public Run(RunRequest request, ResultsWriter results)
+        public Run(ICluster cluster, RunRequest request, ResultsWriter results)
         {
+            _cluster = cluster;
             _request = request;
             _scenario = request.Scenario;
             var map = new PartitionMap(_scenario.Topics);
@@ -71,10 +78,10 @@ public static class RunEngine
                 RunNonce = Random.Shared.NextInt64(1, long.MaxValue),
                 MeasuredFromMicros = (long)_scenario.Warmup.TotalMicroseconds,
                 EndMicros = (long)_scenario.TotalDuration.TotalMicroseconds,
-                BootstrapServers = request.Cluster.BootstrapServers,
-                ClientDefaults = request.Cluster.ClientDefaults,
+                BootstrapServers = cluster.BootstrapServers,
+                ClientDefaults = cluster.ClientDefaults,
             };
-            _sampler = new IntervalSampler(_context, [.. _schedules.Select(s => s.Schedule)], _producers, _groups, request.Progress, _scenario);
+            _sampler = new IntervalSampler(_context, [.. _schedules.Select(s => s.Schedule)], _producers, _groups, request.Observers, _scenario);
         }
 
         public async Task<RunSummary> ExecuteAsync(CancellationToken cancellationToken)
@@ -82,7 +89,7 @@ public static class RunEngine
             var results = _context.Results;
             var outcome = "completed";
             string? message = null;
-            _context.Event("run.preparing", [new("scenario", _scenario.Name), new("environment", _request.Cluster.Kind), new("bootstrap", _request.Cluster.BootstrapServers)]);
+            _context.Event("run.preparing", [new("scenario", _scenario.Name), new("environment", _cluster.Kind), new("bootstrap", _cluster.BootstrapServers)]);
             await RegisterGroupsAsync(cancellationToken).ConfigureAwait(false);
             StartConsumers(cancellationToken);
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
@@ -96,7 +103,7 @@ public static class RunEngine
             results.Event(0, "run.started", [new("runId", _request.RunId), new("startedAt", _context.Clock.StartedAt)]);
             _sampler.Start();
             using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var timeline = new FaultTimeline(_scenario.Faults, _request.Cluster.Faults, [.. _request.Cluster.Brokers.Select(b => b.Id)], _request.Time, startTimestamp, _scenario.Seed, this);
+            var timeline = new FaultTimeline(_scenario.Faults, _cluster.Faults, [.. _cluster.Brokers.Select(b => b.Id)], _request.Time, startTimestamp, _scenario.Seed, this);
             var faults = timeline.RunAsync(stopFaults.Token);
             foreach (var producer in _producers)
             {
@@ -112,7 +119,9 @@ public static class RunEngine
                     $"stopped by Ctrl+C or SIGTERM {loadEndSeconds:0.#} s into the run: target and rates cover the part that ran, SLOs are not judged, and every result up to this point is kept");
             }
 
-            _sampler.Phase = "draining";
+            // Only an interrupted load ends before its schedule: a completed one keeps the target of its last second.
+            _sampler.LoadEndSeconds = outcome == "interrupted" ? loadEndSeconds : null;
+            _sampler.Phase = RunPhase.Draining;
             results.Event(loadEndSeconds, "run.stopping", [new("outcome", outcome)]);
             var drainDeadline = _context.Clock.NowMicros() + (long)_scenario.DrainTimeout.TotalMicroseconds;
             var unacknowledged = await Task.Run(() => _producers.Sum(p => p.Flush(RemainingUntil(drainDeadline))), CancellationToken.None).ConfigureAwait(false);
@@ -123,7 +132,7 @@ public static class RunEngine
             StopConsumers();
 
             var stoppedAt = outcome == "interrupted" ? TimeSpan.FromSeconds(loadEndSeconds) : (TimeSpan?)null;
-            var summary = _sampler.Summarize(_request, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null), stoppedAt);
+            var summary = _sampler.Summarize(_request, _cluster, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null), stoppedAt);
             summary = summary with { Produce = summary.Produce with { Wire = WireStatistics.Collect(_producers) } };
             summary = Analyze(summary, occurrences, loadEndSeconds, startTimestamp);
             results.WriteSummary(summary);
@@ -131,8 +140,14 @@ public static class RunEngine
             return summary;
         }
 
-        /// <summary>Fault markers go to events.jsonl as they happen, so a crash keeps them.</summary>
-        public void Marker(FaultMarker marker) => _context.Results.Event(marker.AtSeconds, marker.EventType, [
+        /// <summary>Fault markers go to events.jsonl as they happen, so a crash keeps them, then to the run's observers.</summary>
+        public void Marker(FaultMarker marker)
+        {
+            WriteMarker(marker);
+            _sampler.FaultMarked(marker);
+        }
+
+        private void WriteMarker(FaultMarker marker) => _context.Results.Event(marker.AtSeconds, marker.EventType, [
             new("fault", marker.FaultIndex),
             new("step", marker.Step.ToString().ToLowerInvariant()),
             new("action", marker.Action),
@@ -225,7 +240,7 @@ public static class RunEngine
             {
                 try
                 {
-                    var coordinator = await _request.Cluster.Faults.GetCoordinatorAsync(spec.Group, cancellationToken).ConfigureAwait(false);
+                    var coordinator = await _cluster.Faults.GetCoordinatorAsync(spec.Group, cancellationToken).ConfigureAwait(false);
                     _context.Event("group.coordinator", [new("group", spec.Group), new("broker", coordinator)]);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)

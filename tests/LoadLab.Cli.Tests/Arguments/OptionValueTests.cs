@@ -4,7 +4,8 @@ namespace LoadLab.Cli.Tests.Arguments;
 
 /// <summary>
 /// Every option of every command refuses a wrong value while the command line is read: exit 2, one
-/// <c>loadlab:</c> line naming the option, what is allowed and an example, and no .NET type name or stack trace.
+/// <c>loadlab:</c> line worded as a problem in a file (the option, what is allowed, what was given, a fix), and no
+/// .NET type name or stack trace.
 /// </summary>
 public sealed class OptionValueTests
 {
@@ -33,9 +34,8 @@ public sealed class OptionValueTests
 
         Assert.Equal(2, exitCode);
         var first = error.Split(Environment.NewLine)[0];
-        Assert.StartsWith($"loadlab: {option} 'abc': not a ", first, StringComparison.Ordinal);
-        Assert.Contains(". Allowed: ", first, StringComparison.Ordinal);
-        Assert.Contains($". Example: {option} ", first, StringComparison.Ordinal);
+        Assert.StartsWith($"loadlab: {option}: expected ", first, StringComparison.Ordinal);
+        Assert.Contains(", got \"abc\". Fix: e.g. " + option + " ", first, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
     }
 
@@ -48,6 +48,8 @@ public sealed class OptionValueTests
         Assert.Contains("run --repeat", options);
         Assert.Contains("cluster serve --brokers", options);
         Assert.Contains("maxrate --max-rate", options);
+        Assert.Contains("run --duration", options);
+        Assert.Contains("run --metrics-port", options);
     }
 
     [Fact]
@@ -56,7 +58,7 @@ public sealed class OptionValueTests
         var (exitCode, error) = await InvokeAsync(["run", "scenarios/quickstart.yaml", "--seed", "abc"]);
 
         Assert.Equal(2, exitCode);
-        Assert.StartsWith("loadlab: --seed 'abc': not a whole number. Allowed: a whole number from -2147483648 to 2147483647. Example: --seed 42", error, StringComparison.Ordinal);
+        Assert.StartsWith("loadlab: --seed: expected a whole number from -2147483648 to 2147483647, got \"abc\". Fix: e.g. --seed 42", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Nullable", error, StringComparison.Ordinal);
     }
 
@@ -75,7 +77,7 @@ public sealed class OptionValueTests
             var (exitCode, error) = await InvokeAsync(arguments);
 
             Assert.Equal(2, exitCode);
-            Assert.StartsWith($"loadlab: {option} '{target}': {file} is a file, not a folder. Allowed: a folder this user can create files in. Example: {option} results", error, StringComparison.Ordinal);
+            Assert.StartsWith($"loadlab: {option}: expected a folder this user can create files in ({file} is a file, not a folder), got \"{target}\". Fix: e.g. {option} results", error, StringComparison.Ordinal);
             Assert.True(File.Exists(file));
         }
         finally
@@ -91,7 +93,7 @@ public sealed class OptionValueTests
         var (exitCode, error) = await InvokeAsync(["run", "scenarios/quickstart.yaml", "--out", "/proc/loadlab-results"]);
 
         Assert.Equal(2, exitCode);
-        Assert.StartsWith("loadlab: --out '/proc/loadlab-results': files cannot be created in /proc (", error, StringComparison.Ordinal);
+        Assert.StartsWith("loadlab: --out: expected a folder this user can create files in (files cannot be created in /proc (", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists("/proc/loadlab-results"));
     }
 

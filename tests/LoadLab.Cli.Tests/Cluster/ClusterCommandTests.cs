@@ -17,7 +17,7 @@ public sealed class ClusterCommandTests
         var output = new StringWriter();
         var error = new StringWriter();
         using var stop = new CancellationTokenSource();
-        var parse = Root().Parse(["cluster", "serve", "--brokers", "2", "--topic", "orders:4:2", "--control", $"127.0.0.1:{port}", "--detection-delay", "1"]);
+        var parse = Root().Parse(["cluster", "serve", "--brokers", "2", "--topic", "orders:4:2", "--control", $"127.0.0.1:{port}", "--detection-delay", "1s"]);
 
         var serving = parse.InvokeAsync(new InvocationConfiguration { Output = TextWriter.Synchronized(output), Error = error }, stop.Token);
         var watch = Stopwatch.StartNew();
@@ -88,9 +88,9 @@ public sealed class ClusterCommandTests
     [InlineData(new[] { "--brokers", "2", "--topic", "orders:4:3" }, "loadlab: --topic: topic 'orders' has replication factor 3, but the embedded cluster has 2 brokers: use 1 to 2, or more brokers.")]
     [InlineData(new[] { "--topic", "orders:many" }, "loadlab: --topic 'orders:many': partitions 'many' is not a whole number, e.g. --topic orders:6.")]
     [InlineData(new[] { "--control", "0.0.0.0:8089" }, "loadlab: --control '0.0.0.0:8089' is not a loopback address with a port: the endpoint has no authentication, so use e.g. --control 127.0.0.1:8089.")]
-    [InlineData(new[] { "--brokers", "0" }, "loadlab: --brokers '0': out of range. Allowed: a whole number from 1 to 64. Example: --brokers 3")]
+    [InlineData(new[] { "--brokers", "0" }, "loadlab: --brokers: expected a whole number from 1 to 64, got \"0\". Fix: e.g. --brokers 3")]
     [InlineData(new[] { "--brokers", "1", "--listen", "99999" }, "loadlab: --listen '99999': port 99999 is out of range; use 1 to 65535.")]
-    [InlineData(new[] { "--detection-delay", "soon" }, "loadlab: --detection-delay 'soon': not a number. Allowed: a number from 0 to 3600. Example: --detection-delay 9")]
+    [InlineData(new[] { "--detection-delay", "90 sec" }, "loadlab: --detection-delay: expected a duration such as 500ms, 30s, 2m, 1h30m or 7d, at most 1h, got \"90 sec\". Fix: --detection-delay 1m30s")]
     public async Task Serve_BadInput_ExitsWithTwoAndNamesTheFix(string[] arguments, string expected)
     {
         var error = new StringWriter();

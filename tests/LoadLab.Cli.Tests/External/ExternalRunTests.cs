@@ -102,7 +102,7 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
         var result = await served.RunCliAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(60), "run", scenario, "--env", "external:" + definition);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"environment variable LOADLAB_TEST_UNSET_SECRET is not set (used by {definition}:4 client.sasl.oauthbearer.client.secret); export LOADLAB_TEST_UNSET_SECRET before the run", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"{definition}:4:35: client.sasl.oauthbearer.client.secret: environment variable LOADLAB_TEST_UNSET_SECRET is not set. Fix: export LOADLAB_TEST_UNSET_SECRET before the run", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,9 +1,9 @@
-using LoadLab.Core.Environments;
 using System.Text.Json;
 using LoadLab.Core.Measurement.Slo;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Running;
+using LoadLab.Engine.Sessions;
 using LoadLab.Environments.Embedded;
 using Xunit.Abstractions;
 
@@ -175,8 +175,8 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
     private async Task<RunSummary> RunAsync(Scenario scenario, EmbeddedOptions options)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await using var cluster = await new EmbeddedClusterProvider(options).StartAsync(new ClusterRequest("test", scenario.Topics), timeout.Token);
-        return await RunEngine.RunAsync(new RunRequest { Scenario = scenario, Cluster = cluster, RunId = "test", ResultsDirectory = _directory }, timeout.Token);
+        await using var session = await RunSession.StartAsync(new EmbeddedClusterProvider(options), SessionOptions.For(scenario, "test"), timeout.Token);
+        return await session.RunAsync(new RunRequest { Scenario = scenario, RunId = "test", ResultsDirectory = _directory }, timeout.Token);
     }
 
     private List<JsonElement> Events() =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.External;
 using LoadLab.TestSupport;
 
@@ -72,6 +73,62 @@ public sealed class ExternalDefinitionTests
         Assert.Contains(result.Problems, p => p.Path == "faults.hooks.broker-restart" && p.Message.StartsWith("unknown placeholder {broker.idd}", StringComparison.Ordinal) && p.Suggestion == "write {broker.id}");
     }
 
+    [Theory]
+    [InlineData("bootstrapServers: k:9092", "bootstrapServers", "bootstrap-servers")]
+    [InlineData("bootstrap-servers: k:9092\ntopics: {policy: create, allowExistingData: true}", "topics.allowExistingData", "allow-existing-data")]
+    [InlineData("bootstrap-servers: k:9092\nfaults: {verifyTimeout: 30s}", "faults.verifyTimeout", "verify-timeout")]
+    [InlineData("bootstrap-servers: k:9092\nfaults:\n  hooks:\n    brokerKill: kubectl delete pod kafka-{broker.id}", "faults.hooks.brokerKill", "broker-kill")]
+    public void Parse_CamelCaseKey_IsRefusedWithADidYouMeanToItsKebabCaseName(string yaml, string path, string kebab)
+    {
+        var result = ExternalDefinitionLoader.Parse("name: x\n" + yaml, "x.yaml");
+
+        var problem = Assert.Single(result.Problems, p => p.Path == path);
+        Assert.Equal($"rename \"{path[(path.LastIndexOf('.') + 1)..]}\" to \"{kebab}\"", problem.Suggestion);
+        Assert.True(problem.Line > 0);
+    }
+
+    [Fact]
+    public void Parse_HookTimeoutsInTheOneDurationGrammar_Load()
+    {
+        var result = ExternalDefinitionLoader.Parse("""
+            name: x
+            bootstrap-servers: k:9092
+            faults:
+              timeout: 1h30m
+              verify-timeout: 2m30s
+              hooks:
+                broker-restart: {command: kubectl rollout restart sts/kafka, timeout: 1d}
+                broker-kill: kubectl delete pod kafka-{broker.id}
+            """, "x.yaml");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems));
+        Assert.Equal(TimeSpan.FromMinutes(90), result.Value!.Hooks[FaultOperation.BrokerKill].Timeout);
+        Assert.Equal(TimeSpan.FromDays(1), result.Value.Hooks[FaultOperation.BrokerRestart].Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(150), result.Value.VerifyTimeout);
+    }
+
+    [Theory]
+    [InlineData("90 seconds", "timeout: 1m30s")]
+    [InlineData("60", "timeout: 60s")]
+    [InlineData("2d", "e.g. timeout: 60s")]
+    public void Parse_BadHookTimeout_SaysTheGrammarWithTheLikelyFix(string timeout, string fix)
+    {
+        var result = ExternalDefinitionLoader.Parse($"name: x\nbootstrap-servers: k:9092\nfaults: {{timeout: {timeout}}}", "x.yaml");
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("faults.timeout", fix), (problem.Path, problem.Suggestion));
+        Assert.Contains("1h30m", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadByNameOrPath_MisspelledName_SuggestsTheClosestExternalDefinition()
+    {
+        var error = Assert.Throws<InvalidInputException>(() =>
+            ExternalDefinitionLoader.LoadByNameOrPath("exampel", [Path.Combine(RepositoryRoot(), "environments")]));
+
+        Assert.Equal("did you mean 'example'?", Assert.Single(error.Problems).Suggestion);
+    }
+
     [Fact]
     public void Resolve_MissingVariable_NamesItAndWhereItIsUsed()
     {
@@ -83,9 +140,9 @@ public sealed class ExternalDefinitionTests
               sasl: {mechanism: SCRAM-SHA-512, username: "${KAFKA_USERNAME}", password: "${KAFKA_PASSWORD}"}
             """, "x.yaml").Value!;
 
-        var error = Assert.Throws<ExternalDefinitionException>(() => SecretResolver.Resolve(definition, name => name == "KAFKA_USERNAME" ? "loadlab" : null));
+        var error = Assert.Throws<InvalidInputException>(() => SecretResolver.Resolve(definition, name => name == "KAFKA_USERNAME" ? "loadlab" : null));
 
-        Assert.Equal("environment variable KAFKA_PASSWORD is not set (used by x.yaml:5 security.sasl.password); export KAFKA_PASSWORD before the run", error.Message);
+        Assert.Equal("x.yaml:5:77: security.sasl.password: environment variable KAFKA_PASSWORD is not set. Fix: export KAFKA_PASSWORD before the run", error.Message);
     }
 
     [Fact]

@@ -94,6 +94,7 @@ public sealed class TopicPolicyTests
         Name = "t",
         SourcePath = "t.yaml",
         BootstrapServers = "k:9092",
+        BootstrapServersAt = new("t.yaml", "bootstrap-servers", 2, 20),
         ClientSettings = [],
         Topics = policy,
     };

@@ -3,6 +3,7 @@ using LoadLab.Core.Environments;
 using LoadLab.Core.Omb;
 using LoadLab.Core.Results;
 using LoadLab.Engine.Running;
+using LoadLab.Engine.Sessions;
 using LoadLab.Environments.Embedded;
 
 namespace LoadLab.Integration.Tests.Omb;
@@ -29,9 +30,9 @@ public sealed class OmbWorkloadRunTests : IDisposable
             DrainTimeout = TimeSpan.FromSeconds(10),
         };
 
-        await using var cluster = await new EmbeddedClusterProvider().StartAsync(new ClusterRequest("omb", scenario.Topics), CancellationToken.None);
-        var summary = await RunEngine.RunAsync(
-            new RunRequest { Scenario = scenario, Cluster = cluster, RunId = "omb", ResultsDirectory = _directory, ScenarioYaml = imported.Yaml },
+        await using var session = await RunSession.StartAsync(new EmbeddedClusterProvider(), SessionOptions.For(scenario, "omb"), CancellationToken.None);
+        var summary = await session.RunAsync(
+            new RunRequest { Scenario = scenario, RunId = "omb", ResultsDirectory = _directory, ScenarioYaml = imported.Yaml },
             CancellationToken.None);
 
         Assert.Equal("completed", summary.Outcome);
