@@ -52,12 +52,12 @@ internal static class BenchCommand
     internal static (IReadOnlyList<int>? Sizes, string? Error) ParseSizes(string text)
     {
         var sizes = new List<int>();
+        var problems = new List<ValidationProblem>();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            var bytes = 0L;
-            if (!(long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out bytes) || ByteSizes.TryParse(part, out bytes)) || bytes is < 1 or > 1 << 20)
+            if (OptionValues.Size("--sizes", part, "100,1KiB", problems, min: 1, max: 1 << 20) is not { } bytes)
             {
-                return (null, $"--sizes: '{part}' is not a message size from 1 byte to 1MiB; write e.g. --sizes 100,1KiB");
+                return (null, problems[0].ToString());
             }
 
             sizes.Add((int)bytes);
