@@ -77,17 +77,38 @@ internal static class TypedOptions
     };
 
     /// <summary>
-    /// A value in a grammar of its own (e.g. cost's retention, <c>7d</c>), read as text by the command and checked
-    /// here with <paramref name="isValid"/> while the command line is read.
+    /// A value read as text by the command and checked here with <paramref name="isValid"/> while the command line is
+    /// read (null when absent and without a default).
     /// </summary>
-    public static Option<string> Text(string name, string description, string defaultValue, Func<string, bool> isValid, string allowed, string example)
+    public static Option<string?> Text(string name, string description, string? defaultValue, Func<string, bool> isValid, string allowed, string example)
     {
-        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        var option = new Option<string?>(name) { Description = description };
+        if (defaultValue is not null)
+        {
+            option.DefaultValueFactory = _ => defaultValue;
+        }
+
         option.Validators.Add(result =>
         {
             if (result.Tokens.Count > 0 && !isValid(result.Tokens[0].Value))
             {
                 result.AddError(Refusal(name, result.Tokens[0].Value, allowed, example));
+            }
+        });
+        return option;
+    }
+
+    /// <summary>One of <paramref name="choices"/> (null when absent); a near miss gets the choice it was likely meant as.</summary>
+    public static Option<string?> Choice(string name, string description, IReadOnlyList<string> choices, string example)
+    {
+        var option = new Option<string?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && !choices.Contains(result.Tokens[0].Value, StringComparer.Ordinal))
+            {
+                var given = result.Tokens[0].Value;
+                var closest = Spelling.DidYouMean(given, choices);
+                result.AddError(new ValidationProblem(name, "", 0, 0, $"expected one of {string.Join(", ", choices)}, got \"{given}\"", closest is null ? $"e.g. {name} {example}" : $"{name} {closest}").ToString());
             }
         });
         return option;

@@ -99,7 +99,7 @@ internal static class RunCommand
             }
             catch (MetricsExportException e)
             {
-                return Errors.BadInput(Console.Error, $"{e.Message}. Fix: choose a free port with --metrics-port");
+                return Errors.BadInput(Console.Error, $"{e.Message}. Fix: choose a free port (--metrics-port) and an address of this machine (--metrics-host)");
             }
 
             if (metrics.ScrapeUrl is { } scrape)
