@@ -263,7 +263,7 @@ public sealed class RecoveryAnalyzerTests
         // The hold from 35 is complete at 45 (10 s), not before.
         Assert.Equal(5, exact.RecoverySeconds);
         Assert.Null(tooShort.RecoverySeconds);
-        Assert.Equal("load ended inside the hold window (9 s of 10 s within baseline)", tooShort.NotRecoveredReason);
+        Assert.Equal("lag was back within its pre-fault baseline for only 9.0 s of the 10 s hold window when the load ended, so recovery was not confirmed (let the load run longer after the fault)", tooShort.NotRecoveredReason);
     }
 
     [Fact]
