@@ -17,6 +17,7 @@ var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafk
     MaxRateCommand.Create(),
     ImportCommand.Create(),
     ExportCommand.Create(),
+    MergeCommand.Create(),
 };
 
 return await CommandLine.InvokeAsync(root, args);
