@@ -18,6 +18,7 @@ var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafk
     ImportCommand.Create(),
     ExportCommand.Create(),
     MergeCommand.Create(),
+    KubernetesCommand.Create(),
 };
 
 return await CommandLine.InvokeAsync(root, args);
