@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using LoadLab.Core.Results;
-using LoadLab.Core.Environments;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
+using LoadLab.Engine.Sessions;
 
 namespace LoadLab.Cli.Commands;
 
@@ -100,8 +100,12 @@ internal static class BenchCommand
         var startedAt = DateTimeOffset.UtcNow;
         var loadBefore = ProduceBenchmarkReport.ReadLoadAverage();
         var folder = Path.Combine(output.FullName, benchId);
-        await using var cluster = await provider.StartAsync(new ClusterRequest(benchId, ProduceBenchmark.Topics), interrupt.Token);
-        var rows = await ProduceBenchmark.RunAsync(cluster, new ProduceBenchmarkOptions
+        // The same preparation as run and maxrate on every environment: topics resolved (a per-run prefix), created and seen.
+        await using var session = await RunSession.StartAsync(
+            provider,
+            new SessionOptions { Id = benchId, Topics = ProduceBenchmark.Topics, Progress = new Progress<string>(line => Console.Error.WriteLine(line)) },
+            interrupt.Token);
+        var rows = await ProduceBenchmark.RunAsync(session, new ProduceBenchmarkOptions
         {
             Sizes = sizes!,
             Duration = TimeSpan.FromSeconds(seconds),

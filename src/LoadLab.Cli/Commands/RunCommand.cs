@@ -9,6 +9,7 @@ using LoadLab.Core.Yaml;
 using LoadLab.Engine.Running;
 using LoadLab.Engine.Sessions;
 using LoadLab.Reporting.Reports;
+using LoadLab.Telemetry;
 
 namespace LoadLab.Cli.Commands;
 
@@ -51,9 +52,22 @@ internal static class RunCommand
         {
             Description = "The run's id (letters, digits, '.', '_', '-'), shared by every worker of a split run; default: <UTC time>-<scenario>.",
         };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "Serve live metrics for Prometheus at http://<metrics-host>:<port>/metrics while the run goes (default: off)",
+        };
+        var metricsHost = new Option<string>("--metrics-host")
+        {
+            Description = "Address the metrics endpoint listens on (default 127.0.0.1; 0.0.0.0 or a host name to be scraped from elsewhere)",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var otlpEndpoint = new Option<Uri?>("--otlp-endpoint")
+        {
+            Description = "Push live metrics every second to this OTLP receiver, e.g. http://localhost:4317 (OTEL_EXPORTER_OTLP_* variables set protocol and headers; default: off)",
+        };
         var command = new Command("run", "Run a scenario: generate open-loop load, inject its faults, measure, write results/<run-id>/")
         {
-            scenario, environment, duration, seed, output, repeat, segment, startAt, runId,
+            scenario, environment, duration, seed, output, repeat, segment, startAt, runId, metricsPort, metricsHost, otlpEndpoint,
         };
         command.SetAction((parse, _) => ExecuteAsync(
             parse.GetValue(scenario)!,
@@ -62,7 +76,8 @@ internal static class RunCommand
             parse.GetValue(seed),
             parse.GetValue(output)!,
             parse.GetValue(repeat),
-            new SplitOptions(parse.GetValue(segment), parse.GetValue(startAt), parse.GetValue(runId))));
+            new SplitOptions(parse.GetValue(segment), parse.GetValue(startAt), parse.GetValue(runId)),
+            new MetricsExportOptions(parse.GetValue(metricsPort), parse.GetValue(metricsHost)!, parse.GetValue(otlpEndpoint))));
         return command;
     }
 
@@ -139,7 +154,7 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output, int repeat, SplitOptions splitOptions)
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output, int repeat, SplitOptions splitOptions, MetricsExportOptions metrics)
     {
         if (repeat is < 1 or > MaxRepeats)
         {
@@ -178,6 +193,36 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
+        if (metrics.PrometheusPort is < 1 or > 65535)
+        {
+            return Problems.Report([new ValidationProblem("--metrics-port", "", 0, 0, $"{metrics.PrometheusPort} is not a TCP port", "e.g. --metrics-port 9464")]);
+        }
+
+        if (metrics.OtlpEndpoint is { } otlp && (!otlp.IsAbsoluteUri || otlp.Scheme is not ("http" or "https")))
+        {
+            return Problems.Report([new ValidationProblem("--otlp-endpoint", "", 0, 0, $"'{otlp}' is not an http(s) URL", "e.g. --otlp-endpoint http://localhost:4317")]);
+        }
+
+        MetricsExport? export = null;
+        if (metrics.Enabled)
+        {
+            try
+            {
+                export = MetricsExport.Start(metrics);
+            }
+            catch (MetricsExportException e)
+            {
+                await Console.Error.WriteLineAsync($"loadlab: {e.Message}. Fix: choose a free port with --metrics-port");
+                return ExitCodes.BadInput;
+            }
+
+            if (metrics.ScrapeUrl is { } scrape)
+            {
+                Console.WriteLine($"Metrics: {scrape}");
+            }
+        }
+
+        using var exporting = export;
         using var interrupt = CommandLine.CancelOnInterrupt();
         var startedAt = DateTimeOffset.UtcNow;
         var scenarioYaml = await File.ReadAllTextAsync(file.FullName);
@@ -187,7 +232,8 @@ internal static class RunCommand
         {
             var runId = split.RunId ?? RunIds.Create(startedAt, scenario.Name, repeat == 1 ? null : $"r{run}");
             var directory = Path.Combine(output.FullName, split.Segment.IsWhole ? runId : SegmentFiles.FolderName(runId, split.Segment.Index));
-            var code = await RunOnceAsync(scenario, scenarioYaml, provider, runId, directory, split.Segment, split.StartAt, interrupt.Token);
+            using var live = export is null ? null : new LiveMetrics(new RunLabels(runId, scenario.Name, environmentName));
+            var code = await RunOnceAsync(scenario, scenarioYaml, provider, runId, directory, split.Segment, split.StartAt, live, interrupt.Token);
             if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure)
             {
                 return code;
@@ -208,7 +254,7 @@ internal static class RunCommand
     }
 
     /// <summary>One run in its own session: a fresh environment, torn down when the run's results are written.</summary>
-    private static async Task<int> RunOnceAsync(Scenario scenario, string scenarioYaml, IClusterProvider provider, string runId, string directory, Segment segment, DateTimeOffset? startAt, CancellationToken interrupt)
+    private static async Task<int> RunOnceAsync(Scenario scenario, string scenarioYaml, IClusterProvider provider, string runId, string directory, Segment segment, DateTimeOffset? startAt, LiveMetrics? live, CancellationToken interrupt)
     {
         RunSession session;
         try
@@ -240,7 +286,7 @@ internal static class RunCommand
                 RunId = runId,
                 ResultsDirectory = directory,
                 ScenarioYaml = scenarioYaml,
-                Observers = [display],
+                Observers = live is null ? [display] : [display, live],
                 Segment = segment,
                 StartAt = startAt,
             };
