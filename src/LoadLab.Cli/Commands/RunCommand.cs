@@ -212,7 +212,7 @@ internal static class RunCommand
             }
             catch (MetricsExportException e)
             {
-                await Console.Error.WriteLineAsync($"loadlab: {e.Message}. Fix: choose a free port with --metrics-port");
+                await Console.Error.WriteLineAsync($"loadlab: {e.Message}. Fix: choose a free port (--metrics-port) and an address of this machine (--metrics-host)");
                 return ExitCodes.BadInput;
             }
 
