@@ -38,6 +38,8 @@ internal static class CommandLine
         MaxRateCommand.Create(),
         ImportCommand.Create(),
         ExportCommand.Create(),
+        MergeCommand.Create(),
+        KubernetesCommand.Create(),
     };
 
     /// <summary>

@@ -22,6 +22,14 @@ internal static class TypedOptions
         CustomParser = result => ParseWholeNumber(result, name, min, max, example) ?? defaultValue,
     };
 
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/> that must be given.</summary>
+    public static Option<int> RequiredWholeNumber(string name, string description, int min, int max, string example) => new(name)
+    {
+        Description = description,
+        Required = true,
+        CustomParser = result => ParseWholeNumber(result, name, min, max, example) ?? 0,
+    };
+
     /// <summary>An optional whole number from <paramref name="min"/> to <paramref name="max"/> (null when absent).</summary>
     public static Option<int?> OptionalWholeNumber(string name, string description, int min, int max, string example) => new(name)
     {

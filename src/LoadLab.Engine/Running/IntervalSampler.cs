@@ -20,6 +20,7 @@ internal sealed class IntervalSampler
 {
     private readonly RunContext _run;
     private readonly IReadOnlyList<RateSchedule> _schedules;
+    private readonly IReadOnlyList<double> _shares;
     private readonly IReadOnlyList<OpenLoopProducer> _producers;
     private readonly IReadOnlyList<(GroupProgress Progress, List<GroupMember> Members)> _groups;
     private readonly List<IRunObserver> _observers;
@@ -60,6 +61,7 @@ internal sealed class IntervalSampler
     public IntervalSampler(
         RunContext run,
         IReadOnlyList<RateSchedule> schedules,
+        IReadOnlyList<double> shares,
         IReadOnlyList<OpenLoopProducer> producers,
         IReadOnlyList<(GroupProgress Progress, List<GroupMember> Members)> groups,
         IReadOnlyList<IRunObserver> observers,
@@ -67,6 +69,7 @@ internal sealed class IntervalSampler
     {
         _run = run;
         _schedules = schedules;
+        _shares = shares;
         _producers = producers;
         _groups = groups;
         _observers = [.. observers];
@@ -141,7 +144,7 @@ internal sealed class IntervalSampler
     {
         var measuredEnd = stoppedAt is { } stop ? TimeSpan.FromTicks(Math.Clamp(stop.Ticks, _scenario.Warmup.Ticks, _scenario.TotalDuration.Ticks)) : _scenario.TotalDuration;
         var measuredSeconds = (measuredEnd - _scenario.Warmup).TotalSeconds;
-        var target = _schedules.Sum(s => s.MessagesBetween(_scenario.Warmup, measuredEnd));
+        var target = Target(_scenario.Warmup, measuredEnd);
         var sent = _producers.Sum(p => p.Stats.SentMeasured);
         var acked = _producers.Sum(p => p.Stats.AckedMeasured);
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -220,6 +223,21 @@ internal sealed class IntervalSampler
     // A run stopped during its warm-up measured nothing: its rates are 0, not a division by zero.
     private static double PerSecond(double count, double seconds) => seconds > 0 ? Math.Round(count / seconds, 3) : 0;
 
+    /// <summary>Messages this run's producers are to send between two offsets (their share of a split run's schedule).</summary>
+    private double Target(TimeSpan from, TimeSpan to) => _schedules.Select((_, i) => StreamTarget(i, from, to)).Sum();
+
+    // One stream's share of the schedule between two offsets, up to the end of the load when it stopped early: a run
+    // stopped by Ctrl+C shows no target it could not have met.
+    private double StreamTarget(int stream, TimeSpan from, TimeSpan to)
+    {
+        if (_loadEndSeconds is { } end && to.TotalSeconds > end)
+        {
+            to = TimeSpan.FromSeconds(Math.Max(end, from.TotalSeconds));
+        }
+
+        return to > from ? _schedules[stream].MessagesBetween(from, to) * _shares[stream] : 0;
+    }
+
     private void Loop()
     {
         var token = _stop.Token;
@@ -284,7 +302,7 @@ internal sealed class IntervalSampler
                 _maxPayload = Math.Max(_maxPayload, average);
             }
 
-            var target = _schedules.Sum(s => TargetOf(s, second));
+            var target = Target(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1));
             // Judged by when each message was handed to the client (not by when this tick woke up, which a busy
             // machine delays), over whole seconds inside the load only.
             var sentInSecond = _producers.Sum(p => p.SentInSecond(second));
@@ -313,7 +331,7 @@ internal sealed class IntervalSampler
             }
 
             SampleErrors(second);
-            _run.Audit.Settle();
+            _run.Audit?.Settle();
             var rss = Environment.WorkingSet;
             // The managed heap as the last collection left it: the allocations since then are mostly garbage
             // (the consumer client allocates per message), so counting them would make the series a saw-tooth.
@@ -403,13 +421,6 @@ internal sealed class IntervalSampler
         return totals;
     }
 
-    // What the schedule asked for in the second, up to the end of the load when it stopped early.
-    private double TargetOf(RateSchedule schedule, int second)
-    {
-        var end = Math.Min(second + 1, _loadEndSeconds ?? double.PositiveInfinity);
-        return end > second ? schedule.MessagesBetween(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(end)) : 0;
-    }
-
     private StreamInterval[] StreamIntervals(int second, (long Sent, long Acked, long Failed)[] totals)
     {
         var streams = new StreamInterval[totals.Length];
@@ -417,7 +428,7 @@ internal sealed class IntervalSampler
         {
             var stream = _scenario.Traffic[i];
             var previous = _streamTotals[i];
-            var target = TargetOf(_schedules[i], second);
+            var target = StreamTarget(i, TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1));
             streams[i] = new StreamInterval(stream.Name, stream.Topic, target, totals[i].Sent - previous.Sent, totals[i].Acked - previous.Acked, totals[i].Failed - previous.Failed);
             _streamTotals[i] = totals[i];
         }
