@@ -88,7 +88,16 @@ public static class TopicCreation
         try
         {
             await admin.CreateTopicsAsync(
-                topics.Select(t => new TopicSpecification { Name = t.Name, NumPartitions = t.Partitions, ReplicationFactor = (short)t.ReplicationFactor }),
+                topics.Select(t => new TopicSpecification
+                {
+                    Name = t.Name,
+                    NumPartitions = t.Partitions,
+                    ReplicationFactor = (short)t.ReplicationFactor,
+                    // A scenario's retention is the topic's (loadlab cost prices it too).
+                    Configs = t.Retention is { } retention
+                        ? new Dictionary<string, string> { ["retention.ms"] = ((long)retention.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                        : null,
+                }),
                 new CreateTopicsOptions { RequestTimeout = RequestTimeout, OperationTimeout = RequestTimeout }).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))

@@ -18,7 +18,10 @@ public sealed class RunResultsTests
         Assert.Equal(FixtureRun.TotalSeconds, run.Histograms["produce"].Count);
         Assert.Equal(7, run.Events.Count);
         Assert.NotNull(run.ScenarioYaml);
-        Assert.Equal(10, run.Cost!.Count);
+        Assert.Equal(["Apache Kafka", "Redpanda", "AutoMQ"], run.Cost!.Platforms.Select(p => p.DisplayName));
+        Assert.Equal(4, run.Cost.Platforms[0].Lines.Count);
+        Assert.Equal("EBS bandwidth", run.Cost.Platforms[0].BindingLimit);
+        Assert.Equal(6, run.Cost.Sensitivity.Count);
         Assert.Empty(run.Missing);
     }
 
@@ -181,14 +184,27 @@ public sealed class RunResultsTests
     }
 
     [Fact]
-    public void Load_CostWithoutLines_SaysWhatShapeIsExpected()
+    public void Load_CostOfAnOlderSchema_SaysHowToRewriteIt()
     {
-        var run = Copy("cost-bad");
-        File.WriteAllText(Path.Combine(run, "cost.json"), "{\"platforms\": []}");
+        var run = Copy("cost-old");
+        File.WriteAllText(Path.Combine(run, "cost.json"), "{\"rows\": [{\"platform\": \"kafka\", \"lineItem\": \"compute\", \"monthlyUsd\": 1}]}");
 
         var error = Assert.Throws<RunResultsException>(() => RunResults.Load(run));
 
-        Assert.Contains("'rows' array of {platform, lineItem, monthlyUsd}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expected schemaVersion 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("loadlab cost <run folder>", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_CostLineWithANegativeAmount_NamesThePlatform()
+    {
+        var run = Copy("cost-negative");
+        var path = Path.Combine(run, "cost.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"monthlyUsd\": 620.5", "\"monthlyUsd\": -620.5", StringComparison.Ordinal));
+
+        var error = Assert.Throws<RunResultsException>(() => RunResults.Load(run));
+
+        Assert.Contains("platforms[0]", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
