@@ -18,7 +18,7 @@ public sealed record CostLine(string Platform, string LineItem, double MonthlyUs
     /// </summary>
     internal static IReadOnlyList<CostLine> Read(string path)
     {
-        const string DisplayName = "cost.json";
+        const string DisplayName = RunFiles.Cost;
         CostFile? file;
         try
         {

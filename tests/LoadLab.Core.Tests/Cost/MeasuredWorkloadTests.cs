@@ -19,7 +19,7 @@ public sealed class MeasuredWorkloadTests
         RunId = "r1",
         Scenario = "burst",
         StartedAt = DateTimeOffset.UnixEpoch,
-        Outcome = "completed",
+        Outcome = RunOutcome.Completed,
         DurationSeconds = 3,
         WarmupSeconds = 1,
         Environment = new EnvironmentSummary("embedded", new Dictionary<string, string>()),
