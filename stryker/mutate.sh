@@ -5,8 +5,9 @@
 #
 # Incremental by default: each target starts from its newest baseline made at an ancestor of HEAD and tests again only
 # the mutants in files changed since that commit (and those covered by changed tests); every other mutant keeps its
-# baseline result, so the score and the report stay complete. With no baseline, or with --full, every mutant is tested
-# (see stryker/README.md for how long that takes). A run on a clean work tree leaves the baseline for the next one.
+# baseline result, so the score and the report stay complete. With no baseline, with --full, or in a linked work tree
+# (git worktree), every mutant is tested (see stryker/README.md for how long that takes). A run on a clean work tree
+# leaves the baseline for the next one.
 # Fails (exit 1) when a target's score is below its break threshold (stryker/<target>.json); reports in
 # StrykerOutput/<target>/reports/mutation-report.html.
 set -euo pipefail
@@ -33,15 +34,22 @@ head="$(git rev-parse HEAD)"
 # A baseline stands for a commit only when the mutated and testing code are exactly that commit's.
 dirty=""
 [[ -z "$(git status --porcelain -- src tests stryker)" ]] || dirty="-dirty"
-# Stryker's disk baselines live beside the project it mutates: <project>/StrykerOutput/<version>/stryker-report.json.
-baselines="$root/src/LoadLab.Core/StrykerOutput"
+# Stryker's git diff (LibGit2Sharp) resolves paths against the git directory in a linked work tree (git worktree add),
+# so nothing it reports as changed matches a source file: there, every run is a full one.
+linked=0
+[[ "$(git rev-parse --path-format=absolute --git-dir)" == "$(git rev-parse --path-format=absolute --git-common-dir)" ]] || linked=1
+# Each target's baselines, one per commit (a report of a complete run, or of an incremental one completed from one).
+store="$root/StrykerOutput/baselines"
+# Where Stryker's disk provider looks: <project>/StrykerOutput/baseline/<branch>, then .../baseline/<fallback version>.
+stryker_slot="$root/src/LoadLab.Core/StrykerOutput/baseline"
 
-# The newest clean baseline of a target made at HEAD or an ancestor of it (fewest commits behind), or nothing.
+# The newest baseline of a target made at HEAD or an ancestor of it (fewest commits behind), or nothing.
 latest_baseline() {
-  local best="" best_behind="" dir commit behind
-  for dir in "$baselines/$1"/*/; do
-    commit="$(basename "$dir")"
-    [[ "$commit" =~ ^[0-9a-f]{40}$ && -f "$dir/stryker-report.json" ]] || continue
+  local best="" best_behind="" file commit behind
+  for file in "$store/$1"/*.json; do
+    [[ -f "$file" ]] || continue
+    commit="$(basename "$file" .json)"
+    [[ "$commit" =~ ^[0-9a-f]{40}$ ]] || continue
     git merge-base --is-ancestor "$commit" HEAD 2>/dev/null || continue
     behind="$(git rev-list --count "$commit..HEAD")"
     if [[ -z "$best" || "$behind" -lt "$best_behind" ]]; then
@@ -54,20 +62,21 @@ latest_baseline() {
 status=0
 summary=()
 for target in "${targets[@]}"; do
-  version="$target/$head$dirty"
   output="$root/StrykerOutput/$target"
   log="$(mktemp)"
   args=(-f "../../stryker/$target.json" -O "$output" --skip-version-check)
   base=""
-  ((full)) || base="$(latest_baseline "$target")"
+  ((full || linked)) || base="$(latest_baseline "$target")"
+  # The slots are shared by the targets (one project): leave only this target's base in them.
+  rm -rf "$stryker_slot"
   if [[ -n "$base" ]]; then
-    # Stryker loads the baseline of the version it runs as; start that version from the base's results.
-    mkdir -p "$baselines/$version"
-    [[ "$base" == "$head" && -z "$dirty" ]] || cp "$baselines/$target/$base/stryker-report.json" "$baselines/$version/stryker-report.json"
-    args+=("--with-baseline:$base" --version "$version")
+    mkdir -p "$stryker_slot/$base"
+    cp "$store/$target/$base.json" "$stryker_slot/$base/stryker-report.json"
+    args+=("--with-baseline:$base" --version "$target-$head")
     mode="incremental since ${base:0:10}"
   else
     mode="full"
+    ((linked == 0 || full)) || mode="full (linked work tree)"
   fi
 
   echo "mutate: $target ($mode)"
@@ -79,10 +88,13 @@ for target in "${targets[@]}"; do
   took=$(($(date +%s) - started))
   score="$(grep -o 'The final mutation score is [0-9.]* %' "$log" | grep -o '[0-9.]* %' || echo "no score")"
   rm -f "$log"
+  rm -rf "$stryker_slot"
 
-  if [[ "$mode" == full && -z "$dirty" && -f "$output/reports/mutation-report.json" ]]; then
-    mkdir -p "$baselines/$target/$head"
-    cp "$output/reports/mutation-report.json" "$baselines/$target/$head/stryker-report.json"
+  # The report of a complete result (a full run, or an incremental one that Stryker filled in from the base) is the
+  # next run's baseline, when the work tree is exactly the commit.
+  if [[ -z "$dirty" && "$score" != "no score" && -f "$output/reports/mutation-report.json" ]]; then
+    mkdir -p "$store/$target"
+    cp "$output/reports/mutation-report.json" "$store/$target/$head.json"
   fi
   ((result == 0)) || status=1
   summary+=("$(printf '%-12s %-10s %-32s %5d s  %s' "$target" "$score" "$mode" "$took" "$([[ $result == 0 ]] && echo ok || echo "FAILED (below the break threshold or did not run)")")")

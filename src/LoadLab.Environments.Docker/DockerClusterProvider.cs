@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Environments.Docker.Engine;
 using LoadLab.Environments.Docker.Planning;
+using LoadLab.Kafka.Admin;
 
 namespace LoadLab.Environments.Docker;
 
@@ -65,11 +65,6 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
                 Labels = new Dictionary<string, string>(plan.Labels),
             }, cancellationToken);
             cluster.NetworkId = network.ID;
-            foreach (var volume in plan.Volumes)
-            {
-                await client.Volumes.CreateAsync(new VolumesCreateParameters { Name = volume, Labels = new Dictionary<string, string>(plan.Labels) }, cancellationToken);
-            }
-
             foreach (var service in plan.Services)
             {
                 await StartServiceAsync(cluster, service, cancellationToken);
@@ -82,6 +77,12 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
 
             await cluster.WaitUntilReadyAsync(cancellationToken);
             await CreateTopicsAsync(cluster, topics, cancellationToken);
+            if (DockerCapabilities.NeedsClientProxy(request.Faults, options.Definition))
+            {
+                cluster.StartProxy();
+                Report($"clients reach the brokers through LoadLab's proxy at {cluster.BootstrapServers} (for {string.Join(", ", request.Faults.Where(f => DockerCapabilities.ViaClientProxy(f, options.Definition)).Order())})");
+            }
+
             cluster.StartupTime = time.GetElapsedTime(started);
             Report($"cluster {plan.Definition.Name} ready in {cluster.StartupTime.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s: {cluster.BootstrapServers}");
             return cluster;
@@ -222,27 +223,12 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
             return;
         }
 
-        var specifications = topics.Select(topic => new TopicSpecification
+        var config = new AdminClientConfig(options.Definition.ClientDefaults.ToDictionary()) { BootstrapServers = cluster.DirectBootstrapServers };
+        using (var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build())
         {
-            Name = topic.Name,
-            NumPartitions = topic.Partitions,
-            ReplicationFactor = (short)topic.ReplicationFactor,
-        }).ToList();
-        try
-        {
-            await cluster.Admin.CreateTopicsAsync(specifications, new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
-        }
-        catch (CreateTopicsException e) when (e.Results.All(result => result.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-        {
-            // Topics left by an earlier run of a kept-up cluster are reused.
-        }
-        catch (CreateTopicsException e)
-        {
-            var failures = e.Results.Where(result => result.Error.IsError).Select(result => $"{result.Topic}: {result.Error.Reason}");
-            throw new EnvironmentException($"Creating topics failed: {string.Join("; ", failures)}.", e);
+            await TopicCreation.CreateAsync(admin, topics, $"Check the platform's limits (brokers, replication factor) against the scenario's topics and {options.Definition.SourcePath ?? options.Definition.Name}.", cancellationToken);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         Report($"created topics {string.Join(", ", topics.Select(topic => $"{topic.Name} ({topic.Partitions.ToString(CultureInfo.InvariantCulture)} partitions, rf {topic.ReplicationFactor.ToString(CultureInfo.InvariantCulture)})"))}");
     }
 

@@ -1,4 +1,5 @@
 using LoadLab.Core.Environments;
+using LoadLab.Kafka.Observation;
 
 namespace LoadLab.Environments.Embedded;
 
@@ -6,13 +7,13 @@ namespace LoadLab.Environments.Embedded;
 internal sealed class EmbeddedCluster : ICluster
 {
     private readonly MockCluster _mock;
-    private readonly MetadataObserver _observer;
+    private readonly ClusterObserver _observer;
     private readonly MockFaultOperations _faults;
     private int _disposed;
 
     public EmbeddedCluster(
         MockCluster mock,
-        MetadataObserver observer,
+        ClusterObserver observer,
         MockFaultOperations faults,
         IReadOnlyList<BrokerInfo> brokers,
         IReadOnlyDictionary<string, string> clientDefaults,

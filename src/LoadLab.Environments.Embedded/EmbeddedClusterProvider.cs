@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using LoadLab.Core.Environments;
+using LoadLab.Kafka.Observation;
 using LoadLab.Core.Scenarios;
 using LoadLab.Kafka.Native;
 
@@ -80,7 +81,7 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
             throw new EnvironmentException($"The embedded cluster could not start: {exception.Message} Check that the librdkafka.redist native library for this platform is present next to the application.", exception);
         }
 
-        MetadataObserver? observer = null;
+        ClusterObserver? observer = null;
         MockFaultOperations? faults = null;
         try
         {
@@ -104,7 +105,7 @@ public sealed class EmbeddedClusterProvider : IClusterProvider
                 clientDefaults[key] = value;
             }
 
-            observer = new MetadataObserver(mock.BootstrapServers, clientDefaults);
+            observer = new ClusterObserver(mock.BootstrapServers, clientDefaults);
             faults = new MockFaultOperations(mock, observer, _options, brokers, controller);
             await faults.AdoptTopicsAsync(topics, cancellationToken).ConfigureAwait(false);
             return new EmbeddedCluster(mock, observer, faults, brokers, clientDefaults, Describe(runId));

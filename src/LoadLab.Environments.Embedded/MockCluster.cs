@@ -73,7 +73,7 @@ internal sealed class MockCluster : IAsyncDisposable
 
     /// <summary>
     /// The address metadata gives clients for the broker. The broker still listens on its loopback port only, so
-    /// something (see <c>Hosting.BrokerForwarder</c>) must carry connections from that address to it.
+    /// something (see <c>LoadLab.Kafka.Proxy.BrokerProxy</c>) must carry connections from that address to it.
     /// </summary>
     public void SetAdvertisedAddress(int brokerId, string host, int port) => MockNative.BrokerSetHostPort(_cluster, brokerId, host, port);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using LoadLab.Core.Environments;
+using LoadLab.Kafka.Observation;
 using LoadLab.Core.Scenarios;
 
 namespace LoadLab.Environments.Embedded;
@@ -32,7 +33,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     internal static readonly TimeSpan PauseRoundTrip = TimeSpan.FromMinutes(10);
 
     private readonly MockCluster _mock;
-    private readonly MetadataObserver _observer;
+    private readonly ClusterObserver _observer;
     private readonly EmbeddedOptions _options;
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _lifetime = new();
@@ -44,7 +45,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private int _controllerId;
     private int _highestBrokerId;
 
-    public MockFaultOperations(MockCluster mock, MetadataObserver observer, EmbeddedOptions options, IEnumerable<BrokerInfo> startedBrokers, int controllerId)
+    public MockFaultOperations(MockCluster mock, ClusterObserver observer, EmbeddedOptions options, IEnumerable<BrokerInfo> startedBrokers, int controllerId)
     {
         _mock = mock;
         _observer = observer;
@@ -102,7 +103,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         timeout.CancelAfter(_options.ObservationTimeout);
         try
         {
-            var metadata = await _observer.GetMetadataAsync(timeout.Token).ConfigureAwait(false);
+            var metadata = await _observer.MetadataAsync(timeout.Token).ConfigureAwait(false);
             var leader = LeaderIn(metadata, topic, partition);
             return leader is null or < 0 ? null : leader;
         }
@@ -117,7 +118,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
     public async ValueTask<int?> GetControllerAsync(CancellationToken cancellationToken)
     {
-        var observed = await _observer.GetControllerAsync().ConfigureAwait(false);
+        var observed = await _observer.ControllerAsync(cancellationToken).ConfigureAwait(false);
         if (observed is not null)
         {
             return observed;
@@ -514,7 +515,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             fetch.CancelAfter(_options.ObservationTimeout);
             try
             {
-                var current = await _observer.GetMetadataAsync(fetch.Token).ConfigureAwait(false);
+                var current = await _observer.MetadataAsync(fetch.Token).ConfigureAwait(false);
                 lock (_gate)
                 {
                     AdoptUnknownTopics(current);
@@ -736,7 +737,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         return moved;
     }
 
-    private Task<Observation> WaitForLeadersAsync(Dictionary<(string Topic, int Partition), int> expected, CancellationToken cancellationToken) =>
+    private Task<MetadataObservation> WaitForLeadersAsync(Dictionary<(string Topic, int Partition), int> expected, CancellationToken cancellationToken) =>
         _observer.WaitUntilAsync(m => expected.All(e => LeaderIn(m, e.Key.Topic, e.Key.Partition) == e.Value), _options.ObservationTimeout, cancellationToken);
 
     private static int? LeaderIn(Metadata metadata, string topic, int partition) =>

@@ -1,6 +1,8 @@
 using Confluent.Kafka;
 using LoadLab.Core.Environments;
 using LoadLab.Kafka.Admin;
+using LoadLab.Kafka.Observation;
+using LoadLab.Kafka.Proxy;
 
 namespace LoadLab.Environments.External;
 
@@ -15,17 +17,21 @@ public sealed class ExternalCluster : ICluster, ITopicNames
     private readonly IReadOnlyList<string> _toDelete;
     private readonly IProgress<string>? _progress;
     private readonly SecretRedactor _redactor;
+    private readonly ClusterObserver _observer;
+    private readonly BrokerProxy? _proxy;
 
     internal ExternalCluster(
         ExternalDefinition definition, ResolvedSettings settings, IAdminClient admin, ITopicAdmin topicAdmin, IReadOnlyList<BrokerInfo> brokers,
-        IFaultOperations faults, TopicPreparation topics, IProgress<string>? progress)
+        IFaultOperations faults, ClusterObserver observer, BrokerProxy? proxy, TopicPreparation topics, IProgress<string>? progress)
     {
         _admin = admin;
+        _observer = observer;
+        _proxy = proxy;
         _topicAdmin = topicAdmin;
         _progress = progress;
         _redactor = settings.Redactor;
         _toDelete = topics.ToDelete;
-        BootstrapServers = settings.BootstrapServers;
+        BootstrapServers = proxy?.BootstrapServers ?? settings.BootstrapServers;
         ClientDefaults = settings.ClientSettings;
         Brokers = brokers;
         Faults = faults;
@@ -46,6 +52,11 @@ public sealed class ExternalCluster : ICluster, ITopicNames
         if (definition.Mechanism is { } mechanism)
         {
             description["sasl.mechanism"] = ExternalDefinitionLoader.MechanismNames.First(m => m.Value == mechanism).Key;
+        }
+
+        if (proxy is not null)
+        {
+            description["clientProxy"] = "clients reach the brokers through LoadLab's proxy on this host for client-side faults; traffic between brokers does not pass it";
         }
 
         if (definition.Topics == TopicPolicy.Prefix)
@@ -88,6 +99,12 @@ public sealed class ExternalCluster : ICluster, ITopicNames
         }
         finally
         {
+            if (_proxy is not null)
+            {
+                await _proxy.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _observer.Dispose();
             _admin.Dispose();
         }
     }

@@ -3,6 +3,8 @@ using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
 using LoadLab.Kafka.Admin;
+using LoadLab.Kafka.Observation;
+using LoadLab.Kafka.Proxy;
 
 namespace LoadLab.Environments.External;
 
@@ -49,13 +51,14 @@ public sealed class ExternalClusterProvider : IClusterProvider
         var (runId, topics) = (request.RunId, request.Topics);
         var config = new AdminClientConfig(new Dictionary<string, string>(_settings.ClientSettings)) { BootstrapServers = _settings.BootstrapServers };
         var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
+        var observer = new ClusterObserver(_settings.BootstrapServers, _settings.ClientSettings, time: _time);
+        BrokerProxy? proxy = null;
         try
         {
-            var metadata = new ClusterMetadata(admin);
             IReadOnlyList<BrokerInfo> brokers;
             try
             {
-                brokers = await metadata.BrokersAsync(cancellationToken).WaitAsync(ConnectTimeout, cancellationToken).ConfigureAwait(false);
+                brokers = await observer.BrokersAsync(cancellationToken).WaitAsync(ConnectTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is KafkaException or TimeoutException)
             {
@@ -80,11 +83,23 @@ public sealed class ExternalClusterProvider : IClusterProvider
                 _progress?.Report($"Created topics {string.Join(", ", prepared.Created)} on {_definition.Name}.");
             }
 
-            var faults = new HookFaultOperations(_definition, metadata, brokers, _settings.Redactor, runId, _settings.BootstrapServers, _time);
-            return new ExternalCluster(_definition, _settings, admin, topicAdmin, brokers, faults, prepared, _progress);
+            if (request.Faults.Any(operation => ExternalCapabilities.ViaClientProxy(operation, _definition)))
+            {
+                proxy = BrokerProxy.Start([.. brokers.Select(b => new ProxiedBroker(b.Id, b.Host, b.Port))], new BrokerProxyOptions { TimeProvider = _time });
+                _progress?.Report($"Clients reach {_definition.Name} through LoadLab's proxy at {proxy.BootstrapServers} (client-side faults).");
+            }
+
+            var faults = new HookFaultOperations(_definition, observer, proxy, brokers, _settings.Redactor, runId, _settings.BootstrapServers, _time);
+            return new ExternalCluster(_definition, _settings, admin, topicAdmin, brokers, faults, observer, proxy, prepared, _progress);
         }
         catch
         {
+            if (proxy is not null)
+            {
+                await proxy.DisposeAsync().ConfigureAwait(false);
+            }
+
+            observer.Dispose();
             admin.Dispose();
             throw;
         }

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using LoadLab.Core.Results;
-using LoadLab.Core.Environments;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
+using LoadLab.Engine.Sessions;
 
 namespace LoadLab.Cli.Commands;
 
@@ -52,12 +52,12 @@ internal static class BenchCommand
     internal static (IReadOnlyList<int>? Sizes, string? Error) ParseSizes(string text)
     {
         var sizes = new List<int>();
+        var problems = new List<ValidationProblem>();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            var bytes = 0L;
-            if (!(long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out bytes) || ByteSizes.TryParse(part, out bytes)) || bytes is < 1 or > 1 << 20)
+            if (OptionValues.Size("--sizes", part, "100,1KiB", problems, min: 1, max: 1 << 20) is not { } bytes)
             {
-                return (null, $"--sizes: '{part}' is not a message size from 1 byte to 1MiB; write e.g. --sizes 100,1KiB");
+                return (null, problems[0].ToString());
             }
 
             sizes.Add((int)bytes);
@@ -100,8 +100,12 @@ internal static class BenchCommand
         var startedAt = DateTimeOffset.UtcNow;
         var loadBefore = ProduceBenchmarkReport.ReadLoadAverage();
         var folder = Path.Combine(output.FullName, benchId);
-        await using var cluster = await provider.StartAsync(new ClusterRequest(benchId, ProduceBenchmark.Topics), interrupt.Token);
-        var rows = await ProduceBenchmark.RunAsync(cluster, new ProduceBenchmarkOptions
+        // The same preparation as run and maxrate on every environment: topics resolved (a per-run prefix), created and seen.
+        await using var session = await RunSession.StartAsync(
+            provider,
+            new SessionOptions { Id = benchId, Topics = ProduceBenchmark.Topics, Progress = new Progress<string>(line => Console.Error.WriteLine(line)) },
+            interrupt.Token);
+        var rows = await ProduceBenchmark.RunAsync(session, new ProduceBenchmarkOptions
         {
             Sizes = sizes!,
             Duration = TimeSpan.FromSeconds(seconds),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Embedded;
 using LoadLab.Environments.Embedded.Hosting;
 
@@ -43,15 +44,15 @@ internal static class ClusterCommand
             Description = "With --listen: the host:port metadata gives clients for broker 1 (broker i: port + i - 1), e.g. the host-published " +
                 "address of a container. Default: the --listen address (127.0.0.1 when it is 0.0.0.0). The control endpoint observes through it too.",
         };
-        var detectionDelay = new Option<double>("--detection-delay")
+        var detectionDelay = new Option<string>("--detection-delay")
         {
-            Description = "Seconds after a broker dies or hangs before its leaderships and coordinators move (KRaft broker.session.timeout.ms).",
-            DefaultValueFactory = _ => new EmbeddedOptions().DetectionDelay.TotalSeconds,
+            Description = "How long after a broker dies or hangs its leaderships and coordinators move (KRaft broker.session.timeout.ms), e.g. 9s or 500ms.",
+            DefaultValueFactory = _ => Durations.Format(new EmbeddedOptions().DetectionDelay),
         };
-        var restoreDelay = new Option<double>("--restore-delay")
+        var restoreDelay = new Option<string>("--restore-delay")
         {
-            Description = "Seconds after a broker comes back before it takes its preferred leaderships back.",
-            DefaultValueFactory = _ => new EmbeddedOptions().PreferredLeaderRestoreDelay.TotalSeconds,
+            Description = "How long after a broker comes back it takes its preferred leaderships back, e.g. 10s.",
+            DefaultValueFactory = _ => Durations.Format(new EmbeddedOptions().PreferredLeaderRestoreDelay),
         };
 
         var serve = new Command("serve", "Serve the embedded cluster (librdkafka's mock) on loopback (or on --listen), print its bootstrap servers, stay up until Ctrl+C.");
@@ -68,8 +69,8 @@ internal static class ClusterCommand
             parseResult.GetValue(control),
             parseResult.GetValue(listen),
             parseResult.GetValue(advertise),
-            parseResult.GetValue(detectionDelay),
-            parseResult.GetValue(restoreDelay),
+            parseResult.GetValue(detectionDelay)!,
+            parseResult.GetValue(restoreDelay)!,
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
@@ -77,7 +78,7 @@ internal static class ClusterCommand
     }
 
     private static async Task<int> ServeAsync(
-        int brokerCount, string[] topicArguments, string? control, string? listen, string? advertise, double detectionSeconds, double restoreSeconds,
+        int brokerCount, string[] topicArguments, string? control, string? listen, string? advertise, string detectionText, string restoreText,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -103,11 +104,17 @@ internal static class ClusterCommand
         var addressing = BrokerAddressing.TryParse(listen, advertise, brokerCount, out var addressProblems);
         problems.AddRange(addressProblems);
 
-        var options = new EmbeddedOptions
+        // EmbeddedOptions allows delays from 0 to 1 hour; the options say so in the grammar's own words.
+        var delayProblems = new List<ValidationProblem>();
+        var detectionDelay = OptionValues.Duration("--detection-delay", detectionText, "9s", delayProblems, allowZero: true, max: TimeSpan.FromHours(1));
+        var restoreDelay = OptionValues.Duration("--restore-delay", restoreText, "10s", delayProblems, allowZero: true, max: TimeSpan.FromHours(1));
+        problems.AddRange(delayProblems.Select(p => p.ToString()));
+        var defaults = new EmbeddedOptions();
+        var options = defaults with
         {
             Brokers = brokerCount,
-            DetectionDelay = ToDuration(detectionSeconds),
-            PreferredLeaderRestoreDelay = ToDuration(restoreSeconds),
+            DetectionDelay = detectionDelay ?? defaults.DetectionDelay,
+            PreferredLeaderRestoreDelay = restoreDelay ?? defaults.PreferredLeaderRestoreDelay,
         };
         var optionProblems = options.Validate();
         problems.AddRange(optionProblems.Select(ToOptionNames));
@@ -157,10 +164,5 @@ internal static class ClusterCommand
 
     /// <summary>Option problems name the <see cref="EmbeddedOptions"/> property; on the command line, name the flag.</summary>
     private static string ToOptionNames(string problem) => problem
-        .Replace("detectionDelay is", "--detection-delay is", StringComparison.Ordinal)
-        .Replace("preferredLeaderRestoreDelay is", "--restore-delay is", StringComparison.Ordinal)
         .Replace("brokers is", "--brokers is", StringComparison.Ordinal);
-
-    private static TimeSpan ToDuration(double seconds) =>
-        double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.MinValue;
 }

@@ -1,15 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
 using LoadLab.Core.Cost;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
+using LoadLab.Reporting.Charts;
+using LoadLab.Reporting.Reports;
 using Spectre.Console;
 
 namespace LoadLab.Cli.Commands;
 
 /// <summary>
 /// <c>loadlab cost &lt;scenario.yaml | run-dir&gt;</c>: the monthly TCO of carrying the scenario's planned (or the
-/// run's measured) traffic on each platform, line by line with inputs and formulas; JSON with <c>--json</c>, and
-/// <c>cost.json</c> in a run folder.
+/// run's measured) traffic on each platform, line by line with inputs, formulas and sources, the binding limit of
+/// each platform, commitment prices, time at risk and what moves the totals; JSON with <c>--json</c>, charts with
+/// <c>--charts</c>, and <c>cost.json</c> plus a re-rendered report in a run folder.
 /// </summary>
 internal static class CostCommand
 {
@@ -21,17 +26,21 @@ internal static class CostCommand
         var input = new Argument<string>("input") { Description = "A scenario file (planned traffic) or a results/<run-id> folder (measured traffic)." };
         var platforms = new Option<string>("--platforms") { Description = "Comma-separated platform profiles from environments/platforms.", DefaultValueFactory = _ => DefaultPlatforms };
         var prices = new Option<string?>("--prices") { Description = $"Price sheet YAML (default: environments/pricing/{DefaultPriceSheet})." };
-        var retention = new Option<string>("--retention") { Description = "How long data is kept, e.g. 24h, 7d, 90m (not part of the scenario).", DefaultValueFactory = _ => "24h" };
-        var replication = new Option<int?>("--replication-factor") { Description = "Replication factor to price instead of the scenario's (a run does not record it; default then 3)." };
+        var retention = new Option<string?>("--retention") { Description = "Retention to price for every topic, e.g. 24h or 7d (default: the topics' retention, else 24h)." };
+        var replication = new Option<int?>("--replication-factor") { Description = "Replication factor to price instead of the scenario's." };
         var follower = new Option<bool>("--fetch-from-follower") { Description = "Consumers read from an in-zone follower where the platform supports it (KIP-392)." };
-        var headroom = new Option<double?>("--headroom") { Description = "Compute headroom for every platform, e.g. 0.2 (default: each profile's value)." };
-        var events = new Option<double?>("--operator-events") { Description = "Reassignment / scale events per month for every platform (default: each profile's value)." };
+        var headroom = new Option<double?>("--headroom") { Description = "Headroom for every platform, e.g. 0.2 (default: each profile's value)." };
+        var operations = new Option<double?>("--operations", "--operator-events") { Description = "Reassignments / scale operations per month for every platform (default: each profile's value)." };
+        var tiered = new Option<bool>("--tiered-storage") { Description = "Shared-nothing platforms that support it keep only their local retention on brokers, the rest in object storage." };
+        var azLoss = new Option<bool>("--az-loss") { Description = "Size every platform to carry the load with one availability zone down." };
+        var wal = new Option<string?>("--wal") { Description = "WAL of shared-storage platforms: ebs, s3 or ebs-s3-express (default: each profile's)." };
         var environments = new Option<string?>("--environments") { Description = "Folder holding platforms/ and pricing/ (default: the nearest 'environments' folder above the current directory)." };
-        var json = new Option<string?>("--json") { Description = "Also write the estimate as JSON to this file." };
+        var json = new Option<string?>("--json") { Description = "Also write the estimate as JSON (cost.json format) to this file." };
+        var charts = new Option<string?>("--charts") { Description = "Also draw the cost and sensitivity charts (PNG) into this folder." };
 
-        var command = new Command("cost", "Monthly TCO per platform (compute, storage, cross-AZ transfer, requests, burst provisioning, observability, operator time) for a scenario or a run.");
+        var command = new Command("cost", "Monthly TCO per platform (compute by every limit, storage, object store, WAL, cross-AZ transfer, observability, licence, labour) for a scenario or a run.");
         command.Arguments.Add(input);
-        foreach (var option in new Option[] { platforms, prices, retention, replication, follower, headroom, events, environments, json })
+        foreach (var option in new Option[] { platforms, prices, retention, replication, follower, headroom, operations, tiered, azLoss, wal, environments, json, charts })
         {
             command.Options.Add(option);
         }
@@ -46,28 +55,27 @@ internal static class CostCommand
                     parseResult.GetValue(input)!,
                     parseResult.GetValue(platforms)!,
                     parseResult.GetValue(prices),
-                    parseResult.GetValue(retention)!,
+                    parseResult.GetValue(retention),
                     parseResult.GetValue(replication),
                     parseResult.GetValue(follower),
                     parseResult.GetValue(headroom),
-                    parseResult.GetValue(events),
+                    parseResult.GetValue(operations),
+                    parseResult.GetValue(tiered),
+                    parseResult.GetValue(azLoss),
+                    parseResult.GetValue(wal),
                     parseResult.GetValue(environments),
-                    parseResult.GetValue(json));
-                return Run(request, output, error);
+                    parseResult.GetValue(json),
+                    parseResult.GetValue(charts));
+                return Run(request, output);
             }
             catch (CostInputException e)
             {
-                error.WriteLine($"loadlab cost: {e.Problems.Count} problem(s):");
                 foreach (var problem in e.Problems)
                 {
-                    error.WriteLine($"  {problem}");
+                    error.WriteLine(problem.ToString());
                 }
 
-                return ExitCodes.BadInput;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"loadlab cost: cannot read the input: {e.Message} Fix: check the path and its permissions.");
+                error.WriteLine(e.Problems.Count == 1 ? "1 problem; nothing was estimated." : $"{e.Problems.Count} problems; nothing was estimated.");
                 return ExitCodes.BadInput;
             }
         });
@@ -75,30 +83,61 @@ internal static class CostCommand
     }
 
     private sealed record CostRequest(
-        string Input, string Platforms, string? Prices, string Retention, int? ReplicationFactor, bool FetchFromFollower,
-        double? Headroom, double? OperatorEvents, string? Environments, string? Json);
+        string Input, string Platforms, string? Prices, string? Retention, int? ReplicationFactor, bool FetchFromFollower,
+        double? Headroom, double? Operations, bool TieredStorage, bool AzLoss, string? Wal, string? Environments, string? Json, string? Charts);
 
-    private static int Run(CostRequest request, TextWriter output, TextWriter error)
+    private static int Run(CostRequest request, TextWriter output)
     {
-        var problems = new List<CostInputProblem>();
-        var retention = ParseDuration(request.Retention);
-        if (retention is null)
+        var problems = new List<ValidationProblem>();
+        TimeSpan? retention = null;
+        if (request.Retention is { } retentionText)
         {
-            problems.Add(new CostInputProblem(null, "--retention", 0, $"is '{request.Retention}', not a duration.", "write a number with a unit: 24h, 7d, 90m or 3600s."));
+            if (Durations.TryParse(retentionText, out var parsed) && parsed > TimeSpan.Zero)
+            {
+                retention = parsed;
+            }
+            else
+            {
+                problems.Add(CostInputException.Option("--retention", $"expected a positive duration, got \"{retentionText}\"", "e.g. --retention 24h, 7d or 1h30m"));
+            }
         }
 
         if (request.ReplicationFactor is < 1)
         {
-            problems.Add(new CostInputProblem(null, "--replication-factor", 0, $"is {request.ReplicationFactor} but must be 1 or more.", "give the copies each byte is kept in, e.g. --replication-factor 3."));
+            problems.Add(CostInputException.Option("--replication-factor", $"expected 1 or more copies, got {request.ReplicationFactor}", "e.g. --replication-factor 3"));
+        }
+
+        WalKind? walKind = null;
+        if (request.Wal is { } walText)
+        {
+            var choices = KebabCase.Names<WalKind>();
+            var match = choices.FirstOrDefault(c => c.Key == walText);
+            if (match.Key is null)
+            {
+                var closest = Spelling.DidYouMean(walText, choices.Select(c => c.Key));
+                problems.Add(CostInputException.Option("--wal", $"expected one of {string.Join(", ", choices.Select(c => c.Key))}, got \"{walText}\"", closest is null ? "e.g. --wal s3" : $"--wal {closest}"));
+            }
+            else
+            {
+                walKind = match.Value;
+            }
         }
 
         var environments = request.Environments ?? FindEnvironments();
         if (environments is null || !Directory.Exists(Path.Combine(environments, "platforms")))
         {
-            problems.Add(new CostInputProblem(null, "--environments", 0, $"no 'platforms' folder found in {environments ?? "any 'environments' folder above the current directory"}.", "run from the repository, or pass --environments <repo>/environments."));
+            problems.Add(CostInputException.Option("--environments", $"expected a folder with platforms/ and pricing/, found none in {environments ?? "any 'environments' folder above the current directory"}", "run from the repository, or pass --environments <repo>/environments"));
         }
 
-        var options = new CostOptions { FetchFromFollower = request.FetchFromFollower, Headroom = request.Headroom, OperatorEventsPerMonth = request.OperatorEvents };
+        var options = new CostOptions
+        {
+            FetchFromFollower = request.FetchFromFollower,
+            Headroom = request.Headroom,
+            OperationsPerMonth = request.Operations,
+            TieredStorage = request.TieredStorage,
+            AzLoss = request.AzLoss,
+            Wal = walKind,
+        };
         problems.AddRange(options.Validate());
         if (problems.Count > 0)
         {
@@ -108,47 +147,54 @@ internal static class CostCommand
         var names = request.Platforms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToArray();
         var profiles = PlatformProfileLoader.LoadAll(Path.Combine(environments!, "platforms"), names);
         var sheet = PriceSheetLoader.Load(request.Prices ?? Path.Combine(environments!, "pricing", DefaultPriceSheet));
-        var workloadOptions = new CostWorkloadOptions { Retention = retention!.Value, ReplicationFactor = request.ReplicationFactor };
+        var workloadOptions = new CostWorkloadOptions { Retention = retention, ReplicationFactor = request.ReplicationFactor };
         var isRun = Directory.Exists(request.Input);
         CostWorkload workload;
         if (isRun)
         {
-            workload = ReadRun(request.Input, workloadOptions);
+            workload = MeasuredWorkload.FromRunDirectory(request.Input, workloadOptions);
         }
         else
         {
             if (!File.Exists(request.Input))
             {
-                throw new CostInputException([new CostInputProblem(request.Input, "", 0, "is neither a scenario file nor a run folder.", "pass a scenario YAML (e.g. scenarios/quickstart.yaml) or a results/<run-id> folder.")]);
+                throw new CostInputException([CostInputException.File(request.Input, "expected a scenario file or a run folder, found neither", "pass a scenario YAML (e.g. scenarios/quickstart.yaml) or a results/<run-id> folder")]);
             }
 
             var loaded = ScenarioLoader.Load(request.Input);
             if (!loaded.Succeeded)
             {
-                foreach (var problem in loaded.Problems)
-                {
-                    error.WriteLine(problem);
-                }
-
-                error.WriteLine($"loadlab cost: {loaded.Problems.Count} problem(s) in {request.Input}; nothing was estimated.");
-                return ExitCodes.BadInput;
+                throw new CostInputException(loaded.Problems);
             }
 
             workload = PlannedWorkload.FromScenario(loaded.Scenario!, workloadOptions);
         }
 
         var report = CostModel.Estimate(workload, profiles, sheet, options);
-        Print(report, output);
-
-        var jsonText = CostReportJson.Serialize(report);
+        CostPrinter.Print(report, output);
+        var jsonText = report.ToJson();
         if (isRun)
         {
-            Write(Path.Combine(request.Input, "cost.json"), jsonText, "the run folder", output);
+            Write(Path.Combine(request.Input, RunFiles.Cost), jsonText, "the run folder", output);
+            try
+            {
+                ReportGenerator.Generate(request.Input);
+                output.WriteLine($"Report updated: {Path.Combine(request.Input, ReportGenerator.HtmlFile)}");
+            }
+            catch (RunResultsException e)
+            {
+                output.WriteLine($"The report was not re-rendered: {e.Message}");
+            }
         }
 
         if (request.Json is { } jsonPath)
         {
             Write(jsonPath, jsonText, "--json", output);
+        }
+
+        if (request.Charts is { } chartsFolder)
+        {
+            WriteCharts(chartsFolder, report, output);
         }
 
         return ExitCodes.Success;
@@ -163,39 +209,26 @@ internal static class CostCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CostInputException([new CostInputProblem(null, option, 0, $"cannot write {path}: {e.Message}", "choose a writable path in an existing folder.")]);
+            throw new CostInputException([CostInputException.Option(option, $"cannot write {path}: {e.Message}", "choose a writable path in an existing folder")]);
         }
     }
 
-    private static CostWorkload ReadRun(string runDirectory, CostWorkloadOptions options)
+    private static void WriteCharts(string folder, CostDocument report, TextWriter output)
     {
-        // The run's own copy of its scenario gives the topics' replication factors, which summary.json lacks.
-        var scenarioFile = Path.Combine(runDirectory, "scenario.yaml");
-        var scenario = File.Exists(scenarioFile) ? ScenarioLoader.Load(scenarioFile).Scenario : null;
-        return MeasuredWorkload.FromRunDirectory(runDirectory, options, scenario);
-    }
-
-    /// <summary>Parses 24h, 7d, 90m, 3600s (or a TimeSpan such as 1.00:00:00); null when it is none of these or not positive.</summary>
-    internal static TimeSpan? ParseDuration(string text)
-    {
-        text = text.Trim();
-        if (text.Length >= 2 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0)
+        try
         {
-            TimeSpan? parsed = char.ToLowerInvariant(text[^1]) switch
+            Directory.CreateDirectory(folder);
+            foreach (var chart in new[] { CostCharts.Breakdown(report), CostCharts.Sensitivity(report) })
             {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                _ => null,
-            };
-            if (parsed is not null)
-            {
-                return parsed;
+                var path = Path.Combine(folder, chart.FileName);
+                File.WriteAllBytes(path, chart.Png);
+                output.WriteLine($"Wrote {path}");
             }
         }
-
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span : null;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CostInputException([CostInputException.Option("--charts", $"cannot write charts into {folder}: {e.Message}", "choose a writable folder")]);
+        }
     }
 
     private static string? FindEnvironments()
@@ -214,8 +247,12 @@ internal static class CostCommand
 
         return null;
     }
+}
 
-    private static void Print(CostReport report, TextWriter output)
+/// <summary>Prints an estimate: one table per platform (line, USD, formula, inputs with numbered sources), a summary, the sensitivity table and the sources.</summary>
+internal static class CostPrinter
+{
+    public static void Print(CostDocument report, TextWriter output)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -225,21 +262,27 @@ internal static class CostCommand
         });
         if (output != Console.Out || Console.IsOutputRedirected)
         {
-            console.Profile.Width = 160;
+            console.Profile.Width = 200;
         }
 
         var w = report.Workload;
-        var burst = w.Burst;
-        console.MarkupLine($"[bold]Monthly TCO[/] for {Markup.Escape(w.Source)} with prices [bold]{Markup.Escape(report.PriceSheet)}[/] ({Markup.Escape(report.PriceSheetFile)})");
+        console.MarkupLine($"[bold]Monthly TCO[/] for {Markup.Escape(report.Source)} with prices [bold]{Markup.Escape(report.PriceSheet)}[/] ({Markup.Escape(report.PriceSheetFile)}); {Markup.Escape(string.Join(", ", report.Options))}");
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"Workload: average {w.AverageIngressMiBps:0.###} MiB/s, peak {w.PeakIngressMiBps:0.###} MiB/s (peak/average {burst.PeakToAverage:0.##}, longest peak {burst.LongestPeak.TotalSeconds:0} s, {burst.ShareNearPeak:P0} of the time near the peak), " +
-            $"message {w.AverageMessageBytes:0} B, fan-out {w.FanOut:0.##}, {w.Partitions} partitions, RF {w.ReplicationFactor:0.##}, retention {w.Retention.TotalHours:0.##} h, profile {w.IngressMiBpsPerSecond.Count} s repeated all month.")));
+            $"Workload: average {w.AverageIngressMiBps:0.###} MiB/s, peak {w.PeakIngressMiBps:0.###} MiB/s of values (peak/average {w.PeakToAverage:0.##}, longest peak {w.LongestPeakSeconds:0} s), " +
+            $"message {w.AverageMessageBytes:0} B, {w.WireFactor:0.###} B sent and {w.StoredFactor:0.###} B stored per value byte, fan-out {w.FanOut:0.##}, {w.Partitions} partitions, " +
+            $"RF {w.ReplicationFactor:0.##}, retention {w.RetentionHours:0.##} h; profile of {w.ProfileSeconds} s repeated all month.")));
+        console.MarkupLine(Markup.Escape($"  bytes: {w.FactorSource}"));
+        console.MarkupLine(Markup.Escape($"  fan-out: {w.FanOutSource}; RF: {w.ReplicationSource}; retention: {w.RetentionSource}"));
+        foreach (var excluded in w.Excluded)
+        {
+            console.MarkupLine($"[yellow]Left out:[/] {Markup.Escape(excluded)}");
+        }
+
         foreach (var note in w.Notes)
         {
             console.MarkupLine($"[yellow]Note:[/] {Markup.Escape(note)}");
         }
 
-        // Sources are long URLs: number them once and cite the numbers in the tables.
         var sources = new List<string>();
         string Cite(string source)
         {
@@ -255,8 +298,7 @@ internal static class CostCommand
 
         foreach (var platform in report.Platforms)
         {
-            var architecture = platform.Architecture == StorageArchitecture.SharedStorage ? "shared-storage" : "shared-nothing";
-            var table = new Table { Title = new TableTitle($"{Markup.Escape(platform.DisplayName)} ({architecture}, {Markup.Escape(platform.InstanceType)})") };
+            var table = new Table { Title = new TableTitle($"{Markup.Escape(platform.DisplayName)} ({platform.Architecture}, {Markup.Escape(platform.InstanceType)})") };
             table.AddColumn("Line item");
             table.AddColumn(new TableColumn("USD/month").RightAligned());
             table.AddColumn("Formula · inputs [[source]]");
@@ -266,10 +308,12 @@ internal static class CostCommand
                 var explanation = Markup.Escape(line.Formula)
                     + (line.Note.Length > 0 ? $"\n[italic]{Markup.Escape(line.Note)}[/]" : "")
                     + (inputs.Length > 0 ? $"\n[grey]{Markup.Escape(inputs)}[/]" : "");
-                table.AddRow(Markup.Escape(line.Label), line.MonthlyUsd.ToString("#,##0.00", CultureInfo.InvariantCulture), explanation);
+                table.AddRow(Markup.Escape(line.Label), Usd(line.MonthlyUsd), explanation);
             }
 
-            table.AddRow("[bold]Total[/]", $"[bold]{platform.TotalMonthlyUsd.ToString("#,##0.00", CultureInfo.InvariantCulture)}[/]", "");
+            table.AddRow("[bold]Total[/]", $"[bold]{Usd(platform.TotalMonthlyUsd)}[/]", Markup.Escape($"bound by {platform.BindingLimit}; {platform.Durability}"));
+            table.AddRow("Hours at risk", platform.Risk.HoursPerMonth.ToString("#,##0.#", CultureInfo.InvariantCulture) + " h",
+                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"not billed: {platform.Risk.OperationsPerMonth:0.##} operations × {platform.Risk.Explanation}, capped at the month")));
             console.Write(table);
             foreach (var note in platform.Notes)
             {
@@ -279,22 +323,60 @@ internal static class CostCommand
 
         var summary = new Table { Title = new TableTitle("Summary (USD/month)") };
         summary.AddColumn("Platform");
-        summary.AddColumn(new TableColumn("Brokers (avg load / peak / mean running)").RightAligned());
-        summary.AddColumn(new TableColumn("Total").RightAligned());
+        summary.AddColumn(new TableColumn("Brokers (floor / mean / peak)").RightAligned());
+        summary.AddColumn("Binding limit");
+        summary.AddColumn(new TableColumn("On demand").RightAligned());
+        summary.AddColumn(new TableColumn("1-year").RightAligned());
+        summary.AddColumn(new TableColumn("3-year").RightAligned());
+        summary.AddColumn(new TableColumn("Hours at risk").RightAligned());
         foreach (var platform in report.Platforms)
         {
-            var sizing = platform.Sizing;
+            var s = platform.Sizing;
+            string Committed(string term) => platform.Commitments.FirstOrDefault(c => c.Term == term) is { MonthlyUsd: { } usd } ? Usd(usd) : "not priced";
             summary.AddRow(
                 Markup.Escape(platform.DisplayName),
-                string.Create(CultureInfo.InvariantCulture, $"{sizing.BaseBrokers} / {sizing.PeakBrokers} / {sizing.MeanBrokers:0.##}"),
-                platform.TotalMonthlyUsd.ToString("#,##0.00", CultureInfo.InvariantCulture));
+                string.Create(CultureInfo.InvariantCulture, $"{s.FloorBrokers} / {s.MeanBrokers:0.##} / {s.PeakBrokers}"),
+                Markup.Escape(platform.BindingLimit),
+                Usd(platform.TotalMonthlyUsd),
+                Committed("1-year"),
+                Committed("3-year"),
+                platform.Risk.HoursPerMonth.ToString("#,##0.#", CultureInfo.InvariantCulture));
         }
 
         console.Write(summary);
+        foreach (var platform in report.Platforms)
+        {
+            foreach (var commitment in platform.Commitments.Where(c => c.MonthlyUsd is null).Take(1))
+            {
+                console.MarkupLine($"[grey]{Markup.Escape($"{platform.DisplayName}: {commitment.Source}")}[/]");
+            }
+        }
+
+        if (report.Sensitivity.Count > 0)
+        {
+            var sensitivity = new Table { Title = new TableTitle("What moves the total: each input −20 % / +20 % (USD/month)") };
+            sensitivity.AddColumn("Input");
+            foreach (var platform in report.Platforms)
+            {
+                sensitivity.AddColumn(new TableColumn(Markup.Escape(platform.DisplayName)).RightAligned());
+            }
+
+            foreach (var group in report.Sensitivity.GroupBy(r => r.Input))
+            {
+                sensitivity.AddRow([Markup.Escape(group.Key), .. report.Platforms.Select(p => group.FirstOrDefault(r => r.Platform == p.Platform) is { } row
+                    ? $"{Usd(row.LowUsd)} … {Usd(row.HighUsd)}"
+                    : "")]);
+            }
+
+            console.Write(sensitivity);
+        }
+
         console.MarkupLine("[bold]Sources[/]");
         for (var i = 0; i < sources.Count; i++)
         {
             console.MarkupLine(Markup.Escape($"  [{i + 1}] {sources[i]}"));
         }
     }
+
+    private static string Usd(double value) => value.ToString("#,##0.00", CultureInfo.InvariantCulture);
 }

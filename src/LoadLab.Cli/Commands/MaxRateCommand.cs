@@ -52,14 +52,12 @@ internal static class MaxRateCommand
 
     private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string stepText, string warmupText, double? startRate, double maxRate, int maxSteps, DirectoryInfo output)
     {
-        if (!Durations.TryParse(stepText, out var step) || step < TimeSpan.FromSeconds(1))
+        var optionProblems = new List<ValidationProblem>();
+        var stepOption = OptionValues.Duration("--step", stepText, "10s", optionProblems, min: TimeSpan.FromSeconds(1));
+        var warmupOption = OptionValues.Duration("--step-warmup", warmupText, "3s", optionProblems, allowZero: true);
+        if (stepOption is not { } step || warmupOption is not { } warmup)
         {
-            return Problems.Report([new ValidationProblem("--step", "", 0, 0, $"'{stepText}' is not a duration of at least 1s", "e.g. --step 10s")]);
-        }
-
-        if (!Durations.TryParse(warmupText, out var warmup) || warmup < TimeSpan.Zero)
-        {
-            return Problems.Report([new ValidationProblem("--step-warmup", "", 0, 0, $"'{warmupText}' is not a duration", "e.g. --step-warmup 3s")]);
+            return Problems.Report(optionProblems);
         }
 
         var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides());

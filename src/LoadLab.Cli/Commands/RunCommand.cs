@@ -7,6 +7,7 @@ using LoadLab.Core.Yaml;
 using LoadLab.Engine.Running;
 using LoadLab.Engine.Sessions;
 using LoadLab.Reporting.Reports;
+using LoadLab.Telemetry;
 
 namespace LoadLab.Cli.Commands;
 
@@ -35,9 +36,22 @@ internal static class RunCommand
             Description = "Run the scenario this many times (each on a fresh cluster, each its own run folder), so a baseline check can tell a change from noise (default: 1)",
             DefaultValueFactory = _ => 1,
         };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "Serve live metrics for Prometheus at http://<metrics-host>:<port>/metrics while the run goes (default: off)",
+        };
+        var metricsHost = new Option<string>("--metrics-host")
+        {
+            Description = "Address the metrics endpoint listens on (default 127.0.0.1; 0.0.0.0 or a host name to be scraped from elsewhere)",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var otlpEndpoint = new Option<Uri?>("--otlp-endpoint")
+        {
+            Description = "Push live metrics every second to this OTLP receiver, e.g. http://localhost:4317 (OTEL_EXPORTER_OTLP_* variables set protocol and headers; default: off)",
+        };
         var command = new Command("run", "Run a scenario: generate open-loop load, inject its faults, measure, write results/<run-id>/")
         {
-            scenario, environment, duration, seed, output, repeat,
+            scenario, environment, duration, seed, output, repeat, metricsPort, metricsHost, otlpEndpoint,
         };
         command.SetAction((parse, _) => ExecuteAsync(
             parse.GetValue(scenario)!,
@@ -45,7 +59,8 @@ internal static class RunCommand
             parse.GetValue(duration),
             parse.GetValue(seed),
             parse.GetValue(output)!,
-            parse.GetValue(repeat)));
+            parse.GetValue(repeat),
+            new MetricsExportOptions(parse.GetValue(metricsPort), parse.GetValue(metricsHost)!, parse.GetValue(otlpEndpoint))));
         return command;
     }
 
@@ -64,7 +79,7 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output, int repeat)
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output, int repeat, MetricsExportOptions metrics)
     {
         if (repeat is < 1 or > MaxRepeats)
         {
@@ -74,12 +89,12 @@ internal static class RunCommand
         TimeSpan? duration = null;
         if (durationText is not null)
         {
-            if (!Durations.TryParse(durationText, out var parsed) || parsed <= TimeSpan.Zero)
+            var problems = new List<ValidationProblem>();
+            duration = OptionValues.Duration("--duration", durationText, "2m", problems);
+            if (duration is null)
             {
-                return Problems.Report([new ValidationProblem("--duration", "", 0, 0, $"'{durationText}' is not a positive duration", "e.g. --duration 30s, 2m or 1h")]);
+                return Problems.Report(problems);
             }
-
-            duration = parsed;
         }
 
         var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Duration = duration, Seed = seed });
@@ -96,6 +111,36 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
+        if (metrics.PrometheusPort is < 1 or > 65535)
+        {
+            return Problems.Report([new ValidationProblem("--metrics-port", "", 0, 0, $"{metrics.PrometheusPort} is not a TCP port", "e.g. --metrics-port 9464")]);
+        }
+
+        if (metrics.OtlpEndpoint is { } otlp && (!otlp.IsAbsoluteUri || otlp.Scheme is not ("http" or "https")))
+        {
+            return Problems.Report([new ValidationProblem("--otlp-endpoint", "", 0, 0, $"'{otlp}' is not an http(s) URL", "e.g. --otlp-endpoint http://localhost:4317")]);
+        }
+
+        MetricsExport? export = null;
+        if (metrics.Enabled)
+        {
+            try
+            {
+                export = MetricsExport.Start(metrics);
+            }
+            catch (MetricsExportException e)
+            {
+                await Console.Error.WriteLineAsync($"loadlab: {e.Message}. Fix: choose a free port with --metrics-port");
+                return ExitCodes.BadInput;
+            }
+
+            if (metrics.ScrapeUrl is { } scrape)
+            {
+                Console.WriteLine($"Metrics: {scrape}");
+            }
+        }
+
+        using var exporting = export;
         using var interrupt = CommandLine.CancelOnInterrupt();
         var startedAt = DateTimeOffset.UtcNow;
         var scenarioYaml = await File.ReadAllTextAsync(file.FullName);
@@ -105,7 +150,8 @@ internal static class RunCommand
         {
             var runId = RunIds.Create(startedAt, scenario.Name, repeat == 1 ? null : $"r{run}");
             var directory = Path.Combine(output.FullName, runId);
-            var code = await RunOnceAsync(scenario, scenarioYaml, provider, runId, directory, interrupt.Token);
+            using var live = export is null ? null : new LiveMetrics(new RunLabels(runId, scenario.Name, environmentName));
+            var code = await RunOnceAsync(scenario, scenarioYaml, provider, runId, directory, live, interrupt.Token);
             if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure)
             {
                 return code;
@@ -126,7 +172,7 @@ internal static class RunCommand
     }
 
     /// <summary>One run in its own session: a fresh environment, torn down when the run's results are written.</summary>
-    private static async Task<int> RunOnceAsync(Scenario scenario, string scenarioYaml, IClusterProvider provider, string runId, string directory, CancellationToken interrupt)
+    private static async Task<int> RunOnceAsync(Scenario scenario, string scenarioYaml, IClusterProvider provider, string runId, string directory, LiveMetrics? live, CancellationToken interrupt)
     {
         RunSession session;
         try
@@ -158,7 +204,7 @@ internal static class RunCommand
                 RunId = runId,
                 ResultsDirectory = directory,
                 ScenarioYaml = scenarioYaml,
-                Observers = [display],
+                Observers = live is null ? [display] : [display, live],
             };
             var summary = await display.RunAsync(() => session.RunAsync(request, interrupt));
             SummaryPrinter.Print(summary, directory);

@@ -1,24 +1,14 @@
+using LoadLab.Core.Yaml;
+
 namespace LoadLab.Core.Cost;
 
-/// <summary>One mistake in a cost input (price sheet, platform profile, run folder or option).</summary>
-/// <param name="File">The file the problem is in; null for command-line options.</param>
-/// <param name="Path">Dotted key path inside the file (e.g. <c>prices.network.crossAz.unit</c>) or the option name.</param>
-/// <param name="Line">1-based line in the file, 0 when unknown.</param>
-/// <param name="Message">What is wrong.</param>
-/// <param name="Fix">How to fix it.</param>
-public sealed record CostInputProblem(string? File, string Path, int Line, string Message, string Fix)
-{
-    public override string ToString()
-    {
-        var where = File is null ? Path : Line > 0 ? $"{File}:{Line} ({Path})" : $"{File} ({Path})";
-        return $"{where}: {Message} Fix: {Fix}";
-    }
-}
-
-/// <summary>Every problem found in the cost inputs; thrown once, after all problems of a file were collected.</summary>
+/// <summary>
+/// Every problem found in the cost inputs (price sheet, platform profiles, run folder, options), in the one
+/// problem type of every LoadLab input: file (or option), YAML path, line, column, what was expected and the fix.
+/// </summary>
 public sealed class CostInputException : Exception
 {
-    public CostInputException(IReadOnlyList<CostInputProblem> problems)
+    public CostInputException(IReadOnlyList<ValidationProblem> problems)
         : base(string.Join(Environment.NewLine, problems.Select(p => p.ToString())))
     {
         Problems = problems;
@@ -30,16 +20,21 @@ public sealed class CostInputException : Exception
     }
 
     public CostInputException(string message)
-        : base(message)
+        : this([new ValidationProblem("loadlab cost", "", 0, 0, message, null)])
     {
-        Problems = [new CostInputProblem(null, "", 0, message, "")];
     }
 
     public CostInputException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Problems = [new CostInputProblem(null, "", 0, message, "")];
+        Problems = [new ValidationProblem("loadlab cost", "", 0, 0, message, null)];
     }
 
-    public IReadOnlyList<CostInputProblem> Problems { get; } = [];
+    public IReadOnlyList<ValidationProblem> Problems { get; } = [];
+
+    /// <summary>A problem with a command-line option (the option names itself, as in every command).</summary>
+    public static ValidationProblem Option(string option, string message, string fix) => new(option, "", 0, 0, message, fix);
+
+    /// <summary>A problem with a whole file or folder (no position in it).</summary>
+    public static ValidationProblem File(string path, string message, string fix) => new(path, "", 0, 0, message, fix);
 }

@@ -1,53 +1,101 @@
 using System.Globalization;
+using LoadLab.Core.Results;
+using LoadLab.Core.Yaml;
 
 namespace LoadLab.Core.Cost;
 
 /// <summary>
-/// Turns a workload into a monthly TCO per platform: sizes brokers, volumes, object storage and cross-zone traffic
-/// from the platform profile, then prices them with the price sheet. Every line carries its inputs and formula.
-/// Conventions: rates in MiB/s; a billing GB is 2^30 bytes (1 GiB = 1,024 MiB); a month is
-/// <see cref="PriceSheet.HoursPerMonth"/> hours. Both published worked examples (cross-zone $23.6k/$13.5k and the
-/// vendor comparison's 42,187.5 GB) are reproduced exactly with a 720-hour month and 1,024 MiB per GB.
+/// Turns a workload into a monthly TCO per platform. Brokers are sized by every limit (network in and out, EBS or
+/// local-disk bandwidth, disk space, memory), each from the price sheet's instance specifications, with the same
+/// burst and scaling simulation for every architecture (<see cref="FleetSimulation"/>); storage, object-store
+/// requests, the WAL, cross-zone traffic, observability, licence and labour follow. Every line carries its inputs
+/// with their sources and its formula with the numbers. Time at risk (data moving after an operation) is reported
+/// beside the money, never billed as labour.
+/// Conventions: rates in MiB/s; a billing GB is 2^30 bytes (1 GB = 1,024 MiB); a month is the sheet's
+/// hours-per-month. Both published worked examples (cross-zone $23,625 / $13,500; the vendor comparison's 15 × 8,437.5 GB
+/// and 42,187.5 GB) are reproduced exactly from their own inputs.
 /// </summary>
 public static class CostModel
 {
     private const double MiBPerGiB = 1024;
     private const double SecondsPerHour = 3600;
 
-    // A broker count like 15.000000000002 (floating-point noise) must not become 16.
-    private const double CountTolerance = 1e-9;
-
-    public static CostReport Estimate(CostWorkload workload, IEnumerable<PlatformProfile> profiles, PriceSheet prices, CostOptions options)
+    /// <summary>Every platform's estimate, with the sensitivity of each total to its inputs (±20 %).</summary>
+    public static CostDocument Estimate(CostWorkload workload, IReadOnlyList<PlatformProfile> profiles, PriceSheet prices, CostOptions options, bool withSensitivity = true)
     {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentNullException.ThrowIfNull(prices);
+        ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
         if (problems.Count > 0)
         {
             throw new CostInputException(problems);
         }
 
-        return new CostReport
+        var platforms = profiles.Select(p => Estimate(workload, p, prices, options)).ToArray();
+        var burst = workload.Burst;
+        return new CostDocument
         {
-            Workload = workload,
+            Source = workload.Source,
+            Measured = workload.Measured,
             PriceSheet = prices.Name,
             PriceSheetFile = prices.File,
-            Options = options,
-            Platforms = [.. profiles.Select(p => Estimate(workload, p, prices, options))],
+            Options = options.Describe(),
+            Workload = new CostWorkloadSummary
+            {
+                AverageIngressMiBps = workload.AverageIngressMiBps,
+                PeakIngressMiBps = workload.PeakIngressMiBps,
+                AverageMessageBytes = workload.AverageMessageBytes,
+                WireFactor = workload.WireFactor,
+                StoredFactor = workload.StoredFactor,
+                FactorSource = workload.FactorSource,
+                FanOut = workload.FanOut,
+                FanOutSource = workload.FanOutSource,
+                Partitions = workload.Partitions,
+                ReplicationFactor = workload.ReplicationFactor,
+                ReplicationSource = workload.ReplicationSource,
+                RetentionHours = workload.Retention.TotalHours,
+                RetentionSource = workload.RetentionSource,
+                ProfileSeconds = workload.IngressMiBpsPerSecond.Count,
+                PeakToAverage = burst.PeakToAverage,
+                LongestPeakSeconds = burst.LongestPeak.TotalSeconds,
+                Excluded = [.. workload.Excluded.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.FromSeconds:0.#}–{w.ToSeconds:0.#} s: {w.Reason}"))],
+                Notes = workload.Notes,
+            },
+            Platforms = platforms,
+            Sensitivity = withSensitivity ? SensitivityAnalysis.Run(workload, profiles, prices, options) : [],
         };
     }
 
-    public static PlatformEstimate Estimate(CostWorkload workload, PlatformProfile profile, PriceSheet prices, CostOptions options) =>
-        new Calculation(workload, profile, prices, options).Run();
-
-    /// <summary>Brokers needed to carry <paramref name="ingressMiBps"/> with the network factor and headroom.</summary>
-    internal static int BrokersFor(double ingressMiBps, double networkFactor, double headroom, double brokerMiBps, double minBrokers)
+    /// <summary>One platform's estimate, with a note giving the total under the tiered-storage choice not made.</summary>
+    public static PlatformCost Estimate(CostWorkload workload, PlatformProfile profile, PriceSheet prices, CostOptions options)
     {
-        var needed = ingressMiBps * networkFactor * (1 + headroom) / brokerMiBps;
-        return (int)Math.Max(minBrokers, Math.Ceiling(needed - CountTolerance));
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(options);
+        var estimate = Total(workload, profile, prices, options);
+        if (profile.SharedStorage || profile.TieredLocalRetention is null)
+        {
+            return estimate;
+        }
+
+        var other = Total(workload, profile, prices, options with { TieredStorage = !options.TieredStorage });
+        var retention = Hours(profile.TieredLocalRetention.Value);
+        var note = options.TieredStorage
+            ? $"Without tiered storage (every replica of the whole retention on broker disks) the total would be {Usd(other.TotalMonthlyUsd)} USD ({other.Sizing.FloorBrokers} brokers, binding: {other.BindingLimit})."
+            : $"With --tiered-storage (local retention {retention} h, one copy of the rest in object storage) the total would be {Usd(other.TotalMonthlyUsd)} USD ({other.Sizing.FloorBrokers} brokers, binding: {other.BindingLimit}).";
+        return estimate with { Notes = [.. estimate.Notes, note] };
     }
 
-    private static string N(double value, string format = "#,##0.##") => value.ToString(format, CultureInfo.InvariantCulture);
+    /// <summary>One platform's estimate alone (no alternatives): what the sensitivity analysis repeats.</summary>
+    internal static PlatformCost Total(CostWorkload workload, PlatformProfile profile, PriceSheet prices, CostOptions options) =>
+        new Calculation(workload, profile, prices, options).Run();
 
-    private static string Usd(double value) => value.ToString("#,##0.00", CultureInfo.InvariantCulture);
+    internal static string N(double value, string format = "#,##0.##") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    internal static string Usd(double value) => value.ToString("#,##0.00", CultureInfo.InvariantCulture);
+
+    private static string Hours(double seconds) => N(seconds / SecondsPerHour);
 
     private sealed class Calculation
     {
@@ -55,11 +103,13 @@ public static class CostModel
         private readonly PlatformProfile _p;
         private readonly PriceSheet _prices;
         private readonly CostOptions _options;
+        private readonly InstanceType _instance;
         private readonly List<CostLine> _lines = [];
         private readonly List<string> _notes = [];
         private readonly double _hours;
         private readonly double _headroom;
-        private readonly SourcedValue _instancePrice;
+        private readonly bool _tiered;
+        private readonly WalKind _wal;
 
         public Calculation(CostWorkload workload, PlatformProfile profile, PriceSheet prices, CostOptions options)
         {
@@ -67,395 +117,566 @@ public static class CostModel
             _p = profile;
             _prices = prices;
             _options = options;
+            _instance = prices.Instance(profile.InstanceType);
             _hours = prices.HoursPerMonth.Value;
             _headroom = options.Headroom ?? profile.Headroom.Value;
-            _instancePrice = prices.InstancePrice(profile.InstanceType);
+            _tiered = options.TieredStorage && !profile.SharedStorage && profile.TieredLocalRetention is not null;
+            _wal = options.Wal ?? profile.Wal;
+            if (options.TieredStorage && !profile.SharedStorage && profile.TieredLocalRetention is null)
+            {
+                _notes.Add($"{profile.DisplayName}'s profile has no tiered storage (no tiered-local-retention): priced without it.");
+            }
         }
 
-        private bool SharedStorage => _p.Architecture == StorageArchitecture.SharedStorage;
+        private bool SharedStorage => _p.SharedStorage;
 
         private double Zones => _p.AvailabilityZones.Value;
 
-        private double RetentionSeconds => _w.Retention.TotalSeconds;
+        private double Rf => _w.ReplicationFactor;
 
         private double SecondsPerMonth => _hours * SecondsPerHour;
 
-        /// <summary>One copy of the retained data (GiB): average ingress × retention.</summary>
-        private double RetainedGiB => _w.AverageIngressMiBps * RetentionSeconds / MiBPerGiB;
+        /// <summary>How long data stays on broker disks (shared-nothing): the retention, or the local retention with tiered storage.</summary>
+        private double LocalRetentionSeconds => _tiered ? Math.Min(_p.TieredLocalRetention!.Value, _w.Retention.TotalSeconds) : _w.Retention.TotalSeconds;
 
-        private CostInput Headroom => new("headroom", _headroom, "fraction", _options.Headroom is null ? _p.Headroom.Citation : "--headroom");
+        /// <summary>One copy of the retained data as stored (GiB).</summary>
+        private double RetainedGiB(double retentionSeconds) => _w.AverageIngressMiBps * _w.StoredFactor * retentionSeconds / MiBPerGiB;
 
-        private CostInput HoursInput => new("hours per month", _hours, "hours", _prices.HoursPerMonth.Citation);
+        private CostInput HoursInput => Input("hours per month", _prices.HoursPerMonth);
 
-        public PlatformEstimate Run()
+        private CostInput HeadroomInput => _options.Headroom is null ? Input("headroom", _p.Headroom) : new("headroom", _headroom, "fraction", "--headroom");
+
+        private SourcedValue Price => _instance.OnDemandHourly;
+
+        public PlatformCost Run()
         {
-            var networkFactor = NetworkFactor(out var factorInputs, out var factorText);
-            var baseBrokers = Brokers(_w.AverageIngressMiBps, networkFactor);
-            var peakBrokers = Brokers(_w.PeakIngressMiBps, networkFactor);
-            double meanBrokers;
-            if (SharedStorage)
-            {
-                // Capacity follows the load: each second runs the brokers that second needs.
-                var perSecond = _w.IngressMiBpsPerSecond.Select(x => (double)Brokers(x, networkFactor)).ToArray();
-                meanBrokers = perSecond.Length == 0 ? baseBrokers : perSecond.Average();
-                var belowBase = perSecond.Length == 0 ? baseBrokers : perSecond.Average(b => Math.Min(b, baseBrokers));
-                var aboveBase = meanBrokers - belowBase;
-                AddCompute(belowBase, baseBrokers, networkFactor, factorInputs, factorText);
-                AddBurstSharedStorage(aboveBase, baseBrokers, peakBrokers);
-            }
-            else
-            {
-                meanBrokers = peakBrokers;
-                AddCompute(baseBrokers, baseBrokers, networkFactor, factorInputs, factorText);
-                AddBurstSharedNothing(baseBrokers, peakBrokers);
-            }
+            var limits = Limits();
+            var elasticity = _p.Autoscaling.Value > 0
+                ? new Elasticity(_p.ScaleOutTrigger!.Value, _p.ScaleOutDelay!.Value, _p.ScaleInTrigger!.Value)
+                : null;
+            var fleet = FleetSimulation.Size(
+                _w.IngressMiBpsPerSecond, limits, _headroom, (int)_p.MinBrokers.Value, elasticity, _prices.BillingMinimum.Value,
+                _options.AzLoss ? (int)Zones : 1);
+            var launchesPerMonth = fleet.LaunchesPerPeriod * SecondsPerMonth / Math.Max(1, _w.IngressMiBpsPerSecond.Count);
 
-            var dataVolumePerBroker = SharedStorage ? AddWalStorage(meanBrokers, peakBrokers) : AddReplicatedStorage(peakBrokers);
+            AddCompute(fleet, limits);
+            AddScaleOut(fleet, elasticity, launchesPerMonth);
+            var (dataPerBroker, volumes) = AddBlockStorage(fleet);
+            AddBlockPerformance(fleet, volumes);
             var objectGiB = AddObjectStorage();
-            var crossAzGiB = AddCrossAz();
-            AddObservability(meanBrokers);
-            AddOperatorTime(peakBrokers);
+            AddObjectRequests(fleet);
+            AddWalCopy(fleet);
+            var crossAz = AddCrossAz();
+            AddPerBroker(fleet);
+            AddLabour();
 
-            return new PlatformEstimate
+            var commitments = new List<CommitmentTotal>();
+            foreach (var (term, price) in new[] { ("1-year", _instance.OneYearHourly), ("3-year", _instance.ThreeYearHourly) })
+            {
+                var total = _lines.Sum(l => l.MonthlyUsd);
+                commitments.Add(price is null
+                    ? new CommitmentTotal(term, null, $"{_prices.File}: instances.{_p.InstanceType} has no {term} price (none confirmed on a public page); add one to price the floor committed")
+                    : new CommitmentTotal(term, total - (fleet.Floor * _hours * (Price.Value - price.Value)), price.Citation));
+            }
+
+            return new PlatformCost
             {
                 Platform = _p.Name,
                 DisplayName = _p.DisplayName,
-                Architecture = _p.Architecture,
+                Architecture = KebabCase.From(_p.Architecture.ToString()),
                 InstanceType = _p.InstanceType,
-                Sizing = new PlatformSizing(baseBrokers, peakBrokers, meanBrokers, networkFactor, dataVolumePerBroker, objectGiB, crossAzGiB),
+                TotalMonthlyUsd = _lines.Sum(l => l.MonthlyUsd),
+                BindingLimit = fleet.BindingLimit,
+                Durability = Durability(),
+                Sizing = new CostSizing(
+                    fleet.Floor, fleet.MeanBrokers, fleet.PeakBrokers, fleet.AverageBrokers, fleet.PeakDemandBrokers, launchesPerMonth,
+                    [.. limits.Select(l => new LimitSizing(
+                        l.Name,
+                        l.IsRate ? l.BrokersAtBaseline(_w.AverageIngressMiBps, _headroom) : l.StaticBrokers,
+                        l.IsRate ? l.BrokersAtBaseline(_w.PeakIngressMiBps, _headroom) : l.StaticBrokers,
+                        l.Explanation))],
+                    dataPerBroker, volumes, objectGiB, crossAz),
                 Lines = _lines,
+                Commitments = commitments,
+                Risk = Risk(fleet),
                 Notes = _notes,
             };
         }
 
-        private int Brokers(double ingressMiBps, double networkFactor) =>
-            BrokersFor(ingressMiBps, networkFactor, _headroom, _p.BrokerNetworkMiBps.Value, _p.MinBrokers.Value);
-
-        /// <summary>
-        /// Bytes through the busier direction of the broker fleet's network per byte written. Shared-nothing: in = RF
-        /// (produce + replicas received), out = (RF − 1) + F. Shared-storage: in = 1 + compaction reads,
-        /// out = upload + F + compaction (the vendor comparison counts compaction as 0.5 of out).
-        /// </summary>
-        private double NetworkFactor(out List<CostInput> inputs, out string text)
+        /// <summary>Every resource a broker of this platform can run out of, with its per-broker capacity from the instance's specifications.</summary>
+        private List<BrokerLimit> Limits()
         {
-            var fanOut = new CostInput("fan-out F (consumer groups)", _w.FanOut, "groups", _w.Source);
+            var w = _w.WireFactor;
+            var s = _w.StoredFactor;
+            var f = _w.FanOut;
+            var zoneShare = _options.AzLoss ? (Zones - 1) / Zones : 1;
+            var azText = _options.AzLoss ? $" × {N(zoneShare, "0.###")} (one of {N(Zones)} zones down)" : "";
+            var net = _instance.NetworkBaseline;
+            var netBurst = _instance.NetworkBurst;
+            var netDuration = _instance.NetworkBurstDuration;
+            string NetText(string bytes, double factor) =>
+                $"{bytes} = {N(factor, "0.###")} B per ingress byte against {net.Written} baseline ({N(net.Value)} MiB/s{azText}), bursting to {netBurst.Written} for {N(netDuration.Value / 60)} min of credits";
+            var limits = new List<BrokerLimit>();
+            double inFactor, outFactor;
+            string inText, outText;
             if (SharedStorage)
             {
                 var upload = _p.ObjectUploadFactor!.Value;
                 var compaction = _p.CompactionReadFactor!.Value;
-                var inbound = 1 + compaction;
-                var outbound = upload + _w.FanOut + compaction;
-                inputs =
-                [
-                    fanOut,
-                    new("object-store upload per byte written", upload, "bytes", _p.ObjectUploadFactor.Citation),
-                    new("compaction traffic per byte written", compaction, "bytes", _p.CompactionReadFactor.Citation),
-                ];
-                text = $"max(in 1 + {N(compaction)}, out {N(upload)} + F {N(_w.FanOut)} + {N(compaction)}) = {N(Math.Max(inbound, outbound))}";
-                return Math.Max(inbound, outbound);
+                inFactor = w + (compaction * s);
+                outFactor = (upload + f + compaction) * s;
+                inText = $"produce {N(w, "0.###")} + compaction reads {N(compaction)} × stored {N(s, "0.###")}";
+                outText = $"(object upload {N(upload)} + fan-out {N(f)} + compaction {N(compaction)}) × stored {N(s, "0.###")}";
+            }
+            else
+            {
+                inFactor = w + ((Rf - 1) * s);
+                outFactor = ((Rf - 1) + f + (_tiered ? 1 : 0)) * s;
+                inText = $"produce {N(w, "0.###")} + replicas received (RF {N(Rf)} − 1) × stored {N(s, "0.###")}";
+                outText = $"(replicas sent RF {N(Rf)} − 1 + fan-out {N(f)}{(_tiered ? " + tiered upload 1" : "")}) × stored {N(s, "0.###")}";
             }
 
-            var rf = _w.ReplicationFactor;
-            var inboundSn = rf;
-            var outboundSn = rf - 1 + _w.FanOut;
-            inputs = [fanOut, new("replication factor RF", rf, "copies", _w.Source)];
-            text = $"max(in RF {N(rf)}, out RF−1 {N(rf - 1)} + F {N(_w.FanOut)}) = {N(Math.Max(inboundSn, outboundSn))}";
-            return Math.Max(inboundSn, outboundSn);
+            limits.Add(BrokerLimit.Rate("network in", inFactor, net.Value * zoneShare, netBurst.Value * zoneShare, netDuration.Value, NetText(inText, inFactor)));
+            limits.Add(BrokerLimit.Rate("network out", outFactor, net.Value * zoneShare, netBurst.Value * zoneShare, netDuration.Value, NetText(outText, outFactor)));
+
+            var writesEbs = SharedStorage ? _wal != WalKind.S3 : _p.DataStorage == DataStorage.Ebs;
+            var writeFactor = SharedStorage ? s : Rf * s;
+            var writeText = SharedStorage ? $"WAL writes {N(s, "0.###")} × stored" : $"every replica written: RF {N(Rf)} × stored {N(s, "0.###")}";
+            if (writesEbs)
+            {
+                if (_instance.EbsBaseline is not { } ebs)
+                {
+                    throw new CostInputException([new(_prices.File, $"instances.{_p.InstanceType}.ebs-baseline", 0, 0,
+                        $"expected EBS bandwidth for {_p.InstanceType}: {_p.DisplayName} writes {(SharedStorage ? "its WAL" : "its log")} to EBS",
+                        "add ebs-baseline, ebs-burst and ebs-burst-duration from the instance's EBS-optimized specifications")]);
+                }
+
+                limits.Add(BrokerLimit.Rate("EBS bandwidth", writeFactor, ebs.Value * zoneShare, _instance.EbsBurst!.Value * zoneShare, _instance.EbsBurstDuration!.Value,
+                    $"{writeText} = {N(writeFactor, "0.###")} B per ingress byte against {ebs.Written} EBS baseline ({N(ebs.Value)} MiB/s{azText}; consumers read the tail from memory), bursting to {_instance.EbsBurst.Written} for {N(_instance.EbsBurstDuration.Value / 60)} min"));
+                var volume = _prices.Block.MaxThroughput;
+                limits.Add(BrokerLimit.Rate("volume throughput", writeFactor, volume.Value * zoneShare, volume.Value * zoneShare, 0,
+                    $"{writeText} = {N(writeFactor, "0.###")} B per ingress byte against one gp3 volume's largest throughput {volume.Written}{azText} (volumes do not burst)"));
+            }
+            else if (!SharedStorage)
+            {
+                if (_instance.InstanceStore is null || _instance.InstanceStoreWrite is not { } local)
+                {
+                    throw new CostInputException([new(_prices.File, $"instances.{_p.InstanceType}.instance-store", 0, 0,
+                        $"expected local NVMe storage for {_p.InstanceType}: {_p.DisplayName}'s profile says data-storage: instance-store",
+                        "add instance-store and instance-store-write, or choose an instance type with local NVMe")]);
+                }
+
+                limits.Add(BrokerLimit.Rate("local disk write", writeFactor, local.Value * zoneShare, local.Value * zoneShare, 0,
+                    $"{writeText} = {N(writeFactor, "0.###")} B per ingress byte against {local.Written} of local NVMe writes ({N(local.Value)} MiB/s{azText})"));
+            }
+
+            if (!SharedStorage)
+            {
+                var retained = RetainedGiB(LocalRetentionSeconds) * Rf * (1 + _p.DiskHeadroom.Value);
+                var capacity = _p.DataStorage == DataStorage.Ebs
+                    ? _prices.Block.MaxVolumeSize.Value * _prices.Block.MaxVolumesPerInstance.Value
+                    : _instance.InstanceStore!.Value;
+                var capacityText = _p.DataStorage == DataStorage.Ebs
+                    ? $"{N(_prices.Block.MaxVolumesPerInstance.Value)} volumes × {_prices.Block.MaxVolumeSize.Written} per broker"
+                    : $"{_instance.InstanceStore!.Written} of local NVMe ({N(capacity)} GiB) per broker";
+                limits.Add(BrokerLimit.Static("disk space", retained / capacity,
+                    $"retained {N(retained)} GiB (average {N(_w.AverageIngressMiBps)} MiB/s × stored {N(_w.StoredFactor, "0.###")} × {Hours(LocalRetentionSeconds)} h × RF {N(Rf)} × (1 + disk headroom {N(_p.DiskHeadroom.Value)})) / {capacityText}"));
+            }
+
+            if (_p.MemoryPerPartitionReplica is { } perReplica)
+            {
+                var perCore = _p.MemoryPerCore?.Value ?? 0;
+                var free = _instance.Memory.Value - (perCore * _instance.Vcpus.Value);
+                if (free <= 0)
+                {
+                    throw new CostInputException([new(_prices.File, $"instances.{_p.InstanceType}.memory", 0, 0,
+                        $"expected more memory than {_p.DisplayName} needs for its cores ({N(_instance.Vcpus.Value)} × {N(perCore)} GiB), got {_instance.Memory.Written}",
+                        "choose an instance type with more memory per core in the platform profile")]);
+                }
+
+                var replicas = _w.Partitions * Math.Max(1, SharedStorage ? 1 : Rf);
+                limits.Add(BrokerLimit.Static("memory", replicas * perReplica.Value / free,
+                    $"{N(replicas)} partition replicas × {N(perReplica.Value * MiBPerGiB)} MiB / ({_instance.Memory.Written} − {N(_instance.Vcpus.Value)} cores × {N(perCore)} GiB)"));
+            }
+
+            return limits;
         }
 
-        private void AddCompute(double brokerMonths, int baseBrokers, double networkFactor, List<CostInput> factorInputs, string factorText)
+        private void AddCompute(FleetResult fleet, IReadOnlyList<BrokerLimit> limits)
         {
-            var price = _instancePrice.Value;
-            var cost = brokerMonths * _hours * price;
-            List<CostInput> inputs =
+            var cost = fleet.Floor * _hours * Price.Value;
+            var binding = limits.FirstOrDefault(l => l.Name == fleet.BindingLimit);
+            var why = fleet.Floor > fleet.AverageBrokers
+                ? $"the average load needs {fleet.AverageBrokers}; {fleet.Floor - fleet.AverageBrokers} more carry the peaks that outlast the credits{(_p.Autoscaling.Value > 0 ? " and the scale-out delay" : "")}"
+                : fleet.PeakDemandBrokers > fleet.Floor
+                    ? $"the busiest second would need {fleet.PeakDemandBrokers} at baseline; burst credits{(_p.Autoscaling.Value > 0 ? " and scale-outs" : "")} carry the rest"
+                    : "the average load needs them";
+            var formula = $"floor {fleet.Floor} brokers, bound by {fleet.BindingLimit}{(binding is null ? "" : $" ({binding.Explanation})")}; {why}; " +
+                $"{fleet.Floor} × {N(_hours)} h × {Price.Value} USD/h = {Usd(cost)}";
+            _lines.Add(new CostLine("compute", "Broker compute", cost, formula,
             [
+                Input($"{_p.InstanceType} on-demand", Price),
+                Input($"{_p.InstanceType} network baseline", _instance.NetworkBaseline),
+                Input($"{_p.InstanceType} network burst", _instance.NetworkBurst),
+                Input("network burst duration", _instance.NetworkBurstDuration),
+                .. _instance.EbsBaseline is { } ebs ? [Input($"{_p.InstanceType} EBS baseline", ebs)] : Array.Empty<CostInput>(),
                 new("average ingress", _w.AverageIngressMiBps, "MiB/s", _w.Source),
-                .. factorInputs,
-                new("broker network baseline", _p.BrokerNetworkMiBps.Value, "MiB/s per direction", _p.BrokerNetworkMiBps.Citation),
-                Headroom,
-                new("minimum brokers", _p.MinBrokers.Value, "brokers", _p.MinBrokers.Citation),
-                new($"{_p.InstanceType} on-demand", price, "USD/hour", _instancePrice.Citation),
+                new("peak ingress", _w.PeakIngressMiBps, "MiB/s", _w.Source),
+                new("bytes sent per value byte", _w.WireFactor, "ratio", _w.FactorSource),
+                new("bytes stored per value byte", _w.StoredFactor, "ratio", _w.FactorSource),
+                new("fan-out (bytes read per byte written)", _w.FanOut, "ratio", _w.FanOutSource),
+                .. SharedStorage ? Array.Empty<CostInput>() : [new CostInput("replication factor", Rf, "copies", _w.ReplicationSource)],
+                HeadroomInput,
+                Input("minimum brokers", _p.MinBrokers),
                 HoursInput,
-            ];
-            var sizing = $"brokers = max(min {N(_p.MinBrokers.Value)}, ceil(average {N(_w.AverageIngressMiBps)} MiB/s × network factor [{factorText}] × (1 + headroom {N(_headroom)}) / {N(_p.BrokerNetworkMiBps.Value)} MiB/s)) = {baseBrokers}";
-            var formula = SharedStorage
-                ? $"{sizing}; time-weighted brokers up to that count {N(brokerMonths, "#,##0.###")} × {N(_hours)} h × {_instancePrice.Value} USD/h = {Usd(cost)}"
-                : $"{sizing}; {baseBrokers} × {N(_hours)} h × {_instancePrice.Value} USD/h = {Usd(cost)}";
-            _lines.Add(new CostLine("compute", "Broker compute", cost, formula, inputs,
-                SharedStorage
-                    ? "Brokers are stateless, so the fleet scales in when the load drops below the average."
-                    : "Sized for the average here; the extra brokers for the peak are the burst line."));
+            ],
+            $"Sized by every limit; {fleet.BindingLimit} binds. " + (fleet.Floor > fleet.AverageBrokers || fleet.PeakDemandBrokers > fleet.Floor
+                ? "Peaks shorter than the instance's burst credits ride on them; longer ones need brokers."
+                : "")));
         }
 
-        private void AddBurstSharedNothing(int baseBrokers, int peakBrokers)
+        private void AddScaleOut(FleetResult fleet, Elasticity? elasticity, double launchesPerMonth)
         {
-            var extra = peakBrokers - baseBrokers;
-            var cost = extra * _hours * _instancePrice.Value;
-            var burst = _w.Burst;
-            _lines.Add(new CostLine("burst", "Burst provisioning", cost,
-                $"(peak brokers {peakBrokers} − average brokers {baseBrokers}) × {N(_hours)} h × {_instancePrice.Value} USD/h = {Usd(cost)}",
+            if (elasticity is null)
+            {
+                _lines.Add(new CostLine("burst", "Scale-out brokers", 0,
+                    "not elastic: brokers hold their data, so the fleet is not scaled with the load; the floor carries the peaks (with burst credits) all month = 0.00",
+                    [Input("autoscaling", _p.Autoscaling)]));
+                return;
+            }
+
+            var above = Math.Max(0, fleet.MeanBrokers - fleet.Floor);
+            var cost = above * _hours * Price.Value;
+            _lines.Add(new CostLine("burst", "Scale-out brokers", cost,
+                $"time-weighted brokers above the floor {N(above, "#,##0.###")} (up to {fleet.PeakBrokers} running; {N(launchesPerMonth, "#,##0")} launches/month, each billed at least {N(_prices.BillingMinimum.Value)} s) × {N(_hours)} h × {Price.Value} USD/h = {Usd(cost)}",
                 [
-                    new("peak ingress", _w.PeakIngressMiBps, "MiB/s", _w.Source),
-                    new("peak / average", burst.PeakToAverage, "ratio", _w.Source),
-                    new("longest peak", burst.LongestPeak.TotalSeconds, "s", _w.Source),
-                    new($"{_p.InstanceType} on-demand", _instancePrice.Value, "USD/hour", _instancePrice.Citation),
+                    Input("scale-out trigger", _p.ScaleOutTrigger!),
+                    Input("scale-out delay", _p.ScaleOutDelay!),
+                    Input("scale-in trigger (minimum lifetime)", _p.ScaleInTrigger!),
+                    Input("billing minimum", _prices.BillingMinimum),
+                    Input($"{_p.InstanceType} on-demand", Price),
                     HoursInput,
                 ],
-                "Held for the peak all month: moving partitions copies their data, so shared-nothing clusters keep the peak capacity running."));
+                $"Brokers are added once demand has exceeded capacity for {N(elasticity.TriggerSeconds)} s and serve {N(elasticity.DelaySeconds)} s later; burst credits carry the load until then. Peaks shorter than the trigger never launch a broker."));
         }
 
-        private void AddBurstSharedStorage(double brokerMonthsAboveBase, int baseBrokers, int peakBrokers)
+        private (double DataPerBroker, int Volumes) AddBlockStorage(FleetResult fleet)
         {
-            var cost = brokerMonthsAboveBase * _hours * _instancePrice.Value;
-            var burst = _w.Burst;
-            _lines.Add(new CostLine("burst", "Burst provisioning", cost,
-                $"time-weighted brokers above {baseBrokers} (up to {peakBrokers} at the peak) {N(brokerMonthsAboveBase, "#,##0.###")} × {N(_hours)} h × {_instancePrice.Value} USD/h = {Usd(cost)}",
-                [
-                    new("peak ingress", _w.PeakIngressMiBps, "MiB/s", _w.Source),
-                    new("peak / average", burst.PeakToAverage, "ratio", _w.Source),
-                    new("share of time near the peak", burst.ShareNearPeak, "fraction", _w.Source),
-                    new($"{_p.InstanceType} on-demand", _instancePrice.Value, "USD/hour", _instancePrice.Citation),
-                    HoursInput,
-                ],
-                "Scaled out only while the burst lasts (stateless brokers). Scaling reaction time is not modelled: the headroom absorbs a burst until brokers are added."));
-        }
+            var price = _prices.Block.StorageGbMonth;
+            var root = _p.SystemVolume.Value;
+            if (SharedStorage)
+            {
+                var wal = _wal == WalKind.S3 ? 0 : _p.WalVolume!.Value;
+                var totalGb = fleet.MeanBrokers * (wal + root);
+                var cost = totalGb * price.Value;
+                _lines.Add(new CostLine("blockStorage", "Block storage", cost,
+                    $"time-weighted brokers {N(fleet.MeanBrokers, "#,##0.###")} × ({(_wal == WalKind.S3 ? "no WAL volume (S3 WAL)" : $"WAL {N(wal)}")} + root {N(root)}) GB × {price.Value} USD/GB-month = {Usd(cost)}",
+                    [
+                        .. _wal == WalKind.S3 ? Array.Empty<CostInput>() : [Input("WAL volume", _p.WalVolume!)],
+                        Input("root volume", _p.SystemVolume),
+                        Input("block storage", price),
+                    ],
+                    "The WAL has a fixed size: data lives in object storage, so block storage does not grow with retention."));
+                return (wal, _wal == WalKind.S3 ? 0 : 1);
+            }
 
-        /// <summary>Shared-nothing: RF copies of the retained data spread over the brokers, plus root volumes.</summary>
-        private double AddReplicatedStorage(int brokers)
-        {
-            var rf = _w.ReplicationFactor;
-            var diskHeadroom = _p.DiskHeadroom.Value;
-            var dataPerBroker = RetainedGiB * rf * (1 + diskHeadroom) / brokers;
-            var totalGb = brokers * (dataPerBroker + _p.SystemVolumeGiB.Value);
-            var cost = totalGb * _prices.BlockStorageGbMonth.Value;
-            _lines.Add(new CostLine("blockStorage", "Block storage", cost,
-                $"data per broker = average {N(_w.AverageIngressMiBps)} MiB/s × retention {N(RetentionSeconds)} s / 1,024 × RF {N(rf)} × (1 + {N(diskHeadroom)}) / {brokers} brokers = {N(dataPerBroker)} GB; " +
-                $"{brokers} × ({N(dataPerBroker)} + {N(_p.SystemVolumeGiB.Value)} root) GB × {_prices.BlockStorageGbMonth.Value} USD/GB-month = {Usd(cost)}",
+            if (_p.DataStorage == DataStorage.InstanceStore)
+            {
+                var retainedLocal = RetainedGiB(LocalRetentionSeconds) * Rf * (1 + _p.DiskHeadroom.Value) / fleet.Floor;
+                var cost = fleet.Floor * root * price.Value;
+                _lines.Add(new CostLine("blockStorage", "Block storage", cost,
+                    $"{fleet.Floor} brokers × root {N(root)} GB × {price.Value} USD/GB-month = {Usd(cost)}",
+                    [Input("root volume", _p.SystemVolume), Input("block storage", price), Input($"{_p.InstanceType} local NVMe", _instance.InstanceStore!)],
+                    $"The log ({N(retainedLocal)} GiB per broker) lives on the instance's local NVMe, paid in the instance price."));
+                return (retainedLocal, 0);
+            }
+
+            var dataTotal = RetainedGiB(LocalRetentionSeconds) * Rf * (1 + _p.DiskHeadroom.Value);
+            var dataPerBroker = dataTotal / fleet.Floor;
+            var volumes = Math.Max(1, (int)Math.Ceiling((dataPerBroker / _prices.Block.MaxVolumeSize.Value) - 1e-9));
+            var total = fleet.Floor * (dataPerBroker + root);
+            var storageCost = total * price.Value;
+            _lines.Add(new CostLine("blockStorage", "Block storage", storageCost,
+                $"data per broker = average {N(_w.AverageIngressMiBps)} MiB/s × stored {N(_w.StoredFactor, "0.###")} × {N(LocalRetentionSeconds)} s / 1,024 × RF {N(Rf)} × (1 + {N(_p.DiskHeadroom.Value)}) / {fleet.Floor} brokers = {N(dataPerBroker)} GB " +
+                $"on {volumes} volume(s) of at most {_prices.Block.MaxVolumeSize.Written}; {fleet.Floor} × ({N(dataPerBroker)} + {N(root)} root) GB × {price.Value} USD/GB-month = {Usd(storageCost)}",
                 [
                     new("average ingress", _w.AverageIngressMiBps, "MiB/s", _w.Source),
-                    new("retention", _w.Retention.TotalHours, "hours", "--retention"),
-                    new("replication factor RF", rf, "copies", _w.Source),
-                    new("disk headroom", diskHeadroom, "fraction", _p.DiskHeadroom.Citation),
-                    new("root volume", _p.SystemVolumeGiB.Value, "GB", _p.SystemVolumeGiB.Citation),
-                    new("block storage", _prices.BlockStorageGbMonth.Value, "USD/GB-month", _prices.BlockStorageGbMonth.Citation),
+                    new(_tiered ? "local retention" : "retention", LocalRetentionSeconds / SecondsPerHour, "hours", _tiered ? _p.TieredLocalRetention!.Citation : _w.RetentionSource),
+                    new("replication factor", Rf, "copies", _w.ReplicationSource),
+                    Input("disk headroom", _p.DiskHeadroom),
+                    Input("largest volume", _prices.Block.MaxVolumeSize),
+                    Input("root volume", _p.SystemVolume),
+                    Input("block storage", price),
                 ],
-                "RF copies of the retained data on broker volumes, plus root volumes; sized for the retention up front."));
-
-            // Every broker writes its share of all replicas at the peak.
-            AddBlockPerformance(brokers, _w.PeakIngressMiBps * rf / brokers, $"peak {N(_w.PeakIngressMiBps)} MiB/s × RF {N(rf)} / {brokers} brokers");
-            return dataPerBroker;
+                _tiered ? "Tiered storage: brokers keep only the local retention; the rest is one copy in object storage." : "RF copies of the whole retention on broker volumes."));
+            return (dataPerBroker, volumes);
         }
 
-        /// <summary>Shared-storage: a small WAL volume and a root volume per running broker.</summary>
-        private double AddWalStorage(double meanBrokers, int peakBrokers)
+        /// <summary>
+        /// gp3 volumes do not burst: each is provisioned for its broker's share of the busiest second (with headroom),
+        /// paying for throughput and IOPS above what every volume includes.
+        /// </summary>
+        private void AddBlockPerformance(FleetResult fleet, int volumesPerBroker)
         {
-            var wal = _p.WalVolumeGiB!.Value;
-            var totalGb = meanBrokers * (wal + _p.SystemVolumeGiB.Value);
-            var cost = totalGb * _prices.BlockStorageGbMonth.Value;
-            _lines.Add(new CostLine("blockStorage", "Block storage", cost,
-                $"time-weighted brokers {N(meanBrokers, "#,##0.###")} × (WAL {N(wal)} + root {N(_p.SystemVolumeGiB.Value)}) GB × {_prices.BlockStorageGbMonth.Value} USD/GB-month = {Usd(cost)}",
-                [
-                    new("WAL volume", wal, "GB", _p.WalVolumeGiB.Citation),
-                    new("root volume", _p.SystemVolumeGiB.Value, "GB", _p.SystemVolumeGiB.Citation),
-                    new("block storage", _prices.BlockStorageGbMonth.Value, "USD/GB-month", _prices.BlockStorageGbMonth.Citation),
-                ],
-                "WAL and root volume per running broker; the WAL does not grow with retention because data lives in object storage."));
-            AddBlockPerformance(meanBrokers, _w.PeakIngressMiBps / peakBrokers, $"peak {N(_w.PeakIngressMiBps)} MiB/s / {peakBrokers} brokers");
-            return wal;
-        }
+            var block = _prices.Block;
+            var writesEbs = SharedStorage ? _wal != WalKind.S3 : _p.DataStorage == DataStorage.Ebs;
+            if (!writesEbs || volumesPerBroker == 0)
+            {
+                _lines.Add(new CostLine("blockPerformance", "Block storage throughput / IOPS", 0,
+                    SharedStorage ? "0: the WAL is in object storage" : "0: the log is on local NVMe", []));
+                return;
+            }
 
-        private void AddBlockPerformance(double volumes, double writeMiBpsPerVolume, string writeText)
-        {
-            var includedThroughput = _prices.BlockIncludedThroughputMiBps.Value;
-            var includedIops = _prices.BlockIncludedIops.Value;
-            var iops = writeMiBpsPerVolume * 1024 / _p.BlockIoSizeKiB.Value;
-            var extraThroughput = Math.Max(0, writeMiBpsPerVolume - includedThroughput);
-            var extraIops = Math.Max(0, iops - includedIops);
-            var cost = volumes * ((extraThroughput * _prices.BlockThroughputMiBpsMonth.Value) + (extraIops * _prices.BlockIopsMonth.Value));
+            var brokers = SharedStorage ? fleet.PeakBrokers : fleet.Floor;
+            var writePerBroker = _w.PeakIngressMiBps * _w.StoredFactor * (SharedStorage ? 1 : Rf) * (1 + _headroom) / brokers;
+            var perVolume = Math.Min(block.MaxThroughput.Value, writePerBroker / volumesPerBroker);
+            var iops = Math.Min(block.MaxIops.Value, perVolume * 1024 / _p.BlockIoSize.Value);
+            var extraThroughput = Math.Max(0, perVolume - block.IncludedThroughput.Value);
+            var extraIops = Math.Max(0, iops - block.IncludedIops.Value);
+            var volumes = (SharedStorage ? fleet.MeanBrokers : fleet.Floor) * volumesPerBroker;
+            var cost = volumes * ((extraThroughput * block.ThroughputMiBpsMonth.Value) + (extraIops * block.IopsMonth.Value));
             _lines.Add(new CostLine("blockPerformance", "Block storage throughput / IOPS", cost,
-                $"write per volume = {writeText} = {N(writeMiBpsPerVolume)} MiB/s ({N(iops, "#,##0")} IOPS at {N(_p.BlockIoSizeKiB.Value)} KiB); " +
-                $"{N(volumes, "#,##0.###")} volumes × (max(0, {N(writeMiBpsPerVolume)} − {N(includedThroughput)} included) MiB/s × {_prices.BlockThroughputMiBpsMonth.Value} + max(0, {N(iops, "#,##0")} − {N(includedIops)} included) IOPS × {_prices.BlockIopsMonth.Value}) = {Usd(cost)}",
+                $"write per volume = peak {N(_w.PeakIngressMiBps)} MiB/s × stored {N(_w.StoredFactor, "0.###")}{(SharedStorage ? "" : $" × RF {N(Rf)}")} × (1 + headroom {N(_headroom)}) / {brokers} brokers / {volumesPerBroker} volume(s) = {N(perVolume)} MiB/s ({N(iops, "#,##0")} IOPS at {N(_p.BlockIoSize.Value)} KiB); " +
+                $"{N(volumes, "#,##0.###")} volumes × (max(0, {N(perVolume)} − {N(block.IncludedThroughput.Value)} included) MiB/s × {block.ThroughputMiBpsMonth.Value} + max(0, {N(iops, "#,##0")} − {N(block.IncludedIops.Value)} included) IOPS × {block.IopsMonth.Value}) = {Usd(cost)}",
                 [
-                    new("I/O size", _p.BlockIoSizeKiB.Value, "KiB", _p.BlockIoSizeKiB.Citation),
-                    new("included throughput", includedThroughput, "MiB/s", _prices.BlockIncludedThroughputMiBps.Citation),
-                    new("included IOPS", includedIops, "IOPS", _prices.BlockIncludedIops.Citation),
-                    new("throughput above included", _prices.BlockThroughputMiBpsMonth.Value, "USD/MiBps-month", _prices.BlockThroughputMiBpsMonth.Citation),
-                    new("IOPS above included", _prices.BlockIopsMonth.Value, "USD/IOPS-month", _prices.BlockIopsMonth.Citation),
-                ]));
+                    Input("I/O size", _p.BlockIoSize),
+                    Input("included throughput", block.IncludedThroughput),
+                    Input("included IOPS", block.IncludedIops),
+                    Input("largest throughput per volume", block.MaxThroughput),
+                    Input("throughput above included", block.ThroughputMiBpsMonth),
+                    Input("IOPS above included", block.IopsMonth),
+                    HeadroomInput,
+                ],
+                SharedStorage ? "Every WAL volume is provisioned for its broker's share of the busiest second." : "gp3 does not burst: every volume is provisioned for its share of the busiest second."));
         }
 
         private double AddObjectStorage()
         {
-            if (!SharedStorage)
+            if (!SharedStorage && !_tiered)
             {
-                _lines.Add(new CostLine("objectStorage", "Object storage", 0, "not used: data lives on broker volumes (tiered storage is not modelled)", []));
-                _lines.Add(new CostLine("objectRequests", "Object storage requests", 0, "not used: no object storage", []));
+                _lines.Add(new CostLine("objectStorage", "Object storage", 0,
+                    _p.TieredLocalRetention is null ? "0: data lives on broker disks" : "0: data lives on broker disks (tiered storage not chosen; --tiered-storage)", []));
                 return 0;
             }
 
-            var gb = RetainedGiB;
-            var storage = gb * _prices.ObjectStorageGbMonth.Value;
-            _lines.Add(new CostLine("objectStorage", "Object storage", storage,
-                $"average {N(_w.AverageIngressMiBps)} MiB/s × retention {N(RetentionSeconds)} s / 1,024 = {N(gb)} GB × {_prices.ObjectStorageGbMonth.Value} USD/GB-month = {Usd(storage)}",
+            var gb = RetainedGiB(_w.Retention.TotalSeconds);
+            var price = _prices.Object.StorageGbMonth;
+            var cost = gb * price.Value;
+            _lines.Add(new CostLine("objectStorage", "Object storage", cost,
+                $"average {N(_w.AverageIngressMiBps)} MiB/s × stored {N(_w.StoredFactor, "0.###")} × retention {N(_w.Retention.TotalSeconds)} s / 1,024 = {N(gb)} GB × {price.Value} USD/GB-month = {Usd(cost)}",
                 [
                     new("average ingress", _w.AverageIngressMiBps, "MiB/s", _w.Source),
-                    new("retention", _w.Retention.TotalHours, "hours", "--retention"),
-                    new("object storage", _prices.ObjectStorageGbMonth.Value, "USD/GB-month", _prices.ObjectStorageGbMonth.Citation),
+                    new("retention", _w.Retention.TotalHours, "hours", _w.RetentionSource),
+                    Input("object storage", price),
                 ],
-                "Durability comes from the object store, so one copy is stored, not RF."));
-
-            var writtenMiB = _w.AverageIngressMiBps * SecondsPerMonth;
-            var puts = writtenMiB * _p.ObjectPutsPerMiB!.Value;
-            var gets = writtenMiB * _p.ObjectGetsPerMiB!.Value;
-            var requests = (puts / 1000 * _prices.ObjectPutPer1000.Value) + (gets / 1000 * _prices.ObjectGetPer1000.Value);
-            _lines.Add(new CostLine("objectRequests", "Object storage requests", requests,
-                $"written {N(writtenMiB, "#,##0")} MiB/month (average × {N(SecondsPerMonth, "#,##0")} s); PUT {N(puts, "#,##0")} / 1,000 × {_prices.ObjectPutPer1000.Value} + GET {N(gets, "#,##0")} / 1,000 × {_prices.ObjectGetPer1000.Value} = {Usd(requests)}",
-                [
-                    new("PUTs per MiB written", _p.ObjectPutsPerMiB.Value, "requests/MiB", _p.ObjectPutsPerMiB.Citation),
-                    new("GETs per MiB written", _p.ObjectGetsPerMiB.Value, "requests/MiB", _p.ObjectGetsPerMiB.Citation),
-                    new("PUT price", _prices.ObjectPutPer1000.Value, "USD/1000 requests", _prices.ObjectPutPer1000.Citation),
-                    new("GET price", _prices.ObjectGetPer1000.Value, "USD/1000 requests", _prices.ObjectGetPer1000.Citation),
-                    HoursInput,
-                ]));
+                SharedStorage ? "Durability comes from the WAL and the object store, so one copy is stored, not RF." : "Tiered storage: the leader uploads one copy of every closed segment."));
             return gb;
+        }
+
+        private void AddObjectRequests(FleetResult fleet)
+        {
+            var put = _prices.Object.PutPer1000;
+            var get = _prices.Object.GetPer1000;
+            var writtenMiB = _w.AverageIngressMiBps * _w.StoredFactor * SecondsPerMonth;
+            if (SharedStorage)
+            {
+                var puts = writtenMiB * _p.ObjectPutsPerMiB!.Value;
+                var gets = writtenMiB * _p.ObjectGetsPerMiB!.Value;
+                var walPuts = _wal == WalKind.S3 ? _p.WalCommitsPerSecond!.Value * fleet.MeanBrokers * SecondsPerMonth : 0;
+                var cost = ((puts + walPuts) / 1000 * put.Value) + (gets / 1000 * get.Value);
+                _lines.Add(new CostLine("objectRequests", "Object storage requests", cost,
+                    $"written {N(writtenMiB, "#,##0")} MiB/month; PUT {N(puts, "#,##0")}{(walPuts > 0 ? $" + S3 WAL {N(walPuts, "#,##0")} ({N(_p.WalCommitsPerSecond!.Value)}/s × {N(fleet.MeanBrokers, "0.##")} brokers)" : "")} / 1,000 × {put.Value} + GET {N(gets, "#,##0")} / 1,000 × {get.Value} = {Usd(cost)}",
+                    [
+                        Input("PUTs per MiB written", _p.ObjectPutsPerMiB),
+                        Input("GETs per MiB written", _p.ObjectGetsPerMiB),
+                        .. _wal == WalKind.S3 ? [Input("WAL commits per broker-second", _p.WalCommitsPerSecond!)] : Array.Empty<CostInput>(),
+                        Input("PUT price", put),
+                        Input("GET price", get),
+                        HoursInput,
+                    ]));
+                return;
+            }
+
+            if (!_tiered)
+            {
+                _lines.Add(new CostLine("objectRequests", "Object storage requests", 0, "0: no object storage", []));
+                return;
+            }
+
+            var segments = writtenMiB / (_p.TieredSegmentSize!.Value * MiBPerGiB);
+            var requests = segments * _p.TieredPutsPerSegment!.Value;
+            var tieredCost = requests / 1000 * put.Value;
+            _lines.Add(new CostLine("objectRequests", "Object storage requests", tieredCost,
+                $"written {N(writtenMiB, "#,##0")} MiB/month / segments of {_p.TieredSegmentSize.Written} = {N(segments, "#,##0")} segments × {N(_p.TieredPutsPerSegment.Value)} PUTs / 1,000 × {put.Value} = {Usd(tieredCost)}",
+                [Input("segment size", _p.TieredSegmentSize), Input("PUTs per segment", _p.TieredPutsPerSegment), Input("PUT price", put), HoursInput],
+                "Consumers reading the tail are served from broker disks and memory: no GETs. Catch-up reads beyond the local retention would add GETs."));
+        }
+
+        private void AddWalCopy(FleetResult fleet)
+        {
+            if (!SharedStorage || _wal != WalKind.EbsS3Express)
+            {
+                _lines.Add(new CostLine("walCopy", "WAL second copy", 0,
+                    !SharedStorage ? $"0: durability by RF {N(Rf)} broker replicas" : _wal == WalKind.S3 ? "0: the WAL is in regional object storage (its requests are priced with the object storage requests)" : "0: EBS WAL only (durable within one zone; --wal ebs-s3-express prices the AZ-durable double write)",
+                    []));
+                return;
+            }
+
+            var express = _prices.Express;
+            var commits = _p.WalCommitsPerSecond!.Value * fleet.MeanBrokers * SecondsPerMonth;
+            var uploadedGb = _w.AverageIngressMiBps * _w.StoredFactor * SecondsPerMonth / MiBPerGiB;
+            var heldGb = fleet.MeanBrokers * _p.WalVolume!.Value;
+            var cost = (commits / 1000 * express.PutPer1000.Value) + (uploadedGb * express.UploadPerGb.Value) + (heldGb * express.StorageGbMonth.Value);
+            _lines.Add(new CostLine("walCopy", "WAL second copy", cost,
+                $"S3 Express One Zone: PUT {N(commits, "#,##0")} ({N(_p.WalCommitsPerSecond.Value)}/s × {N(fleet.MeanBrokers, "0.##")} brokers) / 1,000 × {express.PutPer1000.Value} + upload {N(uploadedGb, "#,##0")} GB × {express.UploadPerGb.Value} + held {N(heldGb)} GB × {express.StorageGbMonth.Value} = {Usd(cost)}",
+                [
+                    Input("WAL commits per broker-second", _p.WalCommitsPerSecond),
+                    Input("WAL volume (bounds the copy held)", _p.WalVolume),
+                    Input("express PUT price", express.PutPer1000),
+                    Input("express upload price", express.UploadPerGb),
+                    Input("express storage price", express.StorageGbMonth),
+                    HoursInput,
+                ],
+                "The AZ-durable double write: every WAL write also goes to S3 Express One Zone in another zone, so a zone loss loses nothing acknowledged. Transfer to the other zone's bucket is not priced (not confirmed as charged)."));
         }
 
         /// <summary>
         /// Cross-zone traffic with clients spread evenly over Z zones: producer → leader crosses (Z−1)/Z of the
-        /// writes; replication sends every follower outside the leader's zone a copy; each consumer group fetches
-        /// (Z−1)/Z from the leader, or nothing with fetch-from-follower when every zone holds a replica. Each
-        /// byte is billed out and in. For RF 3 over 3 zones: W·(2/3 + 2 + F·2/3).
+        /// requests; replication sends every follower outside the leader's zone a copy of the batches; each consumer
+        /// group fetches (Z−1)/Z from the leader, or nothing with fetch-from-follower when every zone holds a replica.
+        /// Each byte is billed out and in. For RF 3 over 3 zones on value bytes: W·(2/3 + 2 + F·2/3).
         /// </summary>
         private double AddCrossAz()
         {
-            var perGbBothWays = 2 * _prices.CrossAzPerGbPerDirection.Value;
-            var writtenGiB = _w.AverageIngressMiBps * SecondsPerMonth / MiBPerGiB;
+            var price = _prices.CrossAzPerGbPerDirection;
+            var perGbBothWays = 2 * price.Value;
+            var valueGiB = _w.AverageIngressMiBps * SecondsPerMonth / MiBPerGiB;
             var crossFraction = (Zones - 1) / Zones;
             var zoneAware = _p.ZoneAwareClients.Value > 0;
-            var rf = _w.ReplicationFactor;
-            var zonesWithReplica = Math.Min(rf, Zones);
-            var replicasInLeaderZone = Math.Ceiling(rf / Zones - CountTolerance);
+            var zonesWithReplica = Math.Min(Rf, Zones);
+            var replicasInLeaderZone = BrokerLimit.Ceiling(Rf / Zones);
             var supportsFollowerFetching = _p.FollowerFetching.Value > 0;
             if (_options.FetchFromFollower && !supportsFollowerFetching && !zoneAware)
             {
                 _notes.Add($"{_p.DisplayName} does not support fetch-from-follower ({_p.FollowerFetching.Citation}); consumers read from leaders.");
             }
 
-            var produceFactor = zoneAware ? 0 : crossFraction;
-            var replicationFactor = SharedStorage ? 0 : Math.Max(0, rf - replicasInLeaderZone);
-            var consumeFromLeader = zoneAware ? 0 : _w.FanOut * crossFraction;
-            var consumeFromFollower = zoneAware ? 0 : _w.FanOut * Math.Max(0, Zones - zonesWithReplica) / Zones;
+            var produce = zoneAware ? 0 : crossFraction * _w.WireFactor;
+            var replication = SharedStorage ? 0 : Math.Max(0, Rf - replicasInLeaderZone) * _w.StoredFactor;
+            var fromLeader = zoneAware ? 0 : _w.FanOut * crossFraction * _w.StoredFactor;
+            var fromFollower = zoneAware ? 0 : _w.FanOut * Math.Max(0, Zones - zonesWithReplica) / Zones * _w.StoredFactor;
             var useFollower = _options.FetchFromFollower && supportsFollowerFetching;
-            var consumeFactor = useFollower ? consumeFromFollower : consumeFromLeader;
+            var consume = useFollower ? fromFollower : fromLeader;
 
-            var written = new CostInput("written per month (average)", writtenGiB, "GB", _w.Source);
-            var zonesInput = new CostInput("availability zones Z", Zones, "zones", _p.AvailabilityZones.Citation);
-            var price = new CostInput("cross-AZ transfer, each direction", _prices.CrossAzPerGbPerDirection.Value, "USD/GB", _prices.CrossAzPerGbPerDirection.Citation);
+            var written = new CostInput("value bytes written per month (average)", valueGiB, "GB", _w.Source);
+            var zones = Input("availability zones Z", _p.AvailabilityZones);
+            var priceInput = Input("cross-AZ transfer, each direction", price);
             var zoneAwareNote = zoneAware ? $"Clients use a broker in their own zone ({_p.ZoneAwareClients.Citation})." : "";
 
             double Add(string item, string label, double factor, string factorText, IReadOnlyList<CostInput> extra, string note)
             {
-                var gib = writtenGiB * factor;
+                var gib = valueGiB * factor;
                 var cost = gib * perGbBothWays;
                 _lines.Add(new CostLine(item, label, cost,
-                    $"{N(writtenGiB, "#,##0")} GB × {factorText} = {N(gib, "#,##0")} GB × 2 directions × {_prices.CrossAzPerGbPerDirection.Value} USD/GB = {Usd(cost)}",
-                    [written, zonesInput, .. extra, price], note));
+                    $"{N(valueGiB, "#,##0")} GB × {factorText} = {N(gib, "#,##0")} GB × 2 directions × {price.Value} USD/GB = {Usd(cost)}",
+                    [written, zones, .. extra, priceInput], note));
                 return gib;
             }
 
-            var total = Add("crossAz.produce", "Cross-AZ: producer → leader", produceFactor,
-                zoneAware ? "0 (zone-aware produce)" : $"(Z−1)/Z {N(crossFraction, "0.###")}", [], zoneAwareNote);
-            total += Add("crossAz.replication", "Cross-AZ: replication", replicationFactor,
-                SharedStorage ? "0 (no broker replication; EC2 ↔ S3 in-region transfer is free)" : $"followers outside the leader's zone (RF {N(rf)} − {N(replicasInLeaderZone)}) {N(replicationFactor)}",
-                SharedStorage ? [] : [new("replication factor RF", rf, "copies", _w.Source)],
+            var total = Add("crossAz.produce", "Cross-AZ: producer → leader", produce,
+                zoneAware ? "0 (zone-aware produce)" : $"(Z−1)/Z {N(crossFraction, "0.###")} × sent {N(_w.WireFactor, "0.###")}",
+                [new("bytes sent per value byte", _w.WireFactor, "ratio", _w.FactorSource)], zoneAwareNote);
+            total += Add("crossAz.replication", "Cross-AZ: replication", replication,
+                SharedStorage ? "0 (no broker replication; EC2 ↔ S3 in-region transfer is free)" : $"followers outside the leader's zone (RF {N(Rf)} − {N(replicasInLeaderZone)}) × stored {N(_w.StoredFactor, "0.###")}",
+                SharedStorage ? [] : [new("replication factor", Rf, "copies", _w.ReplicationSource)],
                 SharedStorage ? "Durability comes from the WAL and the object store, not from broker replicas." : "");
 
-            var alternative = writtenGiB * (useFollower ? consumeFromLeader : consumeFromFollower) * perGbBothWays;
+            var alternative = valueGiB * (useFollower ? fromLeader : fromFollower) * perGbBothWays;
             var consumeNote = zoneAware
                 ? zoneAwareNote
                 : supportsFollowerFetching
                     ? $"{(useFollower ? "With" : "Without")} fetch-from-follower; {(useFollower ? "without" : "with")} it this line would be {Usd(alternative)} USD ({_p.FollowerFetching.Citation})."
                     : "Fetch-from-follower is not available on this platform.";
-            total += Add("crossAz.consume", "Cross-AZ: consumer fetches", consumeFactor,
+            total += Add("crossAz.consume", "Cross-AZ: consumer fetches", consume,
                 zoneAware ? "0 (zone-aware fetch)"
-                    : useFollower ? $"F {N(_w.FanOut)} × zones without a replica (Z − min(RF, Z))/Z {N((Zones - zonesWithReplica) / Zones, "0.###")}"
-                    : $"F {N(_w.FanOut)} × (Z−1)/Z {N(crossFraction, "0.###")}",
-                [new("fan-out F (consumer groups)", _w.FanOut, "groups", _w.Source), new("fetch-from-follower", useFollower ? 1 : 0, "on/off", "--fetch-from-follower")],
+                    : useFollower ? $"fan-out {N(_w.FanOut)} × zones without a replica (Z − min(RF, Z))/Z {N((Zones - zonesWithReplica) / Zones, "0.###")} × stored {N(_w.StoredFactor, "0.###")}"
+                    : $"fan-out {N(_w.FanOut)} × (Z−1)/Z {N(crossFraction, "0.###")} × stored {N(_w.StoredFactor, "0.###")}",
+                [new("fan-out (bytes read per byte written)", _w.FanOut, "ratio", _w.FanOutSource), new("fetch-from-follower", useFollower ? 1 : 0, "on/off", "--fetch-from-follower")],
                 consumeNote);
             return total;
         }
 
-        private void AddObservability(double meanBrokers)
+        private void AddPerBroker(FleetResult fleet)
         {
-            var cost = meanBrokers * _prices.ObservabilityPerBrokerMonth.Value;
+            var monitoring = _prices.ObservabilityPerBrokerMonth;
+            var cost = fleet.MeanBrokers * monitoring.Value;
             _lines.Add(new CostLine("observability", "Observability", cost,
-                $"brokers {N(meanBrokers, "#,##0.###")} × {_prices.ObservabilityPerBrokerMonth.Value} USD/broker-month = {Usd(cost)}",
-                [new("monitoring", _prices.ObservabilityPerBrokerMonth.Value, "USD/broker-month", _prices.ObservabilityPerBrokerMonth.Citation)]));
+                $"brokers {N(fleet.MeanBrokers, "#,##0.###")} × {monitoring.Value} USD/broker-month = {Usd(cost)}",
+                [Input("monitoring", monitoring)]));
+
+            var tieredLicence = _tiered ? _p.TieredLicence?.Value ?? 0 : 0;
+            var perBroker = _p.Licence.Value + tieredLicence;
+            var licence = fleet.MeanBrokers * perBroker;
+            _lines.Add(new CostLine("licence", "Licence", licence,
+                $"brokers {N(fleet.MeanBrokers, "#,##0.###")} × ({N(_p.Licence.Value)}{(_tiered ? $" + tiered storage {N(tieredLicence)}" : "")}) USD/broker-month = {Usd(licence)}",
+                [Input("licence", _p.Licence), .. _tiered && _p.TieredLicence is { } t ? [Input("tiered-storage licence", t)] : Array.Empty<CostInput>()],
+                _tiered && _p.TieredLicence is { Value: 0 } zero ? $"Tiered storage needs a licence whose price is not public ({zero.Citation}): enter your quote in the profile." : ""));
         }
 
-        /// <summary>
-        /// Operator time = events per month × (hands-on hours + hours spent watching the data move) × hourly rate.
-        /// The watching time is measured (a run's partition.reassign / broker.add faults) when available, otherwise
-        /// estimated: shared-nothing copies a new broker's share of all replicas at the reassignment throttle;
-        /// shared-storage moves only metadata.
-        /// </summary>
-        private void AddOperatorTime(int brokers)
+        private void AddLabour()
         {
-            var events = _options.OperatorEventsPerMonth ?? _p.OperatorEventsPerMonth.Value;
-            var eventsSource = _options.OperatorEventsPerMonth is null ? _p.OperatorEventsPerMonth.Citation : "--operator-events";
-            var attended = _p.AttendedHoursPerEvent.Value;
-            // The published / configured estimate is always computed, so a measured value can be compared with it.
-            double estimatedHours;
-            string estimateText;
-            CostInput estimateInput;
-            if (SharedStorage)
-            {
-                var seconds = _p.ReassignmentSeconds!.Value;
-                estimatedHours = seconds / SecondsPerHour;
-                estimateText = $"metadata-only reassignment {N(seconds)} s";
-                estimateInput = new("reassignment time", seconds, "s", _p.ReassignmentSeconds.Citation);
-            }
-            else
-            {
-                var movedGiB = RetainedGiB * _w.ReplicationFactor / (brokers + 1);
-                var throttle = _p.ReassignmentMiBps!.Value;
-                estimatedHours = movedGiB * MiBPerGiB / throttle / SecondsPerHour;
-                estimateText = $"copy a new broker's share {N(movedGiB)} GB (retained × RF / (brokers + 1)) at {N(throttle)} MiB/s = {N(estimatedHours)} h";
-                estimateInput = new("reassignment throttle", throttle, "MiB/s", _p.ReassignmentMiBps.Citation);
-            }
+            var operations = _options.OperationsPerMonth ?? _p.OperationsPerMonth.Value;
+            var handsOn = _p.HandsOnHoursPerOperation.Value;
+            var rate = _prices.OperatorHourly.Value;
+            var cost = operations * handsOn * rate;
+            _lines.Add(new CostLine("labour", "Operator labour", cost,
+                $"{N(operations)} operations/month × hands-on {N(handsOn)} h × {rate} USD/h = {Usd(cost)}",
+                [
+                    _options.OperationsPerMonth is null ? Input("operations per month", _p.OperationsPerMonth) : new("operations per month", operations, "operations", "--operations"),
+                    Input("hands-on hours per operation", _p.HandsOnHoursPerOperation),
+                    Input("operator rate", _prices.OperatorHourly),
+                ],
+                "Hands-on time only: hours the data spends moving are time at risk, reported beside the total, not billed."));
+        }
 
-            double watchHours;
-            string watchText;
-            CostInput watchInput;
-            var note = "";
+        private TimeAtRisk Risk(FleetResult fleet)
+        {
+            var operations = _options.OperationsPerMonth ?? _p.OperationsPerMonth.Value;
+            double hours;
+            string explanation;
             if (_w.MeasuredOperations.Count > 0)
             {
                 var seconds = _w.MeasuredOperations.Average(o => o.Seconds);
-                watchHours = seconds / SecondsPerHour;
-                watchText = $"measured mean {N(seconds)} s over {_w.MeasuredOperations.Count} {string.Join("/", _w.MeasuredOperations.Select(o => o.Action).Distinct())} fault(s)";
-                watchInput = new("measured reassignment/scale duration", seconds, "s", _w.Source);
-                note = $"Measured in the run; without a measurement the model would use {estimateText}."
-                    + (_w.MeasuredOnMockCluster ? " The embedded mock cluster copies no partition data, so its durations understate a real cluster's." : "");
+                hours = seconds / SecondsPerHour;
+                explanation = $"measured mean {N(seconds)} s over {_w.MeasuredOperations.Count} {string.Join("/", _w.MeasuredOperations.Select(o => o.Action).Distinct())} fault(s)"
+                    + (_w.MeasuredOnMockCluster ? "; the embedded mock cluster copies no partition data, so this understates a real cluster" : "");
+            }
+            else if (SharedStorage)
+            {
+                hours = _p.ReassignmentTime!.Value / SecondsPerHour;
+                explanation = $"metadata-only reassignment {N(_p.ReassignmentTime.Value)} s ({_p.ReassignmentTime.Citation})";
             }
             else
             {
-                watchHours = estimatedHours;
-                watchText = estimateText;
-                watchInput = estimateInput;
+                var moved = RetainedGiB(LocalRetentionSeconds) * Rf / (fleet.Floor + 1);
+                hours = moved * MiBPerGiB / _p.ReassignmentThrottle!.Value / SecondsPerHour;
+                explanation = $"copy a new broker's share {N(moved)} GB (retained on brokers × RF / (brokers + 1)) at {_p.ReassignmentThrottle.Written} = {N(hours)} h";
             }
 
-            var hoursPerEvent = attended + watchHours;
-            var rate = _prices.OperatorHourly.Value;
-            var cost = events * hoursPerEvent * rate;
-            _lines.Add(new CostLine("operator", "Operator time", cost,
-                $"{N(events)} events/month × (hands-on {N(attended)} h + {watchText}) × {rate} USD/h = {Usd(cost)}",
-                [
-                    new("events per month", events, "events", eventsSource),
-                    new("hands-on hours per event", attended, "hours", _p.AttendedHoursPerEvent.Citation),
-                    watchInput,
-                    new("operator rate", rate, "USD/hour", _prices.OperatorHourly.Citation),
-                ],
-                note));
+            return new TimeAtRisk(hours, operations, Math.Min(_hours, hours * operations), explanation);
         }
+
+        private string Durability() => SharedStorage
+            ? _wal switch
+            {
+                WalKind.Ebs => "EBS WAL in the broker's zone: acknowledged data not yet in object storage is unavailable (or lost) if that zone fails: less durable than RF 3 across zones",
+                WalKind.S3 => "S3 WAL: every acknowledged write is in regional object storage and survives a zone loss (produce latency of object-store writes)",
+                _ => "EBS WAL plus a copy in S3 Express One Zone in another zone: acknowledged data survives a zone loss",
+            }
+            : Rf >= Zones
+                ? $"RF {N(Rf)} replicas across {N(Zones)} zones: acknowledged data (acks=all) survives a zone loss"
+                : $"RF {N(Rf)} replicas over {N(Zones)} zones: a zone loss can take every replica of a partition";
+
+        private static CostInput Input(string name, SourcedValue value) => new(name, value.Value, value.Unit, value.Citation);
     }
 }

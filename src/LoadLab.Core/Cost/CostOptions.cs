@@ -1,3 +1,6 @@
+using System.Globalization;
+using LoadLab.Core.Yaml;
+
 namespace LoadLab.Core.Cost;
 
 /// <summary>Choices that change an estimate but belong to neither the workload nor the platform profile.</summary>
@@ -5,25 +8,42 @@ public sealed record CostOptions
 {
     /// <summary>Consumers read from an in-zone follower where the platform supports it (KIP-392). Default off, as in Kafka.</summary>
     public bool FetchFromFollower { get; init; }
-    /// <summary>Replaces every profile's compute headroom (0.2 = 20 %); null keeps the profiles' values.</summary>
+    /// <summary>Replaces every profile's headroom (0.2 = 20 %); null keeps the profiles' values.</summary>
     public double? Headroom { get; init; }
-    /// <summary>Replaces every profile's operator events per month; null keeps the profiles' values.</summary>
-    public double? OperatorEventsPerMonth { get; init; }
+    /// <summary>Replaces every profile's operations per month; null keeps the profiles' values.</summary>
+    public double? OperationsPerMonth { get; init; }
+    /// <summary>Shared-nothing platforms that support it keep only their local retention on brokers, the rest in object storage.</summary>
+    public bool TieredStorage { get; init; }
+    /// <summary>Size every platform to carry the load with one availability zone down.</summary>
+    public bool AzLoss { get; init; }
+    /// <summary>The WAL shared-storage platforms are priced with; null keeps each profile's.</summary>
+    public WalKind? Wal { get; init; }
 
     /// <summary>Every problem with these options, as command-line problems.</summary>
-    public IReadOnlyList<CostInputProblem> Validate()
+    public IReadOnlyList<ValidationProblem> Validate()
     {
-        var problems = new List<CostInputProblem>();
+        var problems = new List<ValidationProblem>();
         if (Headroom is { } headroom && (headroom < 0 || headroom > 10 || double.IsNaN(headroom)))
         {
-            problems.Add(new CostInputProblem(null, "--headroom", 0, $"is {headroom} but must be between 0 and 10.", "give a fraction, e.g. --headroom 0.2 for 20 %."));
+            problems.Add(CostInputException.Option("--headroom", $"expected a fraction from 0 to 10, got {headroom.ToString(CultureInfo.InvariantCulture)}", "e.g. --headroom 0.2 for 20 %"));
         }
 
-        if (OperatorEventsPerMonth is { } events && (events < 0 || double.IsNaN(events)))
+        if (OperationsPerMonth is { } operations && (operations < 0 || double.IsNaN(operations)))
         {
-            problems.Add(new CostInputProblem(null, "--operator-events", 0, $"is {events} but must be 0 or more.", "give events per month, e.g. --operator-events 4."));
+            problems.Add(CostInputException.Option("--operations", $"expected operations per month, 0 or more, got {operations.ToString(CultureInfo.InvariantCulture)}", "e.g. --operations 4"));
         }
 
         return problems;
     }
+
+    /// <summary>The options as the report lists them.</summary>
+    public IReadOnlyList<string> Describe() =>
+    [
+        FetchFromFollower ? "fetch from follower" : "consumers read from leaders",
+        TieredStorage ? "tiered storage where supported" : "no tiered storage",
+        AzLoss ? "sized to carry the load with one zone down" : "sized for all zones up",
+        .. Headroom is { } h ? [$"headroom {h.ToString("0.##", CultureInfo.InvariantCulture)} for every platform"] : Array.Empty<string>(),
+        .. OperationsPerMonth is { } o ? [$"{o.ToString("0.##", CultureInfo.InvariantCulture)} operations per month for every platform"] : Array.Empty<string>(),
+        .. Wal is { } w ? [$"WAL: {KebabCase.From(w.ToString())}"] : Array.Empty<string>(),
+    ];
 }

@@ -1,179 +1,235 @@
 using System.Globalization;
-using System.Text.Json;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 
 namespace LoadLab.Core.Cost;
 
 /// <summary>
-/// The measured workload of a run folder (<c>results/README.md</c>): acknowledged messages per second times the
-/// average payload of that second, over the measured window; fan-out and partitions from <c>summary.json</c>;
-/// reassignment and scale durations from its faults.
+/// The workload of a run folder, read through <see cref="RunResults"/> and cleaned of what the faults did to it:
+/// each second's rate is the schedule's <c>targetRate</c> (a backlog flushed after a fail-over is not new demand),
+/// seconds inside fault windows and the flushes after them are left out and listed (the chaos is not assumed to
+/// repeat all month), bytes per message come from the steady seconds, bytes on the wire from librdkafka's statistics
+/// (<c>produce.wire</c>), fan-out from the bytes each group read, replication and retention from the scenario as run.
 /// </summary>
 public static class MeasuredWorkload
 {
-    private const double BytesPerMiB = 1024 * 1024;
+    private const double BytesPerMiB = 1 << 20;
 
-    /// <summary>Actions whose measured duration feeds the operator-time line.</summary>
+    /// <summary>A second whose acknowledged rate exceeds the target by more than this is a backlog flush.</summary>
+    private const double FlushTolerance = 1.1;
+
+    /// <summary>Actions whose measured duration is time at risk.</summary>
     public static readonly IReadOnlySet<string> OperatorActions = new HashSet<string>(StringComparer.Ordinal)
     {
         FaultActionNames.Name(FaultAction.PartitionReassign),
         FaultActionNames.Name(FaultAction.BrokerAdd),
     };
 
-    /// <summary>Reads <c>summary.json</c> and <c>series.csv</c> from <paramref name="runDirectory"/>.</summary>
-    /// <param name="runDirectory">The run folder.</param>
-    /// <param name="options">Retention and replication factor (not recorded in a run).</param>
-    /// <param name="scenario">The run's scenario when it could be loaded (gives topics' replication factors).</param>
-    public static CostWorkload FromRunDirectory(string runDirectory, CostWorkloadOptions options, Scenario? scenario = null)
+    /// <summary>Reads the run folder; throws <see cref="CostInputException"/> naming the file and the fix.</summary>
+    public static CostWorkload FromRunDirectory(string runDirectory, CostWorkloadOptions options)
     {
-        var summaryPath = Path.Combine(runDirectory, "summary.json");
-        if (!File.Exists(summaryPath))
-        {
-            throw new CostInputException([new CostInputProblem(summaryPath, "", 0, "does not exist, so this is not a run folder.", "pass a results/<run-id> folder written by 'loadlab run', or a scenario file.")]);
-        }
-
-        RunSummary? summary;
+        RunResults run;
         try
         {
-            summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), ResultsJson.Indented);
+            run = RunResults.Load(runDirectory);
         }
-        catch (JsonException e)
+        catch (RunResultsException e)
         {
-            throw new CostInputException([new CostInputProblem(summaryPath, e.Path ?? "", (int)(e.LineNumber ?? -1) + 1, $"cannot be read: {e.Message}", "regenerate the run, or repair the JSON.")]);
+            throw new CostInputException([CostInputException.File(runDirectory, e.Message, "pass a results/<run-id> folder written by 'loadlab run', or a scenario file")]);
         }
 
-        if (summary is null)
-        {
-            throw new CostInputException([new CostInputProblem(summaryPath, "", 1, "is empty.", "regenerate the run.")]);
-        }
-
-        var seriesPath = Path.Combine(runDirectory, "series.csv");
-        var series = File.Exists(seriesPath) ? File.ReadAllText(seriesPath) : null;
-        return FromRun(summary, series, seriesPath, options, scenario);
+        return FromRun(run, options);
     }
 
-    /// <summary>Builds the workload from an already-read summary and the text of <c>series.csv</c> (null when missing).</summary>
-    public static CostWorkload FromRun(RunSummary summary, string? seriesCsv, string seriesFile, CostWorkloadOptions options, Scenario? scenario = null)
+    /// <summary>The workload of an already-read run.</summary>
+    public static CostWorkload FromRun(RunResults run, CostWorkloadOptions options)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(options);
+        var summary = run.Summary;
+        var scenario = ScenarioOf(run);
         var notes = new List<string>();
-        var averagePayload = summary.Payload?.AverageBytes
-            ?? (summary.Produce.Acked > 0 && summary.Produce.Bytes > 0 ? (double)summary.Produce.Bytes / summary.Produce.Acked : 0);
-        IReadOnlyList<double> ingress;
-        double messages, bytes;
-        if (seriesCsv is null)
+
+        var from = summary.WarmupSeconds;
+        var to = summary.WarmupSeconds + summary.DurationSeconds;
+        var excluded = ExcludedWindows(run, from, to);
+        var seconds = run.Series.Seconds;
+        var target = run.Series.Column("targetRate");
+        var acked = run.Series.Column("acked");
+        var payload = run.Series.Column("avgPayloadBytes");
+        var fallbackPayload = summary.Payload?.AverageBytes ?? 0;
+        var ingress = new List<double>();
+        double steadyMessages = 0, steadyBytes = 0;
+        for (var row = 0; row < seconds.Count; row++)
         {
-            notes.Add("series.csv missing: the profile is flat at the summary's achieved rate, so no burst is visible.");
-            var mibps = summary.Rate.Achieved * averagePayload / BytesPerMiB;
-            ingress = Enumerable.Repeat(mibps, Math.Max(1, (int)Math.Round(summary.DurationSeconds))).ToArray();
-            messages = summary.Rate.Achieved;
-            bytes = summary.Rate.Achieved * averagePayload;
+            var second = seconds[row];
+            if (second < from || second >= to || excluded.Any(w => second >= w.FromSeconds && second < w.ToSeconds))
+            {
+                continue;
+            }
+
+            var bytes = double.IsNaN(payload[row]) ? fallbackPayload : payload[row];
+            ingress.Add(target[row] * bytes / BytesPerMiB);
+            steadyMessages += acked[row];
+            steadyBytes += acked[row] * bytes;
+        }
+
+        if (ingress.Count == 0)
+        {
+            throw new CostInputException([CostInputException.File(Path.Combine(run.Directory, RunFiles.Series),
+                $"expected seconds inside the measured window ({from:0.#} s to {to:0.#} s) outside fault windows, got none",
+                "price a run with a steady stretch before or after its faults, or the scenario file itself")]);
+        }
+
+        var valueBytesWritten = summary.Partitions.Sum(p => p.Bytes);
+        var groupBytes = summary.Consume.Groups.Sum(g => g.Bytes);
+        double fanOut;
+        string fanOutSource;
+        if (groupBytes > 0 && valueBytesWritten > 0)
+        {
+            fanOut = (double)groupBytes / valueBytesWritten;
+            fanOutSource = string.Create(CultureInfo.InvariantCulture,
+                $"bytes read by {summary.Consume.Groups.Count} group(s) ({string.Join(", ", summary.Consume.Groups.Select(g => $"{g.Group} {g.Bytes:#,##0} B"))}) / {valueBytesWritten:#,##0} B written");
         }
         else
         {
-            (ingress, messages, bytes) = ReadSeries(seriesCsv, seriesFile, summary, averagePayload);
+            fanOut = summary.Consume.Groups.Select(g => g.Group).Distinct(StringComparer.Ordinal).Count();
+            fanOutSource = "consumer groups (the run recorded no bytes per group: written before LoadLab measured them)";
         }
 
-        var groups = summary.Consume.Groups.Select(g => g.Group).Distinct(StringComparer.Ordinal).Count();
-        var partitions = summary.Partitions.Select(p => (p.Topic, p.Partition)).Distinct().Count();
-        if (partitions == 0 && scenario is not null)
-        {
-            partitions = scenario.Topics.Sum(t => t.Partitions);
-        }
-
+        var (wireFactor, storedFactor, factorSource) = Factors(summary, notes);
+        var bytesByTopic = summary.Partitions.GroupBy(p => p.Topic, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (double)g.Sum(p => p.Bytes), StringComparer.Ordinal);
         double replication;
-        if (options.ReplicationFactor is { } rf)
+        string replicationSource;
+        TimeSpan retention;
+        string retentionSource;
+        if (scenario is not null)
         {
-            replication = rf;
+            var topics = PlannedWorkload.TopicShares(scenario, bytesByTopic, bytesByTopic.Values.Sum());
+            (replication, replicationSource) = PlannedWorkload.Replication(topics, options, "scenario.yaml of the run");
+            (retention, retentionSource) = PlannedWorkload.Retention(topics, options, "scenario.yaml of the run");
         }
-        else if (scenario is { Topics.Count: > 0 })
+        else if (options.ReplicationFactor is { } rf)
         {
-            replication = scenario.Topics.Average(t => t.ReplicationFactor);
+            (replication, replicationSource) = (rf, "--replication-factor");
+            (retention, retentionSource) = options.Retention is { } given ? (given, "--retention") : (CostWorkloadOptions.DefaultRetention, "default 24 h (the run has no scenario.yaml)");
         }
         else
         {
-            replication = CostWorkloadOptions.AssumedReplicationFactor;
-            notes.Add($"replication factor {replication} assumed: a run summary does not record it (pass --replication-factor).");
+            throw new CostInputException([CostInputException.File(Path.Combine(run.Directory, RunFiles.Scenario),
+                "expected the scenario as run (it holds the topics' replication factors), got no readable scenario.yaml",
+                "pass --replication-factor (and --retention) for this run")]);
         }
 
         var operations = summary.Faults
             .Where(f => OperatorActions.Contains(f.Action) && (f.RecoverySeconds ?? f.DurationSeconds) is not null)
             .Select(f => new MeasuredOperation(f.Action, (f.RecoverySeconds ?? f.DurationSeconds)!.Value))
             .ToArray();
-
+        var partitions = summary.Partitions.Select(p => (p.Topic, p.Partition)).Distinct().Count();
         return new CostWorkload
         {
             Source = $"run {summary.RunId} of scenario {summary.Scenario} (measured on {summary.Environment.Kind})",
             Measured = true,
             IngressMiBpsPerSecond = ingress,
-            AverageMessageBytes = messages == 0 ? averagePayload : bytes / messages,
-            FanOut = groups,
-            Partitions = partitions,
+            AverageMessageBytes = steadyMessages > 0 ? steadyBytes / steadyMessages : fallbackPayload,
+            WireFactor = wireFactor,
+            StoredFactor = storedFactor,
+            FactorSource = factorSource,
+            FanOut = fanOut,
+            FanOutSource = fanOutSource,
+            Partitions = partitions > 0 ? partitions : scenario?.Topics.Sum(t => t.Partitions) ?? 0,
             ReplicationFactor = replication,
-            Retention = options.Retention,
+            ReplicationSource = replicationSource,
+            Retention = retention,
+            RetentionSource = retentionSource,
+            Excluded = excluded,
             MeasuredOperations = operations,
             MeasuredOnMockCluster = summary.Environment.Kind.StartsWith("embedded", StringComparison.Ordinal),
             Notes = notes,
         };
     }
 
-    private static (double[] Ingress, double Messages, double Bytes) ReadSeries(string csv, string file, RunSummary summary, double fallbackPayload)
+    /// <summary>
+    /// Fault windows (injection until the revert, or until recovery when that is later) and the backlog flushes
+    /// after them (seconds acknowledging more than <see cref="FlushTolerance"/> × the target), merged and clipped
+    /// to the measured window.
+    /// </summary>
+    internal static IReadOnlyList<ExcludedWindow> ExcludedWindows(RunResults run, double from, double to)
     {
-        var lines = csv.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (lines.Length == 0)
+        var seconds = run.Series.Seconds;
+        var target = run.Series.Column("targetRate");
+        var acked = run.Series.Column("acked");
+        var windows = new List<ExcludedWindow>();
+        foreach (var fault in run.Faults)
         {
-            throw new CostInputException([new CostInputProblem(file, "", 1, "is empty.", "regenerate the run; series.csv needs a header and one row per second.")]);
-        }
-
-        var header = lines[0].Split(',');
-        int Column(string name)
-        {
-            var index = Array.IndexOf(header, name);
-            return index >= 0
-                ? index
-                : throw new CostInputException([new CostInputProblem(file, name, 1, $"has no '{name}' column.", "series.csv must follow results/README.md (second, targetRate, sent, acked, …, avgPayloadBytes).")]);
-        }
-
-        var secondColumn = Column("second");
-        var ackedColumn = Column("acked");
-        var payloadColumn = Column("avgPayloadBytes");
-        var from = summary.WarmupSeconds;
-        var to = summary.WarmupSeconds + summary.DurationSeconds;
-        var ingress = new List<double>();
-        double messages = 0, bytes = 0;
-        for (var row = 1; row < lines.Length; row++)
-        {
-            var cells = lines[row].Split(',');
-            double Number(int column, string name, double empty)
+            var end = Math.Max(fault.End ?? fault.Start + 1, fault.Start + (fault.RecoverySeconds ?? 0));
+            // The backlog of the fault lands after it: skip on while the acknowledged rate is above the target.
+            var row = IndexOf(seconds, end);
+            while (row >= 0 && row < seconds.Count && acked[row] > target[row] * FlushTolerance)
             {
-                if (column >= cells.Length || cells[column].Length == 0)
-                {
-                    return empty;
-                }
-
-                return double.TryParse(cells[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                    ? value
-                    : throw new CostInputException([new CostInputProblem(file, name, row + 1, $"is '{cells[column]}', not a number.", "regenerate the run or repair that row.")]);
+                end = seconds[row] + 1;
+                row++;
             }
 
-            var second = Number(secondColumn, "second", double.NaN);
-            if (double.IsNaN(second) || second < from || second >= to)
-            {
-                continue;
-            }
-
-            var acked = Number(ackedColumn, "acked", 0);
-            var payload = Number(payloadColumn, "avgPayloadBytes", fallbackPayload);
-            ingress.Add(acked * payload / BytesPerMiB);
-            messages += acked;
-            bytes += acked * payload;
+            var recovered = fault.RecoverySeconds is { } recovery ? string.Create(CultureInfo.InvariantCulture, $", recovered after {recovery:0.#} s") : "";
+            var reason = string.Create(CultureInfo.InvariantCulture, $"{fault.Label} at {fault.Start:0.#} s{recovered} and the flush after it");
+            windows.Add(new ExcludedWindow(Math.Floor(fault.Start), Math.Ceiling(end), reason));
         }
 
-        if (ingress.Count == 0)
+        var merged = new List<ExcludedWindow>();
+        foreach (var window in windows.OrderBy(w => w.FromSeconds))
         {
-            throw new CostInputException([new CostInputProblem(file, "second", 0, $"has no rows inside the measured window ({from:0.#} s to {to:0.#} s).", "check that the run measured something (summary.durationSeconds > 0).")]);
+            if (merged.Count > 0 && window.FromSeconds <= merged[^1].ToSeconds)
+            {
+                var last = merged[^1];
+                merged[^1] = last with { ToSeconds = Math.Max(last.ToSeconds, window.ToSeconds), Reason = $"{last.Reason}; {window.Reason}" };
+            }
+            else
+            {
+                merged.Add(window);
+            }
         }
 
-        return ([.. ingress], messages, bytes);
+        return [.. merged
+            .Select(w => w with { FromSeconds = Math.Max(from, w.FromSeconds), ToSeconds = Math.Min(to, w.ToSeconds) })
+            .Where(w => w.ToSeconds > w.FromSeconds)];
     }
+
+    private static (double Wire, double Stored, string Source) Factors(RunSummary summary, List<string> notes)
+    {
+        if (summary.Produce.Wire is { ValueBytes: > 0 } wire)
+        {
+            var stored = (double)wire.BatchBytes / wire.ValueBytes;
+            var request = (double)wire.RequestBytes / wire.ValueBytes;
+            var compression = wire.BatchBytes > 0 ? (double)wire.MessageBytes / wire.BatchBytes : 1;
+            if (!wire.Complete)
+            {
+                notes.Add("librdkafka's last statistics report came before the end of the run; the byte factors are from the reports received.");
+            }
+
+            return (request, stored, string.Create(CultureInfo.InvariantCulture,
+                $"{wire.Source} ({wire.Compression} compression): {wire.ValueBytes:#,##0} B of values went out as {wire.MessageBytes:#,##0} B of keys and values, " +
+                $"{wire.BatchBytes:#,##0} B in {wire.Batches:#,##0} record batches (keys+values / batches = {compression:0.###}) and {wire.RequestBytes:#,##0} B of requests " +
+                $"(protocol overhead {wire.RequestBytes - wire.BatchBytes:#,##0} B in {wire.ProduceRequests:#,##0} produce requests): {stored:0.###} B stored and {request:0.###} B sent per value byte"));
+        }
+
+        notes.Add("The run has no produce.wire (written before LoadLab measured bytes on the wire): priced on value bytes only.");
+        return (1, 1, "value bytes only (no librdkafka statistics in this run)");
+    }
+
+    private static int IndexOf(IReadOnlyList<double> seconds, double second)
+    {
+        for (var i = 0; i < seconds.Count; i++)
+        {
+            if (seconds[i] >= Math.Floor(second))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static Scenario? ScenarioOf(RunResults run) =>
+        run.ScenarioYaml is { } yaml ? ScenarioLoader.Parse(yaml, Path.Combine(run.Directory, RunFiles.Scenario)).Scenario : null;
 }

@@ -1,9 +1,10 @@
 namespace LoadLab.Core.Cost;
 
 /// <summary>
-/// Dated, sourced unit prices of one cloud region (<c>environments/pricing/*.yaml</c>). The model never holds a
-/// price of its own: every multiplication by money goes through one of these values.
-/// Convention: "GB" in a price is the billing gigabyte, 2^30 bytes (what AWS meters as GB); "MiB/s" is 2^20 bytes/s.
+/// Dated, sourced unit prices and instance specifications of one cloud region (<c>environments/pricing/*.yaml</c>).
+/// The model holds no price or hardware figure of its own: every multiplication by money or by an instance's
+/// capacity goes through one of these values. "GB" in a price is the billing gigabyte (2^30 bytes, what AWS
+/// meters as GB); bandwidths are MiB/s, sizes GiB, durations seconds after loading.
 /// </summary>
 public sealed record PriceSheet
 {
@@ -13,47 +14,95 @@ public sealed record PriceSheet
     public string File { get; init; } = "given";
     /// <summary>Hours in a billing month (720 = 30 days; 730 = 8,760 / 12). Every monthly figure uses it.</summary>
     public required SourcedValue HoursPerMonth { get; init; }
-    /// <summary>On-demand price per instance-hour, by instance type (e.g. <c>r6i.large</c>).</summary>
-    public required IReadOnlyDictionary<string, SourcedValue> InstanceHour { get; init; }
-    public required SourcedValue BlockStorageGbMonth { get; init; }
-    public required SourcedValue BlockIopsMonth { get; init; }
-    public required SourcedValue BlockThroughputMiBpsMonth { get; init; }
-    /// <summary>IOPS included in the volume price (gp3: 3,000).</summary>
-    public required SourcedValue BlockIncludedIops { get; init; }
-    /// <summary>Throughput included in the volume price (gp3: 125 MiB/s).</summary>
-    public required SourcedValue BlockIncludedThroughputMiBps { get; init; }
-    public required SourcedValue ObjectStorageGbMonth { get; init; }
-    public required SourcedValue ObjectPutPer1000 { get; init; }
-    public required SourcedValue ObjectGetPer1000 { get; init; }
+    /// <summary>Shortest time an instance is billed for when launched (seconds); scale-outs pay at least this.</summary>
+    public required SourcedValue BillingMinimum { get; init; }
+    /// <summary>Prices and specifications by instance type (e.g. <c>r6i.large</c>).</summary>
+    public required IReadOnlyDictionary<string, InstanceType> Instances { get; init; }
+    public required BlockStoragePrices Block { get; init; }
+    public required ObjectStoragePrices Object { get; init; }
+    /// <summary>A single-zone, low-latency object store (S3 Express One Zone): the AZ-durable WAL's second copy.</summary>
+    public required ExpressStoragePrices Express { get; init; }
     /// <summary>Price per GB crossing an availability-zone boundary, charged once on each side (out and in).</summary>
     public required SourcedValue CrossAzPerGbPerDirection { get; init; }
     public required SourcedValue ObservabilityPerBrokerMonth { get; init; }
+    /// <summary>A platform engineer's hour (the labour line).</summary>
     public required SourcedValue OperatorHourly { get; init; }
 
-    /// <summary>The keys and units a price sheet must provide (the units are checked when the file is read).</summary>
-    internal static readonly IReadOnlyList<(string Section, string Key, string Unit)> RequiredPrices =
-    [
-        ("blockStorage", "storage", "USD/GB-month"),
-        ("blockStorage", "iops", "USD/IOPS-month"),
-        ("blockStorage", "throughput", "USD/MiBps-month"),
-        ("blockStorage", "includedIops", "IOPS"),
-        ("blockStorage", "includedThroughput", "MiB/s"),
-        ("objectStorage", "storage", "USD/GB-month"),
-        ("objectStorage", "putRequests", "USD/1000 requests"),
-        ("objectStorage", "getRequests", "USD/1000 requests"),
-        ("network", "crossAzPerDirection", "USD/GB"),
-        ("observability", "perBrokerMonth", "USD/broker-month"),
-        ("operator", "hourlyRate", "USD/hour"),
-    ];
-
-    /// <summary>The hourly price of <paramref name="instanceType"/>, or a clear error naming the sheet and the fix.</summary>
-    public SourcedValue InstancePrice(string instanceType) =>
-        InstanceHour.TryGetValue(instanceType, out var price)
-            ? price
+    /// <summary>The instance type's prices and specifications, or a clear error naming the sheet and the fix.</summary>
+    public InstanceType Instance(string instanceType) =>
+        Instances.TryGetValue(instanceType, out var instance)
+            ? instance
             : throw new CostInputException(
             [
-                new CostInputProblem(File, $"prices.compute.{instanceType}", 0,
-                    $"has no price for instance type '{instanceType}' (known: {string.Join(", ", InstanceHour.Keys)}).",
-                    $"add 'prices.compute.{instanceType}: {{ value: <USD per hour>, unit: USD/hour, source: <url>, date: <yyyy-mm-dd> }}' or choose a priced instance type in the platform profile."),
+                new(File, $"instances.{instanceType}", 0, 0,
+                    $"expected prices and specifications for instance type \"{instanceType}\" (the sheet has: {string.Join(", ", Instances.Keys)})",
+                    $"add instances.{instanceType} with on-demand, vcpus, memory, network-baseline, … (see environments/pricing/README.md), or choose a listed instance type in the platform profile"),
             ]);
+}
+
+/// <summary>Hourly prices and the hardware facts the sizing needs, for one instance type.</summary>
+public sealed record InstanceType
+{
+    public required string Name { get; init; }
+    /// <summary>On-demand price (USD/hour).</summary>
+    public required SourcedValue OnDemandHourly { get; init; }
+    /// <summary>Effective hourly price with a 1-year commitment; null when no public price was confirmed.</summary>
+    public SourcedValue? OneYearHourly { get; init; }
+    /// <summary>Effective hourly price with a 3-year commitment; null when no public price was confirmed.</summary>
+    public SourcedValue? ThreeYearHourly { get; init; }
+    public required SourcedValue Vcpus { get; init; }
+    /// <summary>Memory (GiB).</summary>
+    public required SourcedValue Memory { get; init; }
+    /// <summary>Sustained network bandwidth per direction (MiB/s).</summary>
+    public required SourcedValue NetworkBaseline { get; init; }
+    /// <summary>Network bandwidth while burst credits last (MiB/s); equal to the baseline for instances that do not burst.</summary>
+    public required SourcedValue NetworkBurst { get; init; }
+    /// <summary>How long a full bucket of network credits lasts at the burst rate (seconds).</summary>
+    public required SourcedValue NetworkBurstDuration { get; init; }
+    /// <summary>Sustained EBS bandwidth, reads and writes together (MiB/s); null when the sheet gives none.</summary>
+    public SourcedValue? EbsBaseline { get; init; }
+    /// <summary>EBS bandwidth while EBS burst credits last (MiB/s).</summary>
+    public SourcedValue? EbsBurst { get; init; }
+    /// <summary>How long the instance can run at <see cref="EbsBurst"/> (seconds).</summary>
+    public SourcedValue? EbsBurstDuration { get; init; }
+    /// <summary>Local NVMe storage (GiB); null for EBS-only instances.</summary>
+    public SourcedValue? InstanceStore { get; init; }
+    /// <summary>Sustained write bandwidth of the local NVMe (MiB/s); null for EBS-only instances.</summary>
+    public SourcedValue? InstanceStoreWrite { get; init; }
+}
+
+/// <summary>General-purpose SSD volumes (gp3): prices, what every volume includes, and the per-volume limits.</summary>
+public sealed record BlockStoragePrices
+{
+    public required SourcedValue StorageGbMonth { get; init; }
+    public required SourcedValue IopsMonth { get; init; }
+    public required SourcedValue ThroughputMiBpsMonth { get; init; }
+    public required SourcedValue IncludedIops { get; init; }
+    /// <summary>MiB/s included with every volume.</summary>
+    public required SourcedValue IncludedThroughput { get; init; }
+    /// <summary>Largest volume (GiB).</summary>
+    public required SourcedValue MaxVolumeSize { get; init; }
+    public required SourcedValue MaxIops { get; init; }
+    /// <summary>MiB/s one volume can be provisioned for.</summary>
+    public required SourcedValue MaxThroughput { get; init; }
+    /// <summary>Data volumes one instance can attach.</summary>
+    public required SourcedValue MaxVolumesPerInstance { get; init; }
+}
+
+/// <summary>Regional object storage (S3 Standard).</summary>
+public sealed record ObjectStoragePrices
+{
+    public required SourcedValue StorageGbMonth { get; init; }
+    public required SourcedValue PutPer1000 { get; init; }
+    public required SourcedValue GetPer1000 { get; init; }
+}
+
+/// <summary>Single-zone object storage (S3 Express One Zone): higher storage price, cheaper requests, per-GB upload charge.</summary>
+public sealed record ExpressStoragePrices
+{
+    public required SourcedValue StorageGbMonth { get; init; }
+    public required SourcedValue PutPer1000 { get; init; }
+    public required SourcedValue GetPer1000 { get; init; }
+    /// <summary>USD per GB uploaded.</summary>
+    public required SourcedValue UploadPerGb { get; init; }
 }

@@ -11,50 +11,42 @@ namespace LoadLab.Core.Omb;
 /// </summary>
 public static class OmbResultJson
 {
+    private static readonly JsonSerializerOptions TextOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly (string Name, Func<OmbLatencyStats, double> Value)[] Statistics =
     [
         ("Avg", s => s.Avg), ("50pct", s => s.P50), ("75pct", s => s.P75), ("95pct", s => s.P95),
         ("99pct", s => s.P99), ("999pct", s => s.P999), ("9999pct", s => s.P9999), ("Max", s => s.Max),
     ];
 
-    /// <summary>The result as indented JSON text.</summary>
+    /// <summary>The result as JSON text, laid out as Jackson's default pretty printer lays out OMB's files.</summary>
     public static string Serialize(OmbTestResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        var fields = new List<(string Name, string Value)>
         {
-            json.WriteStartObject();
-            json.WriteString("workload", result.Workload);
-            json.WriteString("driver", result.Driver);
-            json.WriteNumber("messageSize", result.MessageSize);
-            json.WriteNumber("topics", result.Topics);
-            json.WriteNumber("partitions", result.Partitions);
-            json.WriteNumber("producersPerTopic", result.ProducersPerTopic);
-            json.WriteNumber("consumersPerTopic", result.ConsumersPerTopic);
-            Doubles(json, "publishRate", result.PublishRate);
-            Doubles(json, "publishErrorRate", result.PublishErrorRate);
-            Doubles(json, "consumeRate", result.ConsumeRate);
-            json.WriteStartArray("backlog");
-            foreach (var value in result.Backlog)
-            {
-                json.WriteNumberValue(value);
-            }
-
-            json.WriteEndArray();
-            Series(json, "publishLatency", result.PublishLatency, wholePercentiles: false);
-            Series(json, "publishDelayLatency", result.PublishDelayLatency, wholePercentiles: true);
-            Aggregate(json, "aggregatedPublishLatency", result.AggregatedPublishLatency, wholePercentiles: false);
-            Aggregate(json, "aggregatedPublishDelayLatency", result.AggregatedPublishDelayLatency, wholePercentiles: true);
-            Quantiles(json, "aggregatedPublishLatencyQuantiles", result.AggregatedPublishLatencyQuantiles, wholeValues: false);
-            Quantiles(json, "aggregatedPublishDelayLatencyQuantiles", result.AggregatedPublishDelayLatencyQuantiles, wholeValues: true);
-            Series(json, "endToEndLatency", result.EndToEndLatency, wholePercentiles: false);
-            Quantiles(json, "aggregatedEndToEndLatencyQuantiles", result.AggregatedEndToEndLatencyQuantiles, wholeValues: false);
-            Aggregate(json, "aggregatedEndToEndLatency", result.AggregatedEndToEndLatency, wholePercentiles: false);
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+            ("workload", Text(result.Workload)),
+            ("driver", Text(result.Driver)),
+            ("messageSize", Whole(result.MessageSize)),
+            ("topics", Whole(result.Topics)),
+            ("partitions", Whole(result.Partitions)),
+            ("producersPerTopic", Whole(result.ProducersPerTopic)),
+            ("consumersPerTopic", Whole(result.ConsumersPerTopic)),
+            ("publishRate", Array(result.PublishRate.Select(JavaDouble))),
+            ("publishErrorRate", Array(result.PublishErrorRate.Select(JavaDouble))),
+            ("consumeRate", Array(result.ConsumeRate.Select(JavaDouble))),
+            ("backlog", Array(result.Backlog.Select(Whole))),
+        };
+        fields.AddRange(Series("publishLatency", result.PublishLatency, wholePercentiles: false));
+        fields.AddRange(Series("publishDelayLatency", result.PublishDelayLatency, wholePercentiles: true));
+        fields.AddRange(Aggregate("aggregatedPublishLatency", result.AggregatedPublishLatency, wholePercentiles: false));
+        fields.AddRange(Aggregate("aggregatedPublishDelayLatency", result.AggregatedPublishDelayLatency, wholePercentiles: true));
+        fields.Add(("aggregatedPublishLatencyQuantiles", Quantiles(result.AggregatedPublishLatencyQuantiles, wholeValues: false)));
+        fields.Add(("aggregatedPublishDelayLatencyQuantiles", Quantiles(result.AggregatedPublishDelayLatencyQuantiles, wholeValues: true)));
+        fields.AddRange(Series("endToEndLatency", result.EndToEndLatency, wholePercentiles: false));
+        fields.Add(("aggregatedEndToEndLatencyQuantiles", Quantiles(result.AggregatedEndToEndLatencyQuantiles, wholeValues: false)));
+        fields.AddRange(Aggregate("aggregatedEndToEndLatency", result.AggregatedEndToEndLatency, wholePercentiles: false));
+        return "{\n" + string.Join(",\n", fields.Select(f => $"  {Text(f.Name)} : {f.Value}")) + "\n}\n";
     }
 
     /// <summary>
@@ -104,61 +96,22 @@ public static class OmbResultJson
         return string.Create(CultureInfo.InvariantCulture, $"{sign}{digits[0]}.{fraction}E{scientific}");
     }
 
-    private static void Doubles(Utf8JsonWriter json, string name, IEnumerable<double> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            json.WriteRawValue(JavaDouble(value));
-        }
+    private static string Text(string value) => JsonSerializer.Serialize(value, TextOptions);
 
-        json.WriteEndArray();
-    }
+    private static string Whole(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void Series(Utf8JsonWriter json, string prefix, IReadOnlyList<OmbLatencyStats> periods, bool wholePercentiles)
-    {
-        foreach (var (name, value) in Statistics)
-        {
-            json.WriteStartArray(prefix + name);
-            foreach (var period in periods)
-            {
-                WriteValue(json, value(period), whole: wholePercentiles && name != "Avg");
-            }
+    private static string Array(IEnumerable<string> values) => "[ " + string.Join(", ", values) + " ]";
 
-            json.WriteEndArray();
-        }
-    }
+    private static string Value(double value, bool whole) => whole ? Whole((long)value) : JavaDouble(value);
 
-    private static void Aggregate(Utf8JsonWriter json, string prefix, OmbLatencyStats stats, bool wholePercentiles)
-    {
-        foreach (var (name, value) in Statistics)
-        {
-            json.WritePropertyName(prefix + name);
-            WriteValue(json, value(stats), whole: wholePercentiles && name != "Avg");
-        }
-    }
+    private static IEnumerable<(string, string)> Series(string prefix, IReadOnlyList<OmbLatencyStats> periods, bool wholePercentiles) =>
+        Statistics.Select(statistic => (prefix + statistic.Name, Array(periods.Select(period => Value(statistic.Value(period), wholePercentiles && statistic.Name != "Avg")))));
 
-    private static void Quantiles(Utf8JsonWriter json, string name, IReadOnlyList<KeyValuePair<double, double>> quantiles, bool wholeValues)
-    {
-        json.WriteStartObject(name);
-        foreach (var (percentile, value) in quantiles)
-        {
-            json.WritePropertyName(JavaDouble(percentile));
-            WriteValue(json, value, wholeValues);
-        }
+    private static IEnumerable<(string, string)> Aggregate(string prefix, OmbLatencyStats stats, bool wholePercentiles) =>
+        Statistics.Select(statistic => (prefix + statistic.Name, Value(statistic.Value(stats), wholePercentiles && statistic.Name != "Avg")));
 
-        json.WriteEndObject();
-    }
-
-    private static void WriteValue(Utf8JsonWriter json, double value, bool whole)
-    {
-        if (whole)
-        {
-            json.WriteNumberValue((long)value);
-        }
-        else
-        {
-            json.WriteRawValue(JavaDouble(value));
-        }
-    }
+    private static string Quantiles(IReadOnlyList<KeyValuePair<double, double>> quantiles, bool wholeValues) =>
+        quantiles.Count == 0
+            ? "{ }"
+            : "{\n" + string.Join(",\n", quantiles.Select(q => $"    {Text(JavaDouble(q.Key))} : {Value(q.Value, wholeValues)}")) + "\n  }";
 }

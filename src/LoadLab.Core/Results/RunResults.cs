@@ -18,7 +18,7 @@ public sealed class RunResults
         IReadOnlyList<RunEvent> events,
         IReadOnlyDictionary<string, IReadOnlyList<HistogramInterval>> histograms,
         string? scenarioYaml,
-        IReadOnlyList<CostLine>? cost,
+        CostDocument? cost,
         IReadOnlyList<string> missing)
     {
         Directory = directory;
@@ -51,8 +51,8 @@ public sealed class RunResults
     /// <summary>The scenario as run; null when <c>scenario.yaml</c> is absent.</summary>
     public string? ScenarioYaml { get; }
 
-    /// <summary>The cost estimate; null when <c>cost.json</c> is absent.</summary>
-    public IReadOnlyList<CostLine>? Cost { get; }
+    /// <summary>The cost estimate (<c>loadlab cost</c> on this folder); null when <c>cost.json</c> is absent.</summary>
+    public CostDocument? Cost { get; }
 
     /// <summary>Fault windows from <c>summary.faults</c> (or the markers in <c>events.jsonl</c>), by start time.</summary>
     public IReadOnlyList<FaultWindow> Faults { get; }
@@ -137,7 +137,7 @@ public sealed class RunResults
         }
 
         var costPath = Path.Combine(full, RunFiles.Cost);
-        var cost = File.Exists(costPath) ? CostLine.Read(costPath) : null;
+        var cost = File.Exists(costPath) ? CostDocument.Read(costPath) : null;
 
         return new RunResults(full, summary, series, partitions, events, histograms, scenarioYaml, cost, missing);
     }

@@ -33,7 +33,11 @@ public sealed record Scenario
 }
 
 /// <summary>A topic the environment creates before the run.</summary>
-public sealed record TopicSpec(string Name, int Partitions, int ReplicationFactor);
+/// <param name="Name">Kafka topic name.</param>
+/// <param name="Partitions">Partition count.</param>
+/// <param name="ReplicationFactor">Replicas per partition.</param>
+/// <param name="Retention">How long the topic keeps data (<c>retention.ms</c> where LoadLab creates the topic; priced by <c>loadlab cost</c>); null: the cluster's default.</param>
+public sealed record TopicSpec(string Name, int Partitions, int ReplicationFactor, TimeSpan? Retention = null);
 
 /// <summary>One independent stream of messages: a rate profile, keys and payloads to one topic.</summary>
 public sealed record TrafficStream

@@ -8,7 +8,7 @@ namespace LoadLab.Core.Scenarios;
 /// </summary>
 public static class ScenarioFormat
 {
-    public static YamlShape Topic { get; } = YamlShape.Map("topic", ["name", "partitions", "replication-factor"]);
+    public static YamlShape Topic { get; } = YamlShape.Map("topic", ["name", "partitions", "replication-factor", "retention"]);
 
     public static YamlShape StepPhase { get; } = YamlShape.Map("step phase", ["at", "rate"]);
 

@@ -111,12 +111,14 @@ internal sealed partial class ScenarioReader
 
             var partitions = map.Require("partitions", "6")?.AsInt("a whole number of partitions, at least 1", "6", min: 1, max: 100_000);
             var replication = map.Require("replication-factor", "3")?.AsInt("a whole number of replicas, at least 1", "3", min: 1, max: 100);
-            if (name is null || !IsUnique(lines, name, nameValue!, "topic") || partitions is null || replication is null)
+            var retentionValue = map.Get("retention");
+            var retention = retentionValue?.AsDuration("24h");
+            if (name is null || !IsUnique(lines, name, nameValue!, "topic") || partitions is null || replication is null || (retentionValue is not null && retention is null))
             {
                 return null;
             }
 
-            var topic = new TopicSpec(name, partitions.Value, replication.Value);
+            var topic = new TopicSpec(name, partitions.Value, replication.Value, retention);
             _topics[name] = topic;
             return topic;
         });

@@ -14,6 +14,22 @@ public static partial class Durations
     /// <summary>Examples of the grammar, for "expected a duration such as …" messages.</summary>
     public const string Examples = "500ms, 30s, 2m, 1h30m or 7d";
 
+    /// <summary>
+    /// What a value must be, for "expected …, got …" in files and options alike: <c>a positive duration such as
+    /// 500ms, 30s, 2m, 1h30m or 7d, at most 1d</c>. A <paramref name="min"/> above zero replaces "positive".
+    /// </summary>
+    public static string Expected(bool allowZero = false, TimeSpan? min = null, TimeSpan? max = null)
+    {
+        var kind = min is { } least && least > TimeSpan.Zero ? $"a duration of at least {Format(least)}"
+            : allowZero ? "a duration" : "a positive duration";
+        var limit = max is { } most ? $", at most {Format(most)}" : "";
+        return $"{kind} such as {Examples}{limit}";
+    }
+
+    /// <summary>True when <paramref name="duration"/> is within what <see cref="Expected"/> describes for the same arguments.</summary>
+    public static bool IsWithin(TimeSpan duration, bool allowZero = false, TimeSpan? min = null, TimeSpan? max = null) =>
+        (allowZero ? duration >= TimeSpan.Zero : duration > TimeSpan.Zero) && (min is null || duration >= min) && (max is null || duration <= max);
+
     private static readonly (string Unit, long Ticks)[] Units =
     [
         ("d", TimeSpan.TicksPerDay),

@@ -160,15 +160,13 @@ public sealed class YamlValue
     /// </summary>
     public TimeSpan? AsDuration(string example, bool allowZero = false, TimeSpan? max = null)
     {
-        if (Node is YamlScalarNode && Durations.TryParse(Text, out var duration) && (allowZero || duration > TimeSpan.Zero) && (max is null || duration <= max))
+        if (Node is YamlScalarNode && Durations.TryParse(Text, out var duration) && Durations.IsWithin(duration, allowZero, max: max))
         {
             return duration;
         }
 
-        var kind = allowZero ? "a duration" : "a positive duration";
-        var limit = max is { } m ? $", at most {Durations.Format(m)}" : "";
         var correction = Node is YamlScalarNode ? Durations.Correction(Text) : null;
-        Problem($"expected {kind} such as {Durations.Examples}{limit}, got {Describe()}", correction is null ? Example(example) : Fix(correction));
+        Problem($"expected {Durations.Expected(allowZero, max: max)}, got {Describe()}", correction is null ? Example(example) : Fix(correction));
         return null;
     }
 

@@ -3,6 +3,7 @@ using LoadLab.Core.Environments;
 using LoadLab.Core.Regression;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Running;
+using LoadLab.Engine.Sessions;
 
 namespace LoadLab.Engine.Benchmarking;
 
@@ -64,8 +65,8 @@ public sealed record ProduceBenchmarkRow(string Contender, int Size, IReadOnlyLi
 /// <item><see cref="Kcat"/> (values only, the C client's best case) and <see cref="KcatShaped"/> (LoadLab's shape: keys and a 29-byte header).</item>
 /// </list>
 /// CPU per message is process CPU time from the operating system over the window divided by the messages
-/// acknowledged in it: the whole process for the .NET contenders (every thread: sampler, results, GC; on the
-/// embedded environment also the cluster, which shares the process), the child process for kcat.
+/// acknowledged in it: the whole process for the .NET contenders (every thread: sampler, results, GC; less the
+/// embedded cluster's thread when it shares the process), the child process for kcat.
 /// </summary>
 /// <remarks>
 /// LoadLab is an open-loop generator, so its "maximum sustained rate" is measured by saturating it: the
@@ -96,14 +97,18 @@ public static class ProduceBenchmark
     /// <summary>Bytes of the header kcat's shaped turn carries: as many as LoadLab's <c>ll</c> header.</summary>
     public const int HeaderBytes = 29;
 
-    /// <summary>Topics the benchmark needs; create them when starting the cluster.</summary>
+    /// <summary>Topics the benchmark needs: the session prepares them.</summary>
     public static IReadOnlyList<TopicSpec> Topics { get; } = [new("bench-bare", 6, 1), new("bench-loadlab", 6, 1), new("bench-kcat", 6, 1)];
 
-    public static async Task<IReadOnlyList<ProduceBenchmarkRow>> RunAsync(ICluster cluster, ProduceBenchmarkOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs every contender on <paramref name="session"/>, which must have prepared <see cref="Topics"/>.</summary>
+    public static async Task<IReadOnlyList<ProduceBenchmarkRow>> RunAsync(RunSession session, ProduceBenchmarkOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
         var rows = new List<ProduceBenchmarkRow>();
+        var cluster = session.Cluster;
+        // A cluster may name the topics differently (an external cluster's per-run prefix): clients beside the session use its names.
+        string Real(TopicSpec topic) => session.TopicName(topic.Name);
         foreach (var size in options.Sizes)
         {
             var turns = new Dictionary<string, List<ContenderTurn>>();
@@ -116,19 +121,19 @@ public static class ProduceBenchmark
 
             for (var round = 1; round <= options.Rounds && !cancellationToken.IsCancellationRequested; round++)
             {
-                var bare = await Task.Run(() => BareProduceLoop.Run(cluster, Topics[0].Name, size, options.Warmup, options.Duration, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+                var bare = await Task.Run(() => BareProduceLoop.Run(cluster, Real(Topics[0]), size, options.Warmup, options.Duration, cancellationToken), CancellationToken.None).ConfigureAwait(false);
                 Add(Bare, bare, round);
                 var target = Math.Max(1_000, bare.Rate * 2);
-                var loadLab = await TimedRunAsync(cluster, "alike", BareShape(size), target, options, round, cancellationToken).ConfigureAwait(false);
+                var loadLab = await TimedRunAsync(session, "alike", BareShape(size), target, options, round, cancellationToken).ConfigureAwait(false);
                 Add(LoadLab, loadLab, round);
-                Add(LoadLabRealistic, await TimedRunAsync(cluster, "realistic", RealisticShape(size), target, options, round, cancellationToken).ConfigureAwait(false), round);
+                Add(LoadLabRealistic, await TimedRunAsync(session, "realistic", RealisticShape(size), target, options, round, cancellationToken).ConfigureAwait(false), round);
                 var paced = Math.Min(options.PacedRate, Math.Max(1, loadLab.Rate / 2));
-                Add(LoadLabPaced, await TimedRunAsync(cluster, "paced", BareShape(size), paced, options, round, cancellationToken).ConfigureAwait(false), round, $" (target {paced:N0} msg/s)");
+                Add(LoadLabPaced, await TimedRunAsync(session, "paced", BareShape(size), paced, options, round, cancellationToken).ConfigureAwait(false), round, $" (target {paced:N0} msg/s)");
                 if (options.KcatPath is { } path)
                 {
                     var messages = (long)Math.Max(10_000, bare.Rate * options.Duration.TotalSeconds);
-                    Add(Kcat, await KcatProducer.RunAsync(path, cluster, Topics[2].Name, size, messages, withKeysAndHeader: false, cancellationToken).ConfigureAwait(false), round);
-                    Add(KcatShaped, await KcatProducer.RunAsync(path, cluster, Topics[2].Name, size, messages, withKeysAndHeader: true, cancellationToken).ConfigureAwait(false), round);
+                    Add(Kcat, await KcatProducer.RunAsync(path, cluster, Real(Topics[2]), size, messages, withKeysAndHeader: false, cancellationToken).ConfigureAwait(false), round);
+                    Add(KcatShaped, await KcatProducer.RunAsync(path, cluster, Real(Topics[2]), size, messages, withKeysAndHeader: true, cancellationToken).ConfigureAwait(false), round);
                 }
             }
 
@@ -142,7 +147,7 @@ public static class ProduceBenchmark
     /// LoadLab's engine at <paramref name="target"/> (one it cannot reach, or a paced rate): acknowledged messages per
     /// second and the process's CPU per acknowledged message, both over the measured window.
     /// </summary>
-    private static async Task<ContenderTurn> TimedRunAsync(ICluster cluster, string shapeName, (PayloadSpec Payload, KeySpec Keys) shape, double target, ProduceBenchmarkOptions options, int round, CancellationToken cancellationToken)
+    private static async Task<ContenderTurn> TimedRunAsync(RunSession session, string shapeName, (PayloadSpec Payload, KeySpec Keys) shape, double target, ProduceBenchmarkOptions options, int round, CancellationToken cancellationToken)
     {
         var total = options.Warmup + options.Duration;
         var scenario = new Scenario
@@ -201,7 +206,7 @@ public static class ProduceBenchmark
                 }),
             ],
         };
-        await RunEngine.RunAsync(cluster, request, stop.Token).ConfigureAwait(false);
+        await session.RunAsync(request, stop.Token).ConfigureAwait(false);
         return windowEnd == 0 || acked == 0
             ? new ContenderTurn(0, null)
             : new ContenderTurn(RatePerSecond(acked, windowStart, windowEnd), (cpuAtEnd - cpuAtStart).TotalMicroseconds / acked);

@@ -115,6 +115,9 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
 
     public ProducerStats Stats { get; } = new();
 
+    /// <summary>The traffic stream this producer is one instance of.</summary>
+    public TrafficStream Stream => _stream;
+
     /// <summary>librdkafka's statistics interval for this producer (0: statistics off).</summary>
     public int StatisticsIntervalMs { get; }
 

@@ -1,5 +1,6 @@
 using HdrHistogram;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Faults;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Measurement.Slo;
@@ -54,6 +55,8 @@ internal sealed class IntervalSampler
     private Dictionary<string, long> _errorTotals = new(StringComparer.Ordinal);
     private long _minPayload = long.MaxValue;
     private long _maxPayload;
+    private (long Sent, long Acked, long Failed)[] _streamTotals = [];
+    private long[] _groupConsumed = [];
 
     public IntervalSampler(
         RunContext run,
@@ -85,6 +88,8 @@ internal sealed class IntervalSampler
         _lagSamples = [.. _groups.Select(_ => new List<LagSample>())];
         _rebalanceSeconds = [.. _groups.Select(_ => new List<double>())];
         _rebalances = new int[_groups.Count];
+        _streamTotals = new (long, long, long)[_scenario.Traffic.Count];
+        _groupConsumed = new long[_groups.Count];
         _thread = new Thread(Loop) { IsBackground = true, Name = "loadlab-sampler" };
         _thread.Start();
     }
@@ -232,9 +237,12 @@ internal sealed class IntervalSampler
                 latency[(int)metric] = _interval.TotalCount > 0 ? LatencyRecorders.ToPercentiles(_interval) : null;
             }
 
-            var sent = _producers.Sum(p => p.Stats.Sent);
-            var acked = _producers.Sum(p => p.Stats.Acked);
-            var failed = _producers.Sum(p => p.Stats.Failed);
+            // Each counter is read once: the row's totals are the sums of the streams' (and groups') numbers.
+            var streamTotals = ReadStreamTotals();
+            var sent = streamTotals.Sum(t => t.Sent);
+            var acked = streamTotals.Sum(t => t.Acked);
+            var failed = streamTotals.Sum(t => t.Failed);
+            var groupConsumed = _groups.Select(g => g.Progress.Consumed).ToArray();
             var queueFull = _producers.Sum(p => p.Stats.QueueFull);
             long sizeMessages = 0;
             long sizeBytes = 0;
@@ -301,7 +309,7 @@ internal sealed class IntervalSampler
                 Sent = sent - _sent,
                 Acked = acked - _acked,
                 Failed = failed - _failed,
-                Consumed = ConsumedDelta(),
+                Consumed = ConsumedDelta(groupConsumed.Sum()),
                 QueueFull = queueFull - _queueFull,
                 AvgPayloadBytes = sizeMessages > 0 ? (double)sizeBytes / sizeMessages : null,
                 Latency = latency,
@@ -316,25 +324,87 @@ internal sealed class IntervalSampler
             _acked = acked;
             _failed = failed;
             _queueFull = queueFull;
-            Notify(new RunInterval(row, groups, Phase, _scenario.TotalDuration.TotalSeconds), second);
+            Notify(new RunInterval(row, groups, Phase, _scenario.TotalDuration.TotalSeconds)
+            {
+                Streams = StreamIntervals(second, streamTotals),
+                GroupDetails = GroupIntervals(groupConsumed, lags),
+            }, second);
         }
     }
 
+    /// <summary>Tells the observers about a fault step (from the timeline's task).</summary>
+    public void FaultMarked(FaultMarker marker)
+    {
+        lock (_tickLock)
+        {
+            Notify(observer => observer.FaultMarked(marker), marker.AtSeconds);
+        }
+    }
+
+    private void Notify(RunInterval interval, int second) => Notify(observer => observer.IntervalClosed(interval), second + 1);
+
     // An observer that throws is detached, with an event saying so: watching a run must never end it or lose its results.
-    private void Notify(RunInterval interval, int second)
+    private void Notify(Action<IRunObserver> call, double seconds)
     {
         foreach (var observer in _observers.ToList())
         {
             try
             {
-                observer.IntervalClosed(interval);
+                call(observer);
             }
             catch (Exception exception)
             {
                 _observers.Remove(observer);
-                _run.Results.Event(second + 1, RunEventTypes.Error, [new("where", "run observer"), new("observer", observer.GetType().Name), new("error", exception.Message)]);
+                _run.Results.Event(seconds, RunEventTypes.Error, [new("where", "run observer"), new("observer", observer.GetType().Name), new("error", exception.Message)]);
             }
         }
+    }
+
+    /// <summary>Each stream's cumulative counts, in scenario order (a producer belongs to the stream it was made for).</summary>
+    private (long Sent, long Acked, long Failed)[] ReadStreamTotals()
+    {
+        var totals = new (long Sent, long Acked, long Failed)[_scenario.Traffic.Count];
+        for (var i = 0; i < totals.Length; i++)
+        {
+            var name = _scenario.Traffic[i].Name;
+            foreach (var producer in _producers)
+            {
+                if (producer.Stream.Name == name)
+                {
+                    totals[i] = (totals[i].Sent + producer.Stats.Sent, totals[i].Acked + producer.Stats.Acked, totals[i].Failed + producer.Stats.Failed);
+                }
+            }
+        }
+
+        return totals;
+    }
+
+    private StreamInterval[] StreamIntervals(int second, (long Sent, long Acked, long Failed)[] totals)
+    {
+        var streams = new StreamInterval[totals.Length];
+        for (var i = 0; i < streams.Length; i++)
+        {
+            var stream = _scenario.Traffic[i];
+            var previous = _streamTotals[i];
+            var target = _schedules[i].MessagesBetween(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1));
+            streams[i] = new StreamInterval(stream.Name, stream.Topic, target, totals[i].Sent - previous.Sent, totals[i].Acked - previous.Acked, totals[i].Failed - previous.Failed);
+            _streamTotals[i] = totals[i];
+        }
+
+        return streams;
+    }
+
+    private GroupInterval[] GroupIntervals(long[] consumed, (long Messages, double Seconds)[] lags)
+    {
+        var groups = new GroupInterval[_groups.Count];
+        for (var g = 0; g < groups.Length; g++)
+        {
+            var progress = _groups[g].Progress;
+            groups[g] = new GroupInterval(progress.Group, progress.Topic, consumed[g] - _groupConsumed[g], lags[g].Messages, lags[g].Seconds);
+            _groupConsumed[g] = consumed[g];
+        }
+
+        return groups;
     }
 
     private void SampleErrors(int second)
@@ -360,9 +430,8 @@ internal sealed class IntervalSampler
         _errorTotals = totals;
     }
 
-    private long ConsumedDelta()
+    private long ConsumedDelta(long consumed)
     {
-        var consumed = _groups.Sum(g => g.Progress.Consumed);
         var delta = consumed - _consumed;
         _consumed = consumed;
         return delta;

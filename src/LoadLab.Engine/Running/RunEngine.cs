@@ -135,8 +135,14 @@ internal static class RunEngine
             return summary;
         }
 
-        /// <summary>Fault markers go to events.jsonl as they happen, so a crash keeps them.</summary>
-        public void Marker(FaultMarker marker) => _context.Results.Event(marker.AtSeconds, marker.EventType, [
+        /// <summary>Fault markers go to events.jsonl as they happen, so a crash keeps them, then to the run's observers.</summary>
+        public void Marker(FaultMarker marker)
+        {
+            WriteMarker(marker);
+            _sampler.FaultMarked(marker);
+        }
+
+        private void WriteMarker(FaultMarker marker) => _context.Results.Event(marker.AtSeconds, marker.EventType, [
             new("fault", marker.FaultIndex),
             new("step", marker.Step.ToString().ToLowerInvariant()),
             new("action", marker.Action),

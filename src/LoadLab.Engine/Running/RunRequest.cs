@@ -1,3 +1,4 @@
+using LoadLab.Core.Faults;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
@@ -28,6 +29,11 @@ public sealed record RunRequest
 public interface IRunObserver
 {
     void IntervalClosed(RunInterval interval);
+
+    /// <summary>A fault step as the timeline recorded it (also written to <c>events.jsonl</c>), from the timeline's task.</summary>
+    void FaultMarked(FaultMarker marker)
+    {
+    }
 }
 
 /// <summary>An <see cref="IRunObserver"/> from a delegate.</summary>
@@ -75,4 +81,16 @@ public sealed record RunInterval(SeriesRow Row, IReadOnlyList<string> Groups, Ru
 
     /// <summary>Worst time lag over the groups.</summary>
     public double LagSeconds => Row.Lag.Count == 0 ? 0 : Row.Lag.Max(l => l.Seconds);
+
+    /// <summary>The row's counts split by traffic stream, in scenario order.</summary>
+    public IReadOnlyList<StreamInterval> Streams { get; init; } = [];
+
+    /// <summary>Each consumer group (in <see cref="Groups"/> order) in the interval.</summary>
+    public IReadOnlyList<GroupInterval> GroupDetails { get; init; } = [];
 }
+
+/// <summary>One traffic stream in one interval: messages the schedule asked for, handed to the client, acknowledged and failed.</summary>
+public sealed record StreamInterval(string Stream, string Topic, double Target, long Sent, long Acked, long Failed);
+
+/// <summary>One consumer group in one interval: messages of the run it consumed, and its lag at the end of the interval.</summary>
+public sealed record GroupInterval(string Group, string Topic, long Consumed, long LagMessages, double LagSeconds);

@@ -2,6 +2,7 @@ using System.Net;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Kafka.Proxy;
 
 namespace LoadLab.Environments.Embedded.Hosting;
 
@@ -16,9 +17,9 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
     private readonly EmbeddedCluster _cluster;
     private readonly ControlEndpoint? _control;
     private readonly BrokerAddressing? _addressing;
-    private readonly BrokerForwarder? _forwarder;
+    private readonly BrokerProxy? _forwarder;
 
-    private EmbeddedClusterHost(EmbeddedCluster cluster, ControlEndpoint? control, BrokerAddressing? addressing, BrokerForwarder? forwarder)
+    private EmbeddedClusterHost(EmbeddedCluster cluster, ControlEndpoint? control, BrokerAddressing? addressing, BrokerProxy? forwarder)
     {
         _cluster = cluster;
         _control = control;
@@ -61,7 +62,7 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
         var cluster = (EmbeddedCluster)await new EmbeddedClusterProvider(options)
             .StartAsync(new ClusterRequest(RunIds.Create(DateTimeOffset.UtcNow, "serve"), topics), cancellationToken)
             .ConfigureAwait(false);
-        BrokerForwarder? forwarder = null;
+        BrokerProxy? forwarder = null;
         try
         {
             if (addressing is not null)
@@ -71,7 +72,10 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
                     cluster.Mock.SetAdvertisedAddress(cluster.Brokers[index].Id, addressing.AdvertisedHost, addressing.AdvertisedPort + index);
                 }
 
-                forwarder = BrokerForwarder.Start(addressing, cluster.Brokers.Select(broker => new IPEndPoint(IPAddress.Parse(broker.Host), broker.Port)).ToList());
+                // The mock advertises the forwarded addresses itself, so the proxy only carries bytes (no rewriting).
+                forwarder = BrokerProxy.Start(
+                    [.. cluster.Brokers.Select((broker, index) => new ProxiedBroker(broker.Id, broker.Host, broker.Port, addressing.ListenEndpoint(index)))],
+                    new BrokerProxyOptions { RewriteAddresses = false, ListenFix = "Choose another --listen port." });
             }
 
             var control = controlEndpoint is null ? null : ControlEndpoint.Start(cluster, controlEndpoint);

@@ -33,24 +33,8 @@ public sealed class KafkaTopicAdmin(IAdminClient admin, IReadOnlyDictionary<stri
                 .ToDictionary(t => t.Topic, t => (t.Partitions.Count, t.Partitions.Max(p => p.Replicas.Length)), StringComparer.Ordinal);
         }, cancellationToken);
 
-    public async Task CreateAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await admin.CreateTopicsAsync(
-                topics.Select(t => new TopicSpecification { Name = t.Name, NumPartitions = t.Partitions, ReplicationFactor = (short)t.ReplicationFactor }),
-                new CreateTopicsOptions { RequestTimeout = RequestTimeout, OperationTimeout = RequestTimeout }).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (CreateTopicsException e)
-        {
-            var failed = e.Results.Where(r => r.Error.Code != ErrorCode.NoError).Select(r => $"{r.Topic}: {r.Error.Reason}");
-            throw new EnvironmentException($"The cluster refused to create topics ({string.Join("; ", failed)}). Create them yourself and use topics: {{policy: existing}}, or fix the cluster's permissions.", e);
-        }
-        catch (KafkaException e)
-        {
-            throw new EnvironmentException($"Creating topics failed: {e.Error.Reason}. Create them yourself and use topics: {{policy: existing}}.", e);
-        }
-    }
+    public Task CreateAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken) =>
+        TopicCreation.CreateAsync(admin, topics, "Create them yourself and use topics: {policy: existing}, or fix the cluster's permissions.", cancellationToken);
 
     public async Task DeleteAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
@@ -81,4 +65,53 @@ public sealed class KafkaTopicAdmin(IAdminClient admin, IReadOnlyDictionary<stri
 
         return held;
     }, cancellationToken);
+}
+
+/// <summary>Topic creation through the admin API (CreateTopics), for every environment whose cluster supports it.</summary>
+public static class TopicCreation
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Creates <paramref name="topics"/>; one that already exists (left by an earlier run of a cluster kept up) is used as
+    /// it is. Throws <see cref="EnvironmentException"/> naming each refused topic and its reason, followed by <paramref name="fix"/>.
+    /// </summary>
+    public static async Task CreateAsync(IAdminClient admin, IReadOnlyList<TopicSpec> topics, string fix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        ArgumentNullException.ThrowIfNull(topics);
+        if (topics.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await admin.CreateTopicsAsync(
+                topics.Select(t => new TopicSpecification
+                {
+                    Name = t.Name,
+                    NumPartitions = t.Partitions,
+                    ReplicationFactor = (short)t.ReplicationFactor,
+                    // A scenario's retention is the topic's (loadlab cost prices it too).
+                    Configs = t.Retention is { } retention
+                        ? new Dictionary<string, string> { ["retention.ms"] = ((long)retention.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                        : null,
+                }),
+                new CreateTopicsOptions { RequestTimeout = RequestTimeout, OperationTimeout = RequestTimeout }).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Topics that exist already are used as they are.
+        }
+        catch (CreateTopicsException e)
+        {
+            var failed = e.Results.Where(r => r.Error.Code is not (ErrorCode.NoError or ErrorCode.TopicAlreadyExists)).Select(r => $"{r.Topic}: {r.Error.Reason}");
+            throw new EnvironmentException($"The cluster refused to create topics ({string.Join("; ", failed)}). {fix}", e);
+        }
+        catch (KafkaException e)
+        {
+            throw new EnvironmentException($"Creating topics failed: {e.Error.Reason}. {fix}", e);
+        }
+    }
 }

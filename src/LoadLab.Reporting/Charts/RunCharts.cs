@@ -51,9 +51,13 @@ public static class RunCharts
             charts.Add(PartitionHeatmap(run, PartitionMeasure.Lag));
         }
 
-        if (run.Cost is { Count: > 0 } cost)
+        if (run.Cost is { Platforms.Count: > 0 } cost)
         {
-            charts.Add(CostBreakdown(cost));
+            charts.Add(CostCharts.Breakdown(cost));
+            if (cost.Sensitivity.Count > 0)
+            {
+                charts.Add(CostCharts.Sensitivity(cost));
+            }
         }
 
         return charts;
@@ -391,58 +395,6 @@ public static class RunCharts
 
         var height = Math.Clamp(160 + (28 * rows.Count), 360, 1200);
         return ChartStyle.Render(plot, fileName, fullTitle, ChartStyle.Width, height);
-    }
-
-    /// <summary>Monthly cost per platform as stacked line items, with each platform's total on top.</summary>
-    public static ChartImage CostBreakdown(IReadOnlyList<CostLine> lines)
-    {
-        ArgumentNullException.ThrowIfNull(lines);
-        const string Title = "Estimated monthly cost per platform";
-        using var plot = ChartStyle.Create(Title, "platform", "cost (USD per month)");
-        var platforms = lines.Select(l => l.Platform).Distinct().ToList();
-        var items = lines.Select(l => l.LineItem).Distinct().ToList();
-        var stackTops = new double[platforms.Count];
-        for (var i = 0; i < items.Count; i++)
-        {
-            var bars = new List<Bar>();
-            for (var p = 0; p < platforms.Count; p++)
-            {
-                var amount = lines.Where(l => l.Platform == platforms[p] && l.LineItem == items[i]).Sum(l => l.MonthlyUsd);
-                if (amount <= 0)
-                {
-                    continue;
-                }
-
-                bars.Add(new Bar
-                {
-                    Position = p,
-                    ValueBase = stackTops[p],
-                    Value = stackTops[p] + amount,
-                    FillColor = ChartStyle.Series(i),
-                    Size = 0.6,
-                });
-                stackTops[p] += amount;
-            }
-
-            var barPlot = plot.Add.Bars(bars);
-            barPlot.LegendText = items[i];
-        }
-
-        for (var p = 0; p < platforms.Count; p++)
-        {
-            var total = plot.Add.Text($"${stackTops[p].ToString("N0", CultureInfo.InvariantCulture)}", p, stackTops[p]);
-            total.Alignment = Alignment.LowerCenter;
-            total.LabelFontSize = 14;
-            total.LabelBold = true;
-            total.OffsetY = -4;
-        }
-
-        plot.Axes.Bottom.TickGenerator = new NumericManual(
-            Enumerable.Range(0, platforms.Count).Select(p => (double)p).ToArray(),
-            platforms.ToArray());
-        plot.Axes.SetLimits(-0.6, platforms.Count - 0.4, 0, Math.Max(1, stackTops.DefaultIfEmpty(0).Max()) * 1.15);
-        plot.ShowLegend(Edge.Right);
-        return ChartStyle.Render(plot, "cost.png", Title);
     }
 
     /// <summary>Right edge of time axes: the last second of the series (at least one second).</summary>

@@ -75,9 +75,13 @@ public static class ReportGenerator
             page.Add(RunTables.Partitions(s));
         }
 
-        if (run.Cost is { Count: > 0 } cost)
+        if (run.Cost is { Platforms.Count: > 0 } cost)
         {
             page.Add(RunTables.Cost(cost));
+            if (cost.Sensitivity.Count > 0)
+            {
+                page.Add(RunTables.Sensitivity(cost));
+            }
         }
 
         page.Add(RunTables.Environment(s));

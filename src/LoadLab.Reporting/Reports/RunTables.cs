@@ -259,17 +259,30 @@ internal static class RunTables
         return table;
     }
 
-    public static Table Cost(IReadOnlyList<CostLine> lines)
+    public static Table Cost(CostDocument cost)
     {
         var table = new Table("Estimated monthly cost", "platform", "line item", "USD per month") { TextColumns = new HashSet<int> { 0, 1 } };
-        foreach (var platform in lines.Select(l => l.Platform).Distinct())
+        foreach (var platform in cost.Platforms)
         {
-            foreach (var line in lines.Where(l => l.Platform == platform))
+            foreach (var line in platform.Lines)
             {
-                table.Add(platform, line.LineItem, Format.Usd(line.MonthlyUsd));
+                table.Add(platform.DisplayName, line.Label, Format.Usd(line.MonthlyUsd));
             }
 
-            table.Add(new Cell(platform), new Cell("total"), new Cell(Format.Usd(lines.Where(l => l.Platform == platform).Sum(l => l.MonthlyUsd)), CellKind.Good));
+            table.Add(new Cell(platform.DisplayName), new Cell($"total ({platform.Sizing.FloorBrokers} × {platform.InstanceType}, bound by {platform.BindingLimit})"), new Cell(Format.Usd(platform.TotalMonthlyUsd), CellKind.Good));
+            table.Add(platform.DisplayName, "hours at risk per month (not billed)", platform.Risk.HoursPerMonth.ToString("0.#", CultureInfo.InvariantCulture));
+        }
+
+        return table;
+    }
+
+    /// <summary>The inputs that move the totals most (±20 % each).</summary>
+    public static Table Sensitivity(CostDocument cost, int inputs = 8)
+    {
+        var table = new Table("What moves the total (each input −20 % / +20 %)", "input", "platform", "−20 %", "as estimated", "+20 %") { TextColumns = new HashSet<int> { 0, 1 } };
+        foreach (var row in cost.Sensitivity.Where(r => cost.Sensitivity.Select(s => s.Input).Distinct().Take(inputs).Contains(r.Input)))
+        {
+            table.Add(row.Input, cost.Platforms.FirstOrDefault(p => p.Platform == row.Platform)?.DisplayName ?? row.Platform, Format.Usd(row.LowUsd), Format.Usd(row.BaseUsd), Format.Usd(row.HighUsd));
         }
 
         return table;

@@ -17,7 +17,7 @@ public sealed class ClusterCommandTests
         var output = new StringWriter();
         var error = new StringWriter();
         using var stop = new CancellationTokenSource();
-        var parse = Root().Parse(["cluster", "serve", "--brokers", "2", "--topic", "orders:4:2", "--control", $"127.0.0.1:{port}", "--detection-delay", "1"]);
+        var parse = Root().Parse(["cluster", "serve", "--brokers", "2", "--topic", "orders:4:2", "--control", $"127.0.0.1:{port}", "--detection-delay", "1s"]);
 
         var serving = parse.InvokeAsync(new InvocationConfiguration { Output = TextWriter.Synchronized(output), Error = error }, stop.Token);
         var watch = Stopwatch.StartNew();

@@ -1,16 +1,22 @@
 using System.Globalization;
-using System.Text.Json;
 using LoadLab.Core.Cost;
+using LoadLab.Core.Results;
 
 namespace LoadLab.Core.Tests.Cost;
 
 public sealed class CostModelTests
 {
+    private static readonly (PriceSheet Prices, IReadOnlyList<PlatformProfile> Profiles) Shipped = CostTestData.Shipped();
+
+    private static PlatformProfile Profile(string name) => Shipped.Profiles.Single(p => p.Name == name);
+
+    private static PlatformCost Estimate(CostWorkload workload, string platform, CostOptions? options = null) =>
+        CostModel.Estimate(workload, Profile(platform), Shipped.Prices, options ?? new CostOptions());
+
     [Fact]
     public void Estimate_EveryPricedLine_ShowsItsResultInItsFormula()
     {
-        var workload = CostTestData.Flat(250, fanOut: 2);
-        var report = CostModel.Estimate(workload, [CostTestData.Kafka(headroom: 0.2), CostTestData.AutoMq(headroom: 0.2)], CostTestData.Prices(), new CostOptions());
+        var report = CostModel.Estimate(CostTestData.Flat(250, fanOut: 2), Shipped.Profiles, Shipped.Prices, new CostOptions(), withSensitivity: false);
 
         foreach (var line in report.Platforms.SelectMany(p => p.Lines).Where(l => l.Inputs.Count > 0))
         {
@@ -19,116 +25,300 @@ public sealed class CostModelTests
     }
 
     [Fact]
-    public void Estimate_BothArchitectures_UseTheSameItemsAndLabelsSoChartsStackThem()
+    public void Estimate_AllPlatforms_UseTheSameItemsAndLabelsSoChartsStackThem()
     {
-        var report = CostModel.Estimate(CostTestData.Flat(100, fanOut: 1), [CostTestData.Kafka(), CostTestData.AutoMq()], CostTestData.Prices(), new CostOptions());
+        var report = CostModel.Estimate(CostTestData.Flat(100, fanOut: 1), Shipped.Profiles, Shipped.Prices, new CostOptions(), withSensitivity: false);
 
-        var kafka = report.Platforms[0].Lines.Select(l => (l.Item, l.Label));
-        var automq = report.Platforms[1].Lines.Select(l => (l.Item, l.Label));
-        Assert.Equal(kafka, automq);
+        var kafka = report.Platforms[0].Lines.Select(l => (l.Item, l.Label)).ToList();
+        Assert.All(report.Platforms, p => Assert.Equal(kafka, p.Lines.Select(l => (l.Item, l.Label))));
     }
 
     [Fact]
-    public void Estimate_FollowerFetchingRequestedOnAPlatformWithoutIt_ReadsFromLeadersAndSaysWhy()
+    public void Estimate_R6iLargeKafkaAt500MiBps_IsBoundByEbsBandwidthNotTheNetwork()
     {
-        var profile = CostTestData.Kafka() with { DisplayName = "No-FFF", FollowerFetching = SourcedValue.Given(0, "", "docs") };
+        // An r6i.large writes every replica through 650 Mbps of EBS bandwidth (77.5 MiB/s) but has 0.781 Gbps of
+        // network (93.1 MiB/s): 500 × 3 × 1.2 / 77.486 = 23.2 → 24 brokers; the network alone would say 20.
+        var estimate = Estimate(CostTestData.Flat(500, fanOut: 1), "kafka");
 
-        var estimate = CostModel.Estimate(CostTestData.Flat(100, fanOut: 3), profile, CostTestData.Prices(), new CostOptions { FetchFromFollower = true });
-
-        Assert.Equal(253_125 * 2 * 0.02, estimate.Line("crossAz.consume").MonthlyUsd, precision: 6);
-        Assert.Contains(estimate.Notes, n => n.Contains("No-FFF does not support fetch-from-follower", StringComparison.Ordinal));
+        Assert.Equal("EBS bandwidth", estimate.BindingLimit);
+        Assert.Equal(24, estimate.Sizing.FloorBrokers);
+        Assert.Equal(20, estimate.Sizing.Limits.Single(l => l.Name == "network out").BrokersAtAverage);
+        Assert.Contains("EBS bandwidth", estimate.Line("compute").Formula, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Estimate_ReplicationFactorAboveZoneCount_ReplicatesOnlyFollowersOutsideTheLeadersZone()
+    public void Estimate_RedpandaOnLocalNvmeWithADayOfRetention_IsBoundByDiskSpace()
     {
-        // RF 4 over 3 zones: the leader's zone holds 2 replicas, so 2 copies cross zones; RF 1: none.
-        var rf4 = CostModel.Estimate(CostTestData.Flat(100, fanOut: 0, replicationFactor: 4), CostTestData.Kafka(), CostTestData.Prices(), new CostOptions());
-        var rf1 = CostModel.Estimate(CostTestData.Flat(100, fanOut: 0, replicationFactor: 1), CostTestData.Kafka(), CostTestData.Prices(), new CostOptions());
+        // 500 MiB/s × 86,400 s × 3 replicas × 1.1 = 139,219 GiB over 435.9 GiB of NVMe per i4i.large.
+        var estimate = Estimate(CostTestData.Flat(500, fanOut: 1), "redpanda");
 
-        Assert.Equal(253_125 * 2 * 0.02, rf4.Line("crossAz.replication").MonthlyUsd, precision: 6);
-        Assert.Equal(0, rf1.Line("crossAz.replication").MonthlyUsd);
+        Assert.Equal("disk space", estimate.BindingLimit);
+        Assert.Equal((int)Math.Ceiling(500.0 * 86_400 / 1024 * 3 * 1.1 / (468e9 / (1 << 30))), estimate.Sizing.FloorBrokers);
+        Assert.Contains(estimate.Notes, n => n.Contains("With --tiered-storage", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Estimate_MeasuredReassignments_ReplaceTheEstimatedDataMovementTime()
+    public void Estimate_RedpandaWithManyPartitions_IsBoundByMemoryPerPartitionReplica()
+    {
+        // 100,000 partitions × 3 replicas × 2 MiB over (16 GiB − 2 cores × 2 GiB) = 48.8 → 49 brokers.
+        var workload = CostTestData.Flat(10, fanOut: 1, retentionHours: 1) with { Partitions = 100_000 };
+
+        var estimate = Estimate(workload, "redpanda");
+
+        Assert.Equal("memory", estimate.BindingLimit);
+        Assert.Equal(49, estimate.Sizing.FloorBrokers);
+    }
+
+    [Fact]
+    public void Estimate_SevenDaysOnSixteenTibVolumes_AddsVolumesNotBrokers()
+    {
+        // 7 days at 500 MiB/s, RF 3: 885,938 GiB over the floor; with the old 16 TiB gp3 limit each broker needs several volumes.
+        var prices = Shipped.Prices with { Block = Shipped.Prices.Block with { MaxVolumeSize = SourcedValue.Given(16_384, "GiB", "test") } };
+
+        var estimate = CostModel.Estimate(CostTestData.Flat(500, fanOut: 1, retentionHours: 168), Profile("kafka"), prices, new CostOptions());
+
+        var perBroker = 500.0 * 7 * 86_400 / 1024 * 3 / estimate.Sizing.FloorBrokers;
+        Assert.Equal(perBroker, estimate.Sizing.DataGiBPerBroker, precision: 6);
+        Assert.Equal((int)Math.Ceiling(perBroker / 16_384), estimate.Sizing.VolumesPerBroker);
+        Assert.True(estimate.Sizing.VolumesPerBroker > 1);
+    }
+
+    [Fact]
+    public void Estimate_MoreDataThanAnInstanceCanAttach_AddsBrokersForDiskSpace()
+    {
+        var prices = Shipped.Prices with
+        {
+            Block = Shipped.Prices.Block with { MaxVolumeSize = SourcedValue.Given(16_384, "GiB", "test"), MaxVolumesPerInstance = SourcedValue.Given(1, "", "test") },
+        };
+
+        var estimate = CostModel.Estimate(CostTestData.Flat(500, fanOut: 1, retentionHours: 168), Profile("kafka"), prices, new CostOptions());
+
+        Assert.Equal("disk space", estimate.BindingLimit);
+        Assert.Equal((int)Math.Ceiling(500.0 * 7 * 86_400 / 1024 * 3 / 16_384), estimate.Sizing.FloorBrokers);
+    }
+
+    [Fact]
+    public void Estimate_TenSecondSpike_CostsNeitherPlatformADoubledFleet()
+    {
+        // 200 MiB/s all day with 10 s at 400 MiB/s: burst credits carry Kafka, AutoMQ never triggers a scale-out.
+        var flat = CostTestData.Day(200, 200, 0);
+        var spike = CostTestData.Day(200, 400, 10);
+
+        foreach (var platform in new[] { "kafka", "automq" })
+        {
+            var calm = Estimate(flat, platform);
+            var spiky = Estimate(spike, platform);
+            Assert.Equal(calm.Sizing.FloorBrokers, spiky.Sizing.FloorBrokers);
+            Assert.Equal(0, spiky.Line("burst").MonthlyUsd);
+            Assert.Equal(calm.Line("compute").MonthlyUsd, spiky.Line("compute").MonthlyUsd, precision: 6);
+        }
+    }
+
+    [Fact]
+    public void Estimate_TwoHourDailyPeak_CostsBothPlatforms()
+    {
+        var flat = CostTestData.Day(200, 200, 0);
+        var peak = CostTestData.Day(200, 400, 7_200);
+
+        var kafkaCalm = Estimate(flat, "kafka");
+        var kafkaPeak = Estimate(peak, "kafka");
+        var automqCalm = Estimate(flat, "automq");
+        var automqPeak = Estimate(peak, "automq");
+
+        // Kafka holds a bigger floor all month; AutoMQ scales out for the peak (after its trigger and delay) and back in.
+        Assert.True(kafkaPeak.Sizing.FloorBrokers > kafkaCalm.Sizing.FloorBrokers);
+        Assert.True(automqPeak.Line("burst").MonthlyUsd > 0);
+        Assert.True(automqPeak.Sizing.LaunchesPerMonth > 0);
+        Assert.True(automqPeak.TotalMonthlyUsd > automqCalm.TotalMonthlyUsd);
+        Assert.True(kafkaPeak.TotalMonthlyUsd > kafkaCalm.TotalMonthlyUsd);
+    }
+
+    [Fact]
+    public void Estimate_PeakShorterThanTheCredits_NeedsNoBrokersButOneLongerThanThemDoes()
+    {
+        // A static fleet of r6i.large: 5 minutes of credits at the 12.5 Gbps burst hold ≈ 58 minutes at twice the baseline.
+        var kafka = Profile("kafka");
+        var base20 = Estimate(CostTestData.Day(200, 200, 0), "kafka").Sizing.FloorBrokers;
+
+        Assert.Equal(base20, CostModel.Estimate(CostTestData.Day(200, 400, 600), kafka, Shipped.Prices, new CostOptions()).Sizing.FloorBrokers);
+        Assert.True(CostModel.Estimate(CostTestData.Day(200, 400, 4 * 3600), kafka, Shipped.Prices, new CostOptions()).Sizing.FloorBrokers > base20);
+    }
+
+    [Fact]
+    public void Estimate_AzLoss_CarriesTheLoadWithOneZoneDownInWholeZones()
+    {
+        var normal = Estimate(CostTestData.Flat(500, fanOut: 1), "kafka");
+        var azLoss = Estimate(CostTestData.Flat(500, fanOut: 1), "kafka", new CostOptions { AzLoss = true });
+
+        // 24 brokers carry the load; with one of three zones down two thirds must: ⌈24 × 3/2⌉ = 36, a multiple of 3.
+        Assert.Equal(24, normal.Sizing.FloorBrokers);
+        Assert.Equal(36, azLoss.Sizing.FloorBrokers);
+        Assert.Contains("sized to carry the load with one zone down", CostModel.Estimate(CostTestData.Flat(1, 1), Shipped.Profiles, Shipped.Prices, new CostOptions { AzLoss = true }, withSensitivity: false).Options);
+    }
+
+    [Fact]
+    public void Estimate_Labour_IsHandsOnHoursOnlyAndTimeAtRiskIsCappedAtTheMonth()
+    {
+        // Seven days at 500 MiB/s: copying a new broker's share takes days; it is time at risk, never labour.
+        var estimate = Estimate(CostTestData.Flat(500, fanOut: 1, retentionHours: 168), "kafka");
+
+        Assert.Equal(4 * 2 * 100, estimate.Line("labour").MonthlyUsd, precision: 9);
+        Assert.True(estimate.Risk.HoursPerOperation > 100);
+        Assert.Equal(720, estimate.Risk.HoursPerMonth);
+        Assert.DoesNotContain(estimate.Lines, l => l.Formula.Contains("copy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Estimate_MeasuredReassignments_AreTheTimeAtRisk()
     {
         var workload = CostTestData.Flat(100, fanOut: 1) with
         {
             MeasuredOperations = [new MeasuredOperation("partition.reassign", 1_800), new MeasuredOperation("broker.add", 5_400)],
-        };
-
-        var estimate = CostModel.Estimate(workload, CostTestData.Kafka(), CostTestData.Prices(), new CostOptions { OperatorEventsPerMonth = 2 });
-
-        // 2 events × (2 h hands-on + mean 3,600 s = 1 h) × $100.
-        Assert.Equal(600, estimate.Line("operator").MonthlyUsd, precision: 9);
-        Assert.Contains("measured mean 3,600 s", estimate.Line("operator").Formula, StringComparison.Ordinal);
-        Assert.Contains("without a measurement the model would use copy a new broker's share", estimate.Line("operator").Note, StringComparison.Ordinal);
-        Assert.DoesNotContain("mock cluster", estimate.Line("operator").Note, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Estimate_ReassignmentsMeasuredOnTheMockCluster_SaysTheyUnderstateARealCluster()
-    {
-        var workload = CostTestData.Flat(100, fanOut: 1) with
-        {
-            MeasuredOperations = [new MeasuredOperation("partition.reassign", 0)],
             MeasuredOnMockCluster = true,
         };
 
-        var estimate = CostModel.Estimate(workload, CostTestData.Kafka(), CostTestData.Prices(), new CostOptions { OperatorEventsPerMonth = 1 });
+        var estimate = Estimate(workload, "kafka", new CostOptions { OperationsPerMonth = 2 });
 
-        Assert.Equal(200, estimate.Line("operator").MonthlyUsd, precision: 9);
-        Assert.Contains("copies no partition data", estimate.Line("operator").Note, StringComparison.Ordinal);
+        Assert.Equal(1, estimate.Risk.HoursPerOperation, precision: 9);
+        Assert.Equal(2, estimate.Risk.HoursPerMonth, precision: 9);
+        Assert.Contains("measured mean 3,600 s", estimate.Risk.Explanation, StringComparison.Ordinal);
+        Assert.Contains("copies no partition data", estimate.Risk.Explanation, StringComparison.Ordinal);
+        Assert.Equal(2 * 2 * 100, estimate.Line("labour").MonthlyUsd, precision: 9);
+    }
+
+    [Theory]
+    [InlineData(WalKind.Ebs, "unavailable (or lost)", 0)]
+    [InlineData(WalKind.S3, "survives a zone loss", 0)]
+    [InlineData(WalKind.EbsS3Express, "survives a zone loss", 1)]
+    public void Estimate_EachWal_IsPricedAndLabelledWithItsDurability(WalKind wal, string durability, int pricedCopy)
+    {
+        var estimate = Estimate(CostTestData.Flat(500, fanOut: 1), "automq", new CostOptions { Wal = wal });
+
+        Assert.Contains(durability, estimate.Durability, StringComparison.Ordinal);
+        Assert.Equal(pricedCopy == 1, estimate.Line("walCopy").MonthlyUsd > 0);
+        Assert.Equal(wal == WalKind.S3, estimate.Line("blockStorage").Formula.Contains("no WAL volume", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Estimate_WithoutMeasurements_SharedNothingWatchesTheDataCopyAndSharedStorageOnlyMetadata()
+    public void Estimate_AzDurableWal_CostsMoreThanTheSingleZoneOne()
     {
-        var workload = CostTestData.Flat(100, fanOut: 1);
+        var single = Estimate(CostTestData.Flat(500, fanOut: 1), "automq");
+        var durable = Estimate(CostTestData.Flat(500, fanOut: 1), "automq", new CostOptions { Wal = WalKind.EbsS3Express });
 
-        var kafka = CostModel.Estimate(workload, CostTestData.Kafka(), CostTestData.Prices(), new CostOptions { OperatorEventsPerMonth = 1 });
-        var automq = CostModel.Estimate(workload, CostTestData.AutoMq(), CostTestData.Prices(), new CostOptions { OperatorEventsPerMonth = 1 });
-
-        // Kafka: 3 brokers; a 4th receives 8,437.5 GB × 3 / 4 at 50 MiB/s = 36 h of copying, plus 2 h hands-on.
-        var copyHours = 8_437.5 * 3 / 4 * 1024 / 50 / 3600;
-        Assert.Equal(3, kafka.Sizing.PeakBrokers);
-        Assert.Equal((2 + copyHours) * 100, kafka.Line("operator").MonthlyUsd, precision: 6);
-        Assert.Equal((0.25 + (10.0 / 3600)) * 100, automq.Line("operator").MonthlyUsd, precision: 9);
+        // The double write's upload charge alone: 1,265,625 GB × $0.0032.
+        Assert.True(durable.TotalMonthlyUsd - single.TotalMonthlyUsd > 1_265_625 * 0.0032);
     }
 
     [Fact]
-    public void Estimate_BlockThroughputAboveIncluded_PaysForTheDifference()
+    public void Estimate_TieredStorage_KeepsOnlyTheLocalRetentionOnBrokersAndOneCopyInObjectStorage()
     {
-        // 1,000 MiB/s with RF 3 on 3 brokers with a huge NIC: each volume writes 1,000 MiB/s, 875 above the
-        // included 125, as 4,000 I/Os of 256 KiB per second, 1,000 above the included 3,000.
-        var estimate = CostModel.Estimate(CostTestData.Flat(1_000, fanOut: 0), CostTestData.Kafka(networkMiBps: 100_000), CostTestData.Prices(), new CostOptions());
+        var estimate = Estimate(CostTestData.Flat(500, fanOut: 1, retentionHours: 168), "kafka", new CostOptions { TieredStorage = true });
 
-        Assert.Equal(3, estimate.Sizing.PeakBrokers);
-        Assert.Equal(3 * ((875 * 0.04) + (1_000 * 0.005)), estimate.Line("blockPerformance").MonthlyUsd, precision: 9);
+        Assert.Equal(500.0 * 168 * 3600 / 1024, estimate.Sizing.ObjectStorageGiB, precision: 6);
+        Assert.Equal(500.0 * 6 * 3600 / 1024 * 3 / estimate.Sizing.FloorBrokers, estimate.Sizing.DataGiBPerBroker, precision: 6);
+        Assert.True(estimate.Line("objectRequests").MonthlyUsd > 0);
+        Assert.Contains(estimate.Notes, n => n.Contains("Without tiered storage", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Estimate_RedpandaTieredStorage_SaysItsLicenceIsNotPriced()
+    {
+        var estimate = Estimate(CostTestData.Flat(100, fanOut: 1), "redpanda", new CostOptions { TieredStorage = true });
+
+        Assert.Contains("not public", estimate.Line("licence").Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Estimate_CommitmentWithoutAConfirmedPrice_IsNotPricedAndSaysWhy()
+    {
+        var estimate = Estimate(CostTestData.Flat(100, fanOut: 1), "kafka");
+
+        Assert.All(estimate.Commitments, c => Assert.Null(c.MonthlyUsd));
+        Assert.Contains("no 1-year price", estimate.Commitments[0].Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Estimate_CommitmentPrice_PricesTheFloorCommittedAndScaleOutsOnDemand()
+    {
+        var instance = Shipped.Prices.Instance("r6i.large") with { OneYearHourly = SourcedValue.Given(0.08, "USD/hour", "quote") };
+        var prices = Shipped.Prices with { Instances = new Dictionary<string, InstanceType>(Shipped.Prices.Instances) { ["r6i.large"] = instance } };
+
+        var estimate = CostModel.Estimate(CostTestData.Flat(500, fanOut: 1), Profile("kafka"), prices, new CostOptions());
+
+        var oneYear = estimate.Commitments.Single(c => c.Term == "1-year");
+        Assert.Equal(estimate.TotalMonthlyUsd - (estimate.Sizing.FloorBrokers * 720 * (0.126 - 0.08)), oneYear.MonthlyUsd!.Value, precision: 6);
     }
 
     [Fact]
     public void Estimate_InvalidOptions_ListsEveryProblem()
     {
         var error = Assert.Throws<CostInputException>(() =>
-            CostModel.Estimate(CostTestData.Flat(1, 1), [CostTestData.Kafka()], CostTestData.Prices(), new CostOptions { Headroom = -0.5, OperatorEventsPerMonth = -1 }));
+            CostModel.Estimate(CostTestData.Flat(1, 1), Shipped.Profiles, Shipped.Prices, new CostOptions { Headroom = -0.5, OperationsPerMonth = -1 }));
 
-        Assert.Equal(["--headroom", "--operator-events"], error.Problems.Select(p => p.Path));
+        Assert.Equal(["--headroom", "--operations"], error.Problems.Select(p => p.File));
     }
 
     [Fact]
-    public void Serialize_Report_HasOneRowPerPlatformAndLineItemForCharts()
+    public void Estimate_InstanceWithoutLocalDisksForAnInstanceStoreProfile_NamesTheSheetAndTheFix()
     {
-        var report = CostModel.Estimate(CostTestData.Flat(100, 1), [CostTestData.Kafka(), CostTestData.AutoMq()], CostTestData.Prices(), new CostOptions());
+        var redpandaOnR6i = Profile("redpanda") with { InstanceType = "r6i.large" };
 
-        using var json = JsonDocument.Parse(CostReportJson.Serialize(report));
+        var error = Assert.Throws<CostInputException>(() => CostModel.Estimate(CostTestData.Flat(10, 1), redpandaOnR6i, Shipped.Prices, new CostOptions()));
 
-        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
-        Assert.Equal(report.Platforms.Sum(p => p.Lines.Count), rows.Length);
-        var kafkaCompute = rows.Single(r => r.GetProperty("platform").GetString() == "kafka" && r.GetProperty("lineItem").GetString() == "compute");
-        Assert.Equal(report.Platforms[0].Line("compute").MonthlyUsd, kafkaCompute.GetProperty("monthlyUsd").GetDouble(), precision: 9);
-        Assert.Equal("shared-storage", json.RootElement.GetProperty("platforms")[1].GetProperty("architecture").GetString());
-        Assert.Equal(report.Platforms[1].TotalMonthlyUsd, json.RootElement.GetProperty("platforms")[1].GetProperty("totalMonthlyUsd").GetDouble(), precision: 9);
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("instances.r6i.large.instance-store", problem.Path);
+        Assert.Contains("local NVMe", problem.Suggestion, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Property_MoreHeadroom_NeverLowersATotal()
+    {
+        var random = new Random(17);
+        for (var i = 0; i < 40; i++)
+        {
+            var workload = RandomWorkload(random);
+            var headroom = random.NextDouble() * 0.5;
+            foreach (var profile in Shipped.Profiles)
+            {
+                var lower = CostModel.Estimate(workload, profile, Shipped.Prices, new CostOptions { Headroom = headroom }).TotalMonthlyUsd;
+                var higher = CostModel.Estimate(workload, profile, Shipped.Prices, new CostOptions { Headroom = headroom + 0.1 }).TotalMonthlyUsd;
+                Assert.True(higher >= lower - 1e-6, $"{profile.Name}, case {i}: headroom {headroom:0.###} → {lower:0.##}, +0.1 → {higher:0.##}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Property_MoreRetention_NeverLowersATotal()
+    {
+        var random = new Random(23);
+        for (var i = 0; i < 40; i++)
+        {
+            var workload = RandomWorkload(random);
+            foreach (var profile in Shipped.Profiles)
+            {
+                foreach (var tiered in new[] { false, true })
+                {
+                    var options = new CostOptions { TieredStorage = tiered };
+                    var shorter = CostModel.Estimate(workload, profile, Shipped.Prices, options).TotalMonthlyUsd;
+                    var longer = CostModel.Estimate(workload with { Retention = workload.Retention * 1.5 }, profile, Shipped.Prices, options).TotalMonthlyUsd;
+                    Assert.True(longer >= shorter - 1e-6, $"{profile.Name} (tiered {tiered}), case {i}: {shorter:0.##} → {longer:0.##}");
+                }
+            }
+        }
+    }
+
+    /// <summary>A profile of up to an hour with a base load and a burst of random height and length.</summary>
+    private static CostWorkload RandomWorkload(Random random)
+    {
+        var seconds = random.Next(60, 3_600);
+        var baseMiBps = 1 + (random.NextDouble() * 400);
+        var burst = random.Next(0, seconds);
+        var start = random.Next(0, seconds - burst + 1);
+        var height = 1 + (random.NextDouble() * 3);
+        var perSecond = Enumerable.Range(0, seconds).Select(s => s >= start && s < start + burst ? baseMiBps * height : baseMiBps).ToArray();
+        return CostTestData.Profile(perSecond, fanOut: random.Next(0, 4), replicationFactor: random.Next(1, 4), retentionHours: 1 + (random.NextDouble() * 200)) with
+        {
+            Partitions = random.Next(1, 5_000),
+        };
     }
 }

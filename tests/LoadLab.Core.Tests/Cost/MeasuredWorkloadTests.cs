@@ -1,18 +1,29 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using LoadLab.Core.Cost;
 using LoadLab.Core.Results;
 
 namespace LoadLab.Core.Tests.Cost;
 
-public sealed class MeasuredWorkloadTests
+public sealed class MeasuredWorkloadTests : IDisposable
 {
-    private const string Series = """
-        second,targetRate,sent,acked,failed,consumed,queueFull,avgPayloadBytes,produceP50Ms
-        0,100,100,100,0,0,0,2048,1
-        1,100,100,100,0,0,0,1024,1
-        2,300,300,200,0,0,0,1024,1
-        3,100,100,100,0,0,0,,1
-        4,100,100,100,0,0,0,1024,1
+    private const string Scenario = """
+        version: 1
+        name: burst
+        duration: 40s
+        warmup: 5s
+        topics:
+          - {name: t, partitions: 2, replication-factor: 3, retention: 168h}
+        traffic:
+          - {name: s, topic: t, rate: 2000, payload: {kind: fixed, size: 1KiB}}
+        consumers:
+          - {group: a, topic: t}
         """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("loadlab-measured-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static RunSummary Summary(params FaultSummary[] faults) => new()
     {
@@ -20,72 +31,152 @@ public sealed class MeasuredWorkloadTests
         Scenario = "burst",
         StartedAt = DateTimeOffset.UnixEpoch,
         Outcome = RunOutcome.Completed,
-        DurationSeconds = 3,
-        WarmupSeconds = 1,
+        DurationSeconds = 40,
+        WarmupSeconds = 5,
         Environment = new EnvironmentSummary("embedded", new Dictionary<string, string>()),
         Produce = new ProduceSummary { Target = 0, Sent = 0, Acked = 0, Failed = 0 },
-        Consume = new ConsumeSummary([new GroupSummary { Group = "a", Topic = "t", Consumed = 0 }, new GroupSummary { Group = "a", Topic = "u", Consumed = 0 }, new GroupSummary { Group = "b", Topic = "t", Consumed = 0 }]),
+        Consume = new ConsumeSummary([new GroupSummary { Group = "a", Topic = "t", Consumed = 0, Bytes = 2 * 45 * 2_000 * 1_024 }]),
         LatencyMs = null!,
-        Rate = new RateSummary { Target = 100, Achieved = 100 },
-        Payload = new PayloadSummary(512, 100, 2048),
-        Partitions = [new PartitionSummary("t", 0, 1, 1, 0), new PartitionSummary("t", 1, 1, 1, 0)],
+        Rate = new RateSummary { Target = 2_000, Achieved = 2_000 },
+        Payload = new PayloadSummary(1_024, 1_024, 1_024),
+        Partitions = [new PartitionSummary("t", 0, 45_000, 45 * 1_000 * 1_024, 0), new PartitionSummary("t", 1, 45_000, 45 * 1_000 * 1_024, 0)],
         Faults = faults,
     };
 
-    [Fact]
-    public void FromRun_Series_UsesAckedTimesPayloadInsideTheMeasuredWindowOnly()
-    {
-        var workload = MeasuredWorkload.FromRun(Summary(), Series, "series.csv", new CostWorkloadOptions());
+    /// <summary>45 s at 2,000 msg/s of 1 KiB; a fault stops acknowledgements at 20–24 s and the backlog lands at 25–26 s.</summary>
+    private static IReadOnlyList<(int Second, double Target, double Acked)> Rows(bool outage) =>
+    [
+        .. Enumerable.Range(0, 45).Select(second => (second, 2_000.0, !outage ? 2_000.0 : second switch
+        {
+            >= 20 and < 25 => 0,
+            25 => 8_524,
+            26 => 3_476,
+            _ => 2_000.0,
+        })),
+    ];
 
-        // Seconds 1..3 (warm-up second 0 excluded, second 4 is after the window); an empty payload cell uses the summary's 512 B.
-        Assert.Equal([100 * 1024 / 1048576.0, 200 * 1024 / 1048576.0, 100 * 512 / 1048576.0], workload.IngressMiBpsPerSecond);
-        Assert.Equal(((100 * 1024) + (200 * 1024) + (100 * 512)) / 400.0, workload.AverageMessageBytes, precision: 9);
-        Assert.Equal(2, workload.FanOut);
-        Assert.Equal(2, workload.Partitions);
-        Assert.True(workload.Measured);
+    private string WriteRun(RunSummary summary, IReadOnlyList<(int Second, double Target, double Acked)> rows, string? scenario = Scenario)
+    {
+        var run = Directory.CreateDirectory(Path.Combine(_directory, Guid.NewGuid().ToString("N"))).FullName;
+        File.WriteAllText(Path.Combine(run, RunFiles.Summary), JsonSerializer.Serialize(summary, ResultsJson.Indented));
+        var series = new StringBuilder("second,targetRate,sent,acked,failed,consumed,queueFull,avgPayloadBytes\n");
+        foreach (var (second, target, acked) in rows)
+        {
+            series.Append(CultureInfo.InvariantCulture, $"{second},{target},{target},{acked},0,{acked},0,1024\n");
+        }
+
+        File.WriteAllText(Path.Combine(run, RunFiles.Series), series.ToString());
+        if (scenario is not null)
+        {
+            File.WriteAllText(Path.Combine(run, RunFiles.Scenario), scenario);
+        }
+
+        return run;
+    }
+
+    private static FaultSummary Kill => new() { Action = "broker.kill", Target = "1", AtSeconds = 20, DurationSeconds = 5, RecoverySeconds = 6, Succeeded = true };
+
+    [Fact]
+    public void FromRun_BacklogFlushedAfterAFailOver_IsNotThePeakAndTheWindowIsListed()
+    {
+        var workload = MeasuredWorkload.FromRunDirectory(WriteRun(Summary(Kill), Rows(outage: true)), new CostWorkloadOptions());
+
+        // The schedule's 2,000 msg/s, not the 8,524 acknowledged at 25 s: peak/average 1.
+        Assert.Equal(2_000 * 1_024 / 1_048_576.0, workload.PeakIngressMiBps, precision: 9);
+        Assert.Equal(1, workload.Burst.PeakToAverage, precision: 9);
+        var excluded = Assert.Single(workload.Excluded);
+        Assert.Equal((20, 27), (excluded.FromSeconds, excluded.ToSeconds));
+        Assert.Contains("broker.kill", excluded.Reason, StringComparison.Ordinal);
+        Assert.Equal(40 - 7, workload.IngressMiBpsPerSecond.Count);
     }
 
     [Fact]
-    public void FromRun_ReplicationFactorNotRecorded_AssumesThreeAndSaysSo()
+    public void Property_AFaultWindow_NeverRaisesTheMeasuredPeak()
     {
-        var workload = MeasuredWorkload.FromRun(Summary(), Series, "series.csv", new CostWorkloadOptions());
+        var random = new Random(5);
+        for (var i = 0; i < 30; i++)
+        {
+            var rows = Enumerable.Range(0, 45).Select(s => (s, (double)random.Next(100, 5_000), (double)random.Next(0, 9_000))).ToList();
+            var at = random.Next(5, 40);
+            var fault = new FaultSummary { Action = "broker.kill", Target = "1", AtSeconds = at, DurationSeconds = random.Next(1, 10), Succeeded = true };
+
+            var calm = MeasuredWorkload.FromRunDirectory(WriteRun(Summary(), rows), new CostWorkloadOptions());
+            var faulty = MeasuredWorkload.FromRunDirectory(WriteRun(Summary(fault), rows), new CostWorkloadOptions());
+
+            Assert.True(faulty.PeakIngressMiBps <= calm.PeakIngressMiBps, $"case {i}: fault at {at} s raised the peak");
+        }
+    }
+
+    [Fact]
+    public void FromRun_ReplicationRetentionAndFanOut_ComeFromTheScenarioAsRunAndTheBytesRead()
+    {
+        var workload = MeasuredWorkload.FromRunDirectory(WriteRun(Summary(), Rows(outage: false)), new CostWorkloadOptions());
 
         Assert.Equal(3, workload.ReplicationFactor);
-        Assert.Contains(workload.Notes, n => n.Contains("--replication-factor", StringComparison.Ordinal));
+        Assert.Equal(TimeSpan.FromHours(168), workload.Retention);
+        Assert.Contains("scenario.yaml", workload.RetentionSource, StringComparison.Ordinal);
+        Assert.Equal(2, workload.FanOut, precision: 9); // the group read every byte twice (a redelivery)
+        Assert.Equal(2, workload.Partitions);
+    }
+
+    [Fact]
+    public void FromRun_WithoutScenarioOrReplicationFactor_RefusesInsteadOfAssumingThree()
+    {
+        var run = WriteRun(Summary(), Rows(outage: false), scenario: null);
+
+        var error = Assert.Throws<CostInputException>(() => MeasuredWorkload.FromRunDirectory(run, new CostWorkloadOptions()));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.EndsWith(RunFiles.Scenario, problem.File, StringComparison.Ordinal);
+        Assert.Contains("--replication-factor", problem.Suggestion, StringComparison.Ordinal);
+        Assert.Equal(2, MeasuredWorkload.FromRunDirectory(run, new CostWorkloadOptions { ReplicationFactor = 2 }).ReplicationFactor);
+    }
+
+    [Fact]
+    public void FromRun_LibrdkafkaStatistics_GiveTheBytesSentAndStoredPerValueByte()
+    {
+        var wire = new WireSummary
+        {
+            Source = "librdkafka statistics every 1000 ms",
+            Complete = true,
+            Reports = 90,
+            Compression = "lz4",
+            ValueBytes = 1_000_000,
+            Messages = 1_000,
+            MessageBytes = 1_013_000,
+            Batches = 100,
+            BatchBytes = 600_000,
+            RequestBytes = 650_000,
+            ProduceRequests = 80,
+        };
+        var summary = Summary() with { Produce = Summary().Produce with { Wire = wire } };
+
+        var workload = MeasuredWorkload.FromRunDirectory(WriteRun(summary, Rows(outage: false)), new CostWorkloadOptions());
+
+        Assert.Equal(0.65, workload.WireFactor, precision: 12);
+        Assert.Equal(0.6, workload.StoredFactor, precision: 12);
+        Assert.Contains("lz4 compression", workload.FactorSource, StringComparison.Ordinal);
+        Assert.Contains("protocol overhead 50,000 B", workload.FactorSource, StringComparison.Ordinal);
     }
 
     [Fact]
     public void FromRun_ReassignAndBrokerAddFaults_BecomeMeasuredOperations()
     {
         var summary = Summary(
-            new FaultSummary { Action = "partition.reassign", Target = "t/0", AtSeconds = 1, DurationSeconds = 2, RecoverySeconds = 6 },
-            new FaultSummary { Action = "broker.add", Target = "4", AtSeconds = 2, DurationSeconds = 3 },
-            new FaultSummary { Action = "broker.kill", Target = "1", AtSeconds = 2, DurationSeconds = 5, RecoverySeconds = 9 });
+            new FaultSummary { Action = "partition.reassign", Target = "t/0", AtSeconds = 10, DurationSeconds = 2, RecoverySeconds = 6, Succeeded = true },
+            new FaultSummary { Action = "broker.add", Target = "4", AtSeconds = 30, DurationSeconds = 3, Succeeded = true });
 
-        var workload = MeasuredWorkload.FromRun(summary, Series, "series.csv", new CostWorkloadOptions());
+        var workload = MeasuredWorkload.FromRunDirectory(WriteRun(summary, Rows(outage: false)), new CostWorkloadOptions());
 
         Assert.Equal([new MeasuredOperation("partition.reassign", 6), new MeasuredOperation("broker.add", 3)], workload.MeasuredOperations);
         Assert.True(workload.MeasuredOnMockCluster);
     }
 
     [Fact]
-    public void FromRun_MissingColumn_NamesTheColumnAndTheFormat()
+    public void FromRunDirectory_NotARunFolder_NamesItAndTheFix()
     {
-        var error = Assert.Throws<CostInputException>(() => MeasuredWorkload.FromRun(Summary(), "second,acked\n1,100\n", "results/r1/series.csv", new CostWorkloadOptions()));
+        var error = Assert.Throws<CostInputException>(() => MeasuredWorkload.FromRunDirectory(_directory, new CostWorkloadOptions()));
 
-        var problem = Assert.Single(error.Problems);
-        Assert.Equal("results/r1/series.csv", problem.File);
-        Assert.Equal("avgPayloadBytes", problem.Path);
-        Assert.Contains("results/README.md", problem.Fix, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void FromRun_NoSeries_FallsBackToTheAchievedRateAndNotesTheMissingBursts()
-    {
-        var workload = MeasuredWorkload.FromRun(Summary(), null, "series.csv", new CostWorkloadOptions());
-
-        Assert.Equal(100 * 512 / 1048576.0, workload.PeakIngressMiBps, precision: 12);
-        Assert.Equal(1, workload.Burst.PeakToAverage, precision: 9);
-        Assert.Contains(workload.Notes, n => n.Contains("series.csv missing", StringComparison.Ordinal));
+        Assert.Equal(_directory, Assert.Single(error.Problems).File);
     }
 }

@@ -79,11 +79,10 @@ public sealed class PlannedWorkloadTests
         Assert.Equal((0.75 * 3) + (0.25 * 1), workload.ReplicationFactor, precision: 9);
         Assert.Equal(9, workload.Partitions);
         Assert.Equal(TimeSpan.FromHours(6), workload.Retention);
-        Assert.Empty(workload.Notes);
     }
 
     [Fact]
-    public void FromScenario_ReplicationFactorOverride_IsPricedAndNoted()
+    public void FromScenario_ReplicationFactorOverride_IsPricedAndNamed()
     {
         var scenario = new Scenario
         {
@@ -96,7 +95,47 @@ public sealed class PlannedWorkloadTests
         var workload = PlannedWorkload.FromScenario(scenario, new CostWorkloadOptions { ReplicationFactor = 3 });
 
         Assert.Equal(3, workload.ReplicationFactor);
-        Assert.Contains(workload.Notes, n => n.Contains("replication factor 3", StringComparison.Ordinal));
+        Assert.Equal("--replication-factor", workload.ReplicationSource);
+    }
+
+    [Fact]
+    public void FromScenario_TopicRetention_IsPricedByteWeightedAndNamed()
+    {
+        var scenario = new Scenario
+        {
+            Name = "retained",
+            Duration = TimeSpan.FromSeconds(10),
+            Topics = [new TopicSpec("a", 1, 3, TimeSpan.FromDays(7)), new TopicSpec("b", 1, 3)],
+            Traffic =
+            [
+                new TrafficStream { Name = "x", Topic = "a", Rate = 300, Payload = new PayloadSpec { Size = 100 } },
+                new TrafficStream { Name = "y", Topic = "b", Rate = 100, Payload = new PayloadSpec { Size = 100 } },
+            ],
+        };
+
+        var workload = PlannedWorkload.FromScenario(scenario, new CostWorkloadOptions());
+
+        Assert.Equal((0.75 * 168) + (0.25 * 24), workload.Retention.TotalHours, precision: 6);
+        Assert.Contains("b without retention priced at 24 h", workload.RetentionSource, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromHours(1), PlannedWorkload.FromScenario(scenario, new CostWorkloadOptions { Retention = TimeSpan.FromHours(1) }).Retention);
+    }
+
+    [Fact]
+    public void FromScenario_Keys_AddToTheBytesSentAndStored()
+    {
+        var scenario = new Scenario
+        {
+            Name = "keyed",
+            Duration = TimeSpan.FromSeconds(10),
+            Topics = [new TopicSpec("t", 1, 3)],
+            Traffic = [new TrafficStream { Name = "s", Topic = "t", Rate = 10, Payload = new PayloadSpec { Size = 1_000 }, Keys = new KeySpec { Kind = KeyKind.Account } }],
+        };
+
+        var workload = PlannedWorkload.FromScenario(scenario, new CostWorkloadOptions());
+
+        Assert.True(workload.StoredFactor > 1 && workload.StoredFactor < 1.05, workload.StoredFactor.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(workload.StoredFactor, workload.WireFactor);
+        Assert.Contains("measured by a run", workload.FactorSource, StringComparison.Ordinal);
     }
 
     [Fact]

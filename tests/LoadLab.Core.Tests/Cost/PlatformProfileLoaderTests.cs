@@ -1,66 +1,85 @@
 using LoadLab.Core.Cost;
+using LoadLab.Core.Tests.Scenarios;
 
 namespace LoadLab.Core.Tests.Cost;
 
 public sealed class PlatformProfileLoaderTests
 {
-    private static string E(string key, string value, string? unit = null) =>
-        unit is null
-            ? $"{key}: {{ value: {value}, source: https://example.test/{key}, date: 2026-11-26 }}\n"
-            : $"{key}: {{ value: {value}, unit: {unit}, source: https://example.test/{key}, date: 2026-11-26 }}\n";
-
-    private static string Common(string architecture) =>
-        $"name: test\ndisplayName: Test\narchitecture: {architecture}\ninstanceType: r6i.large\n" +
-        E("brokerNetworkMiBps", "100", "MiB/s") + E("minBrokers", "3") + E("headroom", "0.2") + E("availabilityZones", "3") +
-        E("systemVolumeGiB", "64", "GiB") + E("diskHeadroom", "0") + E("blockIoSizeKiB", "256", "KiB") +
-        E("followerFetching", "true") + E("zoneAwareClients", "false") + E("operatorEventsPerMonth", "4") +
-        E("attendedHoursPerEvent", "2", "hours");
-
-    private static string SharedStorageKeys =>
-        E("walVolumeGiB", "10", "GiB") + E("objectUploadFactor", "1", "bytes/byte written") + E("compactionReadFactor", "0.5", "bytes/byte written") +
-        E("objectPutsPerMiB", "0.2946", "requests/MiB written") + E("objectGetsPerMiB", "0.1272", "requests/MiB written") + E("reassignmentSeconds", "10", "seconds");
+    private static string Shipped(string name) => File.ReadAllText(RepositoryFiles.PathOf(Path.Combine("environments", "platforms", $"{name}.yaml")));
 
     [Fact]
-    public void Parse_SharedNothing_ReadsFlagsAndThrottle()
+    public void LoadAll_ShippedProfiles_AreTheirOwn()
     {
-        var profile = PlatformProfileLoader.Parse("kafka.yaml", Common("shared-nothing") + E("reassignmentMiBps", "50", "MiB/s"));
+        var profiles = PlatformProfileLoader.LoadAll(RepositoryFiles.PathOf(Path.Combine("environments", "platforms")), ["kafka", "redpanda", "automq"]);
 
-        Assert.Equal(StorageArchitecture.SharedNothing, profile.Architecture);
-        Assert.Equal(1, profile.FollowerFetching.Value);
-        Assert.Equal(0, profile.ZoneAwareClients.Value);
-        Assert.Equal(50, profile.ReassignmentMiBps!.Value);
-        Assert.Null(profile.WalVolumeGiB);
+        var (kafka, redpanda, automq) = (profiles[0], profiles[1], profiles[2]);
+        Assert.Equal((DataStorage.Ebs, "r6i.large"), (kafka.DataStorage, kafka.InstanceType));
+        Assert.Equal((DataStorage.InstanceStore, "i4i.large"), (redpanda.DataStorage, redpanda.InstanceType));
+        Assert.Equal(2.0 / 1024, redpanda.MemoryPerPartitionReplica!.Value, precision: 12); // 2 MiB in GiB
+        Assert.Null(kafka.MemoryPerPartitionReplica);
+        Assert.Equal(6 * 3600, kafka.TieredLocalRetention!.Value);
+        Assert.Equal(StorageArchitecture.SharedStorage, automq.Architecture);
+        Assert.Equal(WalKind.Ebs, automq.Wal);
+        Assert.Equal(180, automq.ScaleOutTrigger!.Value);
+        Assert.Equal(0, kafka.Autoscaling.Value);
     }
 
     [Fact]
-    public void Parse_SharedStorage_ReadsWalAndRequestRates()
+    public void Parse_OldCamelCaseKeys_AreRefusedWithADidYouMeanToTheirKebabCaseNames()
     {
-        var profile = PlatformProfileLoader.Parse("automq.yaml", Common("shared-storage") + SharedStorageKeys);
+        var text = Shipped("kafka").Replace("display-name:", "displayName:", StringComparison.Ordinal).Replace("min-brokers:", "minBrokers:", StringComparison.Ordinal);
 
-        Assert.Equal(StorageArchitecture.SharedStorage, profile.Architecture);
-        Assert.Equal(10, profile.WalVolumeGiB!.Value);
-        Assert.Equal(0.2946, profile.ObjectPutsPerMiB!.Value);
+        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.Parse("kafka.yaml", text));
+
+        Assert.Contains(error.Problems, p => p.Path == "displayName" && p.Suggestion == "rename \"displayName\" to \"display-name\"" && p.Line == 5);
+        Assert.Contains(error.Problems, p => p.Path == "minBrokers" && p.Suggestion == "rename \"minBrokers\" to \"min-brokers\"");
     }
 
     [Fact]
-    public void Parse_SharedStorageWithoutWalButWithAThrottle_ListsBothProblems()
+    public void Parse_SharedStorageKeyInASharedNothingProfile_SaysWhichArchitectureItBelongsTo()
     {
-        var text = Common("shared-storage") + SharedStorageKeys.Replace(E("walVolumeGiB", "10", "GiB"), "", StringComparison.Ordinal) + E("reassignmentMiBps", "50", "MiB/s");
+        var text = Shipped("kafka") + "wal: ebs\n";
 
-        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.Parse("automq.yaml", text));
+        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.Parse("kafka.yaml", text));
 
-        Assert.Contains(error.Problems, p => p.Path == "walVolumeGiB");
-        Assert.Contains(error.Problems, p => p.Path == "reassignmentMiBps" && p.Message.Contains("not a known key", StringComparison.Ordinal));
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("wal", problem.Path);
+        Assert.Contains("applies to shared-storage platforms", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Parse_UnknownArchitectureAndNonBooleanFlag_AreRejectedWithTheAllowedValues()
     {
-        var text = Common("shared-disk").Replace("followerFetching: { value: true", "followerFetching: { value: yes please", StringComparison.Ordinal);
+        var text = Shipped("kafka")
+            .Replace("architecture: shared-nothing", "architecture: shared-disk", StringComparison.Ordinal)
+            .Replace("follower-fetching:\n  value: true", "follower-fetching:\n  value: yes please", StringComparison.Ordinal);
 
         var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.Parse("p.yaml", text));
 
-        Assert.Contains(error.Problems, p => p.Path == "architecture" && p.Fix.Contains("shared-nothing", StringComparison.Ordinal) && p.Line == 3);
-        Assert.Contains(error.Problems, p => p.Path == "followerFetching.value" && p.Fix.Contains("true", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Path == "architecture" && p.Message.Contains("shared-nothing, shared-storage", StringComparison.Ordinal) && p.Line == 6);
+        Assert.Contains(error.Problems, p => p.Path == "follower-fetching.value" && p.Message.Contains("true or false", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_ElasticProfileWithAMisspeltScalingTime_ReportsTheTypoOnce()
+    {
+        var text = Shipped("automq").Replace("scale-out-trigger:", "scale-out-triger:", StringComparison.Ordinal);
+
+        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.Parse("automq.yaml", text));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("scale-out-triger", problem.Path);
+        Assert.Equal("rename \"scale-out-triger\" to \"scale-out-trigger\"", problem.Suggestion);
+    }
+
+    [Fact]
+    public void LoadAll_UnknownPlatform_NamesTheKnownProfilesAndTheClosest()
+    {
+        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.LoadAll(RepositoryFiles.PathOf(Path.Combine("environments", "platforms")), ["kafak"]));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("--platforms", problem.File);
+        Assert.Contains("automq, kafka, redpanda", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("kafka", problem.Suggestion, StringComparison.Ordinal);
     }
 }

@@ -1,94 +1,105 @@
 using LoadLab.Core.Cost;
+using LoadLab.Core.Tests.Scenarios;
 
 namespace LoadLab.Core.Tests.Cost;
 
 public sealed class PriceSheetLoaderTests
 {
-    internal static string Entry(string key, string value, string unit, int indent) =>
-        $"{new string(' ', indent)}{key}: {{ value: {value}, unit: {unit}, source: https://example.test/{key}, date: 2026-11-26 }}\n";
+    private static readonly string ShippedSheet = File.ReadAllText(RepositoryFiles.PathOf(Path.Combine("environments", "pricing", "aws-us-east-1.yaml")));
 
-    internal static string ValidSheet(string crossAzKey = "crossAzPerDirection", string crossAzUnit = "USD/GB") =>
-        "name: test\ncurrency: USD\n" +
-        Entry("hoursPerMonth", "720", "hours/month", 0) +
-        "prices:\n  compute:\n" + Entry("r6i.large", "0.126", "USD/hour", 4) +
-        "  blockStorage:\n" +
-        Entry("storage", "0.08", "USD/GB-month", 4) + Entry("iops", "0.005", "USD/IOPS-month", 4) +
-        Entry("throughput", "0.04", "USD/MiBps-month", 4) + Entry("includedIops", "3000", "IOPS", 4) +
-        Entry("includedThroughput", "125", "MiB/s", 4) +
-        "  objectStorage:\n" +
-        Entry("storage", "0.023", "USD/GB-month", 4) + Entry("putRequests", "0.005", "USD/1000 requests", 4) +
-        Entry("getRequests", "0.0004", "USD/1000 requests", 4) +
-        "  network:\n" + Entry(crossAzKey, "0.01", crossAzUnit, 4) +
-        "  observability:\n" + Entry("perBrokerMonth", "15", "USD/broker-month", 4) +
-        "  operator:\n" + Entry("hourlyRate", "100", "USD/hour", 4);
+    private static int LineOf(string text, string fragment) => text.Split('\n').ToList().FindIndex(l => l.Contains(fragment, StringComparison.Ordinal)) + 1;
 
     [Fact]
-    public void Parse_ValidSheet_ReadsEveryPriceWithItsSource()
+    public void Load_ShippedSheet_ReadsEveryPriceAndSpecificationInTheModelsUnits()
     {
-        var sheet = PriceSheetLoader.Parse("sheet.yaml", ValidSheet());
+        var sheet = PriceSheetLoader.Parse("aws-us-east-1.yaml", ShippedSheet);
 
+        var r6i = sheet.Instance("r6i.large");
         Assert.Equal(720, sheet.HoursPerMonth.Value);
-        Assert.Equal(0.126, sheet.InstancePrice("r6i.large").Value);
-        Assert.Equal(0.01, sheet.CrossAzPerGbPerDirection.Value);
-        Assert.Equal("https://example.test/crossAzPerDirection", sheet.CrossAzPerGbPerDirection.Source);
-        Assert.Equal(new DateOnly(2026, 11, 26), sheet.ObjectPutPer1000.Date);
+        Assert.Equal(0.126, r6i.OnDemandHourly.Value);
+        Assert.False(r6i.OnDemandHourly.Confirmed);
+        // 0.781 Gbps and 650 Mbps as AWS writes them, converted to MiB/s; 64 TiB to GiB; 5 minutes to seconds.
+        Assert.Equal(0.781e9 / 8 / (1 << 20), r6i.NetworkBaseline.Value, precision: 9);
+        Assert.Equal("0.781 Gbps", r6i.NetworkBaseline.Written);
+        Assert.Equal(650e6 / 8 / (1 << 20), r6i.EbsBaseline!.Value, precision: 9);
+        Assert.Equal(300, r6i.NetworkBurstDuration.Value);
+        Assert.Equal(65_536, sheet.Block.MaxVolumeSize.Value);
+        Assert.Equal(468e9 / (1 << 30), sheet.Instance("i4i.large").InstanceStore!.Value, precision: 9);
+        Assert.Null(r6i.OneYearHourly);
+        Assert.Equal(new DateOnly(2026, 12, 6), sheet.CrossAzPerGbPerDirection.Date);
+        Assert.Contains("[unconfirmed]", sheet.CrossAzPerGbPerDirection.Citation, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_WrongUnit_NamesFileKeyLineAndTheUnitToConvertTo()
+    public void Parse_OldCamelCaseKey_IsRefusedWithADidYouMeanToItsKebabCaseName()
     {
-        var error = Assert.Throws<CostInputException>(() => PriceSheetLoader.Parse("sheet.yaml", ValidSheet(crossAzUnit: "USD/TB")));
+        var text = ShippedSheet.Replace("hours-per-month:", "hoursPerMonth:", StringComparison.Ordinal);
+
+        var error = Assert.Throws<CostInputException>(() => PriceSheetLoader.Parse("sheet.yaml", text));
 
         var problem = Assert.Single(error.Problems);
+        Assert.Equal("hoursPerMonth", problem.Path);
         Assert.Equal("sheet.yaml", problem.File);
-        Assert.Equal("prices.network.crossAzPerDirection.unit", problem.Path);
-        Assert.Equal(ValidSheet().Split('\n').ToList().FindIndex(l => l.Contains("crossAzPerDirection", StringComparison.Ordinal)) + 1, problem.Line);
-        Assert.Contains("USD/GB", problem.Fix, StringComparison.Ordinal);
+        Assert.Equal(LineOf(text, "hoursPerMonth:"), problem.Line);
+        Assert.Equal(1, problem.Column);
+        Assert.Equal("rename \"hoursPerMonth\" to \"hours-per-month\"", problem.Suggestion);
     }
 
     [Fact]
-    public void Parse_MisspelledKey_ReportsUnknownKeyWithSuggestionAndTheMissingOne()
+    public void Parse_UnitOfTheWrongQuantity_NamesFileLinePathAndTheUnitsAllowed()
     {
-        var error = Assert.Throws<CostInputException>(() => PriceSheetLoader.Parse("sheet.yaml", ValidSheet(crossAzKey: "crossAzPerDirecton")));
+        var at = ShippedSheet.IndexOf("      value: 0.781\n      unit: Gbps", StringComparison.Ordinal);
+        var text = ShippedSheet[..at] + "      value: 0.781\n      unit: GiB" + ShippedSheet[(at + "      value: 0.781\n      unit: Gbps".Length)..];
 
-        Assert.Equal(2, error.Problems.Count);
-        Assert.Contains(error.Problems, p => p.Path == "prices.network.crossAzPerDirecton" && p.Fix.Contains("did you mean 'crossAzPerDirection'", StringComparison.Ordinal));
-        Assert.Contains(error.Problems, p => p.Path == "prices.network.crossAzPerDirection" && p.Message.Contains("missing", StringComparison.Ordinal));
+        var error = Assert.Throws<CostInputException>(() => PriceSheetLoader.Parse("sheet.yaml", text));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("instances.r6i.large.network-baseline.unit", problem.Path);
+        Assert.Equal(text[..at].Count(c => c == '\n') + 2, problem.Line);
+        Assert.Contains("bandwidth (MiB/s, MB/s, Gbps, Mbps)", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Parse_ValueWithoutSourceOrWithBadNumberAndDate_ListsEveryProblem()
     {
-        var text = ValidSheet().Replace(
-            "hourlyRate: { value: 100, unit: USD/hour, source: https://example.test/hourlyRate, date: 2026-11-26 }",
-            "hourlyRate: { value: $100, unit: USD/hour, date: 26.11.2026 }",
+        var text = ShippedSheet.Replace(
+            "    value: 100\n    unit: USD/hour\n    source: 'assumption: fully loaded cost of a platform engineer hour'\n    date: 2026-12-06",
+            "    value: $100\n    unit: USD/hour\n    date: 06.12.2026",
             StringComparison.Ordinal);
 
         var error = Assert.Throws<CostInputException>(() => PriceSheetLoader.Parse("sheet.yaml", text));
 
-        Assert.Contains(error.Problems, p => p.Path == "prices.operator.hourlyRate.source");
-        Assert.Contains(error.Problems, p => p.Path == "prices.operator.hourlyRate.value" && p.Message.Contains("$100", StringComparison.Ordinal));
-        Assert.Contains(error.Problems, p => p.Path == "prices.operator.hourlyRate.date");
+        Assert.Contains(error.Problems, p => p.Path == "operator.hourly-rate.source" && p.Message.Contains("missing", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Path == "operator.hourly-rate.value" && p.Message.Contains("$100", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Path == "operator.hourly-rate.date" && p.Suggestion!.Contains("2026-12-06", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Parse_InvalidYaml_GivesTheLine()
     {
-        var error = Assert.Throws<CostInputException>(() => PriceSheetLoader.Parse("sheet.yaml", "name: test\nprices: [unclosed\n"));
+        var error = Assert.Throws<CostInputException>(() => PriceSheetLoader.Parse("sheet.yaml", "name: test\ninstances: [unclosed\n"));
 
         var problem = Assert.Single(error.Problems);
         Assert.True(problem.Line > 0);
-        Assert.Contains("not valid YAML", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("YAML syntax error", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void InstancePrice_UnpricedInstanceType_NamesTheSheetAndHowToAddIt()
+    public void Instance_UnknownInstanceType_NamesTheSheetAndHowToAddIt()
     {
-        var sheet = PriceSheetLoader.Parse("sheet.yaml", ValidSheet());
+        var sheet = PriceSheetLoader.Parse("sheet.yaml", ShippedSheet);
 
-        var error = Assert.Throws<CostInputException>(() => sheet.InstancePrice("m7g.4xlarge"));
+        var error = Assert.Throws<CostInputException>(() => sheet.Instance("m7g.4xlarge"));
 
-        Assert.Contains("prices.compute.m7g.4xlarge", error.Problems[0].Fix, StringComparison.Ordinal);
+        Assert.Equal("instances.m7g.4xlarge", error.Problems[0].Path);
         Assert.Contains("r6i.large", error.Problems[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingFile_IsAProblemNotACrash()
+    {
+        var error = Assert.Throws<CostInputException>(() => PriceSheetLoader.Load(Path.Combine(Path.GetTempPath(), "no-such-sheet.yaml")));
+
+        Assert.Contains("cannot read the file", Assert.Single(error.Problems).Message, StringComparison.Ordinal);
     }
 }

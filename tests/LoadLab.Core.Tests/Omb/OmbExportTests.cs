@@ -71,7 +71,7 @@ public sealed class OmbExportTests : IDisposable
         AssertIntegersWhereTheSchemaSaysLong(JsonNode.Parse(File.ReadAllText(SchemaPath))!, document.RootElement);
         Assert.Equal("scenario-x", document.RootElement.GetProperty("workload").GetString());
         Assert.Equal("LoadLab embedded", document.RootElement.GetProperty("driver").GetString());
-        Assert.Contains("\"publishRate\": [", json, StringComparison.Ordinal);
+        Assert.Contains("\"publishRate\" : [ ", json, StringComparison.Ordinal);
     }
 
     [Fact]

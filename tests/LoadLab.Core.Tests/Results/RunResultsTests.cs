@@ -200,14 +200,15 @@ public sealed class RunResultsTests : IDisposable
     }
 
     [Fact]
-    public void Load_CostWithoutLines_SaysWhatShapeIsExpected()
+    public void Load_CostOfAnOlderSchema_SaysHowToRewriteIt()
     {
         WrittenRun.Write(_directory);
-        File.WriteAllText(Path.Combine(_directory, RunFiles.Cost), "{\"platforms\": []}");
+        File.WriteAllText(Path.Combine(_directory, RunFiles.Cost), "{\"rows\": [{\"platform\": \"kafka\", \"lineItem\": \"compute\", \"monthlyUsd\": 1}]}");
 
         var error = Assert.Throws<RunResultsException>(() => RunResults.Load(_directory));
 
-        Assert.Contains("'rows' array of {platform, lineItem, monthlyUsd}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expected schemaVersion 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("loadlab cost <run folder>", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class DockerRunTests(ITestOutputHelper output)
             Assert.True(summary.LatencyMs.Produce.Max >= (RestartAtSecond - KillAtSecond - 1) * 1000, $"produce max only {summary.LatencyMs.Produce.Max} ms");
             Assert.True(ackedPerSecond[RestartAtSecond..].Sum() > 0, "nothing was acknowledged after the restart");
             Assert.Contains(events, e => Is(e, "fault.injected", "succeeded"));
-            Assert.Contains(events, e => Is(e, "fault.reverted", "succeeded") && e.GetProperty("detail").GetString()!.Contains("metadata lists it", StringComparison.Ordinal));
+            Assert.Contains(events, e => Is(e, "fault.reverted", "succeeded") && e.GetProperty("detail").GetString()!.Contains("it serves again", StringComparison.Ordinal));
             Assert.Contains($"removed 1 container(s), 1 network(s), 0 volume(s) of run {summary.RunId}", errors, StringComparison.Ordinal);
             Assert.DoesNotContain(await ResourceReaper.ListAsync(client, CancellationToken.None), environment => environment.RunId == summary.RunId);
         }

@@ -37,12 +37,20 @@ public sealed class HookFaultTests(ITestOutputHelper output)
 
         output.WriteLine(move.Detail);
         Assert.True(move.Succeeded, move.Detail);
-        Assert.Contains($"leader of hooked/0 is now {target}", move.Detail, StringComparison.Ordinal);
+        Assert.Contains($"broker {target} leads hooked/0 and a probe message to hooked/0 is acknowledged: seen after", move.Detail, StringComparison.Ordinal);
+        Assert.Contains($"hooked/0: leader {target}, replicas [1,2,3]", move.Detail, StringComparison.Ordinal);
         Assert.False(failing.Succeeded);
         Assert.Contains("failed with exit code 7", failing.Detail, StringComparison.Ordinal);
+        // Hooked operations, and the client-side faults of LoadLab's proxy that no hook performs.
         Assert.Equal(
-            new HashSet<FaultOperation> { FaultOperation.BrokerKill, FaultOperation.BrokerRestart, FaultOperation.LeaderMove, FaultOperation.BrokerPause, FaultOperation.BrokerSlow },
+            new HashSet<FaultOperation>
+            {
+                FaultOperation.BrokerKill, FaultOperation.BrokerRestart, FaultOperation.LeaderMove, FaultOperation.BrokerPause, FaultOperation.BrokerSlow,
+                FaultOperation.BrokerRestoreSpeed, FaultOperation.NetworkDisconnect, FaultOperation.NetworkReconnect,
+            },
             cluster.Faults.Capabilities.Operations);
+        Assert.StartsWith("hook broker-slow: `sleep 5`", cluster.Faults.Capabilities.Find(FaultOperation.BrokerSlow)!.Mechanism, StringComparison.Ordinal);
+        Assert.StartsWith("client-side only", Assert.Single(cluster.Faults.Capabilities.Find(FaultOperation.NetworkDisconnect)!.Caveats), StringComparison.Ordinal);
         Assert.Equal("external", cluster.Kind);
         Assert.Equal(3, cluster.Brokers.Count);
     }

@@ -21,7 +21,7 @@ public sealed class ChartTests
 
         Assert.Equal(
             ["latency-produce.png", "latency-e2e.png", "rate.png", "lag.png", "latency-distribution.png",
-             "partitions-throughput.png", "partitions-lag.png", "cost.png"],
+             "partitions-throughput.png", "partitions-lag.png", "cost.png", "cost-sensitivity.png"],
             names);
     }
 
@@ -61,19 +61,81 @@ public sealed class ChartTests
     }
 
     [Fact]
-    public void CostBreakdown_SimpleLineList_RendersOneStackPerPlatform()
+    public void CostLineColours_EveryLineItemOfAFullEstimate_HasItsOwnColour()
     {
-        CostLine[] lines =
-        [
-            new("kafka", "broker compute", 1000),
-            new("kafka", "storage", 500),
-            new("automq", "broker compute", 400),
-        ];
+        // Thirteen line items, as every platform of a real estimate has: no two may share a colour (the old chart
+        // drew its eleventh, operator time, in the first one's blue).
+        var cost = Document(lineItems: 13);
 
-        var chart = RunCharts.CostBreakdown(lines);
+        var colours = CostCharts.LineColours(cost);
+
+        Assert.Equal(13, colours.Count);
+        Assert.Equal(colours.Count, colours.Select(c => c.Colour).Distinct().Count());
+        // The first eight are Okabe and Ito's colour-blind-safe set.
+        Assert.Equal(["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"], colours.Take(8).Select(c => c.Colour.ToHex()[..7].ToUpperInvariant()));
+    }
+
+    [Fact]
+    public void CostLineColours_MoreLineItemsThanDistinctColours_IsRefused()
+    {
+        Assert.Throws<InvalidOperationException>(() => CostCharts.LineColours(Document(lineItems: CostCharts.Palette.Count + 1)));
+    }
+
+    [Fact]
+    public void CostBreakdown_FullEstimate_DrawsEveryLineItemInItsOwnColour()
+    {
+        var cost = Document(lineItems: 13);
+
+        var chart = CostCharts.Breakdown(cost);
 
         using var bitmap = SKBitmap.Decode(chart.Png);
-        Assert.True(PixelStatistics(bitmap).NonBackgroundShare > 0.05);
+        var pixels = new HashSet<uint>();
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                pixels.Add((uint)bitmap.GetPixel(x, y));
+            }
+        }
+
+        Assert.All(CostCharts.LineColours(cost), line => Assert.Contains((uint)new SKColor(line.Colour.R, line.Colour.G, line.Colour.B), pixels));
+    }
+
+    [Fact]
+    public void CostSensitivity_Fixture_RendersABarPerInputAndPlatform()
+    {
+        var chart = CostCharts.Sensitivity(Run.Cost!);
+
+        using var bitmap = SKBitmap.Decode(chart.Png);
+        Assert.True(PixelStatistics(bitmap).NonBackgroundShare > 0.02);
+    }
+
+    /// <summary>Two platforms with <paramref name="lineItems"/> line items each, every one costing something.</summary>
+    private static CostDocument Document(int lineItems)
+    {
+        PlatformCost Platform(string name) => new()
+        {
+            Platform = name,
+            DisplayName = name,
+            Architecture = "shared-nothing",
+            InstanceType = "r6i.large",
+            TotalMonthlyUsd = lineItems * 100,
+            BindingLimit = "network out",
+            Durability = "test",
+            Sizing = new CostSizing(3, 3, 3, 3, 3, 0, [], 0, 0, 0, 0),
+            Lines = [.. Enumerable.Range(0, lineItems).Select(i => new CostLine($"item{i}", $"line item {i}", 100, "= 100.00", []))],
+            Risk = new TimeAtRisk(0, 0, 0, "test"),
+        };
+
+        return new CostDocument
+        {
+            Source = "test",
+            Measured = false,
+            PriceSheet = "test",
+            PriceSheetFile = "test",
+            Workload = Run.Cost!.Workload,
+            Platforms = [Platform("kafka"), Platform("automq")],
+        };
     }
 
     [Fact]

@@ -18,7 +18,10 @@ public sealed class FixtureResultsTests
         Assert.Equal(FixtureRun.TotalSeconds, run.Histograms["produce"].Count);
         Assert.Equal(7, run.Events.Count);
         Assert.NotNull(run.ScenarioYaml);
-        Assert.Equal(10, run.Cost!.Count);
+        Assert.Equal(["Apache Kafka", "Redpanda", "AutoMQ"], run.Cost!.Platforms.Select(p => p.DisplayName));
+        Assert.Equal(4, run.Cost.Platforms[0].Lines.Count);
+        Assert.Equal("EBS bandwidth", run.Cost.Platforms[0].BindingLimit);
+        Assert.Equal(6, run.Cost.Sensitivity.Count);
         Assert.Empty(run.Missing);
     }
 
@@ -45,5 +48,17 @@ public sealed class FixtureResultsTests
         Assert.Equal(30, fault.End);
         Assert.Equal(14.2, fault.RecoverySeconds);
         Assert.Equal(2, fault.Groups.Count);
+    }
+
+    [Fact]
+    public void Load_CostLineWithANegativeAmount_NamesThePlatform()
+    {
+        var run = TestPaths.CopyOfFixture("broker-kill-embedded", "results-cost-negative");
+        var path = Path.Combine(run, RunFiles.Cost);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"monthlyUsd\": 620.5", "\"monthlyUsd\": -620.5", StringComparison.Ordinal));
+
+        var error = Assert.Throws<RunResultsException>(() => RunResults.Load(run));
+
+        Assert.Contains("platforms[0]", error.Message, StringComparison.Ordinal);
     }
 }

@@ -367,19 +367,360 @@ internal static class FixtureRun
 
         """;
 
+    /// <summary>A <c>cost.json</c> (schema 2) as <c>loadlab cost</c> writes it, cut down to four line items.</summary>
     private const string CostJson = """
         {
-          "rows": [
-            { "platform": "kafka", "lineItem": "broker-compute", "label": "broker compute", "monthlyUsd": 1840.0 },
-            { "platform": "kafka", "lineItem": "block-storage", "label": "block storage", "monthlyUsd": 620.5 },
-            { "platform": "kafka", "lineItem": "cross-az-transfer", "label": "cross-AZ transfer", "monthlyUsd": 1310.0 },
-            { "platform": "redpanda", "lineItem": "broker-compute", "label": "broker compute", "monthlyUsd": 1380.0 },
-            { "platform": "redpanda", "lineItem": "block-storage", "label": "block storage", "monthlyUsd": 620.5 },
-            { "platform": "redpanda", "lineItem": "cross-az-transfer", "label": "cross-AZ transfer", "monthlyUsd": 1310.0 },
-            { "platform": "automq", "lineItem": "broker-compute", "label": "broker compute", "monthlyUsd": 920.0 },
-            { "platform": "automq", "lineItem": "object-storage", "label": "object storage", "monthlyUsd": 140.2 },
-            { "platform": "automq", "lineItem": "object-store-requests", "label": "object-store requests", "monthlyUsd": 210.0 },
-            { "platform": "automq", "lineItem": "cross-az-transfer", "label": "cross-AZ transfer", "monthlyUsd": 95.0 }
+          "schemaVersion": 2,
+          "source": "run 20261126-120000-broker-kill-runbook of scenario broker-kill-runbook (measured on embedded)",
+          "measured": true,
+          "priceSheet": "aws-us-east-1",
+          "priceSheetFile": "environments/pricing/aws-us-east-1.yaml",
+          "options": [
+            "consumers read from leaders"
+          ],
+          "workload": {
+            "averageIngressMiBps": 2.1,
+            "peakIngressMiBps": 3.2,
+            "averageMessageBytes": 1100,
+            "wireFactor": 1.2,
+            "storedFactor": 1.15,
+            "factorSource": "test",
+            "fanOut": 2,
+            "fanOutSource": "test",
+            "partitions": 3,
+            "replicationFactor": 3,
+            "replicationSource": "test",
+            "retentionHours": 24,
+            "retentionSource": "test",
+            "profileSeconds": 55,
+            "peakToAverage": 1.5,
+            "longestPeakSeconds": 5,
+            "excluded": [
+              "20–35 s: broker.kill 1 at 20 s and the flush after it"
+            ],
+            "notes": []
+          },
+          "platforms": [
+            {
+              "platform": "kafka",
+              "displayName": "Apache Kafka",
+              "architecture": "shared-nothing",
+              "instanceType": "r6i.large",
+              "totalMonthlyUsd": 4570.5,
+              "bindingLimit": "EBS bandwidth",
+              "durability": "test",
+              "sizing": {
+                "floorBrokers": 3,
+                "meanBrokers": 3,
+                "peakBrokers": 3,
+                "averageLoadBrokers": 3,
+                "peakLoadBrokers": 3,
+                "launchesPerMonth": 0,
+                "limits": [],
+                "dataGiBPerBroker": 100,
+                "volumesPerBroker": 1,
+                "objectStorageGiB": 0,
+                "crossAzGiBPerMonth": 0
+              },
+              "lines": [
+                {
+                  "item": "compute",
+                  "label": "Broker compute",
+                  "monthlyUsd": 1840.0,
+                  "formula": "Broker compute = 1,840.00",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                },
+                {
+                  "item": "blockStorage",
+                  "label": "Block storage",
+                  "monthlyUsd": 620.5,
+                  "formula": "Block storage = 620.50",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                },
+                {
+                  "item": "crossAz.replication",
+                  "label": "Cross-AZ: replication",
+                  "monthlyUsd": 1310.0,
+                  "formula": "Cross-AZ: replication = 1,310.00",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                },
+                {
+                  "item": "labour",
+                  "label": "Operator labour",
+                  "monthlyUsd": 800.0,
+                  "formula": "Operator labour = 800.00",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                }
+              ],
+              "commitments": [],
+              "risk": {
+                "hoursPerOperation": 1,
+                "operationsPerMonth": 4,
+                "hoursPerMonth": 4,
+                "explanation": "test"
+              },
+              "notes": []
+            },
+            {
+              "platform": "redpanda",
+              "displayName": "Redpanda",
+              "architecture": "shared-nothing",
+              "instanceType": "i4i.large",
+              "totalMonthlyUsd": 3305.36,
+              "bindingLimit": "disk space",
+              "durability": "test",
+              "sizing": {
+                "floorBrokers": 3,
+                "meanBrokers": 3,
+                "peakBrokers": 3,
+                "averageLoadBrokers": 3,
+                "peakLoadBrokers": 3,
+                "launchesPerMonth": 0,
+                "limits": [],
+                "dataGiBPerBroker": 100,
+                "volumesPerBroker": 1,
+                "objectStorageGiB": 0,
+                "crossAzGiBPerMonth": 0
+              },
+              "lines": [
+                {
+                  "item": "compute",
+                  "label": "Broker compute",
+                  "monthlyUsd": 1380.0,
+                  "formula": "Broker compute = 1,380.00",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                },
+                {
+                  "item": "blockStorage",
+                  "label": "Block storage",
+                  "monthlyUsd": 15.36,
+                  "formula": "Block storage = 15.36",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                },
+                {
+                  "item": "crossAz.replication",
+                  "label": "Cross-AZ: replication",
+                  "monthlyUsd": 1310.0,
+                  "formula": "Cross-AZ: replication = 1,310.00",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                },
+                {
+                  "item": "labour",
+                  "label": "Operator labour",
+                  "monthlyUsd": 600.0,
+                  "formula": "Operator labour = 600.00",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                }
+              ],
+              "commitments": [],
+              "risk": {
+                "hoursPerOperation": 1,
+                "operationsPerMonth": 4,
+                "hoursPerMonth": 4,
+                "explanation": "test"
+              },
+              "notes": []
+            },
+            {
+              "platform": "automq",
+              "displayName": "AutoMQ",
+              "architecture": "shared-storage",
+              "instanceType": "r6i.large",
+              "totalMonthlyUsd": 1037.76,
+              "bindingLimit": "network out",
+              "durability": "test",
+              "sizing": {
+                "floorBrokers": 3,
+                "meanBrokers": 3,
+                "peakBrokers": 3,
+                "averageLoadBrokers": 3,
+                "peakLoadBrokers": 3,
+                "launchesPerMonth": 0,
+                "limits": [],
+                "dataGiBPerBroker": 100,
+                "volumesPerBroker": 1,
+                "objectStorageGiB": 0,
+                "crossAzGiBPerMonth": 0
+              },
+              "lines": [
+                {
+                  "item": "compute",
+                  "label": "Broker compute",
+                  "monthlyUsd": 920.0,
+                  "formula": "Broker compute = 920.00",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                },
+                {
+                  "item": "blockStorage",
+                  "label": "Block storage",
+                  "monthlyUsd": 17.76,
+                  "formula": "Block storage = 17.76",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                },
+                {
+                  "item": "crossAz.replication",
+                  "label": "Cross-AZ: replication",
+                  "monthlyUsd": 0.0,
+                  "formula": "Cross-AZ: replication = 0.00",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                },
+                {
+                  "item": "labour",
+                  "label": "Operator labour",
+                  "monthlyUsd": 100.0,
+                  "formula": "Operator labour = 100.00",
+                  "inputs": [
+                    {
+                      "name": "price",
+                      "value": 1,
+                      "unit": "USD",
+                      "source": "test"
+                    }
+                  ],
+                  "note": ""
+                }
+              ],
+              "commitments": [],
+              "risk": {
+                "hoursPerOperation": 1,
+                "operationsPerMonth": 4,
+                "hoursPerMonth": 4,
+                "explanation": "test"
+              },
+              "notes": []
+            }
+          ],
+          "sensitivity": [
+            {
+              "input": "ingress (every second)",
+              "platform": "kafka",
+              "lowUsd": 3884.9249999999997,
+              "baseUsd": 4570.5,
+              "highUsd": 5484.599999999999
+            },
+            {
+              "input": "ingress (every second)",
+              "platform": "redpanda",
+              "lowUsd": 2809.556,
+              "baseUsd": 3305.36,
+              "highUsd": 3966.432
+            },
+            {
+              "input": "ingress (every second)",
+              "platform": "automq",
+              "lowUsd": 882.096,
+              "baseUsd": 1037.76,
+              "highUsd": 1245.312
+            },
+            {
+              "input": "operator rate",
+              "platform": "kafka",
+              "lowUsd": 4410.5,
+              "baseUsd": 4570.5,
+              "highUsd": 4730.5
+            },
+            {
+              "input": "operator rate",
+              "platform": "redpanda",
+              "lowUsd": 3185.36,
+              "baseUsd": 3305.36,
+              "highUsd": 3425.36
+            },
+            {
+              "input": "operator rate",
+              "platform": "automq",
+              "lowUsd": 1017.76,
+              "baseUsd": 1037.76,
+              "highUsd": 1057.76
+            }
           ]
         }
 

@@ -18,7 +18,7 @@ public sealed class BrowserTests
         var (images, loaded) = HeadlessChromium.CountLoadedImages(html);
         var tiles = HeadlessChromium.Screenshot(html, Path.Combine(Screenshots(), "report-broker-kill.png"), 9400);
 
-        Assert.Equal(8, images);
+        Assert.Equal(9, images);
         Assert.Equal(images, loaded);
         AssertShowsCharts(tiles);
     }

@@ -14,7 +14,7 @@ public sealed partial class ReportTests
 
         Assert.Equal(
             ["report.html", "report.md", "charts/latency-produce.png", "charts/latency-e2e.png", "charts/rate.png", "charts/lag.png",
-             "charts/latency-distribution.png", "charts/partitions-throughput.png", "charts/partitions-lag.png", "charts/cost.png"],
+             "charts/latency-distribution.png", "charts/partitions-throughput.png", "charts/partitions-lag.png", "charts/cost.png", "charts/cost-sensitivity.png"],
             written);
         Assert.All(written, path => Assert.True(new FileInfo(Path.Combine(run, path)).Length > 0, path));
     }
@@ -51,7 +51,7 @@ public sealed partial class ReportTests
         var html = File.ReadAllText(Path.Combine(run, ReportGenerator.HtmlFile));
 
         var sources = SourceAttribute().Matches(html).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(8, sources.Count);
+        Assert.Equal(9, sources.Count); // every chart of the fixture, the cost breakdown and sensitivity included
         Assert.All(sources, source => Assert.StartsWith("data:image/png;base64,", source, StringComparison.Ordinal));
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);

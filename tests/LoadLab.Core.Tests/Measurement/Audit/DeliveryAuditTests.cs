@@ -1,5 +1,6 @@
 using CsCheck;
 using LoadLab.Core.Measurement.Audit;
+using LoadLab.Core.Results;
 
 namespace LoadLab.Core.Tests.Measurement.Audit;
 
@@ -360,6 +361,55 @@ public sealed class DeliveryAuditTests
         Deliver(audit, 8, 16);
         audit.Settle();
         Assert.Equal(3, audit.CreatedChunks);
+    }
+
+    [Fact]
+    public void Classify_SixGroupsOnTwoTopics_EachGroupIsClassifiedOnItsOwnAndTheTotalsTakeEachTopicsWorstGroup()
+    {
+        // Five groups read topic "a" (their read counts share one word per four groups, so the fifth is in a second
+        // word) and one reads "b". Group g of "a" misses sequence g; the fifth also reads sequence 9 twice.
+        var audit = new DeliveryAudit(
+            [new AuditedProducer("a", 1, 64), new AuditedProducer("b", 1, 64)],
+            [.. Enumerable.Range(0, 5).Select(g => new AuditedGroup($"a{g}", "a")), new AuditedGroup("b0", "b")],
+            new DeliveryAuditOptions { ChunkSize = 16 });
+        for (var s = 0; s < 10; s++)
+        {
+            audit.RecordAcked(0, s, 0, s);
+            for (var g = 0; g < 5; g++)
+            {
+                if (s != g)
+                {
+                    audit.RecordConsumed(g, 0, s, 0, s);
+                }
+            }
+        }
+
+        audit.RecordConsumed(4, 0, 9, 0, 9);
+        for (var s = 0; s < 5; s++)
+        {
+            audit.RecordAcked(1, s, 0, s);
+            if (s >= 2)
+            {
+                audit.RecordConsumed(5, 1, s, 0, s);
+            }
+        }
+
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal(
+            [
+                new GroupAudit("a0", 9, 1, 0, 0, 0, 0, 0),
+                new GroupAudit("a1", 9, 1, 0, 0, 0, 0, 0),
+                new GroupAudit("a2", 9, 1, 0, 0, 0, 0, 0),
+                new GroupAudit("a3", 9, 1, 0, 0, 0, 0, 0),
+                new GroupAudit("a4", 9, 1, 1, 0, 0, 0, 0),
+                new GroupAudit("b0", 3, 2, 0, 0, 0, 0, 0),
+            ],
+            summary.Groups);
+        // Per topic the worst group (the first of equals gives the examples), summed over the topics: lost 1 + 2,
+        // delivered 9 + 3, duplicated 1 + 0.
+        Assert.Equal((15L, 12L, 3L, 1L), (summary.Acked, summary.Delivered, summary.Lost, summary.Duplicated));
+        Assert.Equal([("a", 0L), ("b", 0L), ("b", 1L)], summary.Examples.Where(e => e.Kind == "lost").Select(e => (e.Topic, e.Sequence)));
     }
 
     private static readonly AuditEnd NoRetention = new(new Dictionary<(string, int), long>());

@@ -191,6 +191,76 @@ public sealed class RecoveryAnalyzerTests
         Assert.Equal([(0.05, 3.0)], gaps[1].Gaps.Select(g => (Math.Round(g.FromSeconds, 6), Math.Round(g.ToSeconds, 6))));
     }
 
+    [Fact]
+    public void Analyze_BaselineOfDistinctLags_ThresholdsAreItsP99PlusTheMarginOrTheFloor()
+    {
+        // 300 baseline samples (10 a second) before the fault at t=30 with lags of i messages and i/100 s (i = 0..299):
+        // their p99 is the value of rank ⌈0.99·300⌉ = 297, i.e. 296 messages and 2.96 s. Margins: max(29.6, 100)
+        // messages and max(0.296, 0.5) s.
+        var samples = Enumerable.Range(0, 600).Select(i => i < 300 ? new LagSample(i / 10.0, i, i / 100.0) : new LagSample(i / 10.0, 0, 0));
+        var series = new GroupLagSeries("g", [.. samples], []);
+
+        var group = Assert.Single(Single(series, injectedAt: 30, revertedAt: 31, loadEnd: 60).Groups);
+
+        Assert.Equal(300, group.BaselineSamples);
+        Assert.Equal(396, group.ThresholdMessages, 6);
+        Assert.Equal(3.46, group.ThresholdSeconds, 6);
+    }
+
+    [Fact]
+    public void Analyze_BaselineOfExactlyTheMinimumSamples_IsUsedRatherThanTheFloors()
+    {
+        // Three samples (the default minimum) at 1,000 messages: the threshold is 1,000 + 100, not the floor of 100.
+        var series = Series("g", 20, t => t < 3 ? (1_000, 0.2) : (0, 0));
+
+        var group = Assert.Single(Single(series, injectedAt: 3, revertedAt: 4, loadEnd: 20).Groups);
+
+        Assert.Equal(3, group.BaselineSamples);
+        Assert.Equal(1_100, group.ThresholdMessages, 6);
+        Assert.Equal(0.7, group.ThresholdSeconds, 6);
+    }
+
+    [Fact]
+    public void Analyze_LargeBaseline_MarginIsItsFractionOfTheP99AboveTheFloors()
+    {
+        // p99 of 2,000 messages and 10 s: 10 % is 200 messages and 1 s, above the floors of 100 and 0.5 s.
+        var series = Series("g", 60, t => t < 30 ? (2_000, 10.0) : (0, 0));
+
+        var group = Assert.Single(Single(series, injectedAt: 30, revertedAt: 31, loadEnd: 60).Groups);
+
+        Assert.Equal(2_200, group.ThresholdMessages, 6);
+        Assert.Equal(11, group.ThresholdSeconds, 6);
+    }
+
+    [Fact]
+    public void Analyze_LagExactlyAtTheThresholdForTheWholeHold_CountsAsRecoveredWhenTheHoldIsComplete()
+    {
+        // Baseline 20 messages / 0.05 s gives thresholds of 120 messages and 0.55 s. From t=35 lag sits exactly on them.
+        var series = Series("g", 60, t => t switch { < 30 => (20, 0.05), < 35 => (5_000, 4.0), _ => (120, 0.55) });
+
+        var exact = Single(series, injectedAt: 30, revertedAt: 31, loadEnd: 45);
+        var tooShort = Single(series, injectedAt: 30, revertedAt: 31, loadEnd: 44.5);
+
+        // The hold from 35 is complete at 45 (10 s), not before.
+        Assert.Equal(5, exact.RecoverySeconds);
+        Assert.Null(tooShort.RecoverySeconds);
+        Assert.Equal("load ended inside the hold window (9 s of 10 s within baseline)", tooShort.NotRecoveredReason);
+    }
+
+    [Fact]
+    public void Analyze_TwoGroups_FaultTakesTheWorstGroupsPeaksAndIntegral()
+    {
+        var calm = Series("calm", 60, t => t is >= 30 and < 33 ? (300, 0.6) : (10, 0.01));
+        var stormy = Series("stormy", 60, t => t is >= 30 and < 36 ? (9_000, 7.0) : (10, 0.01));
+
+        var result = Assert.Single(Analyzer.Analyze(new RecoveryInput { Faults = [Fault(30, 31)], Groups = [calm, stormy], LoadEndSeconds = 60 }));
+
+        Assert.Equal((9_000L, 7.0), (result.PeakLagMessages, result.PeakLagSeconds));
+        Assert.Equal(result.Groups.Single(g => g.Group == "stormy").LagSecondsIntegral, result.LagSecondsIntegral);
+        Assert.True(result.Groups.Single(g => g.Group == "calm").LagSecondsIntegral < result.LagSecondsIntegral);
+        Assert.Equal(6, result.RecoverySeconds);
+    }
+
     private static FaultRecovery Single(GroupLagSeries series, double injectedAt, double? revertedAt, double loadEnd) =>
         Assert.Single(Analyzer.Analyze(new RecoveryInput { Faults = [Fault(injectedAt, revertedAt)], Groups = [series], LoadEndSeconds = loadEnd }));
 

@@ -143,6 +143,77 @@ public sealed class SloEvaluatorTests
         Assert.Equal(4 * 6 + 8, SloEvaluator.KnownMetrics.Count);
     }
 
+    [Theory]
+    [InlineData(SloComparison.LessThan, "<", false, true, false)]
+    [InlineData(SloComparison.LessOrEqual, "<=", true, true, false)]
+    [InlineData(SloComparison.GreaterThan, ">", false, false, true)]
+    [InlineData(SloComparison.GreaterOrEqual, ">=", true, false, true)]
+    public void Evaluate_ObservedAtBelowAndAboveTheLimit_PassesExactlyAsItsComparisonSays(SloComparison comparison, string symbol, bool atLimit, bool belowLimit, bool aboveLimit)
+    {
+        var input = new SloInput { Audit = Audit(lost: 5) };
+
+        var results = SloEvaluator.Evaluate([Slo("lost", SloPhase.Overall, comparison, 5), Slo("lost", SloPhase.Overall, comparison, 6), Slo("lost", SloPhase.Overall, comparison, 4)], input);
+
+        Assert.Equal([atLimit, belowLimit, aboveLimit], results.Select(r => r.Passed));
+        Assert.All(results, r => Assert.Equal((symbol, 5.0), (r.Comparison, r.Observed)));
+    }
+
+    [Fact]
+    public void Evaluate_EveryAuditMetric_ReadsItsOwnCount()
+    {
+        var input = new SloInput { Audit = Audit(lost: 1) with { Duplicated = 2, DuplicatedInLog = 3, Reordered = 4, Truncated = 5, Indeterminate = 6 } };
+        string[] metrics = ["lost", "duplicated", "duplicated.in-log", "reordered", "truncated", "indeterminate"];
+
+        var results = SloEvaluator.Evaluate([.. metrics.Select(m => Slo(m, SloPhase.Overall, SloComparison.LessOrEqual, 100))], input);
+
+        Assert.Equal([1.0, 2, 3, 4, 5, 6], results.Select(r => r.Observed!.Value));
+        Assert.All(SloEvaluator.Evaluate([Slo("lost", SloPhase.Overall, SloComparison.LessOrEqual, 100)], new SloInput()), r => Assert.Equal((null, false), (r.Observed, r.Passed)));
+    }
+
+    [Fact]
+    public void Evaluate_EveryLatencyMetricAndStatistic_ReadsItsOwnSeriesAtItsOwnPercentile()
+    {
+        // 1,000 values 1..1,000 µs plus an offset per metric, so each metric and each statistic gives a different number
+        // (all below 2,048 µs, where HdrHistogram keeps every microsecond apart).
+        List<HistogramInterval> Series(int offset)
+        {
+            var histogram = new LongHistogram(TimeSpan.FromMinutes(10).Ticks / 10, 3);
+            for (var v = 1; v <= 1_000; v++)
+            {
+                histogram.RecordValue(v + offset);
+            }
+
+            return [new HistogramInterval(0, 1, histogram)];
+        }
+
+        var input = new SloInput { Produce = Series(0), Service = Series(300), EndToEnd = Series(600), ScheduleDelay = Series(900) };
+        string[] metrics = ["produce", "service", "e2e", "schedule-delay"];
+        string[] statistics = ["p50", "p90", "p99", "p999", "p9999", "max"];
+        double[] ranks = [500, 900, 990, 999, 1_000, 1_000];
+
+        var results = SloEvaluator.Evaluate([.. metrics.SelectMany(m => statistics.Select(s => Slo($"{m}.{s}", SloPhase.Overall, SloComparison.LessThan, 1_000)))], input);
+
+        var expected = metrics.SelectMany((_, m) => ranks.Select(rank => (rank + (300 * m)) / 1000.0)).ToList();
+        Assert.Equal(expected, results.Select(r => r.Observed!.Value));
+        Assert.All(
+            SloEvaluator.Evaluate([Slo("produce.p42", SloPhase.Overall, SloComparison.LessThan, 1), Slo("bogus.p99", SloPhase.Overall, SloComparison.LessThan, 1), Slo("p99", SloPhase.Overall, SloComparison.LessThan, 1)], input),
+            r => Assert.Null(r.Observed));
+    }
+
+    [Fact]
+    public void Evaluate_RecoveryOverSeveralFaults_IsTheLongestOrNothingWhenOneNeverRecovered()
+    {
+        var slo = Slo("recovery", SloPhase.Overall, SloComparison.LessThan, 30);
+        var quick = Recovered(10, 14);
+        var slow = Recovered(40, 52);
+
+        Assert.Equal(12, SloEvaluator.Evaluate([slo], new SloInput { Faults = [quick, slow] })[0].Observed);
+        Assert.Equal(0, SloEvaluator.Evaluate([slo], new SloInput())[0].Observed);
+        Assert.Null(SloEvaluator.Evaluate([slo], new SloInput { Faults = [quick, slow with { RecoverySeconds = null }] })[0].Observed);
+    }
+
+    private static AuditSummary Audit(long lost) => new() { Acked = 100, Delivered = 100 - lost, Lost = lost, Duplicated = 0, Reordered = 0, Truncated = 0, Indeterminate = 0 };
+
     private static SloSpec Slo(string metric, SloPhase phase, SloComparison comparison, double limit) =>
         new($"{metric} {phase}", metric, phase, comparison, limit);
 
