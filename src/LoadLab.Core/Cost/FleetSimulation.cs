@@ -89,11 +89,16 @@ public static class FleetSimulation
                 ? limits.Where(l => !l.IsRate).MaxBy(l => l.StaticBrokers)!.Name
                 : "minimum brokers";
         }
+        else if (floor == lower)
+        {
+            // Held at the lower bound: the limit the average load (static fleet) or the lowest sustained load (elastic) needs most of.
+            var level = elasticity is null ? ingressMiBps.Average() : ingressMiBps.Min();
+            binding = limits.Where(l => l.IsRate).MaxBy(l => l.BrokersAtBaseline(level, headroom) + (l.BytesPerIngressByte * level / l.BaselineMiBps * 1e-9))!.Name;
+        }
         else
         {
-            // The limit one broker fewer would exceed (credits included), or the busiest limit at the level the floor is held at.
-            binding = Simulate(ingressMiBps, limits, headroom, floor - brokerMultiple, elasticity, billingMinimumSeconds).Failed
-                ?? limits.Where(l => l.IsRate).MaxBy(l => l.BrokersAtBaseline(elasticity is null ? ingressMiBps.Average() : ingressMiBps.Min(), headroom))!.Name;
+            // The limit one broker fewer would exceed, credits included.
+            binding = Simulate(ingressMiBps, limits, headroom, floor - brokerMultiple, elasticity, billingMinimumSeconds).Failed ?? "minimum brokers";
         }
 
         return new FleetResult(floor, binding, run.MeanBrokers, run.PeakBrokers, run.Launches, averageBrokers, peakDemand);

@@ -145,6 +145,17 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void Estimate_FloorHeldByTheAverageLoad_NamesTheLimitTheAverageNeedsMostOf()
+    {
+        // 100,000 msg/s of 1 KiB with two hours at twice that: EBS bandwidth needs 5 brokers on average
+        // (97.7 × 3 × 1.2 / 77.5) and their EBS and network credits carry the two hours.
+        var estimate = Estimate(CostTestData.Day(97.65625, 195.3125, 7_200), "kafka");
+
+        Assert.Equal(5, estimate.Sizing.FloorBrokers);
+        Assert.Equal("EBS bandwidth", estimate.BindingLimit);
+    }
+
+    [Fact]
     public void Estimate_AzLoss_CarriesTheLoadWithOneZoneDownInWholeZones()
     {
         var normal = Estimate(CostTestData.Flat(500, fanOut: 1), "kafka");

@@ -412,6 +412,30 @@ public sealed class DeliveryAuditTests
         Assert.Equal([("a", 0L), ("b", 0L), ("b", 1L)], summary.Examples.Where(e => e.Kind == "lost").Select(e => (e.Topic, e.Sequence)));
     }
 
+    [Theory]
+    [InlineData(0, 4, 5, "ChunkSize")]
+    [InlineData(24, 4, 5, "ChunkSize")]
+    [InlineData(16, 0, 5, "GrowthLimitFactor")]
+    [InlineData(16, 4, -1, "ExamplesPerClass")]
+    public void Constructor_InvalidOptions_AreRejectedNamingTheSetting(int chunkSize, int growthLimitFactor, int examplesPerClass, string setting)
+    {
+        var options = new DeliveryAuditOptions { ChunkSize = chunkSize, GrowthLimitFactor = growthLimitFactor, ExamplesPerClass = examplesPerClass };
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new DeliveryAudit([new AuditedProducer(Topic, 1, 64)], [new AuditedGroup("g", Topic)], options));
+
+        Assert.Equal(setting, error.ParamName);
+    }
+
+    [Fact]
+    public void Constructor_SmallestValidOptions_AreAccepted()
+    {
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, 64)], [new AuditedGroup("g", Topic)], new DeliveryAuditOptions { ChunkSize = 1, GrowthLimitFactor = 1, ExamplesPerClass = 0 });
+        audit.RecordAcked(0, 0, 0, 0);
+
+        Assert.Equal((1L, 1L), (audit.Classify(NoRetention).Summary.Acked, audit.Classify(NoRetention).Summary.Lost));
+        Assert.Empty(audit.Classify(NoRetention).Summary.Examples);
+    }
+
     private static readonly AuditEnd NoRetention = new(new Dictionary<(string, int), long>());
 
     private static DeliveryAudit SmallAudit() =>

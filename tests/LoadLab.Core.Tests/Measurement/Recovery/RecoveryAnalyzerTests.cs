@@ -261,6 +261,20 @@ public sealed class RecoveryAnalyzerTests
         Assert.Equal(6, result.RecoverySeconds);
     }
 
+    [Fact]
+    public void Constructor_InvalidOptions_AreRejectedNamingTheSetting()
+    {
+        string? Rejected(RecoveryOptions options) => Assert.Throws<ArgumentOutOfRangeException>(() => new RecoveryAnalyzer(options)).ParamName;
+
+        Assert.Equal("HoldWindow", Rejected(new RecoveryOptions { HoldWindow = TimeSpan.Zero }));
+        Assert.Equal("BaselineWindow", Rejected(new RecoveryOptions { BaselineWindow = TimeSpan.Zero }));
+        Assert.Equal("MinimumBaselineSamples", Rejected(new RecoveryOptions { MinimumBaselineSamples = 0 }));
+        Assert.Equal("MarginFraction", Rejected(new RecoveryOptions { MarginFraction = -0.1 }));
+        Assert.Equal("MessagesFloor", Rejected(new RecoveryOptions { MessagesFloor = -1 }));
+        Assert.Equal("SecondsFloor", Rejected(new RecoveryOptions { SecondsFloor = TimeSpan.FromSeconds(-1) }));
+        Assert.NotNull(new RecoveryAnalyzer(new RecoveryOptions { MarginFraction = 0, MessagesFloor = 0, SecondsFloor = TimeSpan.Zero, MinimumBaselineSamples = 1 }));
+    }
+
     private static FaultRecovery Single(GroupLagSeries series, double injectedAt, double? revertedAt, double loadEnd) =>
         Assert.Single(Analyzer.Analyze(new RecoveryInput { Faults = [Fault(injectedAt, revertedAt)], Groups = [series], LoadEndSeconds = loadEnd }));
 
