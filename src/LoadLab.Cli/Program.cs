@@ -17,6 +17,8 @@ var root = new RootCommand("LoadLab: open-loop load and chaos benchmarks of Kafk
     MaxRateCommand.Create(),
     ImportCommand.Create(),
     ExportCommand.Create(),
+    MergeCommand.Create(),
+    KubernetesCommand.Create(),
 };
 
 return await CommandLine.InvokeAsync(root, args);

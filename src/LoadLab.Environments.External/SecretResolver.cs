@@ -51,6 +51,19 @@ public static partial class SecretResolver
         return new ResolvedSettings(bootstrap, settings, new SecretRedactor(secrets));
     }
 
+    /// <summary>
+    /// Every environment variable the definition reads (<c>${VAR}</c> in the bootstrap servers, the client settings and
+    /// the fault hooks), in first-use order: what a worker started elsewhere (a Kubernetes pod) must be given.
+    /// </summary>
+    public static IReadOnlyList<string> ReferencedVariables(ExternalDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var texts = new[] { definition.BootstrapServers }
+            .Concat(definition.ClientSettings.Select(s => s.Value))
+            .Concat(definition.Hooks.Values.Select(h => h.Command));
+        return [.. texts.SelectMany(text => Reference().Matches(text).Select(m => m.Groups["name"].Value)).Distinct(StringComparer.Ordinal)];
+    }
+
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex Reference();
 }

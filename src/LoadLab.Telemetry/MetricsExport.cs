@@ -17,8 +17,11 @@ public sealed record MetricsExportOptions(int? PrometheusPort = null, string Pro
 
     public bool Enabled => PrometheusPort is not null || OtlpEndpoint is not null;
 
+    /// <summary>Whether the host asks for every interface (<c>0.0.0.0</c>, <c>::</c>, <c>*</c>, <c>+</c>).</summary>
+    internal bool ListensEverywhere => PrometheusHost is "0.0.0.0" or "::" or "[::]" or "*" or "+";
+
     /// <summary>The scrape URL, when a scrape endpoint is asked for.</summary>
-    public Uri? ScrapeUrl => PrometheusPort is { } port ? new Uri($"http://{PrometheusHost}:{port}/metrics") : null;
+    public Uri? ScrapeUrl => PrometheusPort is { } port ? new Uri($"http://{(ListensEverywhere ? "0.0.0.0" : PrometheusHost)}:{port}/metrics") : null;
 }
 
 /// <summary>
@@ -54,8 +57,17 @@ public sealed class MetricsExport : IDisposable
         {
             builder.AddPrometheusHttpListener(listener =>
             {
-                listener.Host = options.PrometheusHost;
+                listener.Host = options.ListensEverywhere ? "localhost" : options.PrometheusHost;
                 listener.Port = port;
+                if (options.ListensEverywhere)
+                {
+                    // The exporter builds its prefix with UriBuilder, which takes no wildcard host; HttpListener does.
+                    listener.ConfigureHttpListener = (_, http) =>
+                    {
+                        http.Prefixes.Clear();
+                        http.Prefixes.Add($"http://*:{port}/");
+                    };
+                }
                 listener.ScrapeEndpointPath = "/metrics";
                 // Each scrape collects afresh: a cached response could be a second older than the scrape's time stamp.
                 listener.ScrapeResponseCacheDurationMilliseconds = 0;
@@ -78,7 +90,7 @@ public sealed class MetricsExport : IDisposable
         }
         catch (InvalidOperationException e) when (e.InnerException is HttpListenerException listener)
         {
-            throw new MetricsExportException($"cannot serve metrics on {options.ScrapeUrl}: {listener.Message}", e);
+            throw new MetricsExportException($"cannot serve metrics on {options.ScrapeUrl}: {listener.Message.TrimEnd('.')}", e);
         }
     }
 

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Segments;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Running;
 using LoadLab.Engine.Sessions;
@@ -36,6 +38,20 @@ internal static class RunCommand
             Description = "Run the scenario this many times (each on a fresh cluster, each its own run folder), so a baseline check can tell a change from noise (default: 1)",
             DefaultValueFactory = _ => 1,
         };
+        var segment = new Option<string?>("--segment")
+        {
+            Description = "Run one share of a run split over workers: i/N (the i-th of N, from 0), or job/N to read i from JOB_COMPLETION_INDEX " +
+                "(a Kubernetes Indexed Job). Needs --start-at and --run-id; writes <out>/<run-id>-segment-<i>; join the segments with 'loadlab merge'.",
+        };
+        var startAt = new Option<string?>("--start-at")
+        {
+            Description = "Start the load at this UTC instant (ISO 8601, e.g. 2026-12-06T15:00:00Z), the same for every worker of a split run; " +
+                "consumers join before it. A worker that gets there more than 1 s late refuses to start (exit 3).",
+        };
+        var runId = new Option<string?>("--run-id")
+        {
+            Description = "The run's id (letters, digits, '.', '_', '-'), shared by every worker of a split run; default: <UTC time>-<scenario>.",
+        };
         var metricsPort = new Option<int?>("--metrics-port")
         {
             Description = "Serve live metrics for Prometheus at http://<metrics-host>:<port>/metrics while the run goes (default: off)",
@@ -51,7 +67,7 @@ internal static class RunCommand
         };
         var command = new Command("run", "Run a scenario: generate open-loop load, inject its faults, measure, write results/<run-id>/")
         {
-            scenario, environment, duration, seed, output, repeat, metricsPort, metricsHost, otlpEndpoint,
+            scenario, environment, duration, seed, output, repeat, segment, startAt, runId, metricsPort, metricsHost, otlpEndpoint,
         };
         command.SetAction((parse, _) => ExecuteAsync(
             parse.GetValue(scenario)!,
@@ -60,8 +76,67 @@ internal static class RunCommand
             parse.GetValue(seed),
             parse.GetValue(output)!,
             parse.GetValue(repeat),
+            new SplitOptions(parse.GetValue(segment), parse.GetValue(startAt), parse.GetValue(runId)),
             new MetricsExportOptions(parse.GetValue(metricsPort), parse.GetValue(metricsHost)!, parse.GetValue(otlpEndpoint))));
         return command;
+    }
+
+    /// <summary>The options of a run split over workers, as given.</summary>
+    private sealed record SplitOptions(string? Segment, string? StartAt, string? RunId);
+
+    /// <summary>The split options checked: every problem is added to <paramref name="problems"/>.</summary>
+    private static (Segment Segment, DateTimeOffset? StartAt, string? RunId) ReadSplit(SplitOptions options, int repeat, List<ValidationProblem> problems)
+    {
+        var segment = Segment.Whole;
+        if (options.Segment is { } text)
+        {
+            if (Segment.Parse(text, Environment.GetEnvironmentVariable, out var problem) is { } parsed)
+            {
+                segment = parsed;
+            }
+            else
+            {
+                problems.Add(new ValidationProblem("--segment", "", 0, 0, problem!, null));
+            }
+        }
+
+        DateTimeOffset? startAt = null;
+        if (options.StartAt is { } startText)
+        {
+            if (DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+            {
+                startAt = instant;
+            }
+            else
+            {
+                problems.Add(new ValidationProblem("--start-at", "", 0, 0, $"\"{startText}\" is not a UTC instant", $"e.g. --start-at {DateTimeOffset.UtcNow.AddMinutes(2):yyyy-MM-ddTHH:mm:ssZ}"));
+            }
+        }
+
+        if (options.RunId is { } id && (id.Length is 0 or > 100 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
+        {
+            problems.Add(new ValidationProblem("--run-id", "", 0, 0, $"\"{id}\" is not a run id: up to 100 letters, digits, '.', '_' or '-'", "e.g. --run-id 20261206-150000-inference"));
+        }
+
+        if (options.Segment is not null)
+        {
+            if (options.StartAt is null)
+            {
+                problems.Add(new ValidationProblem("--segment", "", 0, 0, "a segment starts its load with the other workers: --start-at is required", $"e.g. --start-at {DateTimeOffset.UtcNow.AddMinutes(2):yyyy-MM-ddTHH:mm:ssZ}"));
+            }
+
+            if (options.RunId is null)
+            {
+                problems.Add(new ValidationProblem("--segment", "", 0, 0, "the workers of a split run share one run id: --run-id is required", "e.g. --run-id 20261206-150000-inference"));
+            }
+
+            if (repeat != 1)
+            {
+                problems.Add(new ValidationProblem("--repeat", "", 0, 0, "a segment runs once (the launcher repeats the whole split run)", "leave out --repeat"));
+            }
+        }
+
+        return (segment, startAt, options.RunId);
     }
 
     /// <summary>The report is a view of the results: failing to draw it never changes the run's exit code.</summary>
@@ -79,11 +154,18 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output, int repeat, MetricsExportOptions metrics)
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output, int repeat, SplitOptions splitOptions, MetricsExportOptions metrics)
     {
         if (repeat is < 1 or > MaxRepeats)
         {
             return Problems.Report([new ValidationProblem("--repeat", "", 0, 0, $"{repeat} is not a number of runs from 1 to {MaxRepeats}", "e.g. --repeat 5")]);
+        }
+
+        var splitProblems = new List<ValidationProblem>();
+        var split = ReadSplit(splitOptions, repeat, splitProblems);
+        if (splitProblems.Count > 0)
+        {
+            return Problems.Report(splitProblems);
         }
 
         TimeSpan? duration = null;
@@ -130,7 +212,7 @@ internal static class RunCommand
             }
             catch (MetricsExportException e)
             {
-                await Console.Error.WriteLineAsync($"loadlab: {e.Message}. Fix: choose a free port with --metrics-port");
+                await Console.Error.WriteLineAsync($"loadlab: {e.Message}. Fix: choose a free port (--metrics-port) and an address of this machine (--metrics-host)");
                 return ExitCodes.BadInput;
             }
 
@@ -148,10 +230,10 @@ internal static class RunCommand
         var directories = new List<string>();
         for (var run = 1; run <= repeat && !interrupt.IsCancellationRequested; run++)
         {
-            var runId = RunIds.Create(startedAt, scenario.Name, repeat == 1 ? null : $"r{run}");
-            var directory = Path.Combine(output.FullName, runId);
+            var runId = split.RunId ?? RunIds.Create(startedAt, scenario.Name, repeat == 1 ? null : $"r{run}");
+            var directory = Path.Combine(output.FullName, split.Segment.IsWhole ? runId : SegmentFiles.FolderName(runId, split.Segment.Index));
             using var live = export is null ? null : new LiveMetrics(new RunLabels(runId, scenario.Name, environmentName));
-            var code = await RunOnceAsync(scenario, scenarioYaml, provider, runId, directory, live, interrupt.Token);
+            var code = await RunOnceAsync(scenario, scenarioYaml, provider, runId, directory, split.Segment, split.StartAt, live, interrupt.Token);
             if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure)
             {
                 return code;
@@ -172,12 +254,12 @@ internal static class RunCommand
     }
 
     /// <summary>One run in its own session: a fresh environment, torn down when the run's results are written.</summary>
-    private static async Task<int> RunOnceAsync(Scenario scenario, string scenarioYaml, IClusterProvider provider, string runId, string directory, LiveMetrics? live, CancellationToken interrupt)
+    private static async Task<int> RunOnceAsync(Scenario scenario, string scenarioYaml, IClusterProvider provider, string runId, string directory, Segment segment, DateTimeOffset? startAt, LiveMetrics? live, CancellationToken interrupt)
     {
         RunSession session;
         try
         {
-            session = await RunSession.StartAsync(provider, SessionOptions.For(scenario, runId) with { Progress = EnvironmentProgress }, interrupt);
+            session = await RunSession.StartAsync(provider, SessionOptions.For(scenario, runId, segment) with { Progress = EnvironmentProgress }, interrupt);
         }
         catch (UnsupportedFaultsException e)
         {
@@ -205,10 +287,22 @@ internal static class RunCommand
                 ResultsDirectory = directory,
                 ScenarioYaml = scenarioYaml,
                 Observers = live is null ? [display] : [display, live],
+                Segment = segment,
+                StartAt = startAt,
             };
+            if (!segment.IsWhole)
+            {
+                Console.WriteLine($"Segment {segment} of run {runId}: load starts at {startAt:O}.");
+            }
+
             var summary = await display.RunAsync(() => session.RunAsync(request, interrupt));
             SummaryPrinter.Print(summary, directory);
             WriteReport(directory);
+            if (!segment.IsWhole)
+            {
+                Console.WriteLine($"Merge every segment into the run: loadlab merge {Path.Combine(Path.GetDirectoryName(directory)!, runId)}-segment-* --out {Path.Combine(Path.GetDirectoryName(directory)!, runId)}");
+            }
+
             return summary.Slo.Any(s => !s.Passed) ? ExitCodes.CheckFailed : ExitCodes.Success;
         }
     }

@@ -45,6 +45,9 @@ public sealed class LatencyRecorders
     /// <summary>Percentiles of the measured messages so far.</summary>
     public Percentiles MeasuredPercentiles(LatencyMetric metric) => ToPercentiles(_measured[(int)metric]);
 
+    /// <summary>A copy of the measured messages' histogram so far (microseconds), e.g. to merge it with other workers'.</summary>
+    public HistogramBase MeasuredHistogram(LatencyMetric metric) => _measured[(int)metric].Copy();
+
     /// <summary>Takes the values recorded since the last call into <paramref name="target"/> (reset first).</summary>
     public void TakeInterval(LatencyMetric metric, HistogramBase target)
     {

@@ -33,6 +33,19 @@ public sealed class RunClock
         Volatile.Write(ref _startTimestamp, _time.GetTimestamp());
     }
 
+    /// <summary>
+    /// Moves the start to <paramref name="startedAt"/> on this machine's wall clock (the agreed start of a split run's
+    /// workers): the run clock reads the wall-clock time since then, so every worker's intended send times share one
+    /// epoch, off only by the machines' clock errors. Called once, at (or just after) that instant.
+    /// </summary>
+    public void RestartAt(DateTimeOffset startedAt)
+    {
+        var nowTimestamp = _time.GetTimestamp();
+        var late = _time.GetUtcNow() - startedAt;
+        StartedAt = startedAt;
+        Volatile.Write(ref _startTimestamp, nowTimestamp - (long)(late.TotalSeconds * _time.TimestampFrequency));
+    }
+
     /// <summary>The time provider behind the clock.</summary>
     public TimeProvider Time => _time;
 

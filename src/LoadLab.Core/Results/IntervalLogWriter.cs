@@ -18,7 +18,7 @@ namespace LoadLab.Core.Results;
 /// tools cannot read. The compressed form written here is the one HdrHistogram.NET's encoder writes: the V2
 /// compressed cookie, the compressed length, then a zlib stream of the V2 encoding.
 /// </remarks>
-internal sealed class IntervalLogWriter : IDisposable
+public sealed class IntervalLogWriter : IDisposable
 {
     private const int CompressedEncodingCookieV2 = 0x1c849304 | 0x10;
     private const double MaxValueUnitRatio = 1_000_000.0;

@@ -69,6 +69,43 @@ public sealed record RunEvent(double T, string Type, string? Action, string? Tar
         return events;
     }
 
+    /// <summary>
+    /// Every event of <c>events.jsonl</c> whole (all its fields), with its time, for a merge that keeps them; lines that
+    /// are not JSON objects with a number <c>t</c> and a string <c>type</c> are errors, as in <see cref="Read"/>.
+    /// </summary>
+    internal static IReadOnlyList<(double T, System.Text.Json.Nodes.JsonObject Fields)> ReadWhole(string path)
+    {
+        var events = new List<(double, System.Text.Json.Nodes.JsonObject)>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            System.Text.Json.Nodes.JsonNode? node;
+            try
+            {
+                node = System.Text.Json.Nodes.JsonNode.Parse(line);
+            }
+            catch (JsonException e)
+            {
+                throw new RunResultsException($"{path} line {lineNumber}: not valid JSON ({e.Message}). The file is truncated or corrupt.", e);
+            }
+
+            if (node is not System.Text.Json.Nodes.JsonObject fields || fields["t"] is not System.Text.Json.Nodes.JsonValue t || !t.TryGetValue<double>(out var seconds) || fields["type"]?.GetValueKind() != JsonValueKind.String)
+            {
+                throw new RunResultsException($"{path} line {lineNumber}: expected a JSON object with the number 't' and the string 'type'.");
+            }
+
+            events.Add((seconds, fields));
+        }
+
+        return events;
+    }
+
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) ? value.ValueKind switch
         {

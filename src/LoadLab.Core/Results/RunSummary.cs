@@ -1,4 +1,5 @@
 using LoadLab.Core.Environments;
+using LoadLab.Core.Segments;
 
 namespace LoadLab.Core.Results;
 
@@ -31,6 +32,56 @@ public sealed record RunSummary
     public AuditSummary? Audit { get; init; }
     public IReadOnlyList<SloResult> Slo { get; init; } = [];
     public ResourceSummary? Resources { get; init; }
+    /// <summary>
+    /// A run split over workers (<c>loadlab run --segment</c>): in a segment's own summary, that segment alone (its
+    /// audit, recovery and SLOs are left to <c>loadlab merge</c>); in a merged run, every segment. Null for a run in one process.
+    /// </summary>
+    public WorkersSummary? Workers { get; init; }
+}
+
+/// <summary>The workers of a split run and what comparing their clocks allows.</summary>
+public sealed record WorkersSummary
+{
+    /// <summary>Segments (workers) the run was split into.</summary>
+    public required int Count { get; init; }
+    /// <summary>True in the summary <c>loadlab merge</c> wrote; false in one segment's own.</summary>
+    public required bool Merged { get; init; }
+    /// <summary>The agreed instant every segment started its load (<c>--start-at</c>), second 0 of the run clock.</summary>
+    public required DateTimeOffset StartAt { get; init; }
+    /// <summary>Each segment this summary covers, by index.</summary>
+    public required IReadOnlyList<WorkerSummary> Segments { get; init; }
+    /// <summary>
+    /// End-to-end latency of a message consumed on another worker than the one that produced it is off by at most this
+    /// (the largest skew bound between two workers' clocks, <see cref="ClockReading.SkewBoundMs"/>); 0 when every worker
+    /// shares one kernel clock; null when a clock's error is unknown.
+    /// </summary>
+    public double? EndToEndSkewBoundMs { get; init; }
+    /// <summary>How <see cref="EndToEndSkewBoundMs"/> was found, or why it is unknown.</summary>
+    public string? SkewBoundNote { get; init; }
+    /// <summary>End-to-end latency (measured window) of the messages consumed on the worker that produced them: no clock skew at all.</summary>
+    public Percentiles? EndToEndSameWorker { get; init; }
+}
+
+/// <summary>One worker (segment) of a split run.</summary>
+public sealed record WorkerSummary
+{
+    public required int Index { get; init; }
+    public required ClockReading Clock { get; init; }
+    /// <summary>Producer instances the worker ran.</summary>
+    public int Producers { get; init; }
+    /// <summary>Consumer instances the worker ran.</summary>
+    public int Members { get; init; }
+    /// <summary>Messages sent in the measured window.</summary>
+    public long Sent { get; init; }
+    /// <summary>Messages acknowledged in the measured window.</summary>
+    public long Acked { get; init; }
+    /// <summary>Messages of the run its consumers read (whole run).</summary>
+    public long Consumed { get; init; }
+    /// <summary>CPU time (user + system) of the worker process from the start of the load to the end of the drain.</summary>
+    public double CpuSeconds { get; init; }
+    /// <summary>CPU seconds per million messages handled (sent + consumed): the cost of a message on this worker.</summary>
+    public double? CpuSecondsPerMillionMessages { get; init; }
+    public long PeakRssBytes { get; init; }
 }
 
 public sealed record EnvironmentSummary(string Kind, IReadOnlyDictionary<string, string> Details)

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using LoadLab.Core.Measurement;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Messages;
 using LoadLab.Engine.Running;
@@ -21,13 +22,20 @@ internal sealed class GroupMember : IDisposable
     private readonly Thread _thread;
     private readonly long _processingMicros;
     private readonly int _auditGroupIndex;
+    private readonly DeliveryLogWriter? _deliveryLog;
     private CancellationTokenSource? _stop;
     private bool _stopped;
     private bool _disposed;
 
-    public GroupMember(RunContext run, ConsumerGroupSpec spec, GroupProgress progress, int index, int auditGroupIndex)
+    /// <param name="run">The run.</param>
+    /// <param name="spec">The member's group.</param>
+    /// <param name="progress">The group's progress, shared by its members in this process.</param>
+    /// <param name="index">The member's instance number in the group (over every segment of a split run).</param>
+    /// <param name="groupIndex">The group's position among the scenario's consumer groups (its audit index).</param>
+    public GroupMember(RunContext run, ConsumerGroupSpec spec, GroupProgress progress, int index, int groupIndex)
     {
-        _auditGroupIndex = auditGroupIndex;
+        _deliveryLog = run.Segment?.ReadLog(groupIndex, index);
+        _auditGroupIndex = groupIndex;
         _run = run;
         _spec = spec;
         _progress = progress;
@@ -80,6 +88,8 @@ internal sealed class GroupMember : IDisposable
         {
             _thread.Join();
         }
+
+        _deliveryLog?.Complete();
     }
 
     public void Dispose()
@@ -147,9 +157,15 @@ internal sealed class GroupMember : IDisposable
             }
 
             var now = _run.Clock.NowMicros();
-            _run.Latency.Record(LatencyMetric.EndToEnd, now - decoded.IntendedMicros, decoded.IntendedMicros >= _run.MeasuredFromMicros);
+            var measured = decoded.IntendedMicros >= _run.MeasuredFromMicros;
+            _run.Latency.Record(LatencyMetric.EndToEnd, now - decoded.IntendedMicros, measured);
             _progress.RecordConsumed(result.Partition.Value, result.Offset.Value, message.Value?.Length ?? 0);
-            _run.Audit.RecordConsumed(_auditGroupIndex, decoded.ProducerId, decoded.Sequence, result.Partition.Value, result.Offset.Value);
+            _run.Audit?.RecordConsumed(_auditGroupIndex, decoded.ProducerId, decoded.Sequence, result.Partition.Value, result.Offset.Value);
+            if (_deliveryLog is not null)
+            {
+                _deliveryLog.Read(now, result.Partition.Value, result.Offset.Value, decoded.ProducerId, decoded.Sequence);
+                _run.Segment!.RecordIfSameWorker(decoded.ProducerId, now - decoded.IntendedMicros, measured);
+            }
             if (_processingMicros > 0)
             {
                 SimulateWork(now + _processingMicros, stop);

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using LoadLab.Core.Measurement;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Traffic;
 using LoadLab.Engine.Messages;
@@ -59,6 +60,7 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     private readonly long _sequenceMask;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _loadEnded = new();
+    private readonly DeliveryLogWriter? _deliveryLog;
     private CancellationToken _stop;
     private long _drainDeadlineMicros = long.MaxValue;
     private volatile bool _disposing;
@@ -76,6 +78,7 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
         _stamp = new RunHeaderStamp(run.RunNonce, producerId);
         _firstPartitionIndex = run.Partitions.FirstIndexOf(stream.Topic);
         _topicIndex = topicIndex;
+        _deliveryLog = run.Segment?.AckLog(producerId);
 
         var config = new ProducerConfig(new Dictionary<string, string>(run.ClientDefaults))
         {
@@ -302,7 +305,8 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
             else
             {
                 Stats.RecordFailed(error.ToString(), measured);
-                _run.Audit.RecordFailed(ProducerId, sequence);
+                _run.Audit?.RecordFailed(ProducerId, sequence);
+                _deliveryLog?.Failed(now, sequence);
                 return true;
             }
         }
@@ -327,7 +331,8 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     {
         var measured = _intendedBySequence[token & _sequenceMask] >= _run.MeasuredFromMicros;
         Stats.RecordFailed(error.ToString(), measured);
-        _run.Audit.RecordFailed(ProducerId, token);
+        _run.Audit?.RecordFailed(ProducerId, token);
+        _deliveryLog?.Failed(_run.Clock.NowMicros(), token);
     }
 
     void IDeliveryListener.OnClientError(ErrorCode error) => Stats.RecordError(error.ToString());
@@ -345,7 +350,8 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
         var size = _sizeBySequence[slot];
         Stats.RecordAcked(size, measured);
         _run.Ledger.RecordAck(_firstPartitionIndex + partition, offset, size, intended);
-        _run.Audit.RecordAcked(ProducerId, sequence, partition, offset);
+        _run.Audit?.RecordAcked(ProducerId, sequence, partition, offset);
+        _deliveryLog?.Acked(now, sequence, partition, offset, intended);
         _run.AckGaps?.RecordAck(_topicIndex, partition, _run.Clock.TimestampAt(now));
     }
 }

@@ -20,6 +20,7 @@ internal sealed class IntervalSampler
 {
     private readonly RunContext _run;
     private readonly IReadOnlyList<RateSchedule> _schedules;
+    private readonly IReadOnlyList<double> _shares;
     private readonly IReadOnlyList<OpenLoopProducer> _producers;
     private readonly IReadOnlyList<(GroupProgress Progress, List<GroupMember> Members)> _groups;
     private readonly List<IRunObserver> _observers;
@@ -59,6 +60,7 @@ internal sealed class IntervalSampler
     public IntervalSampler(
         RunContext run,
         IReadOnlyList<RateSchedule> schedules,
+        IReadOnlyList<double> shares,
         IReadOnlyList<OpenLoopProducer> producers,
         IReadOnlyList<(GroupProgress Progress, List<GroupMember> Members)> groups,
         IReadOnlyList<IRunObserver> observers,
@@ -66,6 +68,7 @@ internal sealed class IntervalSampler
     {
         _run = run;
         _schedules = schedules;
+        _shares = shares;
         _producers = producers;
         _groups = groups;
         _observers = [.. observers];
@@ -117,7 +120,7 @@ internal sealed class IntervalSampler
     public RunSummary Summarize(RunRequest request, ICluster cluster, string outcome, string? message)
     {
         var measuredSeconds = _scenario.Duration.TotalSeconds;
-        var target = _schedules.Sum(s => s.MessagesBetween(_scenario.Warmup, _scenario.TotalDuration));
+        var target = Target(_scenario.Warmup, _scenario.TotalDuration);
         var sent = _producers.Sum(p => p.Stats.SentMeasured);
         var acked = _producers.Sum(p => p.Stats.AckedMeasured);
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -191,6 +194,9 @@ internal sealed class IntervalSampler
         };
     }
 
+    /// <summary>Messages this run's producers are to send between two offsets (their share of a split run's schedule).</summary>
+    private double Target(TimeSpan from, TimeSpan to) => _schedules.Select((s, i) => s.MessagesBetween(from, to) * _shares[i]).Sum();
+
     private void Loop()
     {
         var token = _stop.Token;
@@ -250,7 +256,7 @@ internal sealed class IntervalSampler
                 _maxPayload = Math.Max(_maxPayload, average);
             }
 
-            var target = _schedules.Sum(s => s.MessagesBetween(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1)));
+            var target = Target(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1));
             // Judged by when each message was handed to the client (not by when this tick woke up, which a busy
             // machine delays), over whole seconds inside the load only.
             var sentInSecond = _producers.Sum(p => p.SentInSecond(second));
@@ -279,7 +285,7 @@ internal sealed class IntervalSampler
             }
 
             SampleErrors(second);
-            _run.Audit.Settle();
+            _run.Audit?.Settle();
             var rss = Environment.WorkingSet;
             // The managed heap as the last collection left it: the allocations since then are mostly garbage
             // (the consumer client allocates per message), so counting them would make the series a saw-tooth.

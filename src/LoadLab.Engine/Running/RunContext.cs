@@ -2,6 +2,7 @@ using LoadLab.Core.Measurement;
 using LoadLab.Core.Measurement.Audit;
 using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Results;
+using LoadLab.Engine.Segments;
 
 namespace LoadLab.Engine.Running;
 
@@ -13,7 +14,10 @@ internal sealed class RunContext
     public required PartitionMap Partitions { get; init; }
     public required PartitionLedger Ledger { get; init; }
     public required ResultsWriter Results { get; init; }
-    public required DeliveryAudit Audit { get; init; }
+    /// <summary>The run's delivery audit; null in a segment of a split run, whose audit <c>loadlab merge</c> takes over every segment.</summary>
+    public DeliveryAudit? Audit { get; init; }
+    /// <summary>What a segment of a split run records for the merge; null for a run in one process.</summary>
+    public SegmentRecorder? Segment { get; init; }
     /// <summary>Set when the load starts (it counts gaps from the run start), before any message is sent.</summary>
     public AckGapTracker? AckGaps { get; set; }
     /// <summary>Random per run, carried in every message so messages of other runs in the same topic are ignored.</summary>

@@ -7,9 +7,11 @@ using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Measurement.Slo;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Segments;
 using LoadLab.Core.Traffic;
 using LoadLab.Engine.Consuming;
 using LoadLab.Engine.Producing;
+using LoadLab.Engine.Segments;
 
 namespace LoadLab.Engine.Running;
 
@@ -33,6 +35,11 @@ internal static class RunEngine
         if (request.ScenarioYaml is { } yaml)
         {
             results.WriteScenario(yaml);
+        }
+
+        if (!request.Segment.IsWhole && (request.StartAt is null || request.ScenarioYaml is null))
+        {
+            throw new ArgumentException("A segment of a split run needs StartAt (the agreed start of every worker) and ScenarioYaml (the merge checks every segment ran the same file).", nameof(request));
         }
 
         var run = new Run(cluster, request, results);
@@ -59,14 +66,18 @@ internal static class RunEngine
         private readonly List<OpenLoopProducer> _producers = [];
         private readonly List<(GroupProgress Progress, List<GroupMember> Members)> _groups = [];
         private readonly IntervalSampler _sampler;
+        private readonly SegmentPlan _plan;
+        private readonly SegmentRecorder? _segment;
 
         public Run(ICluster cluster, RunRequest request, ResultsWriter results)
         {
             _cluster = cluster;
             _request = request;
             _scenario = request.Scenario;
+            _plan = SegmentPlan.Create(_scenario, request.Segment);
             var map = new PartitionMap(_scenario.Topics);
             _schedules = [.. _scenario.Traffic.Select(s => (s, RateSchedule.Create(s, _scenario.TotalDuration)))];
+            _segment = request.Segment.IsWhole ? null : new SegmentRecorder(_plan, _scenario, request.RunId, request.ScenarioYaml!, results.Directory, KernelClock.Read(), request.StartAt!.Value);
             _context = new RunContext
             {
                 Clock = new RunClock(request.Time),
@@ -74,14 +85,22 @@ internal static class RunEngine
                 Partitions = map,
                 Ledger = new PartitionLedger(map),
                 Results = results,
-                Audit = CreateAudit(),
-                RunNonce = Random.Shared.NextInt64(1, long.MaxValue),
+                Audit = _segment is null ? CreateAudit() : null,
+                Segment = _segment,
+                RunNonce = SegmentPlan.NonceOf(request.RunId, request.Segment),
                 MeasuredFromMicros = (long)_scenario.Warmup.TotalMicroseconds,
                 EndMicros = (long)_scenario.TotalDuration.TotalMicroseconds,
                 BootstrapServers = cluster.BootstrapServers,
                 ClientDefaults = cluster.ClientDefaults,
             };
-            _sampler = new IntervalSampler(_context, [.. _schedules.Select(s => s.Schedule)], _producers, _groups, request.Observers, _scenario);
+            _sampler = new IntervalSampler(
+                _context,
+                [.. _schedules.Select(s => s.Schedule)],
+                [.. _schedules.Select(s => _plan.ShareOf(s.Stream))],
+                _producers,
+                _groups,
+                _segment is null ? request.Observers : [_segment, .. request.Observers],
+                _scenario);
         }
 
         public async Task<RunSummary> ExecuteAsync(CancellationToken cancellationToken)
@@ -95,14 +114,27 @@ internal static class RunEngine
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
             CreateProducers();
 
-            _context.Clock.Restart();
+            if (_request.StartAt is { } startAt)
+            {
+                await StartAtAsync(startAt, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _context.Clock.Restart();
+            }
+
+            var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            _segment?.Started(_context.Clock.StartedAt);
             var startTimestamp = _context.Clock.StartTimestamp;
             _context.AckGaps = new AckGapTracker([.. _scenario.Topics.Select(t => (t.Name, t.Partitions))], _request.Time, startTimestamp);
             results.BeginIntervals(_context.Clock.StartedAt);
             results.Event(0, "run.started", [new("runId", _request.RunId), new("startedAt", _context.Clock.StartedAt)]);
             _sampler.Start();
             using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var timeline = new FaultTimeline(_scenario.Faults, _cluster.Faults, [.. _cluster.Brokers.Select(b => b.Id)], _request.Time, startTimestamp, _scenario.Seed, this);
+            // Segment 0 of a split run executes the faults; the others record the planned timeline only.
+            var executedFaults = _request.Segment.ExecutesFaults ? _scenario.Faults : [];
+            RecordPlannedFaults();
+            var timeline = new FaultTimeline(executedFaults, _cluster.Faults, [.. _cluster.Brokers.Select(b => b.Id)], _request.Time, startTimestamp, _scenario.Seed, this);
             var faults = timeline.RunAsync(stopFaults.Token);
             foreach (var producer in _producers)
             {
@@ -129,7 +161,9 @@ internal static class RunEngine
 
             var summary = _sampler.Summarize(_request, _cluster, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null));
             summary = summary with { Produce = summary.Produce with { Wire = WireStatistics.Collect(_producers) } };
-            summary = Analyze(summary, occurrences, loadEndSeconds, startTimestamp);
+            summary = _segment is null
+                ? Analyze(summary, occurrences, loadEndSeconds, startTimestamp)
+                : CompleteSegment(_segment, summary, occurrences, loadEndSeconds, Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart);
             results.WriteSummary(summary);
             results.Event(_context.SecondsNow, "run.ended", [new("outcome", outcome)]);
             return summary;
@@ -155,6 +189,7 @@ internal static class RunEngine
 
         public void Dispose()
         {
+            _segment?.Dispose();
             _sampler.Stop();
             foreach (var producer in _producers)
             {
@@ -171,7 +206,7 @@ internal static class RunEngine
                 _groups.SelectMany(g => Enumerable.Range(0, g.Progress.Partitions)
                         .Select(p => (Key: (g.Progress.Group, g.Progress.Topic, p), Position: g.Progress.NextOffset(p))))
                     .ToDictionary(x => x.Key, x => x.Position));
-            var audit = _context.Audit.Classify(end).Summary;
+            var audit = _context.Audit!.Classify(end).Summary;
             var recoveries = new RecoveryAnalyzer().Analyze(new RecoveryInput
             {
                 Faults = occurrences,
@@ -195,21 +230,114 @@ internal static class RunEngine
             return summary with { Audit = audit, Faults = [.. recoveries.Select(r => r.ToSummary())], Slo = slo };
         }
 
+        /// <summary>
+        /// The summary of one segment of a split run: its own counts and latencies, its faults as executed (segment 0)
+        /// and its worker; the audit, recovery and SLOs need every segment, so <c>loadlab merge</c> computes them.
+        /// </summary>
+        private RunSummary CompleteSegment(SegmentRecorder segment, RunSummary summary, IReadOnlyList<FaultOccurrence> occurrences, double loadEndSeconds, TimeSpan cpu)
+        {
+            var logStarts = Watermarks.LogStartOffsets(_context.BootstrapServers, _context.ClientDefaults, _scenario.Topics, _context.Results, _context.SecondsNow);
+            var seconds = (int)Math.Ceiling(_scenario.TotalDuration.TotalSeconds) + 1;
+            var sentBySecond = Enumerable.Range(0, seconds).Select(s => _producers.Sum(p => p.SentInSecond(s))).ToList();
+            segment.Complete(new SegmentEnd(loadEndSeconds, occurrences, _sampler.Errors, logStarts, sentBySecond, cpu.TotalSeconds), _context.Latency);
+            var consumed = summary.Consume.Groups.Sum(g => g.Consumed);
+            var handled = summary.Produce.Sent + consumed;
+            var worker = new WorkerSummary
+            {
+                Index = segment.Segment.Index,
+                Clock = segment.Clock,
+                Producers = _producers.Count,
+                Members = _groups.Sum(g => g.Members.Count),
+                Sent = summary.Produce.Sent,
+                Acked = summary.Produce.Acked,
+                Consumed = consumed,
+                CpuSeconds = Math.Round(cpu.TotalSeconds, 3),
+                CpuSecondsPerMillionMessages = handled > 0 ? Math.Round(cpu.TotalSeconds / handled * 1e6, 3) : null,
+                PeakRssBytes = summary.Resources?.PeakRssBytes ?? 0,
+            };
+            return summary with
+            {
+                Faults = [.. occurrences.Select(o => new FaultSummary
+                {
+                    Action = o.Action,
+                    Target = o.Target,
+                    AtSeconds = o.InjectedAtSeconds,
+                    DurationSeconds = o.RevertedAtSeconds - o.InjectedAtSeconds,
+                    Succeeded = o.Succeeded,
+                    Detail = o.Detail,
+                    NotRecoveredReason = "not analysed in one segment: loadlab merge analyses recovery over every segment",
+                })],
+                Workers = new WorkersSummary
+                {
+                    Count = segment.Segment.Count,
+                    Merged = false,
+                    StartAt = _context.Clock.StartedAt,
+                    Segments = [worker],
+                    EndToEndSameWorker = segment.SameWorkerPercentiles(),
+                    SkewBoundNote = "one segment: its consumers' end-to-end latency of messages other workers produced depends on both clocks; see the merged run",
+                },
+            };
+        }
+
+        /// <summary>Every segment records the fault timeline; only segment 0 executes it (its markers follow as the faults happen).</summary>
+        private void RecordPlannedFaults()
+        {
+            if (_request.Segment.IsWhole || _request.Segment.ExecutesFaults)
+            {
+                return;
+            }
+
+            foreach (var (fault, index) in _scenario.Faults.Select((f, i) => (f, i)))
+            {
+                _context.Results.Event(0, "fault.planned", [
+                    new("fault", index),
+                    new("action", fault.Action),
+                    new("atSeconds", fault.At.TotalSeconds),
+                    new("durationSeconds", fault.Duration?.TotalSeconds),
+                    new("executedBy", "segment 0"),
+                ]);
+            }
+        }
+
+        /// <summary>Waits until the agreed start, then starts the run clock there; refuses when the load would start late.</summary>
+        private async Task StartAtAsync(DateTimeOffset startAt, CancellationToken cancellationToken)
+        {
+            var time = _request.Time;
+            var wait = startAt - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var late = time.GetUtcNow() - startAt;
+            if (late > _request.StartTolerance)
+            {
+                throw new EnvironmentException(
+                    $"This worker reached the agreed start ({startAt:O}) {late.TotalSeconds:0.0} s late, so its share of the load would be sent late; nothing was sent. " +
+                    "Give the workers more time before the start (a later --start-at), or check that this machine's clock is synchronised.");
+            }
+
+            _context.Clock.RestartAt(startAt);
+            _context.Results.Event(0, "run.startedAt", [new("startAt", startAt), new("lateMs", Math.Round(Math.Max(0, late.TotalMilliseconds), 3))]);
+        }
+
         private DeliveryAudit CreateAudit() => new(
-            [.. _schedules.SelectMany(s => Enumerable.Range(0, s.Stream.Producers).Select(_ => new AuditedProducer(
-                s.Stream.Topic,
-                _scenario.Topics.First(t => t.Name == s.Stream.Topic).Partitions,
-                (long)(s.Schedule.TotalMessages / s.Stream.Producers * PlannedMessagesSlack) + 1_000)))],
+            [.. _plan.Producers.Select(p => new AuditedProducer(
+                p.Topic,
+                _scenario.Topics.First(t => t.Name == p.Topic).Partitions,
+                (long)(_schedules.First(s => s.Stream.Name == p.Stream).Schedule.TotalMessages / p.Instances * PlannedMessagesSlack) + 1_000))],
             [.. _scenario.Consumers.Select(c => new AuditedGroup(c.Group, c.Topic))]);
 
         private void StartConsumers(CancellationToken cancellationToken)
         {
-            foreach (var spec in _scenario.Consumers)
+            foreach (var (spec, groupIndex) in _scenario.Consumers.Select((c, i) => (c, i)))
             {
                 var first = _context.Partitions.FirstIndexOf(spec.Topic);
                 var progress = new GroupProgress(spec.Group, spec.Topic, first, _context.Partitions.PartitionsOf(spec.Topic));
-                var auditIndex = _context.Audit.GroupIndex(spec.Group);
-                var members = Enumerable.Range(0, spec.Instances).Select(i => new GroupMember(_context, spec, progress, i, auditIndex)).ToList();
+                var members = _plan.LocalMembers
+                    .Where(m => m.Group == spec.Group)
+                    .Select(m => new GroupMember(_context, spec, progress, m.Instance, groupIndex))
+                    .ToList();
                 _groups.Add((progress, members));
                 members.ForEach(m => m.Start(cancellationToken));
             }
@@ -220,7 +348,7 @@ internal static class RunEngine
         // instead of stalling it until the broker returns.
         private async Task RegisterGroupsAsync(CancellationToken cancellationToken)
         {
-            if (_scenario.Faults.Count == 0)
+            if (_scenario.Faults.Count == 0 || !_request.Segment.ExecutesFaults)
             {
                 return;
             }
@@ -241,6 +369,14 @@ internal static class RunEngine
 
         private async Task WaitForGroupsAsync(CancellationToken cancellationToken)
         {
+            if (!_request.Segment.IsWhole)
+            {
+                // A segment's members hold only their share of the partitions, and the group rebalances as the other
+                // workers' members join: the agreed start is the wait (it must leave time for every worker to join).
+                _context.Results.Event(0, "groups.joining", [new("members", _groups.Sum(g => g.Members.Count)), new("until", _request.StartAt)]);
+                return;
+            }
+
             var deadline = Stopwatch.StartNew();
             // Every partition, not just the first member's share: the mock cluster can answer one member's join
             // many seconds after another's, and a partition nobody reads builds lag from the first measured second.
@@ -255,14 +391,12 @@ internal static class RunEngine
 
         private void CreateProducers()
         {
-            var producerId = 0;
-            foreach (var (stream, schedule) in _schedules)
+            foreach (var planned in _plan.LocalProducers)
             {
+                var (stream, schedule) = _schedules.First(s => s.Stream.Name == planned.Stream);
                 var topicIndex = _scenario.Topics.ToList().FindIndex(t => t.Name == stream.Topic);
-                for (var i = 0; i < stream.Producers; i++)
-                {
-                    _producers.Add(new OpenLoopProducer(_context, stream, schedule, producerId++, i, _scenario.Seed, topicIndex));
-                }
+                // Keys, payloads and arrivals derive from the instance among all of the stream's instances (every segment's).
+                _producers.Add(new OpenLoopProducer(_context, stream with { Producers = planned.Instances }, schedule, planned.Id, planned.Instance, _scenario.Seed, topicIndex));
             }
         }
 

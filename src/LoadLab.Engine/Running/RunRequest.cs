@@ -2,6 +2,7 @@ using LoadLab.Core.Faults;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Segments;
 
 namespace LoadLab.Engine.Running;
 
@@ -17,6 +18,20 @@ public sealed record RunRequest
     public string? ScenarioYaml { get; init; }
     /// <summary>Receive every closed measurement interval, in order, on the sampler's thread.</summary>
     public IReadOnlyList<IRunObserver> Observers { get; init; } = [];
+    /// <summary>
+    /// The share of a split run this run executes (<see cref="SegmentPlan"/>); <see cref="Segment.Whole"/>, the default,
+    /// runs the whole scenario. A segment needs <see cref="StartAt"/> and <see cref="ScenarioYaml"/>, writes what
+    /// <c>loadlab merge</c> needs (<see cref="SegmentFiles"/>) and leaves the audit, recovery and SLOs to the merge.
+    /// </summary>
+    public Segment Segment { get; init; } = Segment.Whole;
+    /// <summary>
+    /// The instant the load starts (second 0 of the run clock) on this machine's wall clock, e.g. the one every worker
+    /// of a split run was given; null starts as soon as the consumer groups have joined. A run that gets there more than
+    /// <see cref="StartTolerance"/> late refuses to start (<see cref="Core.Environments.EnvironmentException"/>).
+    /// </summary>
+    public DateTimeOffset? StartAt { get; init; }
+    /// <summary>How late after <see cref="StartAt"/> a run may still start its load; default 1 s.</summary>
+    public TimeSpan StartTolerance { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Longest wait for every consumer group's first assignment before the load starts; default 30 s.</summary>
     public TimeSpan GroupJoinTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -112,13 +112,15 @@ public sealed class RunSession : IAsyncDisposable
     public Task<RunSummary> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var problems = CheckFaults(request.Scenario, _supportedFaults);
+        // Only segment 0 of a split run injects the faults; the other workers need no fault support at all.
+        var executed = SessionOptions.Executed(request.Scenario, request.Segment);
+        var problems = CheckFaults(executed, _supportedFaults);
         if (problems.Count > 0)
         {
             throw new UnsupportedFaultsException(Cluster.Kind, problems);
         }
 
-        var unprepared = FaultTimeline.Operations(request.Scenario).Except(_preparedFaults).ToList();
+        var unprepared = FaultTimeline.Operations(executed).Except(_preparedFaults).ToList();
         if (unprepared.Count > 0)
         {
             throw new ArgumentException($"The environment was not prepared for {string.Join(", ", unprepared)}; list the scenario in SessionOptions.Scenarios.", nameof(request));

@@ -1,4 +1,5 @@
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Segments;
 
 namespace LoadLab.Engine.Sessions;
 
@@ -26,10 +27,17 @@ public sealed record SessionOptions
     /// <summary>Clock of the preparation's waits.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>A session for runs of <paramref name="scenario"/>: its topics, its faults checked.</summary>
-    public static SessionOptions For(Scenario scenario, string id)
+    /// <summary>
+    /// A session for runs of <paramref name="scenario"/> (or of its <paramref name="segment"/>): its topics, and the faults
+    /// that run executes checked — none for a segment other than 0.
+    /// </summary>
+    public static SessionOptions For(Scenario scenario, string id, Segment? segment = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        return new SessionOptions { Id = id, Topics = scenario.Topics, Scenarios = [scenario] };
+        return new SessionOptions { Id = id, Topics = scenario.Topics, Scenarios = [Executed(scenario, segment ?? Segment.Whole)] };
     }
+
+    /// <summary>The scenario as <paramref name="segment"/> executes it: segments other than 0 inject no fault.</summary>
+    internal static Scenario Executed(Scenario scenario, Segment segment) =>
+        segment.ExecutesFaults ? scenario : scenario with { Faults = [] };
 }

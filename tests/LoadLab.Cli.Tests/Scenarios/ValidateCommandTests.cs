@@ -53,10 +53,9 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(
             [
                 $"OK {ok}",
-                $"{bad}:1:1: duration: missing required key \"duration\" in scenario. Fix: add duration: 50s",
                 $"{bad}:3:1: duraton: unknown key \"duraton\" in scenario (allowed: version, name, description, duration, warmup, seed, drain-timeout, topics, traffic, consumers, faults, slos, regression). Fix: rename \"duraton\" to \"duration\"",
                 $"{bad}:5:37: traffic[0].rate: expected a positive number of messages per second, got \"fast\". Fix: e.g. rate: 2000",
-                "3 problems in 1 of 2 files",
+                "2 problems in 1 of 2 files",
             ],
             lines);
     }

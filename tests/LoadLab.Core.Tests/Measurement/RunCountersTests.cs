@@ -52,13 +52,14 @@ public sealed class RunCountersTests
         stats.RecordAcked(100, measured: false);
         stats.RecordAcked(300, measured: true);
         stats.RecordFailed("Local_MsgTimedOut", measured: true);
+        stats.RecordFailed("Local_MsgTimedOut", measured: true);
         stats.RecordFailed("Local_MsgTimedOut", measured: false);
         stats.RecordError("Local_Transport");
 
         Assert.Equal((3L, 2L, 600L, 2L), (stats.Sent, stats.SentMeasured, stats.SentBytes, stats.QueueFull));
         Assert.Equal((2L, 1L, 300L), (stats.Acked, stats.AckedMeasured, stats.AckedBytesMeasured));
-        Assert.Equal((2L, 1L), (stats.Failed, stats.FailedMeasured));
-        Assert.Equal(new Dictionary<string, long> { ["Local_MsgTimedOut"] = 2, ["Local_Transport"] = 1 }, stats.ErrorsByCode());
+        Assert.Equal((3L, 2L), (stats.Failed, stats.FailedMeasured));
+        Assert.Equal(new Dictionary<string, long> { ["Local_MsgTimedOut"] = 3, ["Local_Transport"] = 1 }, stats.ErrorsByCode());
     }
 
     [Fact]

@@ -124,6 +124,21 @@ public sealed class LiveMetricsTests
     }
 
     [Fact]
+    public async Task PrometheusEndpoint_OnEveryInterface_AnswersOnLoopbackAndSaysWhere()
+    {
+        var port = FreePort();
+        using var export = MetricsExport.Start(new MetricsExportOptions(PrometheusPort: port, PrometheusHost: "0.0.0.0"));
+        using var metrics = new LiveMetrics(Labels);
+        metrics.IntervalClosed(Interval(0, RunPhase.Measuring, sent: 7, lag: 0, p99Ms: 1));
+
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+
+        Assert.Equal(new Uri($"http://0.0.0.0:{port}/metrics"), export.Options.ScrapeUrl);
+        Assert.Contains("loadlab_stream_messages_sent_total{", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Start_PortTaken_FailsWithTheAddressInTheMessage()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
