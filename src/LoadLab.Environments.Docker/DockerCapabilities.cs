@@ -14,9 +14,16 @@ internal static class DockerCapabilities
 {
     public static FaultCapabilities For(EnvironmentDefinition definition)
     {
-        var mapped = definition.Faults.Select(fault => new FaultCapability(ToOperation(fault.Key), PlanPrinter.Describe(fault.Value), Verification(ToOperation(fault.Key), fault.Value)));
+        var mapped = definition.Faults.Select(fault => new FaultCapability(ToOperation(fault.Key), PlanPrinter.Describe(fault.Value), Verification(ToOperation(fault.Key), fault.Value))
+        {
+            Caveats = fault.Value is ExecFaultMapping exec ? exec.Caveats : [],
+        });
         var proxied = ClientSideFaults.Operations.Where(operation => ViaClientProxy(operation, definition)).Select(ClientSideFaults.Capability);
-        return new FaultCapabilities { Faults = [.. mapped.Concat(proxied).OrderBy(capability => capability.Operation)] };
+        return new FaultCapabilities
+        {
+            Faults = [.. mapped.Concat(proxied).OrderBy(capability => capability.Operation)],
+            Caveats = definition.Caveats,
+        };
     }
 
     /// <summary>Whether <paramref name="operation"/> is carried out by LoadLab's client-side proxy on this definition.</summary>

@@ -24,7 +24,7 @@ public sealed class DockerCluster : ICluster
     private readonly TimeProvider _time;
     private readonly List<ContainerPlan> _brokers;
     private readonly Dictionary<string, string> _containerIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, ContainerPlan> _brokersById = [];
+    private readonly Dictionary<int, (ContainerPlan Container, int Port)> _brokersById = [];
     private readonly Lock _brokersGate = new();
     private readonly List<PosixSignalRegistration> _signalRegistrations = [];
     private readonly SemaphoreSlim _teardownLock = new(1, 1);
@@ -68,7 +68,7 @@ public sealed class DockerCluster : ICluster
         {
             lock (_brokersGate)
             {
-                return [.. _brokersById.OrderBy(pair => pair.Key).Select(pair => new BrokerInfo(pair.Key, "127.0.0.1", pair.Value.ExternalHostPort ?? 0, null))];
+                return [.. _brokersById.OrderBy(pair => pair.Key).Select(pair => new BrokerInfo(pair.Key, "127.0.0.1", pair.Value.Port, null))];
             }
         }
     }
@@ -84,7 +84,7 @@ public sealed class DockerCluster : ICluster
                 ["environment"] = _plan.Definition.Name,
                 ["platform"] = _plan.Definition.Platform,
                 ["images"] = string.Join(",", _plan.Containers.Select(container => container.Image).Distinct(StringComparer.Ordinal)),
-                ["brokers"] = _brokers.Count.ToString(CultureInfo.InvariantCulture),
+                ["brokers"] = ExpectedBrokerCount.ToString(CultureInfo.InvariantCulture),
                 ["network"] = _plan.NetworkName,
                 ["runId"] = _plan.RunId,
             };
@@ -113,7 +113,10 @@ public sealed class DockerCluster : ICluster
     internal string NetworkName => _plan.NetworkName;
 
     /// <summary>The brokers' published ports on this host.</summary>
-    internal string DirectBootstrapServers => string.Join(",", _brokers.Select(broker => DirectAddress(broker)));
+    internal string DirectBootstrapServers => string.Join(",", BrokerContainers.SelectMany(HostPorts).Select(port => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"));
+
+    /// <summary>Brokers the containers serve together.</summary>
+    private int ExpectedBrokerCount => BrokerContainers.Sum(container => container.BrokerCount);
 
     /// <summary>Keeps the cluster running after this process exits (<c>env up</c>); <c>env down</c> removes it.</summary>
     public void Detach()
@@ -269,7 +272,7 @@ public sealed class DockerCluster : ICluster
             try
             {
                 var listed = await Observer.BrokersAsync(cancellationToken);
-                lastSeen = $"metadata listed {listed.Count} of {_brokers.Count} brokers ({string.Join(", ", listed.Select(broker => $"{broker.Id}@{broker.Host}:{broker.Port}"))})";
+                lastSeen = $"metadata listed {listed.Count} of {ExpectedBrokerCount} brokers ({string.Join(", ", listed.Select(broker => $"{broker.Id}@{broker.Host}:{broker.Port}"))})";
                 if (MapBrokers(listed))
                 {
                     return;
@@ -284,33 +287,33 @@ public sealed class DockerCluster : ICluster
         }
 
         throw new EnvironmentException($"{_plan.Definition.Name} was not ready within {timeout.TotalSeconds:0} s: waited for \"{Definitions.ReadinessSpec.Condition}\" " +
-            $"({_brokers.Count} at {DirectBootstrapServers}); last seen: {lastSeen}. Raise readiness.timeout in {_plan.Definition.SourcePath ?? _plan.Definition.Name} " +
+            $"({ExpectedBrokerCount} at {DirectBootstrapServers}); last seen: {lastSeen}. Raise readiness.timeout in {_plan.Definition.SourcePath ?? _plan.Definition.Name} " +
             "if the machine is slow, or inspect the containers with `docker logs`.");
     }
 
-    /// <summary>Maps metadata broker ids to containers by advertised host port; true when every broker container is listed.</summary>
+    /// <summary>Maps metadata broker ids to containers by advertised host port; true when every broker of every container is listed.</summary>
     internal bool MapBrokers(IReadOnlyList<BrokerInfo> listed)
     {
         lock (_brokersGate)
         {
-            var mapped = new Dictionary<int, ContainerPlan>();
+            var mapped = new Dictionary<int, (ContainerPlan, int)>();
             foreach (var broker in listed)
             {
-                if (_brokers.FirstOrDefault(container => container.ExternalHostPort == broker.Port) is { } container)
+                if (_brokers.FirstOrDefault(container => HostPorts(container).Contains(broker.Port)) is { } container)
                 {
-                    mapped[broker.Id] = container;
+                    mapped[broker.Id] = (container, broker.Port);
                 }
             }
 
-            if (mapped.Count < _brokers.Count)
+            if (mapped.Count < _brokers.Sum(container => container.BrokerCount))
             {
                 return false;
             }
 
             _brokersById.Clear();
-            foreach (var (id, container) in mapped)
+            foreach (var (id, broker) in mapped)
             {
-                _brokersById[id] = container;
+                _brokersById[id] = broker;
             }
 
             return true;
@@ -318,13 +321,17 @@ public sealed class DockerCluster : ICluster
     }
 
     /// <summary>The container of broker <paramref name="brokerId"/>.</summary>
-    internal ContainerPlan ContainerOf(int brokerId)
+    internal ContainerPlan ContainerOf(int brokerId) => Lookup(brokerId).Container;
+
+    /// <summary>The published address of broker <paramref name="brokerId"/> on this host.</summary>
+    internal string AddressOf(int brokerId) => $"127.0.0.1:{Lookup(brokerId).Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The brokers that <paramref name="container"/> serves (all of them go when it is killed or paused).</summary>
+    internal IReadOnlyList<int> BrokersIn(ContainerPlan container)
     {
         lock (_brokersGate)
         {
-            return _brokersById.TryGetValue(brokerId, out var container)
-                ? container
-                : throw new InvalidOperationException($"broker {brokerId} is not part of this cluster (brokers: {string.Join(", ", _brokersById.Keys.Order())})");
+            return [.. _brokersById.Where(pair => pair.Value.Container == container).Select(pair => pair.Key).Order()];
         }
     }
 
@@ -340,8 +347,9 @@ public sealed class DockerCluster : ICluster
         }
     }
 
-    /// <summary>The published address of a broker container on this host.</summary>
-    internal static string DirectAddress(ContainerPlan broker) => $"127.0.0.1:{broker.ExternalHostPort?.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>The host ports a broker container publishes for its brokers.</summary>
+    internal static IEnumerable<int> HostPorts(ContainerPlan broker) =>
+        broker.ExternalHostPort is { } first ? Enumerable.Range(first, broker.BrokerCount) : [];
 
     internal string ContainerId(ContainerPlan container)
     {
@@ -407,7 +415,17 @@ public sealed class DockerCluster : ICluster
         var unavailable = _faults.UnavailableBrokers;
         lock (_brokersGate)
         {
-            return [.. _brokersById.Where(pair => !unavailable.Contains(pair.Key)).Select(pair => DirectAddress(pair.Value))];
+            return [.. _brokersById.Where(pair => !unavailable.Contains(pair.Key)).Select(pair => $"127.0.0.1:{pair.Value.Port.ToString(CultureInfo.InvariantCulture)}")];
+        }
+    }
+
+    private (ContainerPlan Container, int Port) Lookup(int brokerId)
+    {
+        lock (_brokersGate)
+        {
+            return _brokersById.TryGetValue(brokerId, out var broker)
+                ? broker
+                : throw new InvalidOperationException($"broker {brokerId} is not part of this cluster (brokers: {string.Join(", ", _brokersById.Keys.Order())})");
         }
     }
 

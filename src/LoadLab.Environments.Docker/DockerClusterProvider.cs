@@ -40,7 +40,7 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
         }
 
         var client = await DockerEngine.ConnectAsync(cancellationToken);
-        var planner = new ClusterPlanner(options.Definition, runId, topics, options.HostValues, FreeLoopbackPort);
+        var planner = new ClusterPlanner(options.Definition, runId, topics, options.HostValues, FreeLoopbackPorts);
         ClusterPlan plan;
         try
         {
@@ -240,13 +240,45 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
         return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
 
-    /// <summary>A free port on 127.0.0.1 right now (the engine binds it moments later).</summary>
-    private static int FreeLoopbackPort()
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive ports free on 127.0.0.1 right now (the engine binds them moments
+    /// later): a port the kernel chose, checked with the ones after it; tried again from another port when one is taken.
+    /// </summary>
+    private static int FreeLoopbackPorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var listeners = new List<TcpListener>();
+            try
+            {
+                var first = new TcpListener(IPAddress.Loopback, 0);
+                first.Start();
+                listeners.Add(first);
+                var port = ((IPEndPoint)first.LocalEndpoint).Port;
+                if (port + count - 1 > IPEndPoint.MaxPort)
+                {
+                    continue;
+                }
+
+                for (var next = 1; next < count; next++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, port + next);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+
+                return port;
+            }
+            catch (SocketException)
+            {
+                // One of the following ports is taken: start again from another.
+            }
+            finally
+            {
+                listeners.ForEach(listener => listener.Stop());
+            }
+        }
+
+        throw new EnvironmentException($"No {count} consecutive free ports on 127.0.0.1 were found in 50 attempts; set listeners.host-port-base in the definition.");
     }
 }

@@ -107,40 +107,41 @@ internal sealed class DockerFaultOperations : IFaultOperations
     {
         var target = _cluster.ContainerOf(brokerId);
         var id = _cluster.ContainerId(target);
-        var address = DockerCluster.DirectAddress(target);
+        var address = _cluster.AddressOf(brokerId);
+        var together = _cluster.BrokersIn(target);
         var containers = _cluster.Client.Containers;
         switch (action)
         {
             case ContainerAction.Kill:
                 await containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "SIGKILL" }, cancellationToken);
-                return await GoneAsync(brokerId, address, "killed (SIGKILL)", effectApplied, cancellationToken);
+                return await GoneAsync(brokerId, together, address, "killed (SIGKILL)", effectApplied, cancellationToken);
             case ContainerAction.Stop:
                 await containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = 30 }, cancellationToken);
-                return await GoneAsync(brokerId, address, "stopped", effectApplied, cancellationToken);
+                return await GoneAsync(brokerId, together, address, "stopped", effectApplied, cancellationToken);
             case ContainerAction.Disconnect:
                 await _cluster.Client.Networks.DisconnectNetworkAsync(_cluster.NetworkId, new NetworkDisconnectParameters { Container = id, Force = true }, cancellationToken);
-                return await GoneAsync(brokerId, address, $"disconnected from {_cluster.NetworkName} (its published port goes with it)", effectApplied, cancellationToken);
+                return await GoneAsync(brokerId, together, address, $"disconnected from {_cluster.NetworkName} (its published port goes with it)", effectApplied, cancellationToken);
             case ContainerAction.Pause:
                 await containers.PauseContainerAsync(id, cancellationToken);
-                _unavailable[brokerId] = true;
+                MarkUnavailable(together);
                 effectApplied();
                 var silent = await Observer.WaitForAsync(Until.BrokerSilent(brokerId, address), EffectTimeout, cancellationToken);
                 return (silent.Met, silent.Met
-                    ? $"broker {brokerId} paused (every process of {target.Name} frozen); a request sent to it is not answered: {silent.Seen}"
+                    ? $"broker {brokerId} paused{Along(brokerId, together)} (every process of {target.Name} frozen); a request sent to it is not answered: {silent.Seen}"
                     : $"{target.Name} was paused, but broker {brokerId} still answers after {Seconds(silent.Took)}: {silent.Seen}");
             case ContainerAction.Start:
                 await containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
-                return await ServesAsync(brokerId, address, "restarted", effectApplied, cancellationToken);
+                return await ServesAsync(brokerId, together, address, "restarted", effectApplied, cancellationToken);
             case ContainerAction.Unpause:
                 await containers.UnpauseContainerAsync(id, cancellationToken);
-                return await ServesAsync(brokerId, address, "resumed", effectApplied, cancellationToken);
+                return await ServesAsync(brokerId, together, address, "resumed", effectApplied, cancellationToken);
             case ContainerAction.Connect:
                 await _cluster.Client.Networks.ConnectNetworkAsync(_cluster.NetworkId, new NetworkConnectParameters
                 {
                     Container = id,
                     EndpointConfig = new EndpointSettings { Aliases = [target.Hostname] },
                 }, cancellationToken);
-                return await ServesAsync(brokerId, address, $"reconnected to {_cluster.NetworkName}", effectApplied, cancellationToken);
+                return await ServesAsync(brokerId, together, address, $"reconnected to {_cluster.NetworkName}", effectApplied, cancellationToken);
             case ContainerAction.AddNode:
             default:
                 throw new InvalidOperationException($"{action} does not act on one broker");
@@ -151,9 +152,9 @@ internal sealed class DockerFaultOperations : IFaultOperations
     /// The broker no longer answers (connection refused or dropped). Metadata is only reported: KRaft lists a killed
     /// broker until its session times out (broker.session.timeout.ms, 9 s by default), which is the cluster's business.
     /// </summary>
-    private async Task<(bool, string)> GoneAsync(int brokerId, string address, string what, Action effectApplied, CancellationToken cancellationToken)
+    private async Task<(bool, string)> GoneAsync(int brokerId, IReadOnlyList<int> together, string address, string what, Action effectApplied, CancellationToken cancellationToken)
     {
-        _unavailable[brokerId] = true;
+        MarkUnavailable(together);
         var gone = await Observer.WaitForAsync(Until.BrokerSilent(brokerId, address), EffectTimeout, cancellationToken);
         if (!gone.Met)
         {
@@ -161,14 +162,26 @@ internal sealed class DockerFaultOperations : IFaultOperations
         }
 
         effectApplied();
-        return (true, $"broker {brokerId} {what}; it no longer answers after {Seconds(gone.Took)} ({gone.Seen}); {await MetadataViewAsync(brokerId, cancellationToken)}");
+        return (true, $"broker {brokerId} {what}{Along(brokerId, together)}; it no longer answers after {Seconds(gone.Took)} ({gone.Seen}); {await MetadataViewAsync(brokerId, cancellationToken)}");
+    }
+
+    /// <summary>The other brokers a container fault takes along (the test-only mock serves several from one container).</summary>
+    private static string Along(int brokerId, IReadOnlyList<int> together) =>
+        together.Count > 1 ? $" (with brokers {string.Join(",", together.Where(id => id != brokerId))}, served by the same container)" : "";
+
+    private void MarkUnavailable(IReadOnlyList<int> brokers)
+    {
+        foreach (var id in brokers)
+        {
+            _unavailable[id] = true;
+        }
     }
 
     /// <summary>
     /// The broker serves again: it answers a Metadata request sent to it and lists itself (a starting broker answers only
     /// once it has caught up and registered), and the cluster's metadata lists it — within the readiness timeout.
     /// </summary>
-    private async Task<(bool, string)> ServesAsync(int brokerId, string address, string what, Action effectApplied, CancellationToken cancellationToken)
+    private async Task<(bool, string)> ServesAsync(int brokerId, IReadOnlyList<int> together, string address, string what, Action effectApplied, CancellationToken cancellationToken)
     {
         var serves = await Observer.WaitForAsync(Until.All(Until.BrokerServes(brokerId, address), Until.BrokerListed(brokerId)), _definition.Readiness.Timeout, cancellationToken);
         if (!serves.Met)
@@ -176,9 +189,13 @@ internal sealed class DockerFaultOperations : IFaultOperations
             return (false, $"broker {brokerId} {what}, but it did not serve a probe within {Seconds(_definition.Readiness.Timeout)} (readiness.timeout): {serves.Seen}");
         }
 
-        _unavailable.TryRemove(brokerId, out _);
+        foreach (var id in together)
+        {
+            _unavailable.TryRemove(id, out _);
+        }
+
         effectApplied();
-        return (true, $"broker {brokerId} {what}; it serves again after {Seconds(serves.Took)} ({serves.Seen})");
+        return (true, $"broker {brokerId} {what}{Along(brokerId, together)}; it serves again after {Seconds(serves.Took)} ({serves.Seen})");
     }
 
     private async Task<string> MetadataViewAsync(int brokerId, CancellationToken cancellationToken)
@@ -201,7 +218,8 @@ internal sealed class DockerFaultOperations : IFaultOperations
         var broker = _planner.PlanBroker(_cluster.BrokerContainers.Count);
         var brokerId = broker.BrokerId!.Value;
         await _cluster.CreateAndStartBrokerAsync(broker, cancellationToken);
-        var joined = await Observer.WaitForAsync(Until.All(Until.BrokerServes(brokerId, DockerCluster.DirectAddress(broker)), Until.BrokerListed(brokerId)), _definition.Readiness.Timeout, cancellationToken);
+        var address = $"127.0.0.1:{broker.ExternalHostPort?.ToString(CultureInfo.InvariantCulture)}";
+        var joined = await Observer.WaitForAsync(Until.All(Until.BrokerServes(brokerId, address), Until.BrokerListed(brokerId)), _definition.Readiness.Timeout, cancellationToken);
         if (!joined.Met)
         {
             return (false, $"{broker.Name} started as broker {brokerId}, but it did not join within {Seconds(_definition.Readiness.Timeout)} (readiness.timeout): {joined.Seen}");
@@ -225,24 +243,13 @@ internal sealed class DockerFaultOperations : IFaultOperations
             ? [requested[0], .. (before?.Replicas ?? []).Where(replica => replica != requested[0])]
             : requested;
         var host = await RunningBrokerAsync(before?.Leader, cancellationToken);
-        var values = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["topic"] = topic,
-            ["partition"] = partition.ToString(CultureInfo.InvariantCulture),
-            ["replicas"] = string.Join(",", replicas),
-            ["replicasJson"] = $"[{string.Join(",", replicas)}]",
-            ["reassignmentJson"] = $"{{\"version\":1,\"partitions\":[{{\"topic\":\"{topic}\",\"partition\":{partition.ToString(CultureInfo.InvariantCulture)},\"replicas\":[{string.Join(",", replicas)}]}}]}}",
-            ["leader"] = requested[0].ToString(CultureInfo.InvariantCulture),
-            ["brokerId"] = (host.BrokerId ?? 0).ToString(CultureInfo.InvariantCulture),
-            ["hostname"] = host.Hostname,
-        };
-        var resolved = _planner.ResolveFaultCommand(exec.Command, values, command.Operation.ToString());
+        var resolved = _planner.ResolveExecCommand(exec.Command, topic, partition, replicas, host, command.Operation.ToString());
         var started = _time.GetTimestamp();
         var (exitCode, output) = await _cluster.ExecAsync(host, resolved, exec.Timeout, cancellationToken);
-        var ran = $"{resolved[0]} in {host.Name} exited {exitCode.ToString(CultureInfo.InvariantCulture)} after {Seconds(_time.GetElapsedTime(started))}" + (output.Length > 0 ? $" ({LastLine(output)})" : "");
+        var ran = $"{resolved[0]} in {host.Name} exited {exitCode.ToString(CultureInfo.InvariantCulture)} after {Seconds(_time.GetElapsedTime(started))}" + (output.Length > 0 ? $" ({OneLine(output)})" : "");
         if (exitCode != 0)
         {
-            return (false, $"{ran}: {Tail(output)}");
+            return (false, ran);
         }
 
         // A tool that exits 0 has at best started the change: the fault counts once the cluster shows it.
@@ -293,13 +300,12 @@ internal sealed class DockerFaultOperations : IFaultOperations
     private static string LeaderDescription(PartitionState state) =>
         $"leader {state.Leader?.ToString(CultureInfo.InvariantCulture) ?? "none"}, replicas [{string.Join(",", state.Replicas)}]";
 
-    private static string LastLine(string output)
+    /// <summary>A tool's output on one line, its end kept when long (where tools print their verdict).</summary>
+    private static string OneLine(string output)
     {
-        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
-        return last.Length > 200 ? last[..200] + "…" : last;
+        var line = string.Join(" ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length > 300 ? "…" + line[^300..] : line;
     }
-
-    private static string Tail(string output) => output.Length > 400 ? "…" + output[^400..] : output;
 
     private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 

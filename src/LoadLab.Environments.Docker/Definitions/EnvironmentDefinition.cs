@@ -21,13 +21,24 @@ public sealed record EnvironmentDefinition
     /// <summary>librdkafka settings every client of this environment needs.</summary>
     public IReadOnlyDictionary<string, string> ClientDefaults { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyDictionary<FaultMappingKey, FaultMapping> Faults { get; init; }
+    /// <summary>
+    /// Where this environment differs from the platform in production in ways that change what its numbers mean (no
+    /// fsync, a forced replication factor …); printed with the plan and kept in every run's results.
+    /// </summary>
+    public IReadOnlyList<string> Caveats { get; init; } = [];
     public string? SourcePath { get; init; }
 }
 
-/// <summary>The broker containers: one per broker, all from the same template.</summary>
+/// <summary>The broker containers, all from the same template: one broker each, or <see cref="PerContainer"/>.</summary>
 public sealed record BrokerSpec
 {
+    /// <summary>Broker containers.</summary>
     public required int Count { get; init; }
+    /// <summary>
+    /// Brokers each container serves (default 1, as every real platform does). The test-only mock serves several from
+    /// one process: they get consecutive ids and consecutive published ports, and a container fault hits all of them.
+    /// </summary>
+    public int PerContainer { get; init; } = 1;
     public required string Image { get; init; }
     /// <summary>Broker id of the first node; the others count up from it.</summary>
     public int FirstId { get; init; } = 1;
@@ -117,7 +128,11 @@ public enum ContainerAction { Kill, Stop, Start, Pause, Unpause, Disconnect, Con
 
 /// <summary>
 /// A platform tool run inside a broker container. <see cref="Command"/> may use <c>{topic}</c>, <c>{partition}</c>,
-/// <c>{replicas}</c> (comma list), <c>{replicasJson}</c>, <c>{leader}</c> and <c>{bootstrapInternal}</c>. The
-/// command must return only when the change is complete, so its run time is the measured duration.
+/// <c>{replicas}</c> (comma list), <c>{replicasJson}</c>, <c>{leader}</c> and <c>{bootstrapInternal}</c>. After it
+/// exits 0, LoadLab waits for the effect through the Kafka protocol; the duration runs from its start to that moment.
 /// </summary>
-public sealed record ExecFaultMapping(IReadOnlyList<string> Command, TimeSpan Timeout) : FaultMapping;
+public sealed record ExecFaultMapping(IReadOnlyList<string> Command, TimeSpan Timeout) : FaultMapping
+{
+    /// <summary>Where the platform's tool does something else than the scenario's action names (e.g. a single replica only).</summary>
+    public IReadOnlyList<string> Caveats { get; init; } = [];
+}

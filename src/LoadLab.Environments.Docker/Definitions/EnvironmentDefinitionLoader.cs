@@ -31,7 +31,7 @@ public static class EnvironmentDefinitionLoader
     private static readonly YamlShape ClientSettings = YamlShape.FreeForm("librdkafka settings");
 
     private static readonly YamlShape Brokers = YamlShape.Map(
-        "brokers", ["count", "image", "first-id", "hostname", "entrypoint", "command"],
+        "brokers", ["count", "per-container", "image", "first-id", "hostname", "entrypoint", "command"],
         ("listeners", Listeners), ("ports", NamedPorts), ("environment", EnvironmentVariables), ("volumes", Volume),
         ("binds", Bind), ("resources", Resources));
 
@@ -42,12 +42,12 @@ public static class EnvironmentDefinitionLoader
         ("environment", EnvironmentVariables), ("ports", ServicePort), ("volumes", Volume), ("resources", Resources));
 
     private static readonly YamlShape Readiness = YamlShape.Map("readiness", ["condition", "timeout"]);
-    private static readonly YamlShape Exec = YamlShape.Map("exec fault mapping", ["exec", "timeout"]);
+    private static readonly YamlShape Exec = YamlShape.Map("exec fault mapping", ["exec", "timeout", "caveats"]);
     private static readonly YamlShape Faults = YamlShape.Map("faults", [], [.. FaultKeys.Select(key => (key.Key, Exec))]);
 
     /// <summary>The root of a definition; its key paths are compared with the JSON Schema by a test.</summary>
     public static readonly YamlShape Root = YamlShape.Map(
-        "Docker environment definition", ["version", "name", "platform", "description", "docs"],
+        "Docker environment definition", ["version", "name", "platform", "description", "docs", "caveats"],
         ("brokers", Brokers), ("services", Service), ("readiness", Readiness), ("client-defaults", ClientSettings), ("faults", Faults));
 
     /// <summary>Loads a definition by file path, or by name from <paramref name="searchFolders"/> (e.g. <c>kafka-kraft-3</c>).</summary>
@@ -112,6 +112,7 @@ public static class EnvironmentDefinitionLoader
         var readiness = ReadReadiness(root.Require("readiness", $"{{condition: {ReadinessSpec.Condition}, timeout: 2m}}")?.AsMap(Readiness, $"{{condition: {ReadinessSpec.Condition}, timeout: 2m}}"));
         var clientDefaults = root.Get("client-defaults")?.AsTextMap(ClientSettings.Description, "{fetch.wait.max.ms: \"10\"}") ?? new Dictionary<string, string>();
         var faults = ReadFaults(root.Require("faults", FaultsExample)?.AsMap(Faults, FaultsExample));
+        var caveats = root.Get("caveats")?.AsStrings("[\"--mode dev-container skips fsync\"]") ?? [];
         CheckNamesAreUnique(root, brokers, services);
         if (root.Problems.Any || name is null || platform is null || brokers is null || readiness is null || services.Any(service => service is null))
         {
@@ -129,6 +130,7 @@ public static class EnvironmentDefinitionLoader
             Readiness = readiness,
             ClientDefaults = clientDefaults,
             Faults = faults,
+            Caveats = caveats,
             SourcePath = file,
         };
         return CheckPlaceholders(definition, root.Problems) ? definition : null;
@@ -171,7 +173,8 @@ public static class EnvironmentDefinitionLoader
             return null;
         }
 
-        var count = brokers.Require("count", "3")?.AsInt("a whole number of brokers from 1 to 16", "3", min: 1, max: 16);
+        var count = brokers.Require("count", "3")?.AsInt("a whole number of broker containers from 1 to 16", "3", min: 1, max: 16);
+        var perContainer = brokers.Get("per-container")?.AsInt("brokers per container, from 1 to 8 (1 for every real platform)", "1", min: 1, max: 8) ?? 1;
         var image = ReadImage(brokers.Require("image", "apache/kafka:4.1.0"), "apache/kafka:4.1.0");
         var firstId = brokers.Get("first-id")?.AsInt("a broker id of at least 0", "1", min: 0, max: 1_000_000) ?? 1;
         var hostnameValue = brokers.Require("hostname", "kafka-{id}");
@@ -206,6 +209,7 @@ public static class EnvironmentDefinitionLoader
         return new BrokerSpec
         {
             Count = count.Value,
+            PerContainer = perContainer,
             Image = image,
             FirstId = firstId,
             Hostname = hostname,
@@ -329,9 +333,10 @@ public static class EnvironmentDefinitionLoader
             }
 
             var timeout = exec?.Get("timeout")?.AsDuration("5m", max: TimeSpan.FromDays(1)) ?? TimeSpan.FromMinutes(10);
+            var caveats = exec?.Get("caveats")?.AsStrings("[\"accepts a single replica only\"]") ?? [];
             if (command is { Count: > 0 })
             {
-                mappings[key] = new ExecFaultMapping(command, timeout);
+                mappings[key] = new ExecFaultMapping(command, timeout) { Caveats = caveats };
             }
         }
 

@@ -22,7 +22,7 @@ public sealed record ClusterPlan
     public required IReadOnlyList<string> Volumes { get; init; }
 
     /// <summary>Bootstrap servers for this process (host-published broker ports); null host ports print as <c>auto</c>.</summary>
-    public string BootstrapServers => string.Join(",", Brokers.Select(broker => $"127.0.0.1:{broker.ExternalHostPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto"}"));
+    public string BootstrapServers => string.Join(",", Brokers.SelectMany(broker => broker.Ports).Select(port => $"127.0.0.1:{port.HostPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto"}"));
 
     public IEnumerable<ContainerPlan> Containers => Services.Concat(Brokers);
 }
@@ -41,13 +41,15 @@ public sealed record ContainerPlan
     public required IReadOnlyList<PublishedPort> Ports { get; init; }
     public required IReadOnlyList<MountPlan> Mounts { get; init; }
     public required ResourceSpec Resources { get; init; }
-    /// <summary>The broker id for broker containers; null for services.</summary>
+    /// <summary>The (first) broker id for broker containers; null for services.</summary>
     public int? BrokerId { get; init; }
+    /// <summary>Brokers the container serves, with ids from <see cref="BrokerId"/> and host ports from <see cref="ExternalHostPort"/> up.</summary>
+    public int BrokerCount { get; init; } = 1;
     public bool RunToCompletion { get; init; }
     /// <summary>Host port that must accept connections before the next container starts.</summary>
     public int? WaitForHostPort { get; init; }
 
-    /// <summary>The host port clients use for this broker (its external listener).</summary>
+    /// <summary>The host port clients use for this (first) broker (its external listener).</summary>
     public int? ExternalHostPort { get; init; }
 
     /// <summary>Address other containers use for this broker.</summary>

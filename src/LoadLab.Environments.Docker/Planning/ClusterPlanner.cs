@@ -33,15 +33,18 @@ public sealed partial class ClusterPlanner
     private readonly string _runId;
     private readonly IReadOnlyList<TopicSpec> _topics;
     private readonly IReadOnlyDictionary<string, string> _hostValues;
-    private readonly Func<int>? _allocateHostPort;
+    private readonly Func<int, int>? _allocateHostPort;
 
     /// <param name="definition">The environment.</param>
     /// <param name="runId">Run id: names and labels every resource.</param>
     /// <param name="topics">Topics, for definitions whose command creates them (<c>{topicArgs}</c>).</param>
     /// <param name="hostValues">Host-side placeholder values such as <c>dotnetRoot</c> and <c>cliDir</c>.</param>
-    /// <param name="allocateHostPort">Chooses a free host port for <c>host-port-base: auto</c>; null leaves them open (dry run).</param>
+    /// <param name="allocateHostPort">
+    /// Chooses the first of N consecutive free host ports for <c>host-port-base: auto</c> (N = brokers per container);
+    /// null leaves them open (dry run).
+    /// </param>
     public ClusterPlanner(EnvironmentDefinition definition, string runId, IReadOnlyList<TopicSpec> topics,
-        IReadOnlyDictionary<string, string> hostValues, Func<int>? allocateHostPort)
+        IReadOnlyDictionary<string, string> hostValues, Func<int, int>? allocateHostPort)
     {
         _definition = definition;
         _runId = runId;
@@ -80,8 +83,8 @@ public sealed partial class ClusterPlanner
     public ContainerPlan PlanBroker(int index)
     {
         var spec = _definition.Brokers;
-        var id = spec.FirstId + index;
-        int? hostPort = spec.Listeners.HostPortBase is { } portBase ? portBase + index : _allocateHostPort?.Invoke();
+        var id = spec.FirstId + index * spec.PerContainer;
+        int? hostPort = spec.Listeners.HostPortBase is { } portBase ? portBase + index * spec.PerContainer : _allocateHostPort?.Invoke(spec.PerContainer);
         var values = CommonValues();
         values["id"] = Invariant(id);
         values["index"] = Invariant(index);
@@ -103,10 +106,11 @@ public sealed partial class ClusterPlanner
             Entrypoint = ResolveList(spec.Entrypoint, values, "brokers.entrypoint"),
             Command = ResolveList(spec.Command, values, "brokers.command"),
             Environment = spec.Environment.ToDictionary(pair => pair.Key, pair => Resolve(pair.Value, values, $"brokers.environment.{pair.Key}"), StringComparer.Ordinal),
-            Ports = [new PublishedPort(spec.Listeners.External, hostPort)],
+            Ports = [.. Enumerable.Range(0, spec.PerContainer).Select(offset => new PublishedPort(spec.Listeners.External + offset, hostPort + offset))],
             Mounts = Mounts(spec.Volumes, spec.Binds, values, "brokers"),
             Resources = spec.Resources,
             BrokerId = id,
+            BrokerCount = spec.PerContainer,
             ExternalHostPort = hostPort,
             InternalAddress = $"{hostname}:{Invariant(spec.Listeners.Internal)}",
         };
@@ -133,6 +137,30 @@ public sealed partial class ClusterPlanner
         };
     }
 
+    /// <summary>
+    /// Resolves a platform tool's command for one partition: <c>{topic}</c>, <c>{partition}</c>, <c>{replicas}</c>
+    /// (<paramref name="replicas"/> as a comma list), <c>{replicasJson}</c>, <c>{reassignmentJson}</c> (the reassignment
+    /// file of Kafka's tool), <c>{leader}</c> (the first replica), and <c>{brokerId}</c>/<c>{hostname}</c> of the container
+    /// it runs in, besides the common placeholders.
+    /// </summary>
+    public IReadOnlyList<string> ResolveExecCommand(IReadOnlyList<string> command, string topic, int partition, IReadOnlyList<int> replicas, ContainerPlan host, string path)
+    {
+        ArgumentNullException.ThrowIfNull(replicas);
+        ArgumentNullException.ThrowIfNull(host);
+        var list = string.Join(",", replicas.Select(Invariant));
+        return ResolveFaultCommand(command, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["topic"] = topic,
+            ["partition"] = Invariant(partition),
+            ["replicas"] = list,
+            ["replicasJson"] = $"[{list}]",
+            ["reassignmentJson"] = $"{{\"version\":1,\"partitions\":[{{\"topic\":\"{topic}\",\"partition\":{Invariant(partition)},\"replicas\":[{list}]}}]}}",
+            ["leader"] = Invariant(replicas[0]),
+            ["brokerId"] = Invariant(host.BrokerId ?? 0),
+            ["hostname"] = host.Hostname,
+        }, path);
+    }
+
     /// <summary>Resolves a fault command for one target; <paramref name="values"/> adds topic, partition, replicas….</summary>
     public IReadOnlyList<string> ResolveFaultCommand(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> values, string path)
     {
@@ -157,8 +185,9 @@ public sealed partial class ClusterPlanner
         var spec = _definition.Brokers;
         var initial = Enumerable.Range(0, spec.Count).Select(index =>
         {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["id"] = Invariant(spec.FirstId + index), ["index"] = Invariant(index) };
-            return (Id: spec.FirstId + index, Hostname: ResolveRaw(spec.Hostname, values));
+            var id = spec.FirstId + index * spec.PerContainer;
+            var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["id"] = Invariant(id), ["index"] = Invariant(index) };
+            return (Id: id, Hostname: ResolveRaw(spec.Hostname, values));
         }).ToList();
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -167,7 +196,7 @@ public sealed partial class ClusterPlanner
             ["clusterId"] = ClusterId(_runId),
             ["internalPort"] = Invariant(spec.Listeners.Internal),
             ["externalPort"] = Invariant(spec.Listeners.External),
-            ["brokerCount"] = Invariant(spec.Count),
+            ["brokerCount"] = Invariant(spec.Count * spec.PerContainer),
             ["bootstrapInternal"] = string.Join(",", initial.Select(broker => $"{broker.Hostname}:{Invariant(spec.Listeners.Internal)}")),
         };
         foreach (var (portName, port) in spec.Ports)
@@ -184,6 +213,13 @@ public sealed partial class ClusterPlanner
         if (spec.Ports.TryGetValue("rpc", out var rpcPort))
         {
             values["seeds"] = string.Join(",", initial.Select(broker => $"{broker.Hostname}:{Invariant(rpcPort)}"));
+        }
+
+        // Redpanda's rpk reaches only the admin APIs it is given: a tool that must talk to the partition's leader (which
+        // may be any broker) needs all of them.
+        if (spec.Ports.TryGetValue("admin", out var adminPort))
+        {
+            values["adminHosts"] = string.Join(",", initial.Select(broker => $"{broker.Hostname}:{Invariant(adminPort)}"));
         }
 
         foreach (var (key, value) in _hostValues)

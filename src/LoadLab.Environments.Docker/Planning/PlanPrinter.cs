@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using LoadLab.Core.Environments;
+using LoadLab.Core.Yaml;
 using LoadLab.Environments.Docker.Definitions;
 
 namespace LoadLab.Environments.Docker.Planning;
@@ -46,17 +48,37 @@ public static class PlanPrinter
         }
 
         text.Append(CultureInfo.InvariantCulture, $"Bootstrap servers (this host): {plan.BootstrapServers}\n");
-        text.Append(CultureInfo.InvariantCulture, $"Readiness: {ReadinessSpec.Condition} ({plan.Brokers.Count}) within {definition.Readiness.Timeout.TotalSeconds:0.###} s\n");
+        text.Append(CultureInfo.InvariantCulture, $"Readiness: {ReadinessSpec.Condition} ({plan.Brokers.Sum(broker => broker.BrokerCount)}) within {definition.Readiness.Timeout.TotalSeconds:0.###} s\n");
         if (definition.ClientDefaults.Count > 0)
         {
             text.Append("Client defaults: ").Append(string.Join(", ", definition.ClientDefaults.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"))).Append('\n');
         }
 
-        text.Append("Fault mapping:\n");
-        foreach (var (name, key) in EnvironmentDefinitionLoader.FaultKeys)
+        if (definition.Caveats.Count > 0)
         {
-            var mapping = definition.Faults.TryGetValue(key, out var found) ? Describe(found) : "not supported";
-            text.Append(CultureInfo.InvariantCulture, $"  {name,-19} {mapping}\n");
+            text.Append("Caveats (where this differs from the platform in production):\n");
+            foreach (var caveat in definition.Caveats)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  - {caveat}\n");
+            }
+        }
+
+        text.Append("Faults (how each is done here, and what LoadLab observes before it records it):\n");
+        var capabilities = DockerCapabilities.For(definition);
+        foreach (var (name, operation) in KebabCase.Names<FaultOperation>())
+        {
+            if (capabilities.Find(operation) is not { } capability)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {name,-20} not supported\n");
+                continue;
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"  {name,-20} {capability.Mechanism}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {"",-20} verified: {capability.Verification}\n");
+            foreach (var caveat in capability.Caveats)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {"",-20} caveat: {caveat}\n");
+            }
         }
 
         return text.ToString();
@@ -131,7 +153,7 @@ public static class PlanPrinter
             ContainerAction.AddNode => "start one more broker container from the broker template (next id)",
             _ => container.Action.ToString(),
         },
-        ExecFaultMapping exec => $"exec in a running broker (timeout {exec.Timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s, duration measured): {Quote(exec.Command)}",
+        ExecFaultMapping exec => $"exec in a running broker, the partition's leader when it runs (timeout {exec.Timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s): {Quote(exec.Command)}",
         _ => mapping.ToString() ?? "",
     };
 

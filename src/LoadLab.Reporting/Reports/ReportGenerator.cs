@@ -85,6 +85,11 @@ public static class ReportGenerator
         }
 
         page.Add(RunTables.Environment(s));
+        if (RunTables.Capabilities(s) is { } capabilities)
+        {
+            page.Add(capabilities);
+        }
+
         if (run.ScenarioYaml is not null)
         {
             page.Preformatted("Scenario as run (scenario.yaml)", run.ScenarioYaml);
@@ -110,6 +115,18 @@ public static class ReportGenerator
         }
 
         RunTables.Headline(run).WriteMarkdown(markdown);
+        if (s.Environment.Capabilities?.Caveats is { Count: > 0 } caveats)
+        {
+            // What makes this environment's numbers differ from the platform in production belongs next to the numbers.
+            markdown.Append("> **Environment caveats:**\n");
+            foreach (var caveat in caveats)
+            {
+                markdown.Append("> - ").Append(caveat).Append('\n');
+            }
+
+            markdown.Append('\n');
+        }
+
         if (s.Slo.Count > 0)
         {
             RunTables.Slo(s).WriteMarkdown(markdown);

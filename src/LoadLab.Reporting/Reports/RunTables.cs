@@ -250,10 +250,36 @@ internal static class RunTables
             table.Add(key, value);
         }
 
+        foreach (var caveat in s.Environment.Capabilities?.Caveats ?? [])
+        {
+            table.Add("caveat", caveat);
+        }
+
         if (s.Resources is { } resources)
         {
             table.Add("harness peak RSS / GC heap", $"{Format.Bytes(resources.PeakRssBytes)} / {Format.Bytes(resources.PeakGcHeapBytes)}");
             table.Add("harness RSS first / last minute", $"{Format.Bytes(resources.FirstMinuteRssBytes)} / {Format.Bytes(resources.LastMinuteRssBytes)}");
+        }
+
+        return table;
+    }
+
+    /// <summary>What the environment could break, how, and what LoadLab observed before it recorded a fault; null for older results.</summary>
+    public static Table? Capabilities(RunSummary s)
+    {
+        if (s.Environment.Capabilities is not { Faults.Count: > 0 } capabilities)
+        {
+            return null;
+        }
+
+        var table = new Table("Faults this environment can perform", "operation", "how", "recorded only when", "caveats")
+        {
+            TextColumns = new HashSet<int> { 0, 1, 2, 3 },
+            Note = "A fault counts as applied only when its effect was observed through the Kafka protocol; a fault that was not is shown as failed above.",
+        };
+        foreach (var capability in capabilities.Faults)
+        {
+            table.Add(capability.Operation.ToString(), capability.Mechanism, capability.Verification, capability.Caveats.Count == 0 ? Format.None : string.Join("; ", capability.Caveats));
         }
 
         return table;

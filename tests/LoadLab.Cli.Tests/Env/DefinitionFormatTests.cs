@@ -36,7 +36,7 @@ public sealed class DefinitionFormatTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("limits: cpus 1, memory 512 MiB", result.Output, StringComparison.Ordinal);
         Assert.Contains("within 5400 s", result.Output, StringComparison.Ordinal);
-        Assert.Contains("partition-reassign  exec in a running broker (timeout 5400 s", result.Output, StringComparison.Ordinal);
+        Assert.Contains("partition-reassign   exec in a running broker, the partition's leader when it runs (timeout 5400 s", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,9 +16,14 @@ public sealed class EnvCommandTests
 
         Assert.True(exitCode == 0, error);
         Assert.Contains("Environment kafka-kraft-3 (platform kafka) — run cli", output, StringComparison.Ordinal);
-        Assert.Contains("loadlab-cli-kafka-3 [broker 3] image apache/kafka:4.1.0", output, StringComparison.Ordinal);
+        Assert.Contains("loadlab-cli-kafka-3 [broker 3] image apache/kafka:4.4.0", output, StringComparison.Ordinal);
         Assert.Contains("port: 127.0.0.1:29094 -> 9092", output, StringComparison.Ordinal);
-        Assert.Contains("partition-reassign  exec in a running broker", output, StringComparison.Ordinal);
+        // The capability table: how each fault is done, what LoadLab observes before it records it, and its caveats.
+        Assert.Contains("  partition-reassign   exec in a running broker", output, StringComparison.Ordinal);
+        Assert.Contains("verified: after the tool exits 0: DescribeTopics shows exactly the new replicas", output, StringComparison.Ordinal);
+        Assert.Contains("  broker-slow          LoadLab's proxy delays every response of the broker to clients by the latency", output, StringComparison.Ordinal);
+        Assert.Contains("caveat: client-side only", output, StringComparison.Ordinal);
+        Assert.Contains("  broker-decommission  not supported", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,7 +51,7 @@ public sealed class EnvCommandTests
 
         Assert.True(exitCode == 0, error);
         Assert.Contains("services:\n  minio:", output, StringComparison.Ordinal);
-        Assert.Contains("  server2:\n    image: \"automqinc/automq:1.5.3\"", output, StringComparison.Ordinal);
+        Assert.Contains("  server2:\n    image: \"automqinc/automq:1.7.3\"", output, StringComparison.Ordinal);
         Assert.Contains("condition: service_completed_successfully", output, StringComparison.Ordinal);
     }
 

@@ -22,9 +22,9 @@ public sealed class EnvironmentDefinitionLoaderTests
         """;
 
     [Theory]
-    [InlineData("kafka-kraft-3", "kafka", 3, "apache/kafka:4.1.0", 2L << 30)]
+    [InlineData("kafka-kraft-3", "kafka", 3, "apache/kafka:4.4.0", 2L << 30)]
     [InlineData("redpanda-3", "redpanda", 3, "redpandadata/redpanda:v26.1.9", 2L << 30)]
-    [InlineData("automq-3", "automq", 3, "automqinc/automq:1.5.3", 3L << 30)]
+    [InlineData("automq-3", "automq", 3, "automqinc/automq:1.7.3", 4L << 30)]
     public void LoadByNameOrPath_ShippedDefinition_IsValidWithEveryFaultMapped(string name, string platform, int brokers, string image, long memoryBytes)
     {
         var definition = EnvironmentDefinitionLoader.LoadByNameOrPath(name, [TestPaths.EnvironmentsFolder]);

@@ -93,6 +93,84 @@ public sealed class DryRunPlanSnapshotTests
         Assert.Contains(broker.Mounts, mount => mount is { Source: "/opt/loadlab-cli", Target: "/opt/loadlab", ReadOnly: true, IsVolume: false });
     }
 
+    [Fact]
+    public void ResolveExecCommand_Kafka_ToolsGetTheirOwnSmallHeapAndNoVerifyLoop()
+    {
+        var (plan, planner, definition) = PlannerOf("kafka-kraft-3");
+
+        var reassign = Resolve(definition, planner, plan, FaultMappingKey.PartitionReassign, replicas: [2, 3, 1]);
+        var leaderMove = Resolve(definition, planner, plan, FaultMappingKey.LeaderMove, replicas: [2, 1, 3]);
+
+        Assert.Equal("apache/kafka:4.4.0", plan.Brokers[0].Image);
+        Assert.Equal("-Xms1g -Xmx1g", plan.Brokers[0].Environment["KAFKA_HEAP_OPTS"]);
+        foreach (var script in new[] { reassign, leaderMove })
+        {
+            Assert.StartsWith("set -e; export KAFKA_HEAP_OPTS=-Xmx256m;", script, StringComparison.Ordinal);
+            Assert.DoesNotContain("--verify", script, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("""{"version":1,"partitions":[{"topic":"inference-events","partition":0,"replicas":[2,3,1]}]}""", reassign, StringComparison.Ordinal);
+        Assert.EndsWith("--reassignment-json-file /tmp/loadlab-reassign.json --execute", reassign, StringComparison.Ordinal);
+        Assert.Contains("""[{"topic":"inference-events","partition":0,"replicas":[2,1,3]}]""", leaderMove, StringComparison.Ordinal);
+        Assert.EndsWith("--election-type PREFERRED --topic inference-events --partition 0", leaderMove, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_Redpanda_SeastarMemoryBelowTheLimitAndRpkReachesEveryAdminApi()
+    {
+        var (plan, planner, definition) = PlannerOf("redpanda-3");
+
+        var reassign = Resolve(definition, planner, plan, FaultMappingKey.PartitionReassign, replicas: [1, 2]);
+        var leaderMove = Resolve(definition, planner, plan, FaultMappingKey.LeaderMove, replicas: [2, 0, 1]);
+
+        var command = plan.Brokers[0].Command;
+        Assert.Equal("1638M", command[command.ToList().IndexOf("--memory") + 1]);
+        Assert.True(1638L << 20 < plan.Brokers[0].Resources.MemoryBytes, "--memory must stay below the container limit");
+        Assert.Contains("dev-container", command);
+        const string allAdmins = "-X admin.hosts=redpanda-0:9644,redpanda-1:9644,redpanda-2:9644";
+        Assert.Contains("rpk cluster partitions move inference-events --partition 0:1,2 ", reassign, StringComparison.Ordinal);
+        Assert.Contains(allAdmins, reassign, StringComparison.Ordinal);
+        Assert.Contains("case \"$out\" in *'\"error\"'*) exit 1;; esac", reassign, StringComparison.Ordinal);
+        Assert.DoesNotContain("move-status", reassign, StringComparison.Ordinal);
+        Assert.Contains("transfer-leadership --partition inference-events/0:2 ", leaderMove, StringComparison.Ordinal);
+        Assert.Contains(allAdmins, leaderMove, StringComparison.Ordinal);
+        Assert.Contains("case \"$out\" in *failed*) exit 1;; esac", leaderMove, StringComparison.Ordinal);
+        Assert.Contains(definition.Caveats, caveat => caveat.Contains("--unsafe-bypass-fsync", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Plan_AutoMq_LeaderMoveReassignsToTheNewLeaderAloneAndTheCaveatsSaySo()
+    {
+        var (plan, planner, definition) = PlannerOf("automq-3");
+
+        var leaderMove = Resolve(definition, planner, plan, FaultMappingKey.LeaderMove, replicas: [2, 0, 1]);
+        var reassign = Resolve(definition, planner, plan, FaultMappingKey.PartitionReassign, replicas: [1]);
+
+        Assert.Equal("automqinc/automq:1.7.3", plan.Brokers[0].Image);
+        Assert.Contains("""{"version":1,"partitions":[{"topic":"inference-events","partition":0,"replicas":[2]}]}""", leaderMove, StringComparison.Ordinal);
+        Assert.DoesNotContain("kafka-leader-election", leaderMove, StringComparison.Ordinal);
+        Assert.DoesNotContain("--verify", reassign, StringComparison.Ordinal);
+        Assert.All(new[] { leaderMove, reassign }, script => Assert.Contains("export KAFKA_HEAP_OPTS=-Xmx256m;", script, StringComparison.Ordinal));
+        Assert.Equal("-Xms2g -Xmx2g -XX:MetaspaceSize=96m -XX:MaxDirectMemorySize=1G", plan.Brokers[0].Environment["KAFKA_HEAP_OPTS"]);
+        Assert.Equal(4L << 30, plan.Brokers[0].Resources.MemoryBytes);
+        Assert.Contains(definition.Caveats, caveat => caveat.StartsWith("every topic has replication factor 1", StringComparison.Ordinal));
+        Assert.Contains("single target replica", Assert.Single(((ExecFaultMapping)definition.Faults[FaultMappingKey.PartitionReassign]).Caveats), StringComparison.Ordinal);
+        var printed = PlanPrinter.Render(plan);
+        Assert.Contains("caveat: AutoMQ accepts a single target replica only", printed, StringComparison.Ordinal);
+        Assert.Contains("  - every topic has replication factor 1", printed, StringComparison.Ordinal);
+    }
+
+    private static (ClusterPlan Plan, ClusterPlanner Planner, EnvironmentDefinition Definition) PlannerOf(string name)
+    {
+        var definition = EnvironmentDefinitionLoader.LoadByNameOrPath(name, [TestPaths.EnvironmentsFolder]);
+        var planner = new ClusterPlanner(definition, "snapshot", Topics, HostValues, allocateHostPort: null);
+        return (planner.Plan(), planner, definition);
+    }
+
+    /// <summary>The shell script of an exec mapping (bash -c SCRIPT) resolved for inference-events/0, run in the first broker.</summary>
+    private static string Resolve(EnvironmentDefinition definition, ClusterPlanner planner, ClusterPlan plan, FaultMappingKey key, int[] replicas) =>
+        planner.ResolveExecCommand(((ExecFaultMapping)definition.Faults[key]).Command, "inference-events", 0, replicas, plan.Brokers[0], key.ToString())[^1];
+
     private static ClusterPlan PlanOf(string name)
     {
         var definition = EnvironmentDefinitionLoader.LoadByNameOrPath(name, [TestPaths.EnvironmentsFolder]);

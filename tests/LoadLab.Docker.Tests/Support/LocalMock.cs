@@ -7,7 +7,7 @@ namespace LoadLab.Docker.Tests.Support;
 /// <summary>The test-only local-mock environment and a way to see what a client sees of it.</summary>
 internal static class LocalMock
 {
-    public static EnvironmentDefinition Definition() => EnvironmentDefinitionLoader.LoadFile(TestPaths.TestEnvironment("local-mock.yaml"));
+    public static EnvironmentDefinition Definition(string file = "local-mock.yaml") => EnvironmentDefinitionLoader.LoadFile(TestPaths.TestEnvironment(file));
 
     public static DockerProviderOptions Options(EnvironmentDefinition? definition = null, List<string>? progress = null) => new()
     {

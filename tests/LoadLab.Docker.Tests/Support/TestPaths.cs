@@ -13,6 +13,8 @@ internal static class TestPaths
 
     public static string BuildImageScript { get; } = Path.Combine(RepositoryRoot, "tests", "LoadLab.Docker.Tests", "Images", "build-test-broker-image.sh");
 
+    public static string BuildWorkerImageScript { get; } = Path.Combine(RepositoryRoot, "tests", "LoadLab.Docker.Tests", "Images", "build-test-worker-image.sh");
+
     private static string Metadata(string key) =>
         typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == key).Value!;
 }

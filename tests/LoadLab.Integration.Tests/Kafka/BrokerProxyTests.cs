@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
@@ -39,28 +38,15 @@ public sealed class BrokerProxyTests(ITestOutputHelper output)
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig(cluster.ClientDefaults.ToDictionary()) { BootstrapServers = proxy.BootstrapServers, LingerMs = 0 })
             .SetLogHandler((_, _) => { }).Build();
 
-        var before = await MedianLatencyPerPartitionAsync(producer);
+        Task ProduceOne(int partition) => producer.ProduceAsync(new TopicPartition("slow", partition), new Message<string, string> { Key = "k", Value = "v" });
+        var before = await PartitionLatencies.MedianAsync(6, ProduceOne);
         proxy.SetLatency(slowed, AddedLatency);
-        var during = await MedianLatencyPerPartitionAsync(producer);
+        var during = await PartitionLatencies.MedianAsync(6, ProduceOne);
         proxy.SetLatency(slowed, TimeSpan.Zero);
-        var after = await MedianLatencyPerPartitionAsync(producer);
+        var after = await PartitionLatencies.MedianAsync(6, ProduceOne);
 
-        output.WriteLine(string.Join("\n", leaders.Select(l => $"partition {l.Key} (leader {l.Value}): {before[l.Key].TotalMilliseconds:0.0} → {during[l.Key].TotalMilliseconds:0.0} → {after[l.Key].TotalMilliseconds:0.0} ms")));
-        Assert.Contains(leaders.Values, leader => leader == slowed);
-        Assert.Contains(leaders.Values, leader => leader != slowed);
-        foreach (var (partition, leader) in leaders)
-        {
-            if (leader == slowed)
-            {
-                Assert.InRange(during[partition] - before[partition], AddedLatency * 0.9, AddedLatency * 2);
-            }
-            else
-            {
-                Assert.True(during[partition] < AddedLatency / 2, $"partition {partition} of broker {leader} took {during[partition].TotalMilliseconds:0} ms while broker {slowed} was slowed");
-            }
-
-            Assert.True(after[partition] < AddedLatency / 2, $"partition {partition} still took {after[partition].TotalMilliseconds:0} ms after the latency was removed");
-        }
+        output.WriteLine(PartitionLatencies.Describe(leaders, before, during, after));
+        PartitionLatencies.AssertOnlySlowedBrokerWasSlower(leaders, slowed, AddedLatency, before, during, after);
     }
 
     [Fact]
@@ -113,21 +99,4 @@ public sealed class BrokerProxyTests(ITestOutputHelper output)
 
     private static BrokerProxy StartProxy(ICluster cluster) =>
         BrokerProxy.Start([.. cluster.Brokers.Select(b => new ProxiedBroker(b.Id, b.Host, b.Port))]);
-
-    /// <summary>The median of 15 acknowledgement latencies per partition of topic <c>slow</c>, partitions in turn.</summary>
-    private static async Task<Dictionary<int, TimeSpan>> MedianLatencyPerPartitionAsync(IProducer<string, string> producer)
-    {
-        var samples = Enumerable.Range(0, 6).ToDictionary(p => p, _ => new List<TimeSpan>());
-        for (var round = 0; round < 15; round++)
-        {
-            foreach (var partition in samples.Keys)
-            {
-                var watch = Stopwatch.StartNew();
-                await producer.ProduceAsync(new TopicPartition("slow", partition), new Message<string, string> { Key = "k", Value = "v" });
-                samples[partition].Add(watch.Elapsed);
-            }
-        }
-
-        return samples.ToDictionary(s => s.Key, s => s.Value.Order().ElementAt(s.Value.Count / 2));
-    }
 }

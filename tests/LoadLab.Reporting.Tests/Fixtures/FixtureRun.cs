@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using HdrHistogram;
+using LoadLab.Core.Environments;
 using LoadLab.Core.Results;
 
 namespace LoadLab.Reporting.Tests.Fixtures;
@@ -45,7 +46,22 @@ internal static class FixtureRun
                 ["brokers"] = "3",
                 ["platform"] = "redpanda",
                 ["host"] = "2 cores, Debian 12",
-            }),
+            })
+            {
+                Capabilities = new FaultCapabilities
+                {
+                    Caveats = ["--mode dev-container: no fsync (--unsafe-bypass-fsync) and write caching on for every topic"],
+                    Faults =
+                    [
+                        new(FaultOperation.BrokerKill, "docker kill (SIGKILL) of the broker's container", "a request sent to the broker's published port is refused or dropped"),
+                        new(FaultOperation.BrokerRestart, "docker start of the broker's container", "the broker answers a Metadata request sent to it, listing itself, and the cluster's metadata lists it"),
+                        new(FaultOperation.BrokerSlow, "LoadLab's proxy delays every response of the broker to clients by the latency", "a request sent through the proxy to the broker takes at least the latency")
+                        {
+                            Caveats = ["client-side only: traffic between brokers does not pass LoadLab's proxy"],
+                        },
+                    ],
+                },
+            },
             StartedAt: new DateTimeOffset(2026, 11, 26, 13, 0, 0, TimeSpan.Zero),
             Seed: 11,
             BaseLatencyMs: 2.2,

@@ -77,6 +77,21 @@ public sealed partial class ReportTests
     }
 
     [Fact]
+    public void Reports_RunWithCapabilities_ShowTheEnvironmentCaveatsAndHowEachFaultWasVerified()
+    {
+        var run = TestPaths.CopyOfFixture("broker-kill-redpanda", "report-capabilities");
+        ReportGenerator.Generate(run);
+        var html = File.ReadAllText(Path.Combine(run, ReportGenerator.HtmlFile));
+        var markdown = File.ReadAllText(Path.Combine(run, ReportGenerator.MarkdownFile));
+
+        Assert.Contains("<h2>Faults this environment can perform</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>caveat</td><td>--mode dev-container: no fsync", html, StringComparison.Ordinal);
+        Assert.Contains("a request sent through the proxy to the broker takes at least the latency", html, StringComparison.Ordinal);
+        Assert.Contains("client-side only: traffic between brokers does not pass LoadLab&#39;s proxy", html, StringComparison.Ordinal);
+        Assert.Contains("> **Environment caveats:**\n> - --mode dev-container: no fsync", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Html_RunWithoutOptionalFiles_ListsWhatIsMissingAndStillRenders()
     {
         var run = TestPaths.CopyOfFixture("broker-kill-embedded", "report-minimal");

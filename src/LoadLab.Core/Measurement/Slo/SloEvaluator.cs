@@ -43,6 +43,10 @@ public sealed record SloInput
 /// An SLO whose metric has no data (no sample in the phase, a fault that did not recover, no audit) fails with a
 /// null observed value: a promise that cannot be checked is not kept.
 /// </para>
+/// <para>
+/// A fault whose effect was never observed (recorded as failed) did not happen: it opens no window, and the SLOs about
+/// fault windows (<c>during</c>, <c>after</c>, <c>recovery</c>) are not evaluated as if it had — they fail, unobserved.
+/// </para>
 /// </summary>
 public static class SloEvaluator
 {
@@ -91,6 +95,12 @@ public static class SloEvaluator
 
     private static double? Observe(string metric, SloPhase phase, SloInput input, PhaseMap phases)
     {
+        var anyFailed = input.Faults.Any(f => !f.Fault.Succeeded);
+        if (anyFailed && (metric == "recovery" || phase is SloPhase.During or SloPhase.After))
+        {
+            return null;
+        }
+
         switch (metric)
         {
             case "recovery":
@@ -180,6 +190,7 @@ public static class SloEvaluator
         {
             _measuredFrom = input.MeasuredFromSeconds;
             var windows = input.Faults
+                .Where(f => f.Fault.Succeeded)
                 .Select(f => (From: f.Fault.InjectedAtSeconds, To: f.RecoverySeconds is null && f.Groups.Count > 0 ? double.PositiveInfinity : f.WindowEndSeconds))
                 .OrderBy(w => w.From)
                 .ToList();

@@ -34,6 +34,27 @@ public sealed class SloEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_FaultRecordedAsFailed_OpensNoWindowAndItsSlosAreNotObserved()
+    {
+        // The tool exited 0 but the leader never moved: the fault is recorded as failed. Its would-be window (20-30 s)
+        // is ordinary load, so steady covers it, and the promises about the fault cannot be checked.
+        var failed = Recovered(20, 30) with { Fault = new FaultOccurrence(0, "leader.move", "t/0 (leader 1 → 2)", 20, null, false, "broker 2 leads t/0 was not seen") };
+
+        var results = SloEvaluator.Evaluate(
+            [
+                Slo("produce.p99", SloPhase.During, SloComparison.LessThan, 500),
+                Slo("produce.max", SloPhase.After, SloComparison.LessThan, 500),
+                Slo("recovery", SloPhase.Overall, SloComparison.LessThan, 60),
+                Slo("produce.p99", SloPhase.Steady, SloComparison.LessThan, 500),
+            ],
+            new SloInput { Produce = Produce, Faults = [failed] });
+
+        Assert.Equal([false, false, false, true], results.Select(r => r.Passed));
+        Assert.Equal([null, null, null], results.Take(3).Select(r => r.Observed));
+        Assert.Equal(200, results[3].Observed!.Value, 0.001 * 200);
+    }
+
+    [Fact]
     public void Evaluate_OverallTail_SeesTheFault()
     {
         var input = new SloInput { Produce = Produce, Faults = [Recovered(20, 30)] };
