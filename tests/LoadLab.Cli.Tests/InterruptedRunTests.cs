@@ -73,7 +73,7 @@ public sealed class InterruptedRunTests : IDisposable
         Assert.Contains("loadlab: interrupted: the run was stopped early", await error, StringComparison.Ordinal);
         var run = Assert.Single(Directory.GetDirectories(Path.Combine(_directory, "out")));
         var summary = ResultsJson.ReadSummary(Path.Combine(run, "summary.json"));
-        Assert.Equal("interrupted", summary.Outcome);
+        Assert.Equal(RunOutcome.Interrupted, summary.Outcome);
         Assert.Equal(60, summary.PlannedDurationSeconds);
         Assert.InRange(summary.DurationSeconds, 2, 30);
         // The target is what the schedule asked for in the part of the measured window that ran, not the whole plan.

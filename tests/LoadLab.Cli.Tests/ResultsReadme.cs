@@ -16,6 +16,6 @@ internal static partial class ResultsReadme
         return types.Count > 0 ? types : throw new InvalidOperationException("results/README.md has no event types table");
     }
 
-    [GeneratedRegex("`([a-z]+(?:\\.[a-z]+)*)`")]
+    [GeneratedRegex("`([a-z]+(?:\\.[a-zA-Z]+)*)`")]
     private static partial Regex BacktickedType();
 }

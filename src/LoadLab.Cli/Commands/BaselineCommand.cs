@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
-using LoadLab.Cli.Baselines;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Regression;
 using LoadLab.Core.Results;
@@ -92,10 +91,10 @@ internal static partial class BaselineCommand
             return ExitCodes.BadInput;
         }
 
-        var incomplete = runs.FirstOrDefault(r => r.Summary.Outcome != "completed");
+        var incomplete = runs.FirstOrDefault(r => r.Summary.Outcome != RunOutcome.Completed);
         if (incomplete.Summary is not null)
         {
-            return Errors.BadInput(error, $"run {incomplete.Summary.RunId} ended '{incomplete.Summary.Outcome}' ({incomplete.Summary.OutcomeMessage}); a baseline needs completed runs. Run the scenario again.");
+            return Errors.BadInput(error, $"run {incomplete.Summary.RunId} ended '{incomplete.Summary.Outcome.Name()}' ({incomplete.Summary.OutcomeMessage}); a baseline needs completed runs. Run the scenario again.");
         }
 
         var scenario = runs[0].Summary.Scenario;
@@ -152,7 +151,7 @@ internal static partial class BaselineCommand
             return Errors.BadInput(error, e.Message);
         }
 
-        if (!TryReadRules(request.ScenarioFile ?? Path.Combine(request.RunDirectories[0], RunResults.ScenarioFile), request.ScenarioFile is not null, output, error, out var spec))
+        if (!TryReadRules(request.ScenarioFile ?? Path.Combine(request.RunDirectories[0], RunFiles.Scenario), request.ScenarioFile is not null, output, error, out var spec))
         {
             return ExitCodes.BadInput;
         }
@@ -191,7 +190,8 @@ internal static partial class BaselineCommand
         {
             try
             {
-                runs.Add(RunSamples.Load(directory));
+                var results = RunResults.Load(directory);
+                runs.Add((RunSample.From(results), results.Summary));
             }
             catch (RunResultsException e)
             {

@@ -160,13 +160,19 @@ internal static class RunCommand
             return Errors.Problems(Console.Error, splitProblems);
         }
 
-        var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Duration = duration, Seed = seed });
+        var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Seed = seed });
         if (!loaded.Succeeded)
         {
             return Errors.Problems(Console.Error, loaded.Problems);
         }
 
         var scenario = loaded.Scenario!;
+        var scenarioYaml = await File.ReadAllTextAsync(file.FullName);
+        if (duration is { } shorter)
+        {
+            (scenario, scenarioYaml) = Clip(scenario, scenarioYaml, shorter);
+        }
+
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
@@ -194,7 +200,6 @@ internal static class RunCommand
         using var exporting = export;
         using var interrupt = CommandLine.CancelOnInterrupt();
         var startedAt = DateTimeOffset.UtcNow;
-        var scenarioYaml = await File.ReadAllTextAsync(file.FullName);
         var exitCode = ExitCodes.Success;
         var directories = new List<string>();
         for (var run = 1; run <= repeat && !interrupt.IsCancellationRequested; run++)
@@ -220,6 +225,29 @@ internal static class RunCommand
         }
 
         return exitCode;
+    }
+
+    /// <summary>
+    /// The scenario cut to <paramref name="duration"/>, with every phase, window, fault and SLO it left out printed and
+    /// written as a comment above the scenario copied into the results, so the run folder says it was not the whole scenario.
+    /// </summary>
+    private static (Scenario Scenario, string Yaml) Clip(Scenario scenario, string yaml, TimeSpan duration)
+    {
+        var clipped = ScenarioClipping.Clip(scenario, duration);
+        var header = $"--duration {Durations.Format(duration)} replaced the scenario's {Durations.Format(scenario.Duration)}";
+        if (clipped.Changes.Count == 0)
+        {
+            return (clipped.Scenario, $"# {header}.\n{yaml}");
+        }
+
+        Console.WriteLine($"{header}; this run leaves out:");
+        foreach (var change in clipped.Changes)
+        {
+            Console.WriteLine($"  {change}");
+        }
+
+        var comment = string.Concat(clipped.Changes.Select(c => $"#   {c}\n"));
+        return (clipped.Scenario, $"# {header}; this run left out:\n{comment}{yaml}");
     }
 
     /// <summary>One run in its own session: a fresh environment, torn down when the run's results are written.</summary>
@@ -276,7 +304,7 @@ internal static class RunCommand
                 Console.WriteLine($"Merge every segment into the run: loadlab merge {Path.Combine(Path.GetDirectoryName(directory)!, runId)}-segment-* --out {Path.Combine(Path.GetDirectoryName(directory)!, runId)}");
             }
 
-            if (summary.Outcome == "interrupted")
+            if (summary.Outcome == RunOutcome.Interrupted)
             {
                 return Errors.Interrupted(Console.Error, "the run was stopped early; its results cover the part that ran, and its SLOs were not judged.");
             }

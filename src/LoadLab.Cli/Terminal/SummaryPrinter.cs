@@ -127,9 +127,9 @@ internal static class SummaryPrinter
 
     private static string Outcome(RunSummary s) => s.Outcome switch
     {
-        "completed" when s.Slo.Any(slo => !slo.Passed) => "completed, SLOs FAILED",
-        "completed" when s.Slo.Count > 0 => "completed, SLOs passed",
-        _ => s.Outcome,
+        RunOutcome.Completed when s.Slo.Any(slo => !slo.Passed) => "completed, SLOs FAILED",
+        RunOutcome.Completed when s.Slo.Count > 0 => "completed, SLOs passed",
+        _ => s.Outcome.Name(),
     };
 
     private static string Verdict(SloResult result) => !result.Judged ? "not judged" : result.Passed ? "pass" : "FAIL";

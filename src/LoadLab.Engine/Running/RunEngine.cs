@@ -106,9 +106,9 @@ internal static class RunEngine
         public async Task<RunSummary> ExecuteAsync(CancellationToken cancellationToken)
         {
             var results = _context.Results;
-            var outcome = "completed";
+            var outcome = RunOutcome.Completed;
             string? message = null;
-            _context.Event("run.preparing", [new("scenario", _scenario.Name), new("environment", _cluster.Kind), new("bootstrap", _cluster.BootstrapServers)]);
+            _context.Event(RunEventTypes.RunPreparing, [new("scenario", _scenario.Name), new("environment", _cluster.Kind), new("bootstrap", _cluster.BootstrapServers)]);
             await RegisterGroupsAsync(cancellationToken).ConfigureAwait(false);
             StartConsumers(cancellationToken);
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
@@ -129,7 +129,7 @@ internal static class RunEngine
             var startTimestamp = _context.Clock.StartTimestamp;
             _context.AckGaps = new AckGapTracker([.. _scenario.Topics.Select(t => (t.Name, t.Partitions))], _request.Time, startTimestamp);
             results.BeginIntervals(_context.Clock.StartedAt);
-            results.Event(0, "run.started", [new("runId", _request.RunId), new("startedAt", _context.Clock.StartedAt)]);
+            results.Event(0, RunEventTypes.RunStarted, [new("runId", _request.RunId), new("startedAt", _context.Clock.StartedAt)]);
             _sampler.Start();
             using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             // Segment 0 of a split run executes the faults; the others record the planned timeline only.
@@ -146,15 +146,15 @@ internal static class RunEngine
             var loadEndSeconds = _context.SecondsNow;
             if (cancellationToken.IsCancellationRequested)
             {
-                outcome = "interrupted";
+                outcome = RunOutcome.Interrupted;
                 message = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"stopped by Ctrl+C or SIGTERM {loadEndSeconds:0.#} s into the run: target and rates cover the part that ran, SLOs are not judged, and every result up to this point is kept");
             }
 
             // Only an interrupted load ends before its schedule: a completed one keeps the target of its last second.
-            _sampler.LoadEndSeconds = outcome == "interrupted" ? loadEndSeconds : null;
+            _sampler.LoadEndSeconds = outcome == RunOutcome.Interrupted ? loadEndSeconds : null;
             _sampler.Phase = RunPhase.Draining;
-            results.Event(loadEndSeconds, "run.stopping", [new("outcome", outcome)]);
+            results.Event(loadEndSeconds, RunEventTypes.RunStopping, [new("outcome", outcome)]);
             var drainDeadline = _context.Clock.NowMicros() + (long)_scenario.DrainTimeout.TotalMicroseconds;
             var unacknowledged = await Task.Run(() => _producers.Sum(p => p.Flush(RemainingUntil(drainDeadline))), CancellationToken.None).ConfigureAwait(false);
             await WaitForConsumersAsync(drainDeadline, cancellationToken).ConfigureAwait(false);
@@ -163,14 +163,14 @@ internal static class RunEngine
             _sampler.Stop();
             StopConsumers();
 
-            var stoppedAt = outcome == "interrupted" ? TimeSpan.FromSeconds(loadEndSeconds) : (TimeSpan?)null;
+            var stoppedAt = outcome == RunOutcome.Interrupted ? TimeSpan.FromSeconds(loadEndSeconds) : (TimeSpan?)null;
             var summary = _sampler.Summarize(_request, _cluster, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null), stoppedAt);
             summary = summary with { Produce = summary.Produce with { Wire = WireStatistics.Collect(_producers) } };
             summary = _segment is null
                 ? Analyze(summary, occurrences, loadEndSeconds, startTimestamp)
                 : CompleteSegment(_segment, summary, occurrences, loadEndSeconds, Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart);
             results.WriteSummary(summary);
-            results.Event(_context.SecondsNow, "run.ended", [new("outcome", outcome)]);
+            results.Event(_context.SecondsNow, RunEventTypes.RunEnded, [new("outcome", outcome)]);
             return summary;
         }
 
@@ -220,19 +220,19 @@ internal static class RunEngine
                 AckGaps = _context.AckGaps?.Gaps(startTimestamp + (long)(loadEndSeconds * _request.Time.TimestampFrequency)) ?? [],
                 Errors = _sampler.Errors,
             });
-            var histograms = Path.Combine(_context.Results.Directory, "histograms");
+            // From the intervals the run kept, not from the .hlog files it has just written.
             var slo = SloEvaluator.Evaluate(_scenario.Slos, new SloInput
             {
-                Produce = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.Produce.LogName() + ".hlog")),
-                Service = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.Service.LogName() + ".hlog")),
-                ScheduleDelay = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.ScheduleDelay.LogName() + ".hlog")),
-                EndToEnd = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.EndToEnd.LogName() + ".hlog")),
+                Produce = _sampler.Intervals(LatencyMetric.Produce),
+                Service = _sampler.Intervals(LatencyMetric.Service),
+                ScheduleDelay = _sampler.Intervals(LatencyMetric.ScheduleDelay),
+                EndToEnd = _sampler.Intervals(LatencyMetric.EndToEnd),
                 Faults = recoveries,
                 Audit = audit,
                 AchievedRate = summary.Rate.Achieved,
                 MeasuredFromSeconds = _scenario.Warmup.TotalSeconds,
             });
-            if (summary.Outcome != "completed")
+            if (summary.Outcome != RunOutcome.Completed)
             {
                 // A run that stopped early is no evidence either way: its SLOs are reported with what was observed, not judged.
                 slo = [.. slo.Select(result => result with { Passed = false, Judged = false })];
@@ -300,7 +300,7 @@ internal static class RunEngine
 
             foreach (var (fault, index) in _scenario.Faults.Select((f, i) => (f, i)))
             {
-                _context.Event("fault.planned", [
+                _context.Event(RunEventTypes.FaultPlanned, [
                     new("fault", index),
                     new("action", fault.Action),
                     new("atSeconds", fault.At.TotalSeconds),
@@ -329,7 +329,7 @@ internal static class RunEngine
             }
 
             _context.Clock.RestartAt(startAt);
-            _context.Results.Event(0, "run.startedAt", [new("startAt", startAt), new("lateMs", Math.Round(Math.Max(0, late.TotalMilliseconds), 3))]);
+            _context.Results.Event(0, RunEventTypes.RunStartedAt, [new("startAt", startAt), new("lateMs", Math.Round(Math.Max(0, late.TotalMilliseconds), 3))]);
         }
 
         private DeliveryAudit CreateAudit() => new(
@@ -369,11 +369,11 @@ internal static class RunEngine
                 try
                 {
                     var coordinator = await _cluster.Faults.GetCoordinatorAsync(spec.Group, cancellationToken).ConfigureAwait(false);
-                    _context.Event("group.coordinator", [new("group", spec.Group), new("broker", coordinator)]);
+                    _context.Event(RunEventTypes.GroupCoordinator, [new("group", spec.Group), new("broker", coordinator)]);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    _context.Event("group.coordinator", [new("group", spec.Group), new("error", exception.Message)]);
+                    _context.Event(RunEventTypes.GroupCoordinator, [new("group", spec.Group), new("error", exception.Message)]);
                 }
             }
         }
@@ -384,7 +384,7 @@ internal static class RunEngine
             {
                 // A segment's members hold only their share of the partitions, and the group rebalances as the other
                 // workers' members join: the agreed start is the wait (it must leave time for every worker to join).
-                _context.Event("groups.joining", [new("members", _groups.Sum(g => g.Members.Count)), new("until", _request.StartAt)]);
+                _context.Event(RunEventTypes.GroupsJoining, [new("members", _groups.Sum(g => g.Members.Count)), new("until", _request.StartAt)]);
                 return;
             }
 
@@ -397,7 +397,7 @@ internal static class RunEngine
             }
 
             var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
-            _context.Event("groups.joined", [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
+            _context.Event(RunEventTypes.GroupsJoined, [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
         }
 
         private void CreateProducers()
