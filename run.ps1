@@ -22,7 +22,7 @@ function Get-Change([string]$stamp, [string[]]$folders) {
     if (-not (Test-Path $stamp)) { return '(no previous build)' }
     $since = (Get-Item $stamp).LastWriteTimeUtc
     $roots = @('LoadLab.sln', 'Directory.Build.props', 'Directory.Packages.props', 'global.json', '.editorconfig') | Where-Object { Test-Path $_ }
-    $files = @($roots | Get-Item) + @($folders | ForEach-Object { Get-ChildItem $_ -Recurse -File } |
+    $files = @($roots | Get-Item -Force) + @($folders | ForEach-Object { Get-ChildItem $_ -Recurse -File -Force } |
         Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' })
     $changed = $files | Where-Object { $_.LastWriteTimeUtc -gt $since } | Select-Object -First 1
     if ($changed) { return $changed.FullName }
@@ -58,8 +58,20 @@ elseif ($args[0] -eq 'test') {
     # The solution contains the CLI: it is now as new as its sources.
     Copy-Item (Join-Path $stamps 'all.stamp') (Join-Path $stamps 'cli.stamp') -ErrorAction SilentlyContinue
     $rest = @($args | Select-Object -Skip 1)
-    dotnet test LoadLab.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" @rest
-    exit $LASTEXITCODE
+    # Test assemblies run one after another (the integration, Docker and CLI suites all start clusters).
+    $log = New-TemporaryFile
+    dotnet test LoadLab.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" @rest 2>&1 | Tee-Object -FilePath $log
+    $status = $LASTEXITCODE
+    # One closing line over all test assemblies, in the form CI systems read (as run.sh prints it).
+    $text = Get-Content $log
+    Remove-Item $log
+    $sum = { param($label) ($text | Select-String "^ +${label}: +(\d+)$" | ForEach-Object { [int]$_.Matches[0].Groups[1].Value } | Measure-Object -Sum).Sum }
+    if (-not ($text | Select-String '^Test Run (Successful|Failed)\.')) {
+        Write-Host 'no test assembly reported results (does the filter match any test?)'
+        exit 1
+    }
+    Write-Host "$(& $sum 'Passed') passed, $(& $sum 'Failed') failed, $(& $sum 'Skipped') skipped"
+    exit $status
 }
 else {
     Invoke-Build 'cli' 'src/LoadLab.Cli/LoadLab.Cli.csproj' @('src')

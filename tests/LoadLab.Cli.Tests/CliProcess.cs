@@ -61,6 +61,21 @@ internal static partial class CliProcess
         return result with { Output = EscapeSequence().Replace(result.Output, "").Replace("\r", "", StringComparison.Ordinal) };
     }
 
+    /// <summary>Runs a shell command line (e.g. <c>./run.sh list</c>) with bash; standard error is merged into the output.</summary>
+    public static Task<Result> RunShellAsync(string workingDirectory, TimeSpan timeout, string command)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command + " 2>&1");
+        return WaitAsync(start, timeout, [command]);
+    }
+
     private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     // CSI sequences (colours, cursor moves of the live display) and OSC sequences.

@@ -255,6 +255,8 @@ internal static class CostCommand
 /// <summary>Prints an estimate: one table per platform (line, USD, formula, inputs with numbered sources), a summary, the sensitivity table and the sources.</summary>
 internal static class CostPrinter
 {
+    private const int UnwrappedWidth = 100_000;
+
     public static void Print(CostDocument report, TextWriter output)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -265,7 +267,9 @@ internal static class CostPrinter
         });
         if (output != Console.Out || Console.IsOutputRedirected)
         {
-            console.Profile.Width = 200;
+            // A CI log has no width: lines and table rows as long as their content, so no number or name is ever
+            // wrapped away from its label (a terminal keeps its own width).
+            console.Profile.Width = UnwrappedWidth;
         }
 
         var w = report.Workload;

@@ -40,6 +40,27 @@ public sealed class CostCommandTests : IDisposable
     }
 
     [Fact]
+    public void Invoke_OutputRedirected_PrintsEveryLineAndEveryCellLineWhole()
+    {
+        var json = Path.Combine(_directory, "out.json");
+        var (exitCode, output, error) = Invoke(WriteBurstScenario(), "--json", json);
+
+        Assert.True(exitCode == 0, error);
+        var lines = output.Split('\n');
+        Assert.Contains(lines, line => line.StartsWith("Workload: average ", StringComparison.Ordinal) && line.EndsWith(" repeated all month.", StringComparison.Ordinal));
+        // Each line of a cell (formula, note, inputs) is on one output line: never wrapped at a terminal's width.
+        foreach (var item in CostDocument.Read(json).Platforms.SelectMany(platform => platform.Lines))
+        {
+            Assert.Contains(lines, line => line.StartsWith($"│ {item.Label} ", StringComparison.Ordinal) && line.Contains(item.Formula, StringComparison.Ordinal));
+            Assert.True(item.Note.Length == 0 || lines.Any(line => line.Contains(item.Note, StringComparison.Ordinal)), item.Note);
+            if (item.Inputs.Count > 1)
+            {
+                Assert.Contains(lines, line => line.Contains($" {item.Inputs[0].Name} = ", StringComparison.Ordinal) && line.Contains($"; {item.Inputs[^1].Name} = ", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
     public void Invoke_RunFolder_WritesCostJsonFromTheRunsScheduleAndItsMeasuredReassignment()
     {
         var run = WriteRun();

@@ -6,13 +6,20 @@ namespace LoadLab.Core.Tests.Scenarios;
 /// <summary>Whatever the text, the loader answers with a scenario or with located problems — never an exception.</summary>
 public sealed class ScenarioLoaderRobustnessTests
 {
-    private static readonly string Full = File.ReadAllText(RepositoryFiles.PathOf(Path.Combine("scenarios", "quickstart.yaml"))) + """
+    // The quickstart (which has one fault) with one fault of each other kind and a regression rule.
+    private static readonly string Full = File.ReadAllText(RepositoryFiles.PathOf(Path.Combine("scenarios", "quickstart.yaml"))).Replace(
+        "\nfaults:\n",
+        """
 
         faults:
           - {at: 30s, action: broker.kill, target: {leader-of: inference-events/0}, duration: 20s}
           - {at: 40s, action: errors.inject, errors: {api: Produce, code: 6, count: 50}}
           - {at: 50s, action: partition.reassign, target: {partition: inference-events/1}, replicas: [3, 1, 2]}
           - {at: 45s, action: broker.slow, target: {coordinator-of: scorers}, latency: 50ms, duration: 10s}
+
+        """,
+        StringComparison.Ordinal) + """
+
         regression: {rules: [{metric: produce.p99, max-change: +10%}]}
         """;
 

@@ -71,13 +71,16 @@ public sealed class ScenarioLoaderTests
         Assert.Equal(new TopicSpec("inference-events", 6, 3), Assert.Single(scenario.Topics));
         var stream = Assert.Single(scenario.Traffic);
         Assert.Equal(
-            [new RampPhase(TimeSpan.Zero, TimeSpan.FromSeconds(15), 2000), new SpikePhase(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 3)],
+            [new RampPhase(TimeSpan.Zero, TimeSpan.FromSeconds(15), 2000), new SpikePhase(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5), 3)],
             stream.Phases);
         Assert.Equal((PayloadKind.Prediction, 1024), (stream.Payload.Kind, stream.Payload.Size));
         Assert.Equal((KeyDistribution.Zipf, 1.1, KeyKind.Account), (stream.Keys.Distribution, stream.Keys.ZipfExponent, stream.Keys.Kind));
         Assert.Equal("all", stream.ProducerConfig["acks"]);
         Assert.Equal("true", stream.ProducerConfig["enable.idempotence"]);
         Assert.Equal(2, Assert.Single(scenario.Consumers).Instances);
+        var kill = Assert.Single(scenario.Faults);
+        Assert.Equal((TimeSpan.FromSeconds(25), (TimeSpan?)TimeSpan.FromSeconds(10)), (kill.At, kill.Duration));
+        Assert.Equal(3, scenario.Slos.Count);
     }
 
     [Fact]
