@@ -37,7 +37,8 @@ internal sealed class ProducerWireCounter
 
     // A monitor rather than a Lock: a caller waits on it for the next report.
     private readonly object _gate = new();
-    private readonly Dictionary<string, (long Bytes, long ProduceRequests)> _brokers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BrokerCounter> _bytes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BrokerCounter> _produceRequests = new(StringComparer.Ordinal);
     private long _reports;
     private long _messages;
     private long _messageBytes;
@@ -55,7 +56,7 @@ internal sealed class ProducerWireCounter
             {
                 return new WireTotals(
                     _reports, _messages, _messageBytes, _batches, _batchBytes,
-                    _brokers.Values.Sum(b => b.Bytes), _brokers.Values.Sum(b => b.ProduceRequests));
+                    _bytes.Values.Sum(b => b.Total), _produceRequests.Values.Sum(b => b.Total));
             }
         }
     }
@@ -162,8 +163,8 @@ internal sealed class ProducerWireCounter
                 foreach (var broker in brokers.EnumerateObject())
                 {
                     var produce = broker.Value.TryGetProperty("req"u8, out var requests) ? Number(requests, "Produce"u8) : 0;
-                    var previous = _brokers.GetValueOrDefault(broker.Name);
-                    _brokers[broker.Name] = (Math.Max(previous.Bytes, Number(broker.Value, "txbytes"u8)), Math.Max(previous.ProduceRequests, produce));
+                    _bytes[broker.Name] = _bytes.GetValueOrDefault(broker.Name).Observe(Number(broker.Value, "txbytes"u8));
+                    _produceRequests[broker.Name] = _produceRequests.GetValueOrDefault(broker.Name).Observe(produce);
                 }
             }
 
@@ -203,4 +204,13 @@ internal sealed class ProducerWireCounter
     /// <summary>A counter of the report; 0 when librdkafka did not include it.</summary>
     private static long Number(JsonElement element, ReadOnlySpan<byte> name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : 0;
+}
+
+/// <summary>One broker's cumulative counter across handle restarts: what earlier handles counted plus the current one.</summary>
+internal readonly record struct BrokerCounter(long Retired, long Current)
+{
+    public long Total => Retired + Current;
+
+    /// <summary>The counter after a report showing <paramref name="value"/>; a drop means a new handle started from zero.</summary>
+    public BrokerCounter Observe(long value) => value < Current ? new BrokerCounter(Retired + Current, value) : this with { Current = value };
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using HdrHistogram;
 using LoadLab.Core.Measurement;
-using LoadLab.Core.Measurement.Slo;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Running;
@@ -31,16 +30,16 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
 
         var summary = await RunAsync(scenario, new EmbeddedOptions());
 
-        Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
         Assert.Equal(0, summary.Audit!.Lost);
         // The clock started once the idempotent producer had its id: a client still waiting for one (0.5-1 s on its
         // 500 ms timer) would give the first messages a second ramp of latencies up to a second.
-        var ready = Events().Single(e => e.GetProperty("type").GetString() == "producers.ready");
+        var ready = Events().Single(e => e.GetProperty("type").GetString() == RunEventTypes.ProducersReady);
         Assert.Equal(0, ready.GetProperty("notReady").GetArrayLength());
-        var intervals = HistogramLogFile.Read(Path.Combine(_directory, "histograms", "produce.hlog"));
-        long Count(double fromMs, double toMs) => intervals.Sum(i => i.Histogram.RecordedValues()
+        var produce = HistogramInterval.Merge(HistogramLog.Read(Path.Combine(_directory, RunFiles.Histogram(LatencyMetric.Produce))))!;
+        long Count(double fromMs, double toMs) => produce.RecordedValues()
             .Where(v => v.ValueIteratedTo / 1000.0 >= fromMs && v.ValueIteratedTo / 1000.0 < toMs)
-            .Sum(v => v.CountAddedInThisIterationStep));
+            .Sum(v => v.CountAddedInThisIterationStep);
 
         // The fault is dated by when the mock applied and lifted the hang, and lasts its duration from when it was
         // applied, however late resolving the leader and acting made it (80-200 ms late on a loaded machine, ~850 ms
@@ -57,8 +56,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
         // The bins below count every message of the run, the warm-up's too, so a hold-up anywhere in the run counts
         // (the summary's schedule delay covers the measured messages only).
         var frozenMs = summary.LatencyMs.ScheduleDelay.Max;
-        var runFrozenMs = HistogramLogFile.Read(Path.Combine(_directory, "histograms", LatencyMetric.ScheduleDelay.LogName() + ".hlog"))
-            .Max(i => i.Histogram.GetMaxValue()) / 1000.0;
+        var runFrozenMs = HistogramInterval.Merge(HistogramLog.Read(Path.Combine(_directory, RunFiles.Histogram(LatencyMetric.ScheduleDelay))))!.GetMaxValue() / 1000.0;
         Skip.If(Math.Max(frozenMs, runFrozenMs) >= FrozenLimitMs && Environment.GetEnvironmentVariable("LOADLAB_REQUIRE_ALL") is null,
             $"the machine held this process up for {Math.Max(frozenMs, runFrozenMs):0} ms (schedule delay), too long to time a 1 s fault; set LOADLAB_REQUIRE_ALL=1 to make this a failure");
         // Longer only by what the machine held up: the resume's timer, and the acknowledgements after it.
@@ -90,7 +88,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
 
         var summary = await RunAsync(scenario, new EmbeddedOptions { DetectionDelay = TimeSpan.FromSeconds(2), PreferredLeaderRestoreDelay = TimeSpan.FromSeconds(2) });
 
-        Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
         var audit = summary.Audit!;
         Assert.Equal(0, audit.Lost);
         Assert.Equal(0, audit.Duplicated);
@@ -145,7 +143,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
 
         var summary = await RunAsync(scenario, new EmbeddedOptions { DetectionDelay = TimeSpan.FromSeconds(1), PreferredLeaderRestoreDelay = TimeSpan.FromSeconds(1) });
 
-        Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
         Assert.Equal(faults.Length, summary.Faults.Count);
         Assert.All(summary.Faults, f => Assert.True(f.Succeeded, $"{f.Action}: {f.Detail}"));
         Assert.Equal(
