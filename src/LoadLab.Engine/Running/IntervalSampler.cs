@@ -82,6 +82,23 @@ internal sealed class IntervalSampler
     /// <summary>The phase of the next interval; the run sets <see cref="RunPhase.Draining"/> when the load stops.</summary>
     public RunPhase Phase { get; set; } = RunPhase.WarmUp;
 
+    /// <summary>
+    /// When the load stopped early (seconds since the run start), set by the run as it stops: the schedule asks for
+    /// nothing after it (<see cref="TargetSchedule.LoadEndSeconds"/>).
+    /// </summary>
+    public double? LoadEndSeconds
+    {
+        get => _target.LoadEndSeconds;
+        set
+        {
+            // Set while the sampler's thread may be closing an interval: taken under the same lock as Tick.
+            lock (_tickLock)
+            {
+                _target.LoadEndSeconds = value;
+            }
+        }
+    }
+
     public void Start()
     {
         _thread = new Thread(Loop) { IsBackground = true, Name = "loadlab-sampler" };
@@ -116,9 +133,9 @@ internal sealed class IntervalSampler
     /// <summary>Producer errors per second and code.</summary>
     public IReadOnlyList<ErrorCount> Errors => _errors.PerSecond;
 
-    /// <summary>The run's summary before its analysis (<see cref="RunSummaryBuilder"/>).</summary>
-    public RunSummary Summarize(RunRequest request, ICluster cluster, RunOutcome outcome, string? message) =>
-        _summary.Build(request, cluster, outcome, message);
+    /// <summary>The run's summary before its analysis (<see cref="RunSummaryBuilder.Build"/>).</summary>
+    public RunSummary Summarize(RunRequest request, ICluster cluster, RunOutcome outcome, string? message, TimeSpan? stoppedAt) =>
+        _summary.Build(request, cluster, outcome, message, stoppedAt);
 
     /// <summary>Tells the observers about a fault step (from the timeline's task).</summary>
     public void FaultMarked(FaultMarker marker)
@@ -151,6 +168,11 @@ internal sealed class IntervalSampler
         lock (_tickLock)
         {
             var second = _second++;
+            if (second == _warmupSeconds && _warmupSeconds > 0 && Phase != RunPhase.Draining)
+            {
+                _run.Results.Event(_scenario.Warmup.TotalSeconds, RunEventTypes.WarmupEnded, [new("measuredSeconds", _scenario.Duration.TotalSeconds)]);
+            }
+
             if (Phase != RunPhase.Draining)
             {
                 Phase = second >= _warmupSeconds ? RunPhase.Measuring : RunPhase.WarmUp;

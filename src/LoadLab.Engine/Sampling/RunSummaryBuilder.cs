@@ -27,10 +27,16 @@ internal sealed class RunSummaryBuilder
     public required PartitionCounters Partitions { get; init; }
     public required ProcessMemory Memory { get; init; }
 
-    public RunSummary Build(RunRequest request, ICluster cluster, RunOutcome outcome, string? message)
+    /// <param name="request">The run.</param>
+    /// <param name="cluster">The cluster it ran on.</param>
+    /// <param name="outcome">How the run ended.</param>
+    /// <param name="message">Why, when it did not complete.</param>
+    /// <param name="stoppedAt">When the load stopped early (null: it ran as planned): the target and the rates then cover the part that ran.</param>
+    public RunSummary Build(RunRequest request, ICluster cluster, RunOutcome outcome, string? message, TimeSpan? stoppedAt)
     {
-        var measuredSeconds = Scenario.Duration.TotalSeconds;
-        var target = Target.Messages(Scenario.Warmup, Scenario.TotalDuration);
+        var measuredEnd = stoppedAt is { } stop ? TimeSpan.FromTicks(Math.Clamp(stop.Ticks, Scenario.Warmup.Ticks, Scenario.TotalDuration.Ticks)) : Scenario.TotalDuration;
+        var measuredSeconds = (measuredEnd - Scenario.Warmup).TotalSeconds;
+        var target = Target.Messages(Scenario.Warmup, measuredEnd);
         var sent = Producers.Sum(p => p.Stats.SentMeasured);
         var acked = Producers.Sum(p => p.Stats.AckedMeasured);
         var percentiles = LatencyMetrics.All.Select(Run.Latency.MeasuredPercentiles).ToArray();
@@ -43,7 +49,8 @@ internal sealed class RunSummaryBuilder
             StartedAt = Run.Clock.StartedAt,
             Outcome = outcome,
             OutcomeMessage = message,
-            DurationSeconds = measuredSeconds,
+            DurationSeconds = Math.Round(measuredSeconds, 3),
+            PlannedDurationSeconds = Scenario.Duration.TotalSeconds,
             WarmupSeconds = Scenario.Warmup.TotalSeconds,
             Seed = Scenario.Seed,
             Environment = new EnvironmentSummary(cluster.Kind, cluster.Description) { Capabilities = cluster.Faults.Capabilities },
@@ -56,6 +63,7 @@ internal sealed class RunSummaryBuilder
                 QueueFull = Producers.Sum(p => p.Stats.QueueFull),
                 Bytes = Producers.Sum(p => p.Stats.AckedBytesMeasured),
                 ErrorsByCode = Errors.Totals(),
+                WholeRun = new MessageCounts(Producers.Sum(p => p.Stats.Sent), Producers.Sum(p => p.Stats.Acked), Producers.Sum(p => p.Stats.Failed)),
             },
             Consume = new ConsumeSummary(Groups.Select((g, i) => new GroupSummary
             {
@@ -72,9 +80,9 @@ internal sealed class RunSummaryBuilder
             LatencyMs = new LatencySummary(percentiles[0], percentiles[1], percentiles[2], percentiles[3]),
             Rate = new RateSummary
             {
-                Target = Math.Round(target / measuredSeconds, 3),
-                Achieved = Math.Round(acked / measuredSeconds, 3),
-                Sent = Math.Round(sent / measuredSeconds, 3),
+                Target = PerSecond(target, measuredSeconds),
+                Achieved = PerSecond(acked, measuredSeconds),
+                Sent = PerSecond(sent, measuredSeconds),
                 Accuracy = Accuracy.Summary(percentiles[(int)LatencyMetric.ScheduleDelay].P99),
             },
             Payload = Payload.Summary(),
@@ -86,4 +94,7 @@ internal sealed class RunSummaryBuilder
             Resources = Memory.Summary(),
         };
     }
+
+    // A run stopped during its warm-up measured nothing: its rates are 0, not a division by zero.
+    private static double PerSecond(double count, double seconds) => seconds > 0 ? Math.Round(count / seconds, 3) : 0;
 }
