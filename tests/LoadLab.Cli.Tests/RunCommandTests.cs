@@ -113,6 +113,36 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_DurationShorterThanThePhasesAndFaults_RunsTheClippedScenarioAndPrintsWhatItLeftOut()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "long.yaml"), TinyScenario
+            .Replace("duration: 3s", "duration: 10m", StringComparison.Ordinal)
+            .Replace("    rate: 500\n", "    rate: 500\n    phases:\n      - spike: {at: 2s, duration: 10s, multiplier: 2}\n      - ramp: {at: 1m, duration: 1m, to: 900}\n", StringComparison.Ordinal) + """
+
+            faults:
+              - {at: 5m, action: broker.kill, target: {broker: 2}, duration: 1m}
+            slos:
+              - {metric: recovery, max: 30}
+              - {metric: lost, max: 0}
+            """);
+
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(2), "run", "long.yaml", "--duration", "3s", "--out", "out");
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("--duration 3s replaced the scenario's 10m; this run leaves out:", result.Output, StringComparison.Ordinal);
+        Assert.Contains("  traffic[0].phases[0]: the spike x2 at 2s cut: it stops with the load at 4s instead of 12s", result.Output, StringComparison.Ordinal);
+        Assert.Contains("  traffic[0].phases[1]: the ramp to 900/s at 1m dropped: it starts at or after the run's end at 4s", result.Output, StringComparison.Ordinal);
+        Assert.Contains("  faults[0]: broker.kill at 5m dropped: it starts at or after the run's end at 4s", result.Output, StringComparison.Ordinal);
+        Assert.Contains("  slos[0]: 'recovery overall <= 30' dropped: it judges the faults, and none is left", result.Output, StringComparison.Ordinal);
+        var runDirectory = Assert.Single(Directory.GetDirectories(Path.Combine(_directory, "out")));
+        var summary = ResultsJson.ReadSummary(Path.Combine(runDirectory, "summary.json"));
+        Assert.Equal(3, summary.DurationSeconds);
+        Assert.Empty(summary.Faults);
+        Assert.Equal(["lost overall <= 0"], summary.Slo.Select(s => s.Name));
+        Assert.StartsWith("# --duration 3s replaced the scenario's 10m; this run left out:", await File.ReadAllTextAsync(Path.Combine(runDirectory, "scenario.yaml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_Repeat_WritesOneRunFolderPerRepeat()
     {
         await File.WriteAllTextAsync(Path.Combine(_directory, "tiny.yaml"), TinyScenario.Replace("duration: 3s", "duration: 2s", StringComparison.Ordinal));

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
-using LoadLab.Cli.Baselines;
 using LoadLab.Core.Regression;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
@@ -91,10 +90,10 @@ internal static partial class BaselineCommand
             return ExitCodes.BadInput;
         }
 
-        var incomplete = runs.FirstOrDefault(r => r.Summary.Outcome != "completed");
+        var incomplete = runs.FirstOrDefault(r => r.Summary.Outcome != RunOutcome.Completed);
         if (incomplete.Summary is not null)
         {
-            error.WriteLine($"error: run {incomplete.Summary.RunId} ended '{incomplete.Summary.Outcome}' ({incomplete.Summary.OutcomeMessage}); a baseline needs completed runs. Run the scenario again.");
+            error.WriteLine($"error: run {incomplete.Summary.RunId} ended '{incomplete.Summary.Outcome.Name()}' ({incomplete.Summary.OutcomeMessage}); a baseline needs completed runs. Run the scenario again.");
             return ExitCodes.BadInput;
         }
 
@@ -156,7 +155,7 @@ internal static partial class BaselineCommand
             return ExitCodes.BadInput;
         }
 
-        if (!TryReadRules(request.ScenarioFile ?? Path.Combine(request.RunDirectories[0], RunResults.ScenarioFile), request.ScenarioFile is not null, output, error, out var spec))
+        if (!TryReadRules(request.ScenarioFile ?? Path.Combine(request.RunDirectories[0], RunFiles.Scenario), request.ScenarioFile is not null, output, error, out var spec))
         {
             return ExitCodes.BadInput;
         }
@@ -195,7 +194,8 @@ internal static partial class BaselineCommand
         {
             try
             {
-                runs.Add(RunSamples.Load(directory));
+                var results = RunResults.Load(directory);
+                runs.Add((RunSample.From(results), results.Summary));
             }
             catch (RunResultsException e)
             {

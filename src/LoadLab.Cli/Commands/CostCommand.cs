@@ -181,7 +181,7 @@ internal static class CostCommand
         var jsonText = report.ToJson();
         if (isRun)
         {
-            Write(Path.Combine(request.Input, RunResults.CostFile), jsonText, "the run folder", output);
+            Write(Path.Combine(request.Input, RunFiles.Cost), jsonText, "the run folder", output);
             try
             {
                 ReportGenerator.Generate(request.Input);

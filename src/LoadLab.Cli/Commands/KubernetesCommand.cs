@@ -61,7 +61,7 @@ internal static class KubernetesCommand
             var startIn = OptionValues.Duration("--start-in", parse.GetValue(StartIn)!, "2m", problems, min: TimeSpan.FromSeconds(10), max: TimeSpan.FromHours(1));
             TimeSpan? duration = parse.GetValue(Duration) is { } durationText ? OptionValues.Duration("--duration", durationText, "10m", problems) : null;
             var file = parse.GetValue(Scenario)!;
-            var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Duration = duration });
+            var loaded = ScenarioLoader.Load(file.ToString());
             problems.AddRange(loaded.Problems);
             var environment = parse.GetValue(Environment)!;
             ExternalDefinition? definition = null;
@@ -95,10 +95,13 @@ internal static class KubernetesCommand
                 problems.Add(new ValidationProblem("--secret", "", 0, 0, $"the definition reads {string.Join(", ", secretVariables)}; the pods get them from a Kubernetes Secret by reference", $"e.g. kubectl create secret generic loadlab-kafka {string.Join(" ", secretVariables.Select(v => $"--from-literal={v}=…"))}; then --secret loadlab-kafka"));
             }
 
-            if (problems.Count > 0 || loaded.Scenario is not { } scenario || definitionYaml is null)
+            if (problems.Count > 0 || loaded.Scenario is not { } whole || definitionYaml is null)
             {
                 return (null, problems);
             }
+
+            // Each worker clips the scenario to --duration itself (it gets the option); the Job's deadline follows the clipped length.
+            var scenario = duration is { } shorter ? ScenarioClipping.Clip(whole, shorter).Scenario : whole;
 
             var startAt = now + startIn!.Value;
             var runId = parse.GetValue(RunId) ?? RunIds.Create(startAt, scenario.Name);

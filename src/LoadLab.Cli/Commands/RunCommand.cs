@@ -179,13 +179,19 @@ internal static class RunCommand
             }
         }
 
-        var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Duration = duration, Seed = seed });
+        var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Seed = seed });
         if (!loaded.Succeeded)
         {
             return Problems.Report(loaded.Problems);
         }
 
         var scenario = loaded.Scenario!;
+        var scenarioYaml = await File.ReadAllTextAsync(file.FullName);
+        if (duration is { } shorter)
+        {
+            (scenario, scenarioYaml) = Clip(scenario, scenarioYaml, shorter);
+        }
+
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
@@ -225,7 +231,6 @@ internal static class RunCommand
         using var exporting = export;
         using var interrupt = CommandLine.CancelOnInterrupt();
         var startedAt = DateTimeOffset.UtcNow;
-        var scenarioYaml = await File.ReadAllTextAsync(file.FullName);
         var exitCode = ExitCodes.Success;
         var directories = new List<string>();
         for (var run = 1; run <= repeat && !interrupt.IsCancellationRequested; run++)
@@ -251,6 +256,29 @@ internal static class RunCommand
         }
 
         return exitCode;
+    }
+
+    /// <summary>
+    /// The scenario cut to <paramref name="duration"/>, with every phase, window, fault and SLO it left out printed and
+    /// written as a comment above the scenario copied into the results, so the run folder says it was not the whole scenario.
+    /// </summary>
+    private static (Scenario Scenario, string Yaml) Clip(Scenario scenario, string yaml, TimeSpan duration)
+    {
+        var clipped = ScenarioClipping.Clip(scenario, duration);
+        var header = $"--duration {Durations.Format(duration)} replaced the scenario's {Durations.Format(scenario.Duration)}";
+        if (clipped.Changes.Count == 0)
+        {
+            return (clipped.Scenario, $"# {header}.\n{yaml}");
+        }
+
+        Console.WriteLine($"{header}; this run leaves out:");
+        foreach (var change in clipped.Changes)
+        {
+            Console.WriteLine($"  {change}");
+        }
+
+        var comment = string.Concat(clipped.Changes.Select(c => $"#   {c}\n"));
+        return (clipped.Scenario, $"# {header}; this run left out:\n{comment}{yaml}");
     }
 
     /// <summary>One run in its own session: a fresh environment, torn down when the run's results are written.</summary>

@@ -9,7 +9,7 @@ internal static class SummaryPrinter
 {
     public static void Print(RunSummary s, string directory)
     {
-        var headline = new Table().Border(TableBorder.Rounded).Title($"{s.Scenario}: {s.Outcome}").AddColumns("metric", "value");
+        var headline = new Table().Border(TableBorder.Rounded).Title($"{s.Scenario}: {s.Outcome.Name()}").AddColumns("metric", "value");
         headline.AddRow("environment", s.Environment.Kind);
         headline.AddRow("measured", F($"{s.DurationSeconds:0.#} s after {s.WarmupSeconds:0.#} s warm-up"));
         headline.AddRow("messages", F($"target {s.Produce.Target}, sent {s.Produce.Sent}, acked {s.Produce.Acked}, failed {s.Produce.Failed}"));

@@ -77,7 +77,7 @@ public static class MeasuredWorkload
 
         if (ingress.Count == 0)
         {
-            throw new InvalidInputException([ValidationProblem.ForFile(Path.Combine(run.Directory, RunResults.SeriesFile),
+            throw new InvalidInputException([ValidationProblem.ForFile(Path.Combine(run.Directory, RunFiles.Series),
                 $"expected seconds inside the measured window ({from:0.#} s to {to:0.#} s) outside fault windows, got none",
                 "price a run with a steady stretch before or after its faults, or the scenario file itself")]);
         }
@@ -117,7 +117,7 @@ public static class MeasuredWorkload
         }
         else
         {
-            throw new InvalidInputException([ValidationProblem.ForFile(Path.Combine(run.Directory, RunResults.ScenarioFile),
+            throw new InvalidInputException([ValidationProblem.ForFile(Path.Combine(run.Directory, RunFiles.Scenario),
                 "expected the scenario as run (it holds the topics' replication factors), got no readable scenario.yaml",
                 "pass --replication-factor (and --retention) for this run")]);
         }
@@ -232,5 +232,5 @@ public static class MeasuredWorkload
     }
 
     private static Scenario? ScenarioOf(RunResults run) =>
-        run.ScenarioYaml is { } yaml ? ScenarioLoader.Parse(yaml, Path.Combine(run.Directory, RunResults.ScenarioFile)).Scenario : null;
+        run.ScenarioYaml is { } yaml ? ScenarioLoader.Parse(yaml, Path.Combine(run.Directory, RunFiles.Scenario)).Scenario : null;
 }

@@ -1,3 +1,5 @@
+using LoadLab.Core.Results;
+
 namespace LoadLab.Core.Faults;
 
 /// <summary>
@@ -30,8 +32,8 @@ public sealed record FaultMarker(
 {
     /// <summary>The <c>events.jsonl</c> type: <c>fault.injected</c>, <c>fault.reverted</c> or <c>fault.failed</c>.</summary>
     public string EventType => Outcome == FaultStepOutcome.Succeeded
-        ? Step == FaultStep.Inject ? "fault.injected" : "fault.reverted"
-        : "fault.failed";
+        ? Step == FaultStep.Inject ? RunEventTypes.FaultInjected : RunEventTypes.FaultReverted
+        : RunEventTypes.FaultFailed;
 }
 
 /// <summary>Which half of a fault a marker records.</summary>

@@ -84,22 +84,6 @@ public sealed class FaultTimeline
         _knownBrokers = [.. brokerIds];
     }
 
-    /// <summary>The YAML name of an action, e.g. <c>broker.kill</c>.</summary>
-    public static string ActionName(FaultAction action) => action switch
-    {
-        FaultAction.BrokerKill => "broker.kill",
-        FaultAction.BrokerRestart => "broker.restart",
-        FaultAction.BrokerPause => "broker.pause",
-        FaultAction.BrokerSlow => "broker.slow",
-        FaultAction.LeaderMove => "leader.move",
-        FaultAction.PartitionReassign => "partition.reassign",
-        FaultAction.BrokerAdd => "broker.add",
-        FaultAction.BrokerDecommission => "broker.decommission",
-        FaultAction.ErrorsInject => "errors.inject",
-        FaultAction.NetworkPartition => "network.partition",
-        _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown fault action."),
-    };
-
     /// <summary>
     /// Every reason the scenario's faults cannot run on an environment supporting <paramref name="supported"/>:
     /// operations it lacks (for the injection and, when a duration is given, the revert), durations on actions
@@ -114,7 +98,7 @@ public sealed class FaultTimeline
         for (var i = 0; i < scenario.Faults.Count; i++)
         {
             var fault = scenario.Faults[i];
-            var name = ActionName(fault.Action);
+            var name = FaultActionNames.Name(fault.Action);
             var where = $"faults[{i}] (line {fault.Line.ToString(CultureInfo.InvariantCulture)}): {name}";
             var revert = RevertOperation(fault.Action);
             if (fault.At >= scenario.TotalDuration)
@@ -286,7 +270,7 @@ public sealed class FaultTimeline
     private async Task<Task> StartStepAsync(PlannedStep step, InjectedFault?[] states, bool early, CancellationToken cancellationToken)
     {
         var fault = _faults[step.FaultIndex];
-        var action = ActionName(fault.Action);
+        var action = FaultActionNames.Name(fault.Action);
         if (step.Kind == FaultStep.Revert)
         {
             return RevertAsync(step, states[step.FaultIndex], fault, action, early, cancellationToken);
@@ -457,7 +441,7 @@ public sealed class FaultTimeline
                 var chosen = live[_random.Next(live.Count)];
                 return ResolvedTarget.Broker(chosen, $"broker {chosen} (random)");
             default:
-                return ResolvedTarget.Unresolved(Describe(fault.Target), $"{ActionName(fault.Action)} acts on a broker, not on {Describe(fault.Target)}");
+                return ResolvedTarget.Unresolved(Describe(fault.Target), $"{FaultActionNames.Name(fault.Action)} acts on a broker, not on {Describe(fault.Target)}");
         }
     }
 
@@ -471,7 +455,7 @@ public sealed class FaultTimeline
         };
         if (topic is null)
         {
-            return ResolvedTarget.Unresolved(Describe(fault.Target), $"{ActionName(fault.Action)} acts on a partition, not on {Describe(fault.Target)}");
+            return ResolvedTarget.Unresolved(Describe(fault.Target), $"{FaultActionNames.Name(fault.Action)} acts on a partition, not on {Describe(fault.Target)}");
         }
 
         var label = $"{topic}/{partition}";
@@ -527,7 +511,7 @@ public sealed class FaultTimeline
             FaultAction.LeaderMove when target.PreviousLeader is { } previous =>
                 [new(FaultOperation.LeaderMove, Topic: target.Topic, Partition: target.PartitionId, Replicas: [previous])],
             FaultAction.LeaderMove => [],
-            _ => throw new InvalidOperationException($"{ActionName(fault.Action)} has no revert."),
+            _ => throw new InvalidOperationException($"{FaultActionNames.Name(fault.Action)} has no revert."),
         };
     }
 

@@ -50,9 +50,9 @@ public static class OmbExport
                 $"series.csv has no second of the measured window ({first} s to {end} s after the start): the run ended during its warm-up, so there is nothing to export.");
         }
 
-        if (summary.Outcome != "completed")
+        if (summary.Outcome != RunOutcome.Completed)
         {
-            notes.Add($"The run is {summary.Outcome}: the result covers the {rows.Count} measured second(s) it has.");
+            notes.Add($"The run is {summary.Outcome.Name()}: the result covers the {rows.Count} measured second(s) it has.");
         }
 
         var acked = series.Column("acked");
@@ -130,32 +130,33 @@ public static class OmbExport
             ? $"LoadLab {environment.Kind} {platform}"
             : $"LoadLab {environment.Kind}";
 
-    private static Dictionary<int, HistogramBase> Intervals(RunResults results, LatencyMetric metric)
+    private static Dictionary<int, HistogramInterval> Intervals(RunResults results, LatencyMetric metric)
     {
         if (!results.Histograms.TryGetValue(metric.LogName(), out var intervals))
         {
             throw new RunResultsException(
-                $"{RunResults.HistogramsFolder}/{metric.LogName()}.hlog is missing: OMB's latency fields are made from the run's interval histograms.");
+                $"{RunFiles.HistogramsFolder}/{metric.LogName()}.hlog is missing: OMB's latency fields are made from the run's interval histograms.");
         }
 
-        // Interval n starts n seconds after the run's start (results/README.md); its stamp may be off by a millisecond.
-        var bySecond = new Dictionary<int, HistogramBase>();
+        // Interval n starts n seconds after the run's start (results/README.md); logs written before the header's
+        // StartTime was whole milliseconds place it up to a millisecond early.
+        var bySecond = new Dictionary<int, HistogramInterval>();
         foreach (var interval in intervals)
         {
-            bySecond[(int)Math.Round(interval.StartSecond)] = interval.Histogram;
+            bySecond[(int)Math.Round(interval.StartSeconds)] = interval;
         }
 
         return bySecond;
     }
 
-    private static HistogramBase Merge(Dictionary<int, HistogramBase> intervals, IReadOnlySet<int> seconds)
+    private static HistogramBase Merge(Dictionary<int, HistogramInterval> intervals, IReadOnlySet<int> seconds)
     {
         var merged = LatencyRecorders.CreateHistogram();
         foreach (var second in seconds)
         {
             if (intervals.TryGetValue(second, out var interval))
             {
-                merged.Add(interval);
+                interval.AddTo(merged);
             }
         }
 
@@ -205,10 +206,10 @@ public static class OmbExport
 
         var consumers = summary.Consume.Groups.Count == 0 ? 0 : summary.Consume.Groups.Max(g => g.Instances);
         var producers = 0;
-        var scenario = results.ScenarioYaml is { } yaml ? ScenarioLoader.Parse(yaml, RunResults.ScenarioFile).Scenario : null;
+        var scenario = results.ScenarioYaml is { } yaml ? ScenarioLoader.Parse(yaml, RunFiles.Scenario).Scenario : null;
         if (scenario is null)
         {
-            notes.Add($"producersPerTopic is 0: the folder has no readable {RunResults.ScenarioFile} to count the producers from.");
+            notes.Add($"producersPerTopic is 0: the folder has no readable {RunFiles.Scenario} to count the producers from.");
         }
         else
         {

@@ -30,7 +30,7 @@ public sealed record CostDocument
     /// <summary>Reads <c>cost.json</c>; throws <see cref="RunResultsException"/> naming the file, the line and the fix.</summary>
     public static CostDocument Read(string path)
     {
-        const string DisplayName = RunResults.CostFile;
+        const string DisplayName = RunFiles.Cost;
         CostDocument? document;
         try
         {

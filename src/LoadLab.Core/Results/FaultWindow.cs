@@ -22,7 +22,7 @@ public sealed record FaultWindow(
 
     internal static IReadOnlyList<FaultWindow> From(RunSummary summary, IReadOnlyList<RunEvent> events)
     {
-        var reverts = events.Where(e => e.Type == RunEvent.FaultReverted).ToList();
+        var reverts = events.Where(e => e.Type == RunEventTypes.FaultReverted).ToList();
         if (summary.Faults.Count > 0)
         {
             return summary.Faults
@@ -41,14 +41,14 @@ public sealed record FaultWindow(
 
         // A run that stopped before writing its fault summary still has the markers.
         return events
-            .Where(e => e.Type is RunEvent.FaultInjected or RunEvent.FaultFailed)
+            .Where(e => e.Type is RunEventTypes.FaultInjected or RunEventTypes.FaultFailed)
             .OrderBy(e => e.T)
             .Select(e => new FaultWindow(
                 e.Action ?? "fault",
                 e.Target ?? "",
                 e.T,
                 RevertTime(reverts, e.Action, e.Target, e.T),
-                e.Type == RunEvent.FaultInjected,
+                e.Type == RunEventTypes.FaultInjected,
                 null,
                 null,
                 []))

@@ -32,10 +32,12 @@ public sealed class IntervalLogWriter : IDisposable
     public IntervalLogWriter(Stream output, DateTimeOffset startedAt)
     {
         _log = new StreamWriter(output, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
-        var start = startedAt.UtcDateTime;
-        var seconds = (start - DateTime.UnixEpoch).TotalSeconds;
+        // The start in whole milliseconds, the base of the intervals' timestamps (ResultsWriter counts them from
+        // ToUnixTimeMilliseconds, which truncates): rounding it instead put the first interval up to 1 ms before StartTime.
+        var startMs = startedAt.ToUnixTimeMilliseconds();
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(startMs).UtcDateTime;
         _log.WriteLine("#[Histogram log format version 1.3]");
-        _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"#[StartTime: {seconds:F3} (seconds since epoch), {start:o}]"));
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"#[StartTime: {startMs / 1000.0:F3} (seconds since epoch), {start:o}]"));
         _log.WriteLine("\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"");
         _log.Flush();
     }

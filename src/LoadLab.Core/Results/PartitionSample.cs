@@ -11,7 +11,7 @@ public sealed record PartitionSample(int Second, string Topic, int Partition, lo
 {
     internal static IReadOnlyList<PartitionSample> Read(string path)
     {
-        const string DisplayName = "partitions.csv";
+        const string DisplayName = RunFiles.Partitions;
         var (header, rows) = CsvFile.Read(path, DisplayName);
         string[] required = ["second", "topic", "partition", "produced", "bytes", "lagMessages"];
         var missing = required.Where(name => !header.Contains(name)).ToList();

@@ -25,14 +25,14 @@ public sealed class ResultsWriter : IDisposable
     {
         Directory = directory;
         System.IO.Directory.CreateDirectory(directory);
-        _events = Open("events.jsonl");
+        _events = Open(RunFiles.Events);
     }
 
     /// <summary>The run folder.</summary>
     public string Directory { get; }
 
     /// <summary>Copies the scenario file as run.</summary>
-    public void WriteScenario(string yaml) => File.WriteAllText(Path.Combine(Directory, "scenario.yaml"), yaml);
+    public void WriteScenario(string yaml) => File.WriteAllText(Path.Combine(Directory, RunFiles.Scenario), yaml);
 
     /// <summary>Appends a run event: <c>{"t": seconds since start, "type": type, …fields}</c>.</summary>
     public void Event(double seconds, string type, IEnumerable<KeyValuePair<string, object?>>? fields = null)
@@ -70,10 +70,10 @@ public sealed class ResultsWriter : IDisposable
         lock (_lock)
         {
             _startedAt = startedAt;
-            System.IO.Directory.CreateDirectory(Path.Combine(Directory, "histograms"));
+            System.IO.Directory.CreateDirectory(Path.Combine(Directory, RunFiles.HistogramsFolder));
             foreach (var metric in LatencyMetrics.All)
             {
-                _logs[metric] = new IntervalLogWriter(new FileStream(Path.Combine(Directory, "histograms", metric.LogName() + ".hlog"), FileMode.Create, FileAccess.Write, FileShare.Read), startedAt);
+                _logs[metric] = new IntervalLogWriter(new FileStream(Path.Combine(Directory, RunFiles.Histogram(metric)), FileMode.Create, FileAccess.Write, FileShare.Read), startedAt);
             }
         }
     }
@@ -123,7 +123,7 @@ public sealed class ResultsWriter : IDisposable
 
             if (_series is null)
             {
-                _series = Open("series.csv");
+                _series = Open(RunFiles.Series);
                 _series.WriteLine(SeriesHeader(groups));
             }
 
@@ -145,7 +145,7 @@ public sealed class ResultsWriter : IDisposable
 
             if (_partitions is null)
             {
-                _partitions = Open("partitions.csv");
+                _partitions = Open(RunFiles.Partitions);
                 _partitions.WriteLine("second,topic,partition,produced,bytes,lagMessages");
             }
 
@@ -161,7 +161,7 @@ public sealed class ResultsWriter : IDisposable
     /// <summary>Replaces <c>summary.json</c> atomically.</summary>
     public void WriteSummary(RunSummary summary)
     {
-        var path = Path.Combine(Directory, "summary.json");
+        var path = Path.Combine(Directory, RunFiles.Summary);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(summary, ResultsJson.Indented) + "\n");
         File.Move(temporary, path, overwrite: true);

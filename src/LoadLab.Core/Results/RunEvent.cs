@@ -15,13 +15,9 @@ namespace LoadLab.Core.Results;
 /// <param name="TookSeconds">How long the action itself took.</param>
 public sealed record RunEvent(double T, string Type, string? Action, string? Target, string? Outcome, string? Detail, double? TookSeconds)
 {
-    public const string FaultInjected = "fault.injected";
-    public const string FaultReverted = "fault.reverted";
-    public const string FaultFailed = "fault.failed";
-
     internal static IReadOnlyList<RunEvent> Read(string path)
     {
-        const string DisplayName = "events.jsonl";
+        const string DisplayName = RunFiles.Events;
         var events = new List<RunEvent>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))

@@ -182,11 +182,11 @@ public static class RunMerger
                 ? Path.Combine(directory, file)
                 : throw new RunResultsException($"{file} is missing; the segment did not finish or the folder was copied incompletely.");
 
-            var summary = ResultsJson.ReadSummary(Required(RunResults.SummaryFile));
-            var series = SeriesTable.Read(Required(RunResults.SeriesFile));
-            var partitions = File.Exists(Path.Combine(directory, RunResults.PartitionsFile)) ? PartitionSample.Read(Path.Combine(directory, RunResults.PartitionsFile)) : [];
-            var events = RunEvent.ReadWhole(Required(RunResults.EventsFile));
-            var yaml = File.ReadAllText(Required(RunResults.ScenarioFile));
+            var summary = ResultsJson.ReadSummary(Required(RunFiles.Summary));
+            var series = SeriesTable.Read(Required(RunFiles.Series));
+            var partitions = File.Exists(Path.Combine(directory, RunFiles.Partitions)) ? PartitionSample.Read(Path.Combine(directory, RunFiles.Partitions)) : [];
+            var events = RunEvent.ReadWhole(Required(RunFiles.Events));
+            var yaml = File.ReadAllText(Required(RunFiles.Scenario));
             return new SegmentFolder(name, directory, manifest, summary, series, partitions, events, yaml);
         }
     }
@@ -207,12 +207,10 @@ public static class RunMerger
             _segments = segments;
             _directory = directory;
             _first = segments[0];
-            var parsed = ScenarioLoader.Parse(_first.ScenarioYaml, RunResults.ScenarioFile, new ScenarioOverrides
-            {
-                Duration = TimeSpan.FromSeconds(_first.Manifest.DurationSeconds),
-                Seed = _first.Manifest.Seed,
-            });
-            _scenario = parsed.Scenario ?? throw new RunMergeException([$"{_first.Name}: {RunResults.ScenarioFile} no longer reads as a scenario: {string.Join(" ", parsed.Problems)}"]);
+            var parsed = ScenarioLoader.Parse(_first.ScenarioYaml, RunFiles.Scenario, new ScenarioOverrides { Seed = _first.Manifest.Seed });
+            _scenario = parsed.Scenario is { } scenario
+                ? ScenarioClipping.Clip(scenario, TimeSpan.FromSeconds(_first.Manifest.DurationSeconds)).Scenario
+                : throw new RunMergeException([$"{_first.Name}: {RunFiles.Scenario} no longer reads as a scenario: {string.Join(" ", parsed.Problems)}"]);
 
             // The cluster's names of topics (an environment may prefix them per run) as the segments recorded them.
             _topics = [.. _first.Summary.Partitions.GroupBy(p => p.Topic, StringComparer.Ordinal).Select(g => new TopicSpec(g.Key, g.Max(p => p.Partition) + 1, 1))];
@@ -224,7 +222,7 @@ public static class RunMerger
         public (RunSummary Summary, long Records) Write()
         {
             Directory.CreateDirectory(_directory);
-            File.WriteAllText(Path.Combine(_directory, RunResults.ScenarioFile), _first.ScenarioYaml);
+            File.WriteAllText(Path.Combine(_directory, RunFiles.Scenario), _first.ScenarioYaml);
             using var results = new ResultsWriter(_directory);
             WriteEvents(results);
             var startAt = _first.Manifest.StartAt;
@@ -271,7 +269,7 @@ public static class RunMerger
             }
 
             using var sameWorker = new IntervalLogWriter(
-                new FileStream(Path.Combine(_directory, RunResults.HistogramsFolder, SegmentFiles.SameWorkerEndToEndLog + ".hlog"), FileMode.Create, FileAccess.Write, FileShare.Read), startAt);
+                new FileStream(Path.Combine(_directory, RunFiles.HistogramsFolder, SegmentFiles.SameWorkerEndToEndLog + ".hlog"), FileMode.Create, FileAccess.Write, FileShare.Read), startAt);
             foreach (var (second, histogram) in IntervalsBySecond(SegmentFiles.SameWorkerEndToEndLog, merged))
             {
                 var start = startAt.ToUnixTimeMilliseconds() + (second * 1000L);
@@ -290,7 +288,7 @@ public static class RunMerger
         private IEnumerable<(int Second, HistogramBase Histogram)> IntervalsBySecond(string logName, HistogramBase merged)
         {
             var cursors = _segments
-                .Select(s => Path.Combine(s.Directory, RunResults.HistogramsFolder, logName + ".hlog"))
+                .Select(s => Path.Combine(s.Directory, RunFiles.HistogramsFolder, logName + ".hlog"))
                 .Where(File.Exists)
                 .Select(path => new IntervalCursor(path))
                 .ToList();
@@ -512,13 +510,13 @@ public static class RunMerger
                 Errors = [.. _segments.SelectMany(s => s.Manifest.Errors).GroupBy(e => (e.AtSeconds, e.Code)).Select(g => new ErrorCount(g.Key.AtSeconds, g.Key.Code, g.Sum(e => e.Count))).OrderBy(e => e.AtSeconds)],
             });
             var achieved = Math.Round(produce.Acked / measured, 3);
-            var histograms = Path.Combine(_directory, RunResults.HistogramsFolder);
+            IReadOnlyList<HistogramInterval> Merged(LatencyMetric metric) => HistogramLog.Read(Path.Combine(_directory, RunFiles.Histogram(metric)));
             var slo = SloEvaluator.Evaluate(_scenario.Slos, new SloInput
             {
-                Produce = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.Produce.LogName() + ".hlog")),
-                Service = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.Service.LogName() + ".hlog")),
-                ScheduleDelay = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.ScheduleDelay.LogName() + ".hlog")),
-                EndToEnd = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.EndToEnd.LogName() + ".hlog")),
+                Produce = Merged(LatencyMetric.Produce),
+                Service = Merged(LatencyMetric.Service),
+                ScheduleDelay = Merged(LatencyMetric.ScheduleDelay),
+                EndToEnd = Merged(LatencyMetric.EndToEnd),
                 Faults = recoveries,
                 Audit = replayed.Audit,
                 AchievedRate = achieved,
@@ -534,7 +532,7 @@ public static class RunMerger
                 ScenarioFile = _first.Summary.ScenarioFile,
                 StartedAt = _first.Manifest.StartAt,
                 // One segment stopped early makes the whole run stopped early.
-                Outcome = outcomes.FirstOrDefault(o => o != "completed") ?? "completed",
+                Outcome = outcomes.Contains(RunOutcome.Interrupted) ? RunOutcome.Interrupted : RunOutcome.Completed,
                 OutcomeMessage = OutcomeMessage(),
                 DurationSeconds = measured,
                 WarmupSeconds = _first.Summary.WarmupSeconds,

@@ -10,14 +10,6 @@ namespace LoadLab.Core.Results;
 /// </summary>
 public sealed class RunResults
 {
-    public const string SummaryFile = "summary.json";
-    public const string SeriesFile = "series.csv";
-    public const string PartitionsFile = "partitions.csv";
-    public const string EventsFile = "events.jsonl";
-    public const string ScenarioFile = "scenario.yaml";
-    public const string CostFile = "cost.json";
-    public const string HistogramsFolder = "histograms";
-
     private RunResults(
         string directory,
         RunSummary summary,
@@ -78,73 +70,73 @@ public sealed class RunResults
             throw new RunResultsException($"Results folder '{directory}' does not exist. Pass a folder written by 'loadlab run', e.g. results/<run-id>.");
         }
 
-        var summaryPath = Path.Combine(full, SummaryFile);
+        var summaryPath = Path.Combine(full, RunFiles.Summary);
         if (!File.Exists(summaryPath))
         {
             throw new RunResultsException(
-                $"'{directory}' has no {SummaryFile}, so it is not a results folder (or the run was killed before it wrote one). " +
+                $"'{directory}' has no {RunFiles.Summary}, so it is not a results folder (or the run was killed before it wrote one). " +
                 "Pass a folder written by 'loadlab run'.");
         }
 
         var summary = ReadSummary(summaryPath);
-        var seriesPath = Path.Combine(full, SeriesFile);
+        var seriesPath = Path.Combine(full, RunFiles.Series);
         if (!File.Exists(seriesPath))
         {
-            throw new RunResultsException($"'{directory}' has no {SeriesFile}; the per-second series is needed for every chart.");
+            throw new RunResultsException($"'{directory}' has no {RunFiles.Series}; the per-second series is needed for every chart.");
         }
 
         var series = SeriesTable.Read(seriesPath);
         var missing = new List<string>();
 
         IReadOnlyList<PartitionSample>? partitions = null;
-        var partitionsPath = Path.Combine(full, PartitionsFile);
+        var partitionsPath = Path.Combine(full, RunFiles.Partitions);
         if (File.Exists(partitionsPath))
         {
             partitions = PartitionSample.Read(partitionsPath);
         }
         else
         {
-            missing.Add($"{PartitionsFile}: no per-partition heatmaps");
+            missing.Add($"{RunFiles.Partitions}: no per-partition heatmaps");
         }
 
         IReadOnlyList<RunEvent> events = [];
-        var eventsPath = Path.Combine(full, EventsFile);
+        var eventsPath = Path.Combine(full, RunFiles.Events);
         if (File.Exists(eventsPath))
         {
             events = RunEvent.Read(eventsPath);
         }
         else
         {
-            missing.Add($"{EventsFile}: fault revert times only from summary.json");
+            missing.Add($"{RunFiles.Events}: fault revert times only from summary.json");
         }
 
         var histograms = new SortedDictionary<string, IReadOnlyList<HistogramInterval>>(StringComparer.Ordinal);
-        var histogramsPath = Path.Combine(full, HistogramsFolder);
+        var histogramsPath = Path.Combine(full, RunFiles.HistogramsFolder);
         if (System.IO.Directory.Exists(histogramsPath))
         {
             foreach (var file in System.IO.Directory.GetFiles(histogramsPath, "*.hlog").Order(StringComparer.Ordinal))
             {
-                histograms[Path.GetFileNameWithoutExtension(file)] = HistogramInterval.Read(file, summary.StartedAt);
+                histograms[Path.GetFileNameWithoutExtension(file)] = HistogramLog.Read(file);
             }
         }
 
         if (histograms.Count == 0)
         {
-            missing.Add($"{HistogramsFolder}/*.hlog: no latency distribution chart");
+            missing.Add($"{RunFiles.HistogramsFolder}/*.hlog: no latency distribution chart");
         }
 
         string? scenarioYaml = null;
-        var scenarioPath = Path.Combine(full, ScenarioFile);
+        var scenarioPath = Path.Combine(full, RunFiles.Scenario);
         if (File.Exists(scenarioPath))
         {
             scenarioYaml = File.ReadAllText(scenarioPath).ReplaceLineEndings("\n");
         }
         else
         {
-            missing.Add($"{ScenarioFile}: the scenario as run is not shown");
+            missing.Add($"{RunFiles.Scenario}: the scenario as run is not shown");
         }
 
-        var costPath = Path.Combine(full, CostFile);
+        var costPath = Path.Combine(full, RunFiles.Cost);
         var cost = File.Exists(costPath) ? CostDocument.Read(costPath) : null;
 
         return new RunResults(full, summary, series, partitions, events, histograms, scenarioYaml, cost, missing);
@@ -155,14 +147,14 @@ public sealed class RunResults
         try
         {
             return JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path), ResultsJson.Indented)
-                ?? throw new RunResultsException($"{SummaryFile} holds 'null' instead of a run summary.");
+                ?? throw new RunResultsException($"{RunFiles.Summary} holds 'null' instead of a run summary.");
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" line {line + 1}" : "";
             var at = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at {e.Path}";
             throw new RunResultsException(
-                $"{SummaryFile}{where}{at}: {e.Message} The file does not match schemas/summary.schema.json; it is corrupt or from another tool.", e);
+                $"{RunFiles.Summary}{where}{at}: {e.Message} The file does not match schemas/summary.schema.json; it is corrupt or from another tool.", e);
         }
     }
 }

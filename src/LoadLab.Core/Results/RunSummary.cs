@@ -14,8 +14,8 @@ public sealed record RunSummary
     public required string Scenario { get; init; }
     public string? ScenarioFile { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
-    /// <summary>"completed", "interrupted" (Ctrl+C) or "failed" (the environment broke).</summary>
-    public required string Outcome { get; init; }
+    /// <summary>Whether the load ran its whole duration (<c>completed</c>) or was stopped early (<c>interrupted</c>).</summary>
+    public required RunOutcome Outcome { get; init; }
     public string? OutcomeMessage { get; init; }
     /// <summary>Length of the measured window (warm-up excluded).</summary>
     public required double DurationSeconds { get; init; }

@@ -45,7 +45,7 @@ public sealed class SeriesTable
 
     internal static SeriesTable Read(string path)
     {
-        const string DisplayName = "series.csv";
+        const string DisplayName = RunFiles.Series;
         var (header, rows) = CsvFile.Read(path, DisplayName);
         string[] required = ["second", "targetRate", "sent", "acked", "failed", "consumed", "queueFull", "avgPayloadBytes"];
         var missing = required.Where(name => !header.Contains(name)).ToList();

@@ -13,8 +13,9 @@ public static class ScenarioLoader
     public const int FormatVersion = 1;
 
     /// <summary>
-    /// Reads and validates the scenario file at <paramref name="path"/>. <paramref name="overrides"/> (from the
-    /// command line) replace file values before the checks, so e.g. a shorter duration is checked against the phases.
+    /// Reads and validates the scenario file at <paramref name="path"/>; <paramref name="overrides"/> (from the command
+    /// line) replace file values. A shorter duration is not an override: <see cref="ScenarioClipping"/> shortens a valid
+    /// scenario and lists what it left out.
     /// </summary>
     public static ScenarioLoadResult Load(string path, ScenarioOverrides? overrides = null)
     {
@@ -31,12 +32,9 @@ public static class ScenarioLoader
     }
 }
 
-/// <summary>Values given on the command line that replace the file's (<c>loadlab run --duration 20s --seed 7</c>).</summary>
+/// <summary>Values given on the command line that replace the file's (<c>loadlab run --seed 7</c>).</summary>
 public sealed record ScenarioOverrides
 {
-    /// <summary>Replaces <c>duration</c> (the measured duration); must be positive.</summary>
-    public TimeSpan? Duration { get; init; }
-
     /// <summary>Replaces <c>seed</c>.</summary>
     public int? Seed { get; init; }
 }

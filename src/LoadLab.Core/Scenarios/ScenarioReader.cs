@@ -33,15 +33,6 @@ internal sealed partial class ScenarioReader
         var name = ReadName(_root.Require("name", "my-scenario"));
         var description = _root.Get("description")?.AsString("\"What this scenario shows\"") ?? "";
         _duration = _root.Require("duration", "50s")?.AsDuration("50s");
-        if (_overrides.Duration is { } durationOverride)
-        {
-            if (durationOverride <= TimeSpan.Zero)
-            {
-                _root.Problems.AddUnplaced($"the duration given on the command line must be positive, got {durationOverride}", "e.g. --duration 30s");
-            }
-
-            _duration = durationOverride > TimeSpan.Zero ? durationOverride : null;
-        }
 
         _warmup = _root.Get("warmup")?.AsDuration("10s", allowZero: true) ?? TimeSpan.Zero;
         var seed = _root.Get("seed")?.AsInt("a whole number", "42") ?? 1;
@@ -316,9 +307,8 @@ internal sealed partial class ScenarioReader
 
     private string DescribeRunEnd(TimeSpan end)
     {
-        var source = _overrides.Duration is null ? "" : " given on the command line";
-        return _warmup > TimeSpan.Zero || source.Length > 0
-            ? $"the end of the run at {Durations.Format(end)} (warm-up {Durations.Format(_warmup)} + duration {Durations.Format(end - _warmup)}{source})"
+        return _warmup > TimeSpan.Zero
+            ? $"the end of the run at {Durations.Format(end)} (warm-up {Durations.Format(_warmup)} + duration {Durations.Format(end - _warmup)})"
             : $"the end of the run at {Durations.Format(end)}";
     }
 

@@ -83,9 +83,9 @@ public static class MaxRateRunner
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"sent {accuracy.OverallErrorPercent:0.0}% below the schedule during the window"));
         }
 
-        if (summary.Outcome != "completed")
+        if (summary.Outcome != RunOutcome.Completed)
         {
-            failures.Add($"run {summary.Outcome}");
+            failures.Add($"run {summary.Outcome.Name()}");
         }
 
         return new RateStepOutcome(failures.Count == 0, summary.Rate.Achieved, summary.LatencyMs.Produce?.P99, failures);

@@ -3,6 +3,7 @@ using LoadLab.Core.Environments;
 using LoadLab.Core.Faults;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Measurement.Recovery;
+using LoadLab.Core.Measurement.Slo;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Traffic;
@@ -26,6 +27,7 @@ internal sealed class IntervalSampler
     private readonly List<IRunObserver> _observers;
     private readonly Scenario _scenario;
     private readonly HistogramBase _interval = LatencyRecorders.CreateHistogram();
+    private readonly Dictionary<LatencyMetric, List<HistogramInterval>> _kept;
     private readonly object _tickLock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly int _warmupSeconds;
@@ -74,6 +76,7 @@ internal sealed class IntervalSampler
         _observers = [.. observers];
         _scenario = scenario;
         _warmupSeconds = (int)Math.Ceiling(scenario.Warmup.TotalSeconds);
+        _kept = SloEvaluator.IntervalMetrics(scenario.Slos).ToDictionary(m => m, _ => new List<HistogramInterval>());
     }
 
     /// <summary>The phase of the next interval; the run sets <see cref="RunPhase.Draining"/> when the load stops.</summary>
@@ -114,10 +117,16 @@ internal sealed class IntervalSampler
     public IReadOnlyList<GroupLagSeries> LagSeries() =>
         [.. _groups.Select((g, i) => new GroupLagSeries(g.Progress.Group, _lagSamples[i], _rebalanceSeconds[i]))];
 
+    /// <summary>
+    /// The intervals of <paramref name="metric"/> so far, when the scenario's SLOs need them
+    /// (<see cref="SloEvaluator.IntervalMetrics"/>); empty for the other metrics, which are only written to their logs.
+    /// </summary>
+    public IReadOnlyList<HistogramInterval> Intervals(LatencyMetric metric) => _kept.TryGetValue(metric, out var intervals) ? intervals : [];
+
     /// <summary>Producer errors per second and code.</summary>
     public IReadOnlyList<ErrorCount> Errors => _errors;
 
-    public RunSummary Summarize(RunRequest request, ICluster cluster, string outcome, string? message)
+    public RunSummary Summarize(RunRequest request, ICluster cluster, RunOutcome outcome, string? message)
     {
         var measuredSeconds = _scenario.Duration.TotalSeconds;
         var target = Target(_scenario.Warmup, _scenario.TotalDuration);
@@ -230,6 +239,7 @@ internal sealed class IntervalSampler
             {
                 _run.Latency.TakeInterval(metric, _interval);
                 _run.Results.AppendInterval(metric, _interval, second);
+                _kept.GetValueOrDefault(metric)?.Add(new HistogramInterval(second, second + 1, _interval));
                 latency[(int)metric] = _interval.TotalCount > 0 ? LatencyRecorders.ToPercentiles(_interval) : null;
             }
 
@@ -351,7 +361,7 @@ internal sealed class IntervalSampler
             catch (Exception exception)
             {
                 _observers.Remove(observer);
-                _run.Results.Event(seconds, "error", [new("where", "run observer"), new("observer", observer.GetType().Name), new("error", exception.Message)]);
+                _run.Results.Event(seconds, RunEventTypes.Error, [new("where", "run observer"), new("observer", observer.GetType().Name), new("error", exception.Message)]);
             }
         }
     }

@@ -106,9 +106,9 @@ internal static class RunEngine
         public async Task<RunSummary> ExecuteAsync(CancellationToken cancellationToken)
         {
             var results = _context.Results;
-            var outcome = "completed";
+            var outcome = RunOutcome.Completed;
             string? message = null;
-            results.Event(0, "run.preparing", [new("scenario", _scenario.Name), new("environment", _cluster.Kind), new("bootstrap", _cluster.BootstrapServers)]);
+            results.Event(0, RunEventTypes.RunPreparing, [new("scenario", _scenario.Name), new("environment", _cluster.Kind), new("bootstrap", _cluster.BootstrapServers)]);
             await RegisterGroupsAsync(cancellationToken).ConfigureAwait(false);
             StartConsumers(cancellationToken);
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
@@ -128,7 +128,7 @@ internal static class RunEngine
             var startTimestamp = _context.Clock.StartTimestamp;
             _context.AckGaps = new AckGapTracker([.. _scenario.Topics.Select(t => (t.Name, t.Partitions))], _request.Time, startTimestamp);
             results.BeginIntervals(_context.Clock.StartedAt);
-            results.Event(0, "run.started", [new("runId", _request.RunId), new("startedAt", _context.Clock.StartedAt)]);
+            results.Event(0, RunEventTypes.RunStarted, [new("runId", _request.RunId), new("startedAt", _context.Clock.StartedAt)]);
             _sampler.Start();
             using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             // Segment 0 of a split run executes the faults; the others record the planned timeline only.
@@ -145,12 +145,12 @@ internal static class RunEngine
             var loadEndSeconds = _context.SecondsNow;
             if (cancellationToken.IsCancellationRequested)
             {
-                outcome = "interrupted";
+                outcome = RunOutcome.Interrupted;
                 message = "stopped by the user (Ctrl+C); results up to this point are kept";
             }
 
             _sampler.Phase = RunPhase.Draining;
-            results.Event(loadEndSeconds, "run.stopping", [new("outcome", outcome)]);
+            results.Event(loadEndSeconds, RunEventTypes.RunStopping, [new("outcome", outcome)]);
             var drainDeadline = _context.Clock.NowMicros() + (long)_scenario.DrainTimeout.TotalMicroseconds;
             var unacknowledged = await Task.Run(() => _producers.Sum(p => p.Flush(RemainingUntil(drainDeadline))), CancellationToken.None).ConfigureAwait(false);
             await WaitForConsumersAsync(drainDeadline, cancellationToken).ConfigureAwait(false);
@@ -165,7 +165,7 @@ internal static class RunEngine
                 ? Analyze(summary, occurrences, loadEndSeconds, startTimestamp)
                 : CompleteSegment(_segment, summary, occurrences, loadEndSeconds, Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart);
             results.WriteSummary(summary);
-            results.Event(_context.SecondsNow, "run.ended", [new("outcome", outcome)]);
+            results.Event(_context.SecondsNow, RunEventTypes.RunEnded, [new("outcome", outcome)]);
             return summary;
         }
 
@@ -215,13 +215,13 @@ internal static class RunEngine
                 AckGaps = _context.AckGaps?.Gaps(startTimestamp + (long)(loadEndSeconds * _request.Time.TimestampFrequency)) ?? [],
                 Errors = _sampler.Errors,
             });
-            var histograms = Path.Combine(_context.Results.Directory, "histograms");
+            // From the intervals the run kept, not from the .hlog files it has just written.
             var slo = SloEvaluator.Evaluate(_scenario.Slos, new SloInput
             {
-                Produce = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.Produce.LogName() + ".hlog")),
-                Service = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.Service.LogName() + ".hlog")),
-                ScheduleDelay = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.ScheduleDelay.LogName() + ".hlog")),
-                EndToEnd = HistogramLogFile.Read(Path.Combine(histograms, LatencyMetric.EndToEnd.LogName() + ".hlog")),
+                Produce = _sampler.Intervals(LatencyMetric.Produce),
+                Service = _sampler.Intervals(LatencyMetric.Service),
+                ScheduleDelay = _sampler.Intervals(LatencyMetric.ScheduleDelay),
+                EndToEnd = _sampler.Intervals(LatencyMetric.EndToEnd),
                 Faults = recoveries,
                 Audit = audit,
                 AchievedRate = summary.Rate.Achieved,
@@ -358,11 +358,11 @@ internal static class RunEngine
                 try
                 {
                     var coordinator = await _cluster.Faults.GetCoordinatorAsync(spec.Group, cancellationToken).ConfigureAwait(false);
-                    _context.Results.Event(0, "group.coordinator", [new("group", spec.Group), new("broker", coordinator)]);
+                    _context.Results.Event(0, RunEventTypes.GroupCoordinator, [new("group", spec.Group), new("broker", coordinator)]);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    _context.Results.Event(0, "group.coordinator", [new("group", spec.Group), new("error", exception.Message)]);
+                    _context.Results.Event(0, RunEventTypes.GroupCoordinator, [new("group", spec.Group), new("error", exception.Message)]);
                 }
             }
         }
@@ -386,7 +386,7 @@ internal static class RunEngine
             }
 
             var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
-            _context.Results.Event(0, "groups.joined", [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
+            _context.Results.Event(0, RunEventTypes.GroupsJoined, [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
         }
 
         private void CreateProducers()

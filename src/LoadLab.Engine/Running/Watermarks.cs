@@ -38,7 +38,7 @@ internal static class Watermarks
                 }
                 catch (KafkaException e)
                 {
-                    results.Event(seconds, "error", [new("where", "log start offset"), new("topic", topic.Name), new("partition", partition), new("error", e.Error.Code.ToString())]);
+                    results.Event(seconds, RunEventTypes.Error, [new("where", "log start offset"), new("topic", topic.Name), new("partition", partition), new("error", e.Error.Code.ToString())]);
                 }
             }
         }

@@ -107,7 +107,7 @@ internal sealed class SegmentRecorder : IRunObserver, IDisposable
         _startAt = startAt;
         _manifest = _manifest with { StartAt = startAt, Producers = [.. _producers], Members = [.. _members] };
         _manifest.Write(Path.Combine(_directory, SegmentFiles.Manifest));
-        var histograms = Path.Combine(_directory, RunResults.HistogramsFolder);
+        var histograms = Path.Combine(_directory, RunFiles.HistogramsFolder);
         Directory.CreateDirectory(histograms);
         lock (_lock)
         {

@@ -287,23 +287,8 @@ public static class RunCharts
     }
 
     /// <summary>Sums the intervals that start inside the measured window (after the warm-up).</summary>
-    internal static HistogramBase? MeasuredWindow(IReadOnlyList<HistogramInterval> intervals, double warmupSeconds)
-    {
-        HistogramBase? merged = null;
-        foreach (var interval in intervals.Where(i => i.StartSecond >= warmupSeconds - 1e-6))
-        {
-            if (merged is null)
-            {
-                merged = interval.Histogram.Copy();
-            }
-            else
-            {
-                merged.Add(interval.Histogram);
-            }
-        }
-
-        return merged;
-    }
+    internal static HistogramBase? MeasuredWindow(IReadOnlyList<HistogramInterval> intervals, double warmupSeconds) =>
+        HistogramInterval.Merge(intervals.Where(i => i.StartSeconds >= warmupSeconds - 1e-6));
 
     /// <summary>
     /// Points of the nines curve: x = log10(1/(1−p)), up to the percentile the sample count supports, then the

@@ -96,7 +96,7 @@ public static class ComparisonReport
                 new Cell(labels[r]),
                 new Cell(s.RunId),
                 new Cell(s.Scenario),
-                new Cell(s.Outcome, s.Outcome == "completed" ? CellKind.Plain : CellKind.Bad),
+                new Cell(s.Outcome.Name(), s.Outcome == RunOutcome.Completed ? CellKind.Plain : CellKind.Bad),
                 new Cell(Format.Seconds(s.DurationSeconds)),
                 new Cell(s.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
         }

@@ -36,10 +36,10 @@ public static class ReportGenerator
     internal static string Html(RunResults run, IReadOnlyList<ChartImage> charts)
     {
         var s = run.Summary;
-        var page = new HtmlPage($"LoadLab report: {s.Scenario}", $"{s.RunId} · {RunTables.EnvironmentLabel(s.Environment)} · {s.Outcome}");
-        if (s.Outcome != "completed")
+        var page = new HtmlPage($"LoadLab report: {s.Scenario}", $"{s.RunId} · {RunTables.EnvironmentLabel(s.Environment)} · {s.Outcome.Name()}");
+        if (s.Outcome != RunOutcome.Completed)
         {
-            page.Banner($"This run did not complete ({s.Outcome}{(s.OutcomeMessage is null ? "" : ": " + s.OutcomeMessage)}); the numbers cover what was measured before it stopped.");
+            page.Banner($"This run did not complete ({s.Outcome.Name()}{(s.OutcomeMessage is null ? "" : ": " + s.OutcomeMessage)}); the numbers cover what was measured before it stopped.");
         }
 
         page.Add(RunTables.Headline(run));
@@ -108,9 +108,9 @@ public static class ReportGenerator
         var s = run.Summary;
         var markdown = new StringBuilder();
         markdown.Append("## LoadLab: ").Append(s.Scenario).Append(" (").Append(s.RunId).Append(")\n\n");
-        if (s.Outcome != "completed")
+        if (s.Outcome != RunOutcome.Completed)
         {
-            markdown.Append("> **Run ").Append(s.Outcome).Append("**").Append(s.OutcomeMessage is null ? "" : ": " + s.OutcomeMessage)
+            markdown.Append("> **Run ").Append(s.Outcome.Name()).Append("**").Append(s.OutcomeMessage is null ? "" : ": " + s.OutcomeMessage)
                 .Append(". The numbers cover what was measured before it stopped.\n\n");
         }
 

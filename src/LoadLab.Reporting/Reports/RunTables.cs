@@ -10,7 +10,7 @@ internal static class RunTables
     {
         var s = run.Summary;
         var table = new Table("Headline", "measure", "value") { TextColumns = new HashSet<int> { 0, 1 } };
-        table.Add(new Cell("outcome"), new Cell(s.OutcomeMessage is null ? s.Outcome : $"{s.Outcome}: {s.OutcomeMessage}", s.Outcome == "completed" ? CellKind.Good : CellKind.Bad));
+        table.Add(new Cell("outcome"), new Cell(s.OutcomeMessage is null ? s.Outcome.Name() : $"{s.Outcome.Name()}: {s.OutcomeMessage}", s.Outcome == RunOutcome.Completed ? CellKind.Good : CellKind.Bad));
         table.Add("environment", EnvironmentLabel(s.Environment));
         table.Add("measured window", $"{Format.Seconds(s.DurationSeconds)} after {Format.Seconds(s.WarmupSeconds)} warm-up (seed {s.Seed.ToString(CultureInfo.InvariantCulture)})");
         table.Add("rate: target / achieved", $"{Format.Rate(s.Rate.Target)} / {Format.Rate(s.Rate.Achieved)}");

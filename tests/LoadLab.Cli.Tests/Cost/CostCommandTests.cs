@@ -195,7 +195,7 @@ public sealed class CostCommandTests : IDisposable
             RunId = "20261126-120000-burst",
             Scenario = "burst",
             StartedAt = DateTimeOffset.Parse("2026-11-26T12:00:00Z", CultureInfo.InvariantCulture),
-            Outcome = "completed",
+            Outcome = RunOutcome.Completed,
             DurationSeconds = 4,
             WarmupSeconds = 1,
             Environment = new EnvironmentSummary("embedded", new Dictionary<string, string>()),

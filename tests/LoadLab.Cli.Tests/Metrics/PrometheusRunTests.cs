@@ -120,8 +120,8 @@ public sealed class PrometheusRunTests(ITestOutputHelper output) : IDisposable
         }
 
         // The fault's window: active from its observed injection until its observed revert, as events.jsonl has them.
-        var injected = results.Events.Single(e => e.Type == RunEvent.FaultInjected).T;
-        var reverted = results.Events.Single(e => e.Type == RunEvent.FaultReverted).T;
+        var injected = results.Events.Single(e => e.Type == RunEventTypes.FaultInjected).T;
+        var reverted = results.Events.Single(e => e.Type == RunEventTypes.FaultReverted).T;
         var active = Single(await prometheus.RawSamplesAsync($"loadlab_fault_active{{{selector}}}", window));
         Assert.Equal(("broker.slow", "0"), (active.Labels["action"], active.Labels["fault"]));
         var on = active.Samples.Where(s => s.Value == 1).Select(s => scrapes[s.Time]).ToList();

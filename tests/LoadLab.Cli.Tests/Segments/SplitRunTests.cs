@@ -164,7 +164,7 @@ public sealed class SplitRunTests(SplitRunFixture run, ITestOutputHelper output)
         return Summary(merged).Audit!;
     }
 
-    private static RunSummary Summary(string directory) => ResultsJson.ReadSummary(Path.Combine(directory, RunResults.SummaryFile));
+    private static RunSummary Summary(string directory) => ResultsJson.ReadSummary(Path.Combine(directory, RunFiles.Summary));
 
     /// <summary>Values in every interval of a merged or segment log: HdrHistogram's own reader, not LoadLab's.</summary>
     private static long LogCount(string directory, string metric)

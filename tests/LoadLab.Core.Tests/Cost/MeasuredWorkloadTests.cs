@@ -31,7 +31,7 @@ public sealed class MeasuredWorkloadTests : IDisposable
         RunId = "r1",
         Scenario = "burst",
         StartedAt = DateTimeOffset.UnixEpoch,
-        Outcome = "completed",
+        Outcome = RunOutcome.Completed,
         DurationSeconds = 40,
         WarmupSeconds = 5,
         Environment = new EnvironmentSummary("embedded", new Dictionary<string, string>()),
@@ -59,17 +59,17 @@ public sealed class MeasuredWorkloadTests : IDisposable
     private string WriteRun(RunSummary summary, IReadOnlyList<(int Second, double Target, double Acked)> rows, string? scenario = Scenario)
     {
         var run = Directory.CreateDirectory(Path.Combine(_directory, Guid.NewGuid().ToString("N"))).FullName;
-        File.WriteAllText(Path.Combine(run, RunResults.SummaryFile), JsonSerializer.Serialize(summary, ResultsJson.Indented));
+        File.WriteAllText(Path.Combine(run, RunFiles.Summary), JsonSerializer.Serialize(summary, ResultsJson.Indented));
         var series = new StringBuilder("second,targetRate,sent,acked,failed,consumed,queueFull,avgPayloadBytes\n");
         foreach (var (second, target, acked) in rows)
         {
             series.Append(CultureInfo.InvariantCulture, $"{second},{target},{target},{acked},0,{acked},0,1024\n");
         }
 
-        File.WriteAllText(Path.Combine(run, RunResults.SeriesFile), series.ToString());
+        File.WriteAllText(Path.Combine(run, RunFiles.Series), series.ToString());
         if (scenario is not null)
         {
-            File.WriteAllText(Path.Combine(run, RunResults.ScenarioFile), scenario);
+            File.WriteAllText(Path.Combine(run, RunFiles.Scenario), scenario);
         }
 
         return run;
@@ -128,7 +128,7 @@ public sealed class MeasuredWorkloadTests : IDisposable
         var error = Assert.Throws<InvalidInputException>(() => MeasuredWorkload.FromRunDirectory(run, new CostWorkloadOptions()));
 
         var problem = Assert.Single(error.Problems);
-        Assert.EndsWith(RunResults.ScenarioFile, problem.File, StringComparison.Ordinal);
+        Assert.EndsWith(RunFiles.Scenario, problem.File, StringComparison.Ordinal);
         Assert.Contains("--replication-factor", problem.Suggestion, StringComparison.Ordinal);
         Assert.Equal(2, MeasuredWorkload.FromRunDirectory(run, new CostWorkloadOptions { ReplicationFactor = 2 }).ReplicationFactor);
     }

@@ -188,7 +188,7 @@ public sealed class OmbExportTests : IDisposable
             RunId = "run-x",
             Scenario = "scenario-x",
             StartedAt = startedAt,
-            Outcome = measuredSecondsWritten == MeasuredSeconds ? "completed" : "interrupted",
+            Outcome = measuredSecondsWritten == MeasuredSeconds ? RunOutcome.Completed : RunOutcome.Interrupted,
             DurationSeconds = MeasuredSeconds,
             WarmupSeconds = WarmupSeconds,
             Environment = new EnvironmentSummary("embedded", new Dictionary<string, string>()),

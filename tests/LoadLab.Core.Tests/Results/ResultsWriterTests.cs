@@ -22,7 +22,7 @@ public sealed class ResultsWriterTests : IDisposable
             }
         }
 
-        var table = SeriesTable.Read(Path.Combine(_directory, RunResults.SeriesFile));
+        var table = SeriesTable.Read(Path.Combine(_directory, RunFiles.Series));
 
         Assert.Equal(groups, table.Groups);
         Assert.Equal(rows.Length, table.Count);
@@ -65,7 +65,7 @@ public sealed class ResultsWriterTests : IDisposable
             writer.AppendSeries(Row(0, 1) with { AvgPayloadBytes = null, Latency = [null, null, null, null], Lag = [] }, []);
         }
 
-        var table = SeriesTable.Read(Path.Combine(_directory, RunResults.SeriesFile));
+        var table = SeriesTable.Read(Path.Combine(_directory, RunFiles.Series));
 
         Assert.True(double.IsNaN(table.Column("avgPayloadBytes")[0]));
         Assert.All(LatencyMetrics.All, m => Assert.True(double.IsNaN(table.Column($"{m.ColumnPrefix()}P99Ms")[0])));

@@ -50,7 +50,7 @@ public sealed class DockerRunTests(ITestOutputHelper output)
             Assert.True(exitCode == 0, $"exit code {exitCode}: {errors}");
             Assert.DoesNotContain("Unhandled exception", errors, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
-            Assert.Equal("completed", summary.Outcome);
+            Assert.Equal(RunOutcome.Completed, summary.Outcome);
             Assert.Equal("docker", summary.Environment.Kind);
             Assert.Equal(("broker.kill", true), (kill.Action, kill.Succeeded));
             // Nothing is acknowledged while the only broker is dead (the second of the kill may still ack a little)…

@@ -107,11 +107,11 @@ public sealed class SplitRunContainerTests(ITestOutputHelper output)
             output.WriteLine(merge.Output + merge.Error);
             Assert.True(merge.ExitCode == 0, merge.Error);
 
-            var summary = ResultsJson.ReadSummary(Path.Combine(merged, RunResults.SummaryFile));
+            var summary = ResultsJson.ReadSummary(Path.Combine(merged, RunFiles.Summary));
             var fault = Assert.Single(summary.Faults);
             var audit = summary.Audit!;
             output.WriteLine($"fault {JsonSerializer.Serialize(fault)}; audit {JsonSerializer.Serialize(audit)}");
-            output.WriteLine("lag per second: " + string.Join(" ", File.ReadLines(Path.Combine(merged, RunResults.SeriesFile)).Skip(1).Select(line => line.Split(',')[^2])));
+            output.WriteLine("lag per second: " + string.Join(" ", File.ReadLines(Path.Combine(merged, RunFiles.Series)).Skip(1).Select(line => line.Split(',')[^2])));
             Assert.Equal(("broker.kill", true), (fault.Action, fault.Succeeded));
             Assert.NotNull(fault.RecoverySeconds);
             Assert.Equal(summary.Produce.Acked, audit.Acked);
@@ -119,7 +119,7 @@ public sealed class SplitRunContainerTests(ITestOutputHelper output)
             Assert.Equal(0, audit.Lost);
             Assert.Equal(Workers, summary.Workers!.Count);
             Assert.Equal(Enumerable.Range(0, Workers), summary.Workers.Segments.Select(s => s.Index));
-            var events = await File.ReadAllTextAsync(Path.Combine(merged, RunResults.EventsFile));
+            var events = await File.ReadAllTextAsync(Path.Combine(merged, RunFiles.Events));
             Assert.Contains("\"type\":\"fault.planned\"", events, StringComparison.Ordinal);
             Assert.Contains("\"type\":\"fault.injected\",\"segment\":0", events.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         }

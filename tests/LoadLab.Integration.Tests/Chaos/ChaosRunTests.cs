@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LoadLab.Core.Measurement.Slo;
+using LoadLab.Core.Measurement;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Running;
@@ -29,12 +29,12 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
 
         var summary = await RunAsync(scenario, new EmbeddedOptions());
 
-        Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
         Assert.Equal(0, summary.Audit!.Lost);
-        var intervals = HistogramLogFile.Read(Path.Combine(_directory, "histograms", "produce.hlog"));
-        long Count(double fromMs, double toMs) => intervals.Sum(i => i.Histogram.RecordedValues()
+        var produce = HistogramInterval.Merge(HistogramLog.Read(Path.Combine(_directory, RunFiles.Histogram(LatencyMetric.Produce))))!;
+        long Count(double fromMs, double toMs) => produce.RecordedValues()
             .Where(v => v.ValueIteratedTo / 1000.0 >= fromMs && v.ValueIteratedTo / 1000.0 < toMs)
-            .Sum(v => v.CountAddedInThisIterationStep));
+            .Sum(v => v.CountAddedInThisIterationStep);
 
         // The fault is dated by when the mock applied and lifted the hang, and lasts its duration from when it was
         // applied, however late resolving the leader and acting made it (80-200 ms late on a loaded machine, ~850 ms
@@ -80,7 +80,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
 
         var summary = await RunAsync(scenario, new EmbeddedOptions { DetectionDelay = TimeSpan.FromSeconds(2), PreferredLeaderRestoreDelay = TimeSpan.FromSeconds(2) });
 
-        Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
         var audit = summary.Audit!;
         Assert.Equal(0, audit.Lost);
         Assert.Equal(0, audit.Duplicated);
@@ -135,7 +135,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
 
         var summary = await RunAsync(scenario, new EmbeddedOptions { DetectionDelay = TimeSpan.FromSeconds(1), PreferredLeaderRestoreDelay = TimeSpan.FromSeconds(1) });
 
-        Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
         Assert.Equal(faults.Length, summary.Faults.Count);
         Assert.All(summary.Faults, f => Assert.True(f.Succeeded, $"{f.Action}: {f.Detail}"));
         Assert.Equal(

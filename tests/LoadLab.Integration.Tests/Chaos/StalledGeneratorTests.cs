@@ -182,7 +182,7 @@ public sealed class StalledGeneratorRun : IAsyncLifetime
             merged = LatencyRecorders.CreateHistogram();
             foreach (var interval in Results.Histograms[metric.LogName()])
             {
-                merged.Add(interval.Histogram);
+                interval.AddTo(merged);
             }
 
             _merged[metric] = merged;
@@ -307,7 +307,7 @@ public sealed class StalledGeneratorRun : IAsyncLifetime
 
     private bool HasEvent(string type)
     {
-        var path = Path.Combine(_directory, RunResults.EventsFile);
+        var path = Path.Combine(_directory, RunFiles.Events);
         if (!File.Exists(path))
         {
             return false;

@@ -35,7 +35,7 @@ public sealed class OmbWorkloadRunTests : IDisposable
             new RunRequest { Scenario = scenario, RunId = "omb", ResultsDirectory = _directory, ScenarioYaml = imported.Yaml },
             CancellationToken.None);
 
-        Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
         Assert.Equal(4_000, summary.Produce.Target);
         Assert.Equal(summary.Produce.Sent, summary.Produce.Acked);
         Assert.Equal(0, summary.Produce.Failed);

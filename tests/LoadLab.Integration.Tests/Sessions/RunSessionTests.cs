@@ -41,7 +41,7 @@ public sealed class RunSessionTests : IDisposable
         await using var session = await RunSession.StartAsync(new EmbeddedClusterProvider(), SessionOptions.For(scenario, "test"), CancellationToken.None);
         var summary = await session.RunAsync(new RunRequest { Scenario = scenario, RunId = "test", ResultsDirectory = _directory }, CancellationToken.None);
 
-        Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
         // 4 s at 2,000 msg/s plus one second at twice the rate.
         Assert.Equal(10_000, summary.Produce.Target);
         Assert.InRange(summary.Produce.Sent, 9_900, 10_000);

@@ -48,7 +48,7 @@ public sealed class LiveMetricsRunTests : IDisposable
             new RunRequest { Scenario = scenario, RunId = "live-run", ResultsDirectory = _directory, Observers = [live, collector] },
             CancellationToken.None);
 
-        Assert.Equal("completed", summary.Outcome);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
         var series = RunResults.Load(_directory).Series;
         Assert.Equal(series.Count, collections.Count);
         double sent = 0, acked = 0, consumed = 0;

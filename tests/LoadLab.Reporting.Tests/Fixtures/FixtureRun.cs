@@ -83,7 +83,7 @@ internal static class FixtureRun
 
     public static void Write(FixtureProfile profile, string directory)
     {
-        Directory.CreateDirectory(Path.Combine(directory, RunResults.HistogramsFolder));
+        Directory.CreateDirectory(Path.Combine(directory, RunFiles.HistogramsFolder));
         var random = new Random(profile.Seed);
         var startedAt = profile.StartedAt;
         string[] metrics = ["produce", "service", "scheduleDelay", "endToEnd"];
@@ -204,16 +204,16 @@ internal static class FixtureRun
             }
 
             var text = System.Text.Encoding.Unicode.GetString(utf16.ToArray().AsSpan(System.Text.Encoding.Unicode.GetPreamble().Length));
-            File.WriteAllBytes(Path.Combine(directory, RunResults.HistogramsFolder, $"{metric}.hlog"), System.Text.Encoding.ASCII.GetBytes(text));
+            File.WriteAllBytes(Path.Combine(directory, RunFiles.HistogramsFolder, $"{metric}.hlog"), System.Text.Encoding.ASCII.GetBytes(text));
         }
 
-        File.WriteAllText(Path.Combine(directory, RunResults.SeriesFile), series.ToString());
-        File.WriteAllText(Path.Combine(directory, RunResults.PartitionsFile), partitions.ToString());
-        File.WriteAllText(Path.Combine(directory, RunResults.EventsFile), Events(profile));
-        File.WriteAllText(Path.Combine(directory, RunResults.ScenarioFile), ScenarioYaml);
+        File.WriteAllText(Path.Combine(directory, RunFiles.Series), series.ToString());
+        File.WriteAllText(Path.Combine(directory, RunFiles.Partitions), partitions.ToString());
+        File.WriteAllText(Path.Combine(directory, RunFiles.Events), Events(profile));
+        File.WriteAllText(Path.Combine(directory, RunFiles.Scenario), ScenarioYaml);
         if (profile.WithCost)
         {
-            File.WriteAllText(Path.Combine(directory, RunResults.CostFile), CostJson);
+            File.WriteAllText(Path.Combine(directory, RunFiles.Cost), CostJson);
         }
 
         Percentiles Window(string metric)
@@ -238,7 +238,7 @@ internal static class FixtureRun
             Scenario = "broker-kill-runbook",
             ScenarioFile = "scenarios/broker-kill-runbook.yaml",
             StartedAt = startedAt,
-            Outcome = "completed",
+            Outcome = RunOutcome.Completed,
             DurationSeconds = TotalSeconds - WarmupSeconds,
             WarmupSeconds = WarmupSeconds,
             Seed = profile.Seed,
@@ -315,7 +315,7 @@ internal static class FixtureRun
             ],
             Resources = new ResourceSummary(189_750_000, 72_000_000, 181_000_000, 189_000_000),
         };
-        File.WriteAllText(Path.Combine(directory, RunResults.SummaryFile), JsonSerializer.Serialize(summary, ResultsJson.Indented) + "\n");
+        File.WriteAllText(Path.Combine(directory, RunFiles.Summary), JsonSerializer.Serialize(summary, ResultsJson.Indented) + "\n");
     }
 
     private static long LagMessages(FixtureProfile profile, int group, int second, Random random)

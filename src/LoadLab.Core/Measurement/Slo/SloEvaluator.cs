@@ -9,13 +9,13 @@ namespace LoadLab.Core.Measurement.Slo;
 public sealed record SloInput
 {
     /// <summary>Produce latency intervals (µs): ack − intended send.</summary>
-    public IReadOnlyList<IntervalHistogram> Produce { get; init; } = [];
+    public IReadOnlyList<HistogramInterval> Produce { get; init; } = [];
     /// <summary>Service latency intervals (µs): ack − actual send.</summary>
-    public IReadOnlyList<IntervalHistogram> Service { get; init; } = [];
+    public IReadOnlyList<HistogramInterval> Service { get; init; } = [];
     /// <summary>Schedule delay intervals (µs): actual − intended send.</summary>
-    public IReadOnlyList<IntervalHistogram> ScheduleDelay { get; init; } = [];
+    public IReadOnlyList<HistogramInterval> ScheduleDelay { get; init; } = [];
     /// <summary>End-to-end latency intervals (µs): consume − intended send.</summary>
-    public IReadOnlyList<IntervalHistogram> EndToEnd { get; init; } = [];
+    public IReadOnlyList<HistogramInterval> EndToEnd { get; init; } = [];
     /// <summary>The faults with their windows (<see cref="RecoveryAnalyzer"/>).</summary>
     public IReadOnlyList<FaultRecovery> Faults { get; init; } = [];
     /// <summary>The delivery audit; null when it was not taken.</summary>
@@ -58,6 +58,36 @@ public static class SloEvaluator
     /// <summary>Every metric name an SLO may use, for scenario validation.</summary>
     public static IReadOnlyList<string> KnownMetrics { get; } =
         [.. LatencyMetrics.SelectMany(m => Statistics.Select(s => $"{m}.{s.Suffix}")), "rate.achieved", "recovery", .. AuditMetrics];
+
+    /// <summary>
+    /// The latency metrics whose intervals <paramref name="slos"/> need (percentiles of a phase, or the acknowledged rate
+    /// of a phase other than overall, counted from the produce intervals); the run keeps only these.
+    /// </summary>
+    public static IReadOnlySet<LatencyMetric> IntervalMetrics(IReadOnlyList<SloSpec> slos)
+    {
+        ArgumentNullException.ThrowIfNull(slos);
+        var metrics = new HashSet<LatencyMetric>();
+        foreach (var slo in slos)
+        {
+            if (slo.Metric == "rate.achieved")
+            {
+                if (slo.Phase != SloPhase.Overall)
+                {
+                    metrics.Add(LatencyMetric.Produce);
+                }
+
+                continue;
+            }
+
+            var dot = slo.Metric.LastIndexOf('.');
+            if (dot > 0 && SeriesOf(slo.Metric[..dot]) is { } metric)
+            {
+                metrics.Add(metric);
+            }
+        }
+
+        return metrics;
+    }
 
     /// <summary>Evaluates every SLO, in the scenario's order.</summary>
     public static IReadOnlyList<SloResult> Evaluate(IReadOnlyList<SloSpec> slos, SloInput input)
@@ -127,7 +157,7 @@ public static class SloEvaluator
 
                 var intervals = input.Produce.Where(i => phases.Contains(phase, i)).ToList();
                 var seconds = intervals.Sum(i => i.EndSeconds - i.StartSeconds);
-                return seconds > 0 ? intervals.Sum(i => i.Histogram.TotalCount) / seconds : null;
+                return seconds > 0 ? intervals.Sum(i => i.TotalCount) / seconds : null;
         }
 
         var dot = metric.LastIndexOf('.');
@@ -136,12 +166,12 @@ public static class SloEvaluator
             return null;
         }
 
-        var series = metric[..dot] switch
+        var series = SeriesOf(metric[..dot]) switch
         {
-            "produce" => input.Produce,
-            "service" => input.Service,
-            "e2e" => input.EndToEnd,
-            "schedule-delay" => input.ScheduleDelay,
+            LatencyMetric.Produce => input.Produce,
+            LatencyMetric.Service => input.Service,
+            LatencyMetric.EndToEnd => input.EndToEnd,
+            LatencyMetric.ScheduleDelay => input.ScheduleDelay,
             _ => null,
         };
         var statistic = Statistics.FirstOrDefault(s => s.Suffix == metric[(dot + 1)..]);
@@ -150,7 +180,7 @@ public static class SloEvaluator
             return null;
         }
 
-        var merged = Merge(series.Where(i => phases.Contains(phase, i)));
+        var merged = HistogramInterval.Merge(series.Where(i => phases.Contains(phase, i)));
         if (merged is null || merged.TotalCount == 0)
         {
             return null;
@@ -160,25 +190,14 @@ public static class SloEvaluator
         return microseconds / 1000.0;
     }
 
-    private static LongHistogram? Merge(IEnumerable<IntervalHistogram> intervals)
+    private static LatencyMetric? SeriesOf(string name) => name switch
     {
-        var list = intervals.Select(i => i.Histogram).ToList();
-        if (list.Count == 0)
-        {
-            return null;
-        }
-
-        var merged = new LongHistogram(
-            list.Min(h => h.LowestTrackableValue),
-            list.Max(h => h.HighestTrackableValue),
-            list.Max(h => h.NumberOfSignificantValueDigits));
-        foreach (var histogram in list)
-        {
-            merged.Add(histogram);
-        }
-
-        return merged;
-    }
+        "produce" => LatencyMetric.Produce,
+        "service" => LatencyMetric.Service,
+        "e2e" => LatencyMetric.EndToEnd,
+        "schedule-delay" => LatencyMetric.ScheduleDelay,
+        _ => null,
+    };
 
     private sealed class PhaseMap
     {
@@ -205,7 +224,7 @@ public static class SloEvaluator
             }
         }
 
-        public bool Contains(SloPhase phase, IntervalHistogram interval)
+        public bool Contains(SloPhase phase, HistogramInterval interval)
         {
             var t = interval.MidpointSeconds;
             if (t < _measuredFrom)

@@ -10,7 +10,7 @@ namespace LoadLab.Core.Tests.Measurement.Slo;
 public sealed class SloEvaluatorTests
 {
     // 60 one-second intervals: 1,000 acks at 1 ms each, except inside the fault window (t=20..30): 500 acks at 200 ms.
-    private static readonly IReadOnlyList<IntervalHistogram> Produce = Intervals(60, t => t is >= 20 and < 30 ? (500, 200_000) : (1000, 1_000));
+    private static readonly IReadOnlyList<HistogramInterval> Produce = Intervals(60, t => t is >= 20 and < 30 ? (500, 200_000) : (1000, 1_000));
 
     [Fact]
     public void Evaluate_LatencyByPhase_MergesTheIntervalsOfEachPhase()
@@ -164,32 +164,6 @@ public sealed class SloEvaluatorTests
         Assert.Equal(4 * 6 + 8, SloEvaluator.KnownMetrics.Count);
     }
 
-    [Fact]
-    public void HistogramLogFile_WrittenWithRunStart_ReadsIntervalsRelativeToRunStart()
-    {
-        var runStart = new DateTime(2026, 11, 26, 18, 0, 0, 250, DateTimeKind.Utc);
-        var startMs = (long)(runStart - DateTime.UnixEpoch).TotalMilliseconds;
-        using var stream = new MemoryStream();
-        using (var writer = new HistogramLogWriter(stream))
-        {
-            writer.Write(runStart);
-            for (var second = 0; second < 3; second++)
-            {
-                var histogram = new LongHistogram(TimeSpan.FromMinutes(10).Ticks / 10, 3);
-                histogram.RecordValueWithCount(1_000 * (second + 1), 10 + second);
-                histogram.StartTimeStamp = startMs + (second * 1000);
-                histogram.EndTimeStamp = startMs + ((second + 1) * 1000);
-                writer.Append(histogram);
-            }
-        }
-
-        stream.Position = 0;
-        var intervals = HistogramLogFile.Read(stream);
-
-        Assert.Equal([(0.0, 1.0, 10L), (1, 2, 11), (2, 3, 12)], intervals.Select(i => (i.StartSeconds, i.EndSeconds, i.Histogram.TotalCount)));
-        Assert.Equal(3_000L, intervals[2].Histogram.LowestEquivalentValue(intervals[2].Histogram.GetMaxValue()));
-    }
-
     [Theory]
     [InlineData(SloComparison.LessThan, "<", false, true, false)]
     [InlineData(SloComparison.LessOrEqual, "<=", true, true, false)]
@@ -222,7 +196,7 @@ public sealed class SloEvaluatorTests
     {
         // 1,000 values 1..1,000 µs plus an offset per metric, so each metric and each statistic gives a different number
         // (all below 2,048 µs, where HdrHistogram keeps every microsecond apart).
-        List<IntervalHistogram> Series(int offset)
+        List<HistogramInterval> Series(int offset)
         {
             var histogram = new LongHistogram(TimeSpan.FromMinutes(10).Ticks / 10, 3);
             for (var v = 1; v <= 1_000; v++)
@@ -230,7 +204,7 @@ public sealed class SloEvaluatorTests
                 histogram.RecordValue(v + offset);
             }
 
-            return [new IntervalHistogram(0, 1, histogram)];
+            return [new HistogramInterval(0, 1, histogram)];
         }
 
         var input = new SloInput { Produce = Series(0), Service = Series(300), EndToEnd = Series(600), ScheduleDelay = Series(900) };
@@ -277,12 +251,12 @@ public sealed class SloEvaluatorTests
         new Dictionary<string, long>(),
         [new GroupFaultRecovery("g", windowEnd - injectedAt, null, 100, 0.5, 10, 0, 0, 0, 0)]);
 
-    private static List<IntervalHistogram> Intervals(int seconds, Func<int, (long Count, long Microseconds)> values) =>
+    private static List<HistogramInterval> Intervals(int seconds, Func<int, (long Count, long Microseconds)> values) =>
         [.. Enumerable.Range(0, seconds).Select(t =>
         {
             var histogram = new LongHistogram(TimeSpan.FromMinutes(10).Ticks / 10, 3);
             var (count, microseconds) = values(t);
             histogram.RecordValueWithCount(microseconds, count);
-            return new IntervalHistogram(t, t + 1, histogram);
+            return new HistogramInterval(t, t + 1, histogram);
         })];
 }

@@ -1,0 +1,38 @@
+namespace LoadLab.Core.Results;
+
+/// <summary>The <c>type</c> of every line LoadLab writes to <c>events.jsonl</c>.</summary>
+public static class RunEventTypes
+{
+    /// <summary>Before consumers join: scenario, environment, bootstrap servers.</summary>
+    public const string RunPreparing = "run.preparing";
+
+    /// <summary>The run clock started (t = 0): run id and the wall-clock start.</summary>
+    public const string RunStarted = "run.started";
+
+    /// <summary>The load stopped (at the end or interrupted); draining starts.</summary>
+    public const string RunStopping = "run.stopping";
+
+    /// <summary>The summary was written.</summary>
+    public const string RunEnded = "run.ended";
+
+    /// <summary>A consumer group's coordinator before it joined (or the error asking for it).</summary>
+    public const string GroupCoordinator = "group.coordinator";
+
+    /// <summary>Every group has its first assignment, or the join timeout passed (<c>notJoined</c> lists the laggards).</summary>
+    public const string GroupsJoined = "groups.joined";
+
+    /// <summary>A group member's partitions were assigned or revoked.</summary>
+    public const string GroupRebalanced = "group.rebalanced";
+
+    /// <summary>A fault's injection took effect.</summary>
+    public const string FaultInjected = "fault.injected";
+
+    /// <summary>A fault's revert took effect.</summary>
+    public const string FaultReverted = "fault.reverted";
+
+    /// <summary>A fault step failed, timed out, or was skipped.</summary>
+    public const string FaultFailed = "fault.failed";
+
+    /// <summary>Something LoadLab could not do or observe during the run (<c>where</c> says what).</summary>
+    public const string Error = "error";
+}
