@@ -1,7 +1,9 @@
-# LoadLab's two commands (PowerShell):
-#   ./run.ps1          build, then run scenarios/quickstart.yaml on the embedded cluster (about a minute)
-#   ./run.ps1 test     build and run the whole test suite
-#   ./run.ps1 ARGS…    build, then pass ARGS to the loadlab CLI
+# LoadLab's two commands (PowerShell), as run.sh:
+#   ./run.ps1                build if needed, then run scenarios/quickstart.yaml on the embedded cluster (about a minute)
+#   ./run.ps1 test [ARGS…]   build if needed, then run the test suite; ARGS go to `dotnet test` (e.g. --filter Quickstart)
+#   ./run.ps1 ARGS…          build if needed, then pass ARGS to the loadlab CLI
+# Builds are quiet (MSBuild's output appears only when the build fails) and happen only when a source file changed
+# since the last successful build.
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 
@@ -13,25 +15,54 @@ if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 $cliDll = Join-Path $PSScriptRoot 'src/LoadLab.Cli/bin/Release/net10.0/loadlab.dll'
+$stamps = Join-Path $PSScriptRoot 'obj/run'
 
-function Build-Cli {
-    dotnet build src/LoadLab.Cli/LoadLab.Cli.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
-    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+# The first source newer than the stamp of the last successful build, or $null when the build is up to date.
+function Get-Change([string]$stamp, [string[]]$folders) {
+    if (-not (Test-Path $stamp)) { return '(no previous build)' }
+    $since = (Get-Item $stamp).LastWriteTimeUtc
+    $roots = @('LoadLab.sln', 'Directory.Build.props', 'Directory.Packages.props', 'global.json', '.editorconfig') | Where-Object { Test-Path $_ }
+    $files = @($roots | Get-Item) + @($folders | ForEach-Object { Get-ChildItem $_ -Recurse -File } |
+        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' })
+    $changed = $files | Where-Object { $_.LastWriteTimeUtc -gt $since } | Select-Object -First 1
+    if ($changed) { return $changed.FullName }
+    return $null
+}
+
+function Invoke-Build([string]$what, [string]$target, [string[]]$folders) {
+    $stamp = Join-Path $stamps "$what.stamp"
+    $reason = Get-Change $stamp $folders
+    if (-not (Test-Path $cliDll)) { $reason = '(no build output)' }
+    if (-not $reason) { return }
+    New-Item -ItemType Directory -Force $stamps | Out-Null
+    Write-Host "run.ps1: building $what (changed: $reason)..."
+    $started = Get-Date
+    $log = dotnet build $target -c Release -nologo -v quiet -clp:ErrorsOnly -tl:off 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        $log | Write-Host
+        Write-Error "run.ps1: the build of $what failed (see above)."
+        exit 1
+    }
+    # The stamp takes the time the build started, so a file saved during the build triggers the next one.
+    Set-Content $stamp ''
+    (Get-Item $stamp).LastWriteTimeUtc = $started.ToUniversalTime()
 }
 
 if ($args.Count -eq 0) {
-    Build-Cli
+    Invoke-Build 'cli' 'src/LoadLab.Cli/LoadLab.Cli.csproj' @('src')
     dotnet $cliDll run scenarios/quickstart.yaml
     exit $LASTEXITCODE
 }
 elseif ($args[0] -eq 'test') {
-    dotnet build LoadLab.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
-    dotnet test LoadLab.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal"
+    Invoke-Build 'all' 'LoadLab.sln' @('src', 'tests')
+    # The solution contains the CLI: it is now as new as its sources.
+    Copy-Item (Join-Path $stamps 'all.stamp') (Join-Path $stamps 'cli.stamp') -ErrorAction SilentlyContinue
+    $rest = @($args | Select-Object -Skip 1)
+    dotnet test LoadLab.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" @rest
     exit $LASTEXITCODE
 }
 else {
-    Build-Cli
+    Invoke-Build 'cli' 'src/LoadLab.Cli/LoadLab.Cli.csproj' @('src')
     dotnet $cliDll @args
     exit $LASTEXITCODE
 }

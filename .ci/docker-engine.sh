@@ -5,7 +5,9 @@
 #   .ci/docker-engine.sh start   installs Debian's docker.io when dockerd is missing, starts the daemon,
 #                                waits until it answers and prints `export DOCKER_HOST=unix://…`
 #   .ci/docker-engine.sh env     prints the export line of a running engine (exit 1 when none runs)
-#   .ci/docker-engine.sh stop    kills the daemon and removes its files; safe to call twice
+#   .ci/docker-engine.sh stop    stops its containers, then the daemon; checks that no process of the engine or of
+#                                its containers remains (exit 1 naming them if one survives); removes its files;
+#                                safe to call twice
 #
 # Usage in CI:  eval "$(.ci/docker-engine.sh start)"; trap '.ci/docker-engine.sh stop' EXIT
 # LOADLAB_DOCKER_ROOT overrides the folder (default /tmp/loadlab-docker).
@@ -77,12 +79,12 @@ start() {
     fi
     ensure_installed
     ensure_cli
-    stop_quietly
+    stop_quietly || true
     local started_ns
     started_ns=$(date +%s%N)
     if ! launch overlay2; then
         log_line "overlay2 did not come up ($(tail -n 1 "$log" 2>/dev/null || true)); retrying with vfs"
-        stop_quietly
+        stop_quietly || true
         if ! launch vfs; then
             log_line "the engine did not answer within ${start_timeout_s} s; its log ($log):"
             tail -n 30 "$log" >&2 || true
@@ -94,20 +96,77 @@ start() {
     echo "export DOCKER_HOST=unix://$socket"
 }
 
+# Every process below the given ones (children, grandchildren …) and the given ones themselves, as "pid:start" (the
+# start time tells a process from a later one that reused its pid). Read from /proc, so it works without procps.
+process_tree() {
+    local -A children=()
+    local stat line pid rest ppid
+    for stat in /proc/[0-9]*/stat; do
+        read -r line 2>/dev/null <"$stat" || continue
+        pid="${line%% *}"
+        rest="${line##*) }"
+        ppid="$(echo "$rest" | cut -d' ' -f2)"
+        children[$ppid]+=" $pid"
+    done
+    local queue=("$@") seen=" "
+    while ((${#queue[@]} > 0)); do
+        pid="${queue[0]}"
+        queue=("${queue[@]:1}")
+        [[ "$seen" == *" $pid "* ]] && continue
+        seen+="$pid "
+        local start
+        start="$(process_start "$pid")" || continue
+        echo "$pid:$start"
+        # shellcheck disable=SC2206
+        queue+=(${children[$pid]:-})
+    done
+}
+
+# The start time of a running process; fails for a process that is gone or a zombie (dead, waiting to be reaped).
+process_start() {
+    local line rest
+    read -r line 2>/dev/null <"/proc/$1/stat" || return 1
+    rest="${line##*) }"
+    [[ "${rest:0:1}" != "Z" ]] || return 1
+    echo "$rest" | cut -d' ' -f20
+}
+
+# The recorded processes ("pid:start") that still run.
+alive() {
+    local entry
+    for entry in "$@"; do
+        [[ "$(process_start "${entry%%:*}" 2>/dev/null)" == "${entry##*:}" ]] && echo "$entry"
+    done
+    return 0
+}
+
 stop_quietly() {
-    local pid
+    local pid engine_processes=() leftovers=()
     if pid="$(daemon_pid)"; then
+        if engine_answers; then
+            # Containers first, through the engine: dockerd alone waits up to 15 s for them on shutdown, and a daemon
+            # killed meanwhile leaves their processes running, re-parented away from it.
+            local containers
+            containers="$(docker -H "unix://$socket" ps -q 2>/dev/null || true)"
+            if [[ -n "$containers" ]]; then
+                # shellcheck disable=SC2086
+                timeout 60 docker -H "unix://$socket" stop --time 5 $containers >/dev/null 2>&1 || true
+            fi
+        fi
+        # Recorded before the daemon goes: once it and its shims are gone, a surviving process has lost the parent
+        # that told whose it was.
+        mapfile -t engine_processes < <(process_tree "$pid" $(pgrep -f -- "$root/exec" || true))
         kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true
     fi
-    # The daemon's own containerd and shims run under the exec root; they die with it, but a killed daemon can
-    # leave shims behind. Only processes whose command line names this engine's folder are ours.
-    local leftovers
-    leftovers="$(pgrep -f -- "$root/exec" || true)"
-    if [[ -n "$leftovers" ]]; then
-        # shellcheck disable=SC2086
-        kill -KILL $leftovers 2>/dev/null || true
+    # The daemon's containerd and shims run under the exec root; a killed daemon can leave them (and what runs below
+    # them) behind. Only processes whose command line names this engine's folder, and those below them, are ours.
+    mapfile -t leftovers < <(alive "${engine_processes[@]}"; process_tree $(pgrep -f -- "$root/exec" || true))
+    if ((${#leftovers[@]} > 0)); then
+        local entry
+        for entry in "${leftovers[@]}"; do kill -KILL "${entry%%:*}" 2>/dev/null || true; done
+        for _ in $(seq 1 50); do [[ -z "$(alive "${leftovers[@]}")" ]] && break; sleep 0.1; done
     fi
     if [[ -d "$root" ]]; then
         # Container root file systems are mounts under the data and exec roots; unmount before removing.
@@ -116,12 +175,18 @@ stop_quietly() {
         done
         rm -rf "$root"
     fi
+    local survivors
+    survivors="$(alive "${engine_processes[@]}" "${leftovers[@]}" | sort -u | tr '\n' ' ')"
+    if [[ -n "$survivors" ]]; then
+        log_line "processes of the engine or its containers survived SIGKILL (pid:start): $survivors"
+        return 1
+    fi
 }
 
 stop() {
     local started=$SECONDS
-    stop_quietly
-    log_line "stopped and removed $root in $((SECONDS - started)) s"
+    stop_quietly || exit 1
+    log_line "stopped its containers and the daemon, removed $root in $((SECONDS - started)) s"
 }
 
 env_line() {

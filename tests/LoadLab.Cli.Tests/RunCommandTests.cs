@@ -107,7 +107,7 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("partition.yaml: faults[0] (line 18): network.partition needs the NetworkDisconnect operation", result.Error, StringComparison.Ordinal);
-        Assert.Contains("The embedded environment cannot run these faults; nothing was started.", result.Error, StringComparison.Ordinal);
+        Assert.Contains(" problems; the embedded environment cannot run these faults; nothing was started.", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Results:", result.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_directory, "out")));
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Regression;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
@@ -93,16 +94,14 @@ internal static partial class BaselineCommand
         var incomplete = runs.FirstOrDefault(r => r.Summary.Outcome != RunOutcome.Completed);
         if (incomplete.Summary is not null)
         {
-            error.WriteLine($"error: run {incomplete.Summary.RunId} ended '{incomplete.Summary.Outcome.Name()}' ({incomplete.Summary.OutcomeMessage}); a baseline needs completed runs. Run the scenario again.");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, $"run {incomplete.Summary.RunId} ended '{incomplete.Summary.Outcome.Name()}' ({incomplete.Summary.OutcomeMessage}); a baseline needs completed runs. Run the scenario again.");
         }
 
         var scenario = runs[0].Summary.Scenario;
         var baselineName = name ?? scenario;
         if (!SafeName().IsMatch(baselineName))
         {
-            error.WriteLine($"error: baseline name \"{baselineName}\" must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (it names a file). Example: --name nightly-regression");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, $"baseline name \"{baselineName}\" must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (it names a file). Example: --name nightly-regression");
         }
 
         var baseline = new Baseline
@@ -121,8 +120,7 @@ internal static partial class BaselineCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"error: cannot write the baseline '{path}': {e.Message}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, $"cannot write the baseline '{path}': {e.Message}");
         }
 
         output.WriteLine($"Baseline '{baselineName}' of scenario {scenario} ({runs.Count} run(s): {string.Join(", ", runs.Select(r => r.Summary.RunId))}) written to {path} ({new FileInfo(path).Length / 1024.0:0.#} KiB).");
@@ -146,13 +144,11 @@ internal static partial class BaselineCommand
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            error.WriteLine($"error: no baseline at '{baselinePath}'. Save one from a good run with: loadlab baseline save <run-dir> --name {request.Baseline ?? scenarioName} (or pass --baseline <name|path>).");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, $"no baseline at '{baselinePath}'. Save one from a good run with: loadlab baseline save <run-dir> --name {request.Baseline ?? scenarioName} (or pass --baseline <name|path>).");
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, e.Message);
         }
 
         if (!TryReadRules(request.ScenarioFile ?? Path.Combine(request.RunDirectories[0], RunFiles.Scenario), request.ScenarioFile is not null, output, error, out var spec))
@@ -162,12 +158,12 @@ internal static partial class BaselineCommand
 
         if (baseline.Scenario != scenarioName)
         {
-            error.WriteLine($"warning: baseline '{baseline.Name}' was saved from scenario {baseline.Scenario}, the runs are of {scenarioName}.");
+            Errors.Warning(error, $"baseline '{baseline.Name}' was saved from scenario {baseline.Scenario}, the runs are of {scenarioName}.");
         }
 
         if (runs.Select(r => r.Summary.Environment.Kind).Distinct().FirstOrDefault(kind => kind != baseline.Environment) is { } otherKind)
         {
-            error.WriteLine($"warning: baseline '{baseline.Name}' was measured on a {baseline.Environment} environment, the runs on {otherKind}: the comparison shows platform differences, not only build differences.");
+            Errors.Warning(error, $"baseline '{baseline.Name}' was measured on a {baseline.Environment} environment, the runs on {otherKind}: the comparison shows platform differences, not only build differences.");
         }
 
         var slos = runs.SelectMany(r => r.Summary.Slo.Select(s => new SloCase(r.Summary.RunId, s))).ToList();
@@ -186,7 +182,7 @@ internal static partial class BaselineCommand
         runs = [];
         if (directories.Count == 0)
         {
-            error.WriteLine("error: pass at least one results folder, e.g. results/<run-id>.");
+            Errors.BadInput(error, "pass at least one results folder, e.g. results/<run-id>.");
             return false;
         }
 
@@ -199,7 +195,7 @@ internal static partial class BaselineCommand
             }
             catch (RunResultsException e)
             {
-                error.WriteLine($"error: {directory}: {e.Message}");
+                Errors.BadInput(error, $"{directory}: {e.Message}");
                 return false;
             }
         }
@@ -207,7 +203,7 @@ internal static partial class BaselineCommand
         var scenarios = runs.Select(r => r.Summary.Scenario).Distinct(StringComparer.Ordinal).ToList();
         if (scenarios.Count > 1)
         {
-            error.WriteLine($"error: the runs are of different scenarios ({string.Join(", ", scenarios)}); repeats on one side must be of the same scenario.");
+            Errors.BadInput(error, $"the runs are of different scenarios ({string.Join(", ", scenarios)}); repeats on one side must be of the same scenario.");
             return false;
         }
 
@@ -221,23 +217,18 @@ internal static partial class BaselineCommand
         {
             if (explicitlyGiven)
             {
-                error.WriteLine($"error: scenario file '{scenarioPath}' does not exist.");
+                Errors.BadInput(error, $"scenario file '{scenarioPath}' does not exist.");
                 return false;
             }
 
-            output.WriteLine($"note: {scenarioPath} is absent; the default regression rules apply.");
+            Errors.Warning(error, $"{scenarioPath} is absent; the default regression rules apply.");
             return true;
         }
 
         var loaded = ScenarioLoader.Load(scenarioPath);
         if (loaded.Scenario is null)
         {
-            error.WriteLine($"error: the regression rules cannot be read because {scenarioPath} has problems:");
-            foreach (var problem in loaded.Problems)
-            {
-                error.WriteLine($"  {problem}");
-            }
-
+            Errors.Problems(error, loaded.Problems, "the regression rules in it cannot be read");
             return false;
         }
 
@@ -279,7 +270,7 @@ internal static partial class BaselineCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                error.WriteLine($"error: cannot write '{path}': {e.Message}");
+                Errors.BadInput(error, $"cannot write '{path}': {e.Message}");
                 return false;
             }
         }

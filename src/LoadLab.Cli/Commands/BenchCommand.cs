@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Arguments;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Results;
 using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
@@ -19,20 +21,16 @@ internal static class BenchCommand
     public static Command Create()
     {
         var sizes = new Option<string>("--sizes") { Description = "Message sizes, comma-separated (100, 1KiB, ...)", DefaultValueFactory = _ => "100,1KiB" };
-        var seconds = new Option<int>("--seconds") { Description = "Measured seconds of every turn (after 3 s of warm-up)", DefaultValueFactory = _ => 10 };
-        var rounds = new Option<int>("--rounds") { Description = "Rounds per size; contenders take turns within a round", DefaultValueFactory = _ => 2 };
-        var minRatio = new Option<double>("--min-ratio") { Description = "Exit 1 when LoadLab (the bare loop's message shape) / bare is below this at any size", DefaultValueFactory = _ => 0.9 };
-        var pacedRate = new Option<double>("--paced-rate") { Description = "Rate of LoadLab's paced turn, msg/s (at most half of its maximum of the round)", DefaultValueFactory = _ => 60_000 };
+        var seconds = TypedOptions.WholeNumber("--seconds", "Measured seconds of every turn (after 3 s of warm-up)", 1, 600, 10, "10");
+        var rounds = TypedOptions.WholeNumber("--rounds", "Rounds per size; contenders take turns within a round", 1, 10, 2, "2");
+        var minRatio = TypedOptions.Number("--min-ratio", "Exit 1 when LoadLab (the bare loop's message shape) / bare is below this at any size", 0, 10, 0.9, "0.9");
+        var pacedRate = TypedOptions.Number("--paced-rate", "Rate of LoadLab's paced turn, msg/s (at most half of its maximum of the round)", 1, 10_000_000, 60_000, "60000");
         var environment = new Option<string>("--env")
         {
             Description = "Environment: 'embedded' (default; the cluster shares the process, and its CPU), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
-        var output = new Option<DirectoryInfo>("--out")
-        {
-            Description = "Folder that receives the benchmark's run folders (default: results)",
-            DefaultValueFactory = _ => new DirectoryInfo("results"),
-        };
+        var output = TypedOptions.OutputFolder("--out", "Folder that receives the benchmark's run folders (default: results)", "results");
         var command = new Command("bench", "Measure LoadLab's maximum produce rate against a bare Confluent.Kafka loop and kcat (the harness must not be the bottleneck)")
         {
             sizes, seconds, rounds, minRatio, pacedRate, environment, output,
@@ -63,7 +61,7 @@ internal static class BenchCommand
             sizes.Add((int)bytes);
         }
 
-        return sizes.Count == 0 ? (null, "--sizes: give at least one size, e.g. --sizes 100,1KiB") : (sizes, null);
+        return sizes.Count == 0 ? (null, TypedOptions.Refusal("--sizes", text, "one or more sizes from 1 byte to 1MiB, comma-separated", "100,1KiB")) : (sizes, null);
     }
 
     /// <summary>The kcat executable on PATH, or null.</summary>
@@ -75,22 +73,15 @@ internal static class BenchCommand
     private static async Task<int> ExecuteAsync(string sizesText, int seconds, int rounds, double minRatio, double pacedRate, string environmentName, DirectoryInfo output)
     {
         var (sizes, sizesError) = ParseSizes(sizesText);
-        string? error = sizesError
-            ?? (seconds is < 1 or > 600 ? $"--seconds: {seconds} is outside 1..600; write e.g. --seconds 10" : null)
-            ?? (rounds is < 1 or > 10 ? $"--rounds: {rounds} is outside 1..10; write e.g. --rounds 2" : null)
-            ?? (minRatio is < 0 or > 10 || double.IsNaN(minRatio) ? $"--min-ratio: {minRatio} is outside 0..10; write e.g. --min-ratio 0.9" : null)
-            ?? (pacedRate is < 1 or > 10_000_000 || double.IsNaN(pacedRate) ? $"--paced-rate: {pacedRate} is outside 1..10000000 msg/s; write e.g. --paced-rate 60000" : null);
-        if (error is not null)
+        if (sizesError is not null)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {error}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, sizesError);
         }
 
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, environmentError!);
         }
 
         var benchId = RunIds.Create(DateTimeOffset.UtcNow, "bench");
@@ -117,8 +108,7 @@ internal static class BenchCommand
         }, interrupt.Token);
         if (interrupt.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync("loadlab: interrupted; the table is incomplete.");
-            return ExitCodes.EnvironmentFailure;
+            return Errors.Interrupted(Console.Error, "the benchmark was stopped early; the table is incomplete.");
         }
 
         var report = new ProduceBenchmarkReport(provider.Kind, startedAt, loadBefore, ProduceBenchmarkReport.ReadLoadAverage(), rows);

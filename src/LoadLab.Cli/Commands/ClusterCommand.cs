@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Net;
+using LoadLab.Cli.Arguments;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Yaml;
@@ -11,9 +13,8 @@ namespace LoadLab.Cli.Commands;
 /// <summary><c>loadlab cluster serve</c>: the embedded cluster on its own, for any Kafka client, until Ctrl+C.</summary>
 internal static class ClusterCommand
 {
-    private const int Ok = 0;
-    private const int BadInput = 2;
-    private const int EnvironmentFailure = 3;
+    // The embedded environment accepts delays up to an hour (EmbeddedOptions.Validate).
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromHours(1);
 
     public static Command Create()
     {
@@ -24,7 +25,7 @@ internal static class ClusterCommand
 
     private static Command CreateServe()
     {
-        var brokers = new Option<int>("--brokers") { Description = "Number of brokers (ids 1..N), spread over 3 racks.", DefaultValueFactory = _ => 3 };
+        var brokers = TypedOptions.WholeNumber("--brokers", "Number of brokers (ids 1..N), spread over 3 racks.", 1, 64, 3, "3");
         var topics = new Option<string[]>("--topic")
         {
             Description = $"A topic to create, as name[:partitions[:replication-factor]] (defaults {TopicArgument.DefaultPartitions} partitions, RF min(3, brokers)); repeatable.",
@@ -44,16 +45,20 @@ internal static class ClusterCommand
             Description = "With --listen: the host:port metadata gives clients for broker 1 (broker i: port + i - 1), e.g. the host-published " +
                 "address of a container. Default: the --listen address (127.0.0.1 when it is 0.0.0.0). The control endpoint observes through it too.",
         };
-        var detectionDelay = new Option<string>("--detection-delay")
-        {
-            Description = "How long after a broker dies or hangs its leaderships and coordinators move (KRaft broker.session.timeout.ms), e.g. 9s or 500ms.",
-            DefaultValueFactory = _ => Durations.Format(new EmbeddedOptions().DetectionDelay),
-        };
-        var restoreDelay = new Option<string>("--restore-delay")
-        {
-            Description = "How long after a broker comes back it takes its preferred leaderships back, e.g. 10s.",
-            DefaultValueFactory = _ => Durations.Format(new EmbeddedOptions().PreferredLeaderRestoreDelay),
-        };
+        var detectionDelay = TypedOptions.Duration(
+            "--detection-delay",
+            "How long after a broker dies or hangs its leaderships and coordinators move (KRaft broker.session.timeout.ms), e.g. 9s or 500ms.",
+            new EmbeddedOptions().DetectionDelay,
+            "9s",
+            allowZero: true,
+            max: MaxDelay);
+        var restoreDelay = TypedOptions.Duration(
+            "--restore-delay",
+            "How long after a broker comes back it takes its preferred leaderships back, e.g. 10s.",
+            new EmbeddedOptions().PreferredLeaderRestoreDelay,
+            "10s",
+            allowZero: true,
+            max: MaxDelay);
 
         var serve = new Command("serve", "Serve the embedded cluster (librdkafka's mock) on loopback (or on --listen), print its bootstrap servers, stay up until Ctrl+C.");
         serve.Options.Add(brokers);
@@ -69,8 +74,8 @@ internal static class ClusterCommand
             parseResult.GetValue(control),
             parseResult.GetValue(listen),
             parseResult.GetValue(advertise),
-            parseResult.GetValue(detectionDelay)!,
-            parseResult.GetValue(restoreDelay)!,
+            parseResult.GetValue(detectionDelay),
+            parseResult.GetValue(restoreDelay),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
@@ -78,7 +83,7 @@ internal static class ClusterCommand
     }
 
     private static async Task<int> ServeAsync(
-        int brokerCount, string[] topicArguments, string? control, string? listen, string? advertise, string detectionText, string restoreText,
+        int brokerCount, string[] topicArguments, string? control, string? listen, string? advertise, TimeSpan detectionDelay, TimeSpan restoreDelay,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -104,17 +109,11 @@ internal static class ClusterCommand
         var addressing = BrokerAddressing.TryParse(listen, advertise, brokerCount, out var addressProblems);
         problems.AddRange(addressProblems);
 
-        // EmbeddedOptions allows delays from 0 to 1 hour; the options say so in the grammar's own words.
-        var delayProblems = new List<ValidationProblem>();
-        var detectionDelay = OptionValues.Duration("--detection-delay", detectionText, "9s", delayProblems, allowZero: true, max: TimeSpan.FromHours(1));
-        var restoreDelay = OptionValues.Duration("--restore-delay", restoreText, "10s", delayProblems, allowZero: true, max: TimeSpan.FromHours(1));
-        problems.AddRange(delayProblems.Select(p => p.ToString()));
-        var defaults = new EmbeddedOptions();
-        var options = defaults with
+        var options = new EmbeddedOptions
         {
             Brokers = brokerCount,
-            DetectionDelay = detectionDelay ?? defaults.DetectionDelay,
-            PreferredLeaderRestoreDelay = restoreDelay ?? defaults.PreferredLeaderRestoreDelay,
+            DetectionDelay = detectionDelay,
+            PreferredLeaderRestoreDelay = restoreDelay,
         };
         var optionProblems = options.Validate();
         problems.AddRange(optionProblems.Select(ToOptionNames));
@@ -125,8 +124,8 @@ internal static class ClusterCommand
 
         if (problems.Count > 0)
         {
-            await error.WriteLineAsync("cluster serve: " + string.Join(Environment.NewLine + "cluster serve: ", problems)).ConfigureAwait(false);
-            return BadInput;
+            problems.ForEach(problem => Errors.BadInput(error, problem));
+            return ExitCodes.BadInput;
         }
 
         EmbeddedClusterHost host;
@@ -136,12 +135,11 @@ internal static class ClusterCommand
         }
         catch (EnvironmentException exception)
         {
-            await error.WriteLineAsync("cluster serve: " + exception.Message).ConfigureAwait(false);
-            return EnvironmentFailure;
+            return Errors.EnvironmentFailure(error, exception.Message);
         }
         catch (OperationCanceledException)
         {
-            return Ok;
+            return ExitCodes.Success;
         }
 
         await using (host.ConfigureAwait(false))
@@ -159,7 +157,7 @@ internal static class ClusterCommand
             }
         }
 
-        return Ok;
+        return ExitCodes.Success;
     }
 
     /// <summary>Option problems name the <see cref="EmbeddedOptions"/> property; on the command line, name the flag.</summary>

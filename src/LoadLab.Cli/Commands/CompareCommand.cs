@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Results;
 using LoadLab.Reporting.Charts;
 using LoadLab.Reporting.Reports;
@@ -43,8 +44,7 @@ internal static class CompareCommand
     {
         if (runDirectories.Count < 2)
         {
-            error.WriteLine($"error: compare needs at least two run folders; got {runDirectories.Count}. Example: loadlab compare results/<run-a> results/<run-b>");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, $"compare needs at least two run folders; got {runDirectories.Count}. Example: loadlab compare results/<run-a> results/<run-b>");
         }
 
         try
@@ -60,13 +60,11 @@ internal static class CompareCommand
         }
         catch (RunResultsException e)
         {
-            error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"error: cannot write the comparison into '{outputDirectory}': {e.Message}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, $"cannot write the comparison into '{outputDirectory}': {e.Message}");
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Arguments;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Cost;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
@@ -26,14 +28,21 @@ internal static class CostCommand
         var input = new Argument<string>("input") { Description = "A scenario file (planned traffic) or a results/<run-id> folder (measured traffic)." };
         var platforms = new Option<string>("--platforms") { Description = "Comma-separated platform profiles from environments/platforms.", DefaultValueFactory = _ => DefaultPlatforms };
         var prices = new Option<string?>("--prices") { Description = $"Price sheet YAML (default: environments/pricing/{DefaultPriceSheet})." };
-        var retention = new Option<string?>("--retention") { Description = "Retention to price for every topic, e.g. 24h or 7d (default: the topics' retention, else 24h)." };
-        var replication = new Option<int?>("--replication-factor") { Description = "Replication factor to price instead of the scenario's." };
+        var retention = TypedOptions.Text(
+            "--retention",
+            "Retention to price for every topic, e.g. 24h or 7d (default: the topics' retention, else 24h).",
+            null,
+            text => Durations.TryParse(text, out var parsed) && parsed > TimeSpan.Zero,
+            "a positive duration such as 24h, 7d or 1h30m",
+            "24h");
+        var replication = TypedOptions.OptionalWholeNumber("--replication-factor", "Replication factor to price instead of the scenario's.", 1, 100, "3");
         var follower = new Option<bool>("--fetch-from-follower") { Description = "Consumers read from an in-zone follower where the platform supports it (KIP-392)." };
-        var headroom = new Option<double?>("--headroom") { Description = "Headroom for every platform, e.g. 0.2 (default: each profile's value)." };
-        var operations = new Option<double?>("--operations", "--operator-events") { Description = "Reassignments / scale operations per month for every platform (default: each profile's value)." };
+        var headroom = TypedOptions.OptionalNumber("--headroom", "Headroom for every platform, e.g. 0.2 (default: each profile's value).", 0, 10, "0.2");
+        var operations = TypedOptions.OptionalNumber("--operations", "Reassignments / scale operations per month for every platform (default: each profile's value).", 0, 100_000, "4");
+        operations.Aliases.Add("--operator-events");
         var tiered = new Option<bool>("--tiered-storage") { Description = "Shared-nothing platforms that support it keep only their local retention on brokers, the rest in object storage." };
         var azLoss = new Option<bool>("--az-loss") { Description = "Size every platform to carry the load with one availability zone down." };
-        var wal = new Option<string?>("--wal") { Description = "WAL of shared-storage platforms: ebs, s3 or ebs-s3-express (default: each profile's)." };
+        var wal = TypedOptions.Choice("--wal", "WAL of shared-storage platforms: ebs, s3 or ebs-s3-express (default: each profile's).", [.. KebabCase.Names<WalKind>().Select(c => c.Key)], "s3");
         var environments = new Option<string?>("--environments") { Description = "Folder holding platforms/ and pricing/ (default: the nearest 'environments' folder above the current directory)." };
         var json = new Option<string?>("--json") { Description = "Also write the estimate as JSON (cost.json format) to this file." };
         var charts = new Option<string?>("--charts") { Description = "Also draw the cost and sensitivity charts (PNG) into this folder." };
@@ -70,19 +79,7 @@ internal static class CostCommand
             }
             catch (InvalidInputException e)
             {
-                if (e.Problems.Count == 0)
-                {
-                    error.WriteLine(e.Message);
-                    return ExitCodes.BadInput;
-                }
-
-                foreach (var problem in e.Problems)
-                {
-                    error.WriteLine(problem.ToString());
-                }
-
-                error.WriteLine(e.Problems.Count == 1 ? "1 problem; nothing was estimated." : $"{e.Problems.Count} problems; nothing was estimated.");
-                return ExitCodes.BadInput;
+                return Errors.InvalidInput(error, e, "nothing was estimated");
             }
         });
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
@@ -17,10 +18,6 @@ namespace LoadLab.Cli.Commands;
 /// </summary>
 internal static class EnvCommand
 {
-    private const int Ok = 0;
-    private const int BadInput = 2;
-    private const int EnvironmentFailure = 3;
-
     public static Command Create()
     {
         var command = new Command("env", "Docker environments: start one and keep it up, list, remove, clean up after crashed runs, export as compose");
@@ -74,7 +71,7 @@ internal static class EnvCommand
                 if (parse.GetValue(dryRun))
                 {
                     output.Write(PlanPrinter.Render(provider.Plan(id, topicSpecs)));
-                    return Ok;
+                    return ExitCodes.Success;
                 }
 
                 var cluster = await provider.StartAsync(new ClusterRequest(id, topicSpecs), cancellationToken);
@@ -85,7 +82,7 @@ internal static class EnvCommand
                     cluster.Detach();
                     await cluster.DisposeAsync();
                     output.WriteLine($"kept up; remove it with: loadlab env down {id}");
-                    return Ok;
+                    return ExitCodes.Success;
                 }
 
                 output.WriteLine("ready; Ctrl+C removes it");
@@ -101,7 +98,7 @@ internal static class EnvCommand
                     }
                 }
 
-                return Ok;
+                return ExitCodes.Success;
             });
         });
         return command;
@@ -118,12 +115,11 @@ internal static class EnvCommand
             var result = await ResourceReaper.RemoveAsync(client, id, cancellationToken);
             if (!result.RemovedAnything)
             {
-                error.WriteLine($"nothing labelled with run id {id}; `loadlab env ls` lists what exists");
-                return BadInput;
+                return Errors.BadInput(error, $"nothing is labelled with run id {id}. Fix: `loadlab env ls` lists what exists.");
             }
 
             output.WriteLine($"removed {result} of run {id}");
-            return Ok;
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -138,7 +134,7 @@ internal static class EnvCommand
             if (environments.Count == 0)
             {
                 output.WriteLine("no LoadLab environments");
-                return Ok;
+                return ExitCodes.Success;
             }
 
             foreach (var environment in environments)
@@ -147,7 +143,7 @@ internal static class EnvCommand
                 output.WriteLine($"{environment.RunId}  {environment.Environment}  {environment.Containers.Count} containers ({states})  bootstrap {environment.BootstrapServers ?? "-"}");
             }
 
-            return Ok;
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -161,7 +157,7 @@ internal static class EnvCommand
             using var client = await DockerEngine.ConnectAsync(cancellationToken);
             var result = await ResourceReaper.RemoveAsync(client, parse.GetValue(runId), cancellationToken);
             output.WriteLine(result.RemovedAnything ? $"removed {result}" : "nothing to clean");
-            return Ok;
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -189,7 +185,7 @@ internal static class EnvCommand
                 output.Write(text);
             }
 
-            return Ok;
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -263,13 +259,11 @@ internal static class EnvCommand
         }
         catch (InvalidInputException e)
         {
-            await error.WriteLineAsync(e.Message);
-            return BadInput;
+            return Errors.InvalidInput(error, e, "nothing was started");
         }
         catch (EnvironmentException e)
         {
-            await error.WriteLineAsync($"loadlab: {e.Message}");
-            return EnvironmentFailure;
+            return Errors.EnvironmentFailure(error, e.Message);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Omb;
 using LoadLab.Core.Results;
 
@@ -42,8 +43,7 @@ internal static class ExportCommand
         }
         catch (RunResultsException e)
         {
-            error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, e.Message);
         }
 
         var path = outputPath ?? Path.Combine(runDirectory, DefaultFileName);
@@ -53,8 +53,7 @@ internal static class ExportCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            error.WriteLine($"error: cannot write '{path}': {e.Message}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, $"cannot write '{path}': {e.Message}");
         }
 
         var result = export.Result;

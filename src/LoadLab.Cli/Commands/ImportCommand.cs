@@ -1,4 +1,6 @@
 using System.CommandLine;
+using LoadLab.Cli.Arguments;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Omb;
 
 namespace LoadLab.Cli.Commands;
@@ -13,11 +15,13 @@ internal static class ImportCommand
     {
         var workload = new Argument<string>("workload") { Description = "OMB workload file (YAML, OMB's camelCase keys), e.g. workloads/1-topic-16-partitions-1kb.yaml" };
         var output = new Option<string?>("--output", "-o") { Description = "Scenario file to write (default: standard output, the field list on standard error)" };
-        var replication = new Option<int>("--replication-factor")
-        {
-            Description = "Replication factor of the topics (OMB takes it from its driver file, not the workload)",
-            DefaultValueFactory = _ => OmbImport.DefaultReplicationFactor,
-        };
+        var replication = TypedOptions.WholeNumber(
+            "--replication-factor",
+            "Replication factor of the topics (OMB takes it from its driver file, not the workload)",
+            1,
+            100,
+            OmbImport.DefaultReplicationFactor,
+            "3");
         var omb = new Command("omb", "Read an OpenMessaging Benchmark workload as a LoadLab scenario; fields LoadLab cannot honour are named.")
         {
             workload, output, replication,
@@ -35,20 +39,13 @@ internal static class ImportCommand
     {
         if (replicationFactor < 1)
         {
-            error.WriteLine($"loadlab: --replication-factor {replicationFactor} must be at least 1. Fix: e.g. --replication-factor 3");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, TypedOptions.Refusal("--replication-factor", replicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number from 1 to 100", "3"));
         }
 
         var loaded = OmbWorkloadReader.Load(workloadPath);
         if (!loaded.Succeeded)
         {
-            foreach (var problem in loaded.Problems)
-            {
-                error.WriteLine(problem);
-            }
-
-            error.WriteLine(loaded.Problems.Count == 1 ? "1 problem; nothing was imported." : $"{loaded.Problems.Count} problems; nothing was imported.");
-            return ExitCodes.BadInput;
+            return Errors.Problems(error, loaded.Problems, "nothing was imported");
         }
 
         var imported = OmbImport.ToScenario(loaded.Value!, workloadPath, replicationFactor);
@@ -62,8 +59,7 @@ internal static class ImportCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
-                error.WriteLine($"loadlab: cannot write '{outputPath}': {e.Message}");
-                return ExitCodes.BadInput;
+                return Errors.BadInput(error, $"cannot write '{outputPath}': {e.Message}");
             }
         }
         else

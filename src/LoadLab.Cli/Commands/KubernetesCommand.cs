@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
@@ -27,7 +28,7 @@ internal static class KubernetesCommand
     private sealed class JobOptions
     {
         public Argument<FileInfo> Scenario { get; } = new("scenario") { Description = "Scenario file (YAML)" };
-        public Option<int> Workers { get; } = new("--workers") { Description = "Worker pods (segments), each on its own node", Required = true };
+        public Option<int> Workers { get; } = TypedOptions.RequiredWholeNumber("--workers", "Worker pods (segments), each on its own node", 1, Core.Segments.Segment.MaxCount, "8");
         public Option<string> Image { get; } = new("--image") { Description = "Worker image built from environments/kubernetes/Dockerfile and pushed where the cluster pulls from", Required = true };
         public Option<string> Environment { get; } = new("--env") { Description = "external:<definition> (the cluster the workers load; secrets only as ${VAR})", Required = true };
         public Option<string> Namespace { get; } = new("--namespace") { Description = "Namespace of the Job (default: default)", DefaultValueFactory = _ => "default" };
@@ -138,7 +139,7 @@ internal static class KubernetesCommand
             var (options, problems) = job.Read(parse, DateTimeOffset.UtcNow);
             if (options is null)
             {
-                return Problems.Report(problems);
+                return Errors.Problems(Console.Error, problems);
             }
 
             var yaml = WorkerJob.Yaml(options);
@@ -171,7 +172,7 @@ internal static class KubernetesCommand
             var (options, problems) = job.Read(parse, DateTimeOffset.UtcNow);
             if (options is null)
             {
-                return Problems.Report(problems);
+                return Errors.Problems(Console.Error, problems);
             }
 
             using var interrupt = CommandLine.CancelOnInterrupt();
@@ -185,8 +186,7 @@ internal static class KubernetesCommand
             }
             catch (Exception e) when (e is KubernetesRunException or HttpRequestException)
             {
-                await Console.Error.WriteLineAsync($"loadlab: k8s run: {e.Message}");
-                return ExitCodes.EnvironmentFailure;
+                return Errors.EnvironmentFailure(Console.Error, $"k8s run: {e.Message}");
             }
 
             return MergeCommand.Run(folders, Path.Combine(destination, options.RunId), Console.Out, Console.Error);
@@ -210,8 +210,7 @@ internal static class KubernetesCommand
             }
             catch (Exception e) when (e is KubernetesRunException or HttpRequestException)
             {
-                await Console.Error.WriteLineAsync($"loadlab: k8s clean: {e.Message}");
-                return ExitCodes.EnvironmentFailure;
+                return Errors.EnvironmentFailure(Console.Error, $"k8s clean: {e.Message}");
             }
         });
         return command;

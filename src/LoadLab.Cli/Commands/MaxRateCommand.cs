@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Capacity;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
-using LoadLab.Core.Yaml;
 using LoadLab.Engine.Benchmarking;
 using LoadLab.Engine.Sessions;
 
@@ -24,16 +24,12 @@ internal static class MaxRateCommand
             Description = "Environment: 'embedded' (default, in-process mock cluster), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
-        var step = new Option<string>("--step") { Description = "Measured duration of every step (after --step-warmup)", DefaultValueFactory = _ => "10s" };
-        var stepWarmup = new Option<string>("--step-warmup") { Description = "Unmeasured start of every step", DefaultValueFactory = _ => "3s" };
-        var start = new Option<double?>("--start-rate") { Description = "First rate tried (default: the scenario's base rate)" };
-        var maxRate = new Option<double>("--max-rate") { Description = "Highest rate tried", DefaultValueFactory = _ => 1_000_000 };
-        var maxSteps = new Option<int>("--max-steps") { Description = "Most runs in total (bounds the time: steps x (step + warm-up + drain))", DefaultValueFactory = _ => 14 };
-        var output = new Option<DirectoryInfo>("--out")
-        {
-            Description = "Folder that receives the search folder (default: results)",
-            DefaultValueFactory = _ => new DirectoryInfo("results"),
-        };
+        var step = TypedOptions.Duration("--step", "Measured duration of every step (after --step-warmup)", TimeSpan.FromSeconds(10), "10s", min: TimeSpan.FromSeconds(1));
+        var stepWarmup = TypedOptions.Duration("--step-warmup", "Unmeasured start of every step", TimeSpan.FromSeconds(3), "3s", allowZero: true);
+        var start = TypedOptions.OptionalNumber("--start-rate", "First rate tried in msg/s (default: the scenario's base rate)", 0.001, 100_000_000, "5000");
+        var maxRate = TypedOptions.Number("--max-rate", "Highest rate tried in msg/s", 0.001, 100_000_000, 1_000_000, "200000");
+        var maxSteps = TypedOptions.WholeNumber("--max-steps", "Most runs in total, at least 3 (bounds the time: steps x (step + warm-up + drain))", 3, 1_000, 14, "14");
+        var output = TypedOptions.OutputFolder("--out", "Folder that receives the search folder (default: results)", "results");
         var command = new Command("maxrate", "Find the highest rate at which the cluster still meets the scenario's SLOs (step up, bisect, confirm)")
         {
             scenario, environment, step, stepWarmup, start, maxRate, maxSteps, output,
@@ -41,8 +37,8 @@ internal static class MaxRateCommand
         command.SetAction((parse, _) => ExecuteAsync(
             parse.GetValue(scenario)!,
             parse.GetValue(environment)!,
-            parse.GetValue(step)!,
-            parse.GetValue(stepWarmup)!,
+            parse.GetValue(step),
+            parse.GetValue(stepWarmup),
             parse.GetValue(start),
             parse.GetValue(maxRate),
             parse.GetValue(maxSteps),
@@ -50,20 +46,12 @@ internal static class MaxRateCommand
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string stepText, string warmupText, double? startRate, double maxRate, int maxSteps, DirectoryInfo output)
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, TimeSpan step, TimeSpan warmup, double? startRate, double maxRate, int maxSteps, DirectoryInfo output)
     {
-        var optionProblems = new List<ValidationProblem>();
-        var stepOption = OptionValues.Duration("--step", stepText, "10s", optionProblems, min: TimeSpan.FromSeconds(1));
-        var warmupOption = OptionValues.Duration("--step-warmup", warmupText, "3s", optionProblems, allowZero: true);
-        if (stepOption is not { } step || warmupOption is not { } warmup)
-        {
-            return Problems.Report(optionProblems);
-        }
-
         var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides());
         if (!loaded.Succeeded)
         {
-            return Problems.Report(loaded.Problems);
+            return Errors.Problems(Console.Error, loaded.Problems);
         }
 
         var scenario = loaded.Scenario!;
@@ -71,15 +59,13 @@ internal static class MaxRateCommand
         var problems = options.Validate();
         if (problems.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {string.Join("; ", problems)} (set --start-rate, --max-rate, --max-steps)");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, $"{string.Join("; ", problems)}. Fix: set --start-rate at most --max-rate, e.g. --start-rate 1000 --max-rate 200000");
         }
 
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(Console.Error, environmentError!);
         }
 
         var searchId = RunIds.Create(DateTimeOffset.UtcNow, scenario.Name, "maxrate");
@@ -105,6 +91,11 @@ internal static class MaxRateCommand
         Console.WriteLine();
         Console.WriteLine(Conclusion(result));
         Console.WriteLine($"Steps:   {Path.Combine(directory, "maxrate.json")}");
+        if (interrupt.IsCancellationRequested)
+        {
+            return Errors.Interrupted(Console.Error, "the search was stopped early; the steps that ran are kept.");
+        }
+
         return result.KneeRate is null ? ExitCodes.CheckFailed : ExitCodes.Success;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Results;
 using LoadLab.Reporting.Reports;
 
@@ -39,17 +40,15 @@ internal static class MergeCommand
         {
             foreach (var problem in e.Problems)
             {
-                error.WriteLine($"merge: {problem}");
+                Errors.BadInput(error, problem);
             }
 
-            error.WriteLine("Nothing was written.");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, "nothing was written.");
         }
         catch (RunResultsException e)
         {
-            error.WriteLine($"merge: {e.Message}");
-            error.WriteLine("Nothing was written.");
-            return ExitCodes.BadInput;
+            Errors.BadInput(error, e.Message);
+            return Errors.BadInput(error, "nothing was written.");
         }
 
         var summary = merged.Summary;
@@ -69,7 +68,7 @@ internal static class MergeCommand
         }
         catch (RunResultsException e)
         {
-            error.WriteLine($"merge: the report could not be drawn ({e.Message}); the merged results are complete, retry with 'loadlab report {merged.Directory}'.");
+            Errors.Warning(error, $"the report could not be drawn ({e.Message}); the merged results are complete, retry with 'loadlab report {merged.Directory}'.");
         }
 
         return summary.Slo.Any(s => !s.Passed) ? ExitCodes.CheckFailed : ExitCodes.Success;

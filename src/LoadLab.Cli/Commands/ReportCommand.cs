@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Results;
 using LoadLab.Reporting.Charts;
 using LoadLab.Reporting.Reports;
@@ -44,13 +45,11 @@ internal static class ReportCommand
         }
         catch (RunResultsException e)
         {
-            error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"error: cannot write the report into '{runDirectory}': {e.Message}");
-            return ExitCodes.BadInput;
+            return Errors.BadInput(error, $"cannot write the report into '{runDirectory}': {e.Message}");
         }
     }
 }

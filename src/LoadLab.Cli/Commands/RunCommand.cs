@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LoadLab.Cli.Arguments;
 using LoadLab.Cli.Terminal;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Results;
@@ -26,18 +27,16 @@ internal static class RunCommand
             Description = "Environment: 'embedded' (default, in-process mock cluster), 'embedded:<brokers>', 'docker:<definition>' or 'external:<definition>'",
             DefaultValueFactory = _ => EnvironmentCatalog.Embedded,
         };
-        var duration = new Option<string?>("--duration") { Description = "Override the measured duration, e.g. 30s or 2m" };
-        var seed = new Option<int?>("--seed") { Description = "Override the scenario seed" };
-        var output = new Option<DirectoryInfo>("--out")
-        {
-            Description = "Folder that receives the run folder (default: results)",
-            DefaultValueFactory = _ => new DirectoryInfo("results"),
-        };
-        var repeat = new Option<int>("--repeat")
-        {
-            Description = "Run the scenario this many times (each on a fresh cluster, each its own run folder), so a baseline check can tell a change from noise (default: 1)",
-            DefaultValueFactory = _ => 1,
-        };
+        var duration = TypedOptions.OptionalDuration("--duration", "Override the measured duration, e.g. 30s or 2m", "2m");
+        var seed = TypedOptions.OptionalWholeNumber("--seed", "Override the scenario seed", int.MinValue, int.MaxValue, "42");
+        var output = TypedOptions.OutputFolder("--out", "Folder that receives the run folder (default: results)", "results");
+        var repeat = TypedOptions.WholeNumber(
+            "--repeat",
+            "Run the scenario this many times (each on a fresh cluster, each its own run folder), so a baseline check can tell a change from noise (default: 1)",
+            1,
+            MaxRepeats,
+            1,
+            "5");
         var segment = new Option<string?>("--segment")
         {
             Description = "Run one share of a run split over workers: i/N (the i-th of N, from 0), or job/N to read i from JOB_COMPLETION_INDEX " +
@@ -52,19 +51,17 @@ internal static class RunCommand
         {
             Description = "The run's id (letters, digits, '.', '_', '-'), shared by every worker of a split run; default: <UTC time>-<scenario>.",
         };
-        var metricsPort = new Option<int?>("--metrics-port")
-        {
-            Description = "Serve live metrics for Prometheus at http://<metrics-host>:<port>/metrics while the run goes (default: off)",
-        };
+        var metricsPort = TypedOptions.OptionalWholeNumber(
+            "--metrics-port", "Serve live metrics for Prometheus at http://<metrics-host>:<port>/metrics while the run goes (default: off)", 1, 65535, "9464");
         var metricsHost = new Option<string>("--metrics-host")
         {
             Description = "Address the metrics endpoint listens on (default 127.0.0.1; 0.0.0.0 or a host name to be scraped from elsewhere)",
             DefaultValueFactory = _ => "127.0.0.1",
         };
-        var otlpEndpoint = new Option<Uri?>("--otlp-endpoint")
-        {
-            Description = "Push live metrics every second to this OTLP receiver, e.g. http://localhost:4317 (OTEL_EXPORTER_OTLP_* variables set protocol and headers; default: off)",
-        };
+        var otlpEndpoint = TypedOptions.OptionalHttpUrl(
+            "--otlp-endpoint",
+            "Push live metrics every second to this OTLP receiver, e.g. http://localhost:4317 (OTEL_EXPORTER_OTLP_* variables set protocol and headers; default: off)",
+            "http://localhost:4317");
         var command = new Command("run", "Run a scenario: generate open-loop load, inject its faults, measure, write results/<run-id>/")
         {
             scenario, environment, duration, seed, output, repeat, segment, startAt, runId, metricsPort, metricsHost, otlpEndpoint,
@@ -150,39 +147,23 @@ internal static class RunCommand
         }
         catch (RunResultsException e)
         {
-            Console.Error.WriteLine($"loadlab: the report could not be drawn ({e.Message}); the results are complete, retry with 'loadlab report {directory}'.");
+            Errors.Warning(Console.Error, $"the report could not be drawn ({e.Message}); the results are complete, retry with 'loadlab report {directory}'.");
         }
     }
 
-    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, string? durationText, int? seed, DirectoryInfo output, int repeat, SplitOptions splitOptions, MetricsExportOptions metrics)
+    private static async Task<int> ExecuteAsync(FileInfo file, string environmentName, TimeSpan? duration, int? seed, DirectoryInfo output, int repeat, SplitOptions splitOptions, MetricsExportOptions metrics)
     {
-        if (repeat is < 1 or > MaxRepeats)
-        {
-            return Problems.Report([new ValidationProblem("--repeat", "", 0, 0, $"{repeat} is not a number of runs from 1 to {MaxRepeats}", "e.g. --repeat 5")]);
-        }
-
         var splitProblems = new List<ValidationProblem>();
         var split = ReadSplit(splitOptions, repeat, splitProblems);
         if (splitProblems.Count > 0)
         {
-            return Problems.Report(splitProblems);
-        }
-
-        TimeSpan? duration = null;
-        if (durationText is not null)
-        {
-            var problems = new List<ValidationProblem>();
-            duration = OptionValues.Duration("--duration", durationText, "2m", problems);
-            if (duration is null)
-            {
-                return Problems.Report(problems);
-            }
+            return Errors.Problems(Console.Error, splitProblems);
         }
 
         var loaded = ScenarioLoader.Load(file.ToString(), new ScenarioOverrides { Seed = seed });
         if (!loaded.Succeeded)
         {
-            return Problems.Report(loaded.Problems);
+            return Errors.Problems(Console.Error, loaded.Problems);
         }
 
         var scenario = loaded.Scenario!;
@@ -195,18 +176,7 @@ internal static class RunCommand
         var (provider, environmentError) = EnvironmentCatalog.Resolve(environmentName);
         if (provider is null)
         {
-            await Console.Error.WriteLineAsync($"loadlab: {environmentError}");
-            return ExitCodes.BadInput;
-        }
-
-        if (metrics.PrometheusPort is < 1 or > 65535)
-        {
-            return Problems.Report([new ValidationProblem("--metrics-port", "", 0, 0, $"{metrics.PrometheusPort} is not a TCP port", "e.g. --metrics-port 9464")]);
-        }
-
-        if (metrics.OtlpEndpoint is { } otlp && (!otlp.IsAbsoluteUri || otlp.Scheme is not ("http" or "https")))
-        {
-            return Problems.Report([new ValidationProblem("--otlp-endpoint", "", 0, 0, $"'{otlp}' is not an http(s) URL", "e.g. --otlp-endpoint http://localhost:4317")]);
+            return Errors.BadInput(Console.Error, environmentError!);
         }
 
         MetricsExport? export = null;
@@ -218,8 +188,7 @@ internal static class RunCommand
             }
             catch (MetricsExportException e)
             {
-                await Console.Error.WriteLineAsync($"loadlab: {e.Message}. Fix: choose a free port (--metrics-port) and an address of this machine (--metrics-host)");
-                return ExitCodes.BadInput;
+                return Errors.BadInput(Console.Error, $"{e.Message}. Fix: choose a free port (--metrics-port) and an address of this machine (--metrics-host)");
             }
 
             if (metrics.ScrapeUrl is { } scrape)
@@ -239,7 +208,7 @@ internal static class RunCommand
             var directory = Path.Combine(output.FullName, split.Segment.IsWhole ? runId : SegmentFiles.FolderName(runId, split.Segment.Index));
             using var live = export is null ? null : new LiveMetrics(new RunLabels(runId, scenario.Name, environmentName));
             var code = await RunOnceAsync(scenario, scenarioYaml, provider, runId, directory, split.Segment, split.StartAt, live, interrupt.Token);
-            if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure)
+            if (code is ExitCodes.BadInput or ExitCodes.EnvironmentFailure or ExitCodes.Interrupted)
             {
                 return code;
             }
@@ -291,23 +260,16 @@ internal static class RunCommand
         }
         catch (UnsupportedFaultsException e)
         {
-            foreach (var problem in e.Problems)
-            {
-                await Console.Error.WriteLineAsync(problem.ToString());
-            }
-
-            await Console.Error.WriteLineAsync($"The {e.EnvironmentKind} environment cannot run these faults; nothing was started.");
-            return ExitCodes.BadInput;
+            return Errors.Problems(Console.Error, e.Problems, $"the {e.EnvironmentKind} environment cannot run these faults; nothing was started");
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync("loadlab: interrupted while the environment was starting; nothing was run.");
-            return ExitCodes.EnvironmentFailure;
+            return Errors.Interrupted(Console.Error, "stopped while the environment was starting; nothing was run.");
         }
 
         await using (session)
         {
-            var display = ProgressDisplay.Create(scenario, provider.Kind, directory);
+            var display = ProgressDisplay.Create(scenario, provider.Kind);
             var request = new RunRequest
             {
                 Scenario = scenario,
@@ -323,12 +285,28 @@ internal static class RunCommand
                 Console.WriteLine($"Segment {segment} of run {runId}: load starts at {startAt:O}.");
             }
 
-            var summary = await display.RunAsync(() => session.RunAsync(request, interrupt));
-            SummaryPrinter.Print(summary, directory);
+            RunSummary summary;
+            try
+            {
+                summary = await display.RunAsync(() => session.RunAsync(request, interrupt));
+            }
+            catch (EnvironmentException) when (Directory.Exists(directory))
+            {
+                // What was measured before the environment broke is kept; say where, then fail as the environment did.
+                Console.WriteLine($"Results: {directory}");
+                throw;
+            }
+
+            SummaryPrinter.Print(summary, directory, Console.Out);
             WriteReport(directory);
             if (!segment.IsWhole)
             {
                 Console.WriteLine($"Merge every segment into the run: loadlab merge {Path.Combine(Path.GetDirectoryName(directory)!, runId)}-segment-* --out {Path.Combine(Path.GetDirectoryName(directory)!, runId)}");
+            }
+
+            if (summary.Outcome == RunOutcome.Interrupted)
+            {
+                return Errors.Interrupted(Console.Error, "the run was stopped early; its results cover the part that ran, and its SLOs were not judged.");
             }
 
             return summary.Slo.Any(s => !s.Passed) ? ExitCodes.CheckFailed : ExitCodes.Success;

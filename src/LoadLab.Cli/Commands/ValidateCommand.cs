@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LoadLab.Cli.Terminal;
 using LoadLab.Core.Scenarios;
 
 namespace LoadLab.Cli.Commands;
@@ -6,9 +7,6 @@ namespace LoadLab.Cli.Commands;
 /// <summary><c>loadlab validate &lt;file…&gt;</c>: checks scenario files without running anything.</summary>
 internal static class ValidateCommand
 {
-    public const int Valid = 0;
-    public const int BadInput = 2;
-
     public static Command Create()
     {
         var files = new Argument<string[]>("files")
@@ -18,19 +16,19 @@ internal static class ValidateCommand
         };
         var command = new Command("validate", "Check scenario files and list every problem with its file, line, YAML path and fix; exit code 0 when all are valid, 2 otherwise.");
         command.Arguments.Add(files);
-        command.SetAction(parseResult => Run(parseResult.GetValue(files) ?? [], parseResult.InvocationConfiguration.Output));
+        command.SetAction(parseResult => Run(parseResult.GetValue(files) ?? [], parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error));
         return command;
     }
 
-    /// <summary>Prints <c>OK file</c> for each valid file and every problem of the others.</summary>
-    public static int Run(IReadOnlyList<string> paths, TextWriter output)
+    /// <summary>Prints <c>OK file</c> for each valid file (standard output) and every problem of the others (standard error).</summary>
+    public static int Run(IReadOnlyList<string> paths, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         if (paths.Count == 0)
         {
-            output.WriteLine("validate: no file given. Fix: e.g. loadlab validate scenarios/quickstart.yaml");
-            return BadInput;
+            return Errors.BadInput(error, "validate needs at least one file. Example: loadlab validate scenarios/quickstart.yaml");
         }
 
         var invalidFiles = 0;
@@ -48,15 +46,12 @@ internal static class ValidateCommand
             problemCount += result.Problems.Count;
             foreach (var problem in result.Problems)
             {
-                output.WriteLine(problem);
+                error.WriteLine(problem);
             }
         }
 
-        if (invalidFiles > 0)
-        {
-            output.WriteLine($"{problemCount} {(problemCount == 1 ? "problem" : "problems")} in {invalidFiles} of {paths.Count} {(paths.Count == 1 ? "file" : "files")}");
-        }
-
-        return invalidFiles == 0 ? Valid : BadInput;
+        return invalidFiles == 0
+            ? ExitCodes.Success
+            : Errors.BadInput(error, $"{Errors.Count(problemCount, "problem")} in {invalidFiles} of {Errors.Count(paths.Count, "file")}.");
     }
 }

@@ -12,11 +12,14 @@ namespace LoadLab.Cli.Terminal;
 /// </summary>
 internal abstract class ProgressDisplay : IRunObserver
 {
-    public static ProgressDisplay Create(Scenario scenario, string environment, string directory)
+    /// <summary>
+    /// Prints the run's first line and picks the display. The results folder is named only once it exists (in the
+    /// summary): a run the environment refuses never creates it.
+    /// </summary>
+    public static ProgressDisplay Create(Scenario scenario, string environment)
     {
         var interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         Console.WriteLine($"LoadLab: {scenario.Name} on {environment} — {Seconds(scenario.Warmup)} warm-up + {Seconds(scenario.Duration)} measured");
-        Console.WriteLine($"Results: {directory}");
         return interactive ? new Live() : new Plain();
     }
 

@@ -198,12 +198,49 @@ public sealed class ResultsWriter : IDisposable
 
             _disposed = true;
             _events.Dispose();
+            SortEvents();
             _series?.Dispose();
             _partitions?.Dispose();
             foreach (var log in _logs.Values)
             {
                 log.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// Rewrites events.jsonl in time order (stable, so events of one time keep the order they were written in).
+    /// Lines are appended as events are observed, and some are observed late — a fault marker is written once the
+    /// fault's effect was confirmed, with the time the effect began — so only a finished run's file is sorted; the
+    /// rewrite goes through a temporary file, so a failure leaves the file as written.
+    /// </summary>
+    private void SortEvents()
+    {
+        var path = Path.Combine(Directory, "events.jsonl");
+        var temporary = path + ".tmp";
+        try
+        {
+            var lines = File.ReadAllLines(path).Where(line => line.Length > 0);
+            var sorted = lines.Select((line, index) => (line, index, t: EventTime(line))).OrderBy(e => e.t).ThenBy(e => e.index).Select(e => e.line + "\n");
+            File.WriteAllText(temporary, string.Concat(sorted), new UTF8Encoding(false));
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // The unsorted file is complete; readers order events by t themselves.
+        }
+    }
+
+    private static double EventTime(string line)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            return json.RootElement.TryGetProperty("t", out var t) && t.TryGetDouble(out var seconds) ? seconds : double.MaxValue;
+        }
+        catch (JsonException)
+        {
+            return double.MaxValue;
         }
     }
 

@@ -62,7 +62,8 @@ public sealed record RunEvent(double T, string Type, string? Action, string? Tar
             }
         }
 
-        return events;
+        // In time order even when the run did not finish (a finished run's file is already sorted): LINQ's sort is stable.
+        return [.. events.OrderBy(e => e.T)];
     }
 
     /// <summary>

@@ -9,6 +9,9 @@ public static class RunEventTypes
     /// <summary>The run clock started (t = 0): run id and the wall-clock start.</summary>
     public const string RunStarted = "run.started";
 
+    /// <summary>The measured window starts (t = warm-up; runs with a warm-up): <c>measuredSeconds</c>.</summary>
+    public const string WarmupEnded = "warmup.ended";
+
     /// <summary>The load stopped (at the end or interrupted); draining starts.</summary>
     public const string RunStopping = "run.stopping";
 
@@ -20,6 +23,15 @@ public static class RunEventTypes
 
     /// <summary>Every group has its first assignment, or the join timeout passed (<c>notJoined</c> lists the laggards).</summary>
     public const string GroupsJoined = "groups.joined";
+
+    /// <summary>(A segment of a split run) its members joined; the agreed start is the wait for the others.</summary>
+    public const string GroupsJoining = "groups.joining";
+
+    /// <summary>(A segment of a split run) the run clock started at the agreed instant: <c>startAt</c>, <c>lateMs</c>.</summary>
+    public const string RunStartedAt = "run.startedAt";
+
+    /// <summary>(Segments other than 0 of a split run) a fault of the timeline, executed by segment 0.</summary>
+    public const string FaultPlanned = "fault.planned";
 
     /// <summary>A group member's partitions were assigned or revoked.</summary>
     public const string GroupRebalanced = "group.rebalanced";

@@ -17,8 +17,10 @@ public sealed record RunSummary
     /// <summary>Whether the load ran its whole duration (<c>completed</c>) or was stopped early (<c>interrupted</c>).</summary>
     public required RunOutcome Outcome { get; init; }
     public string? OutcomeMessage { get; init; }
-    /// <summary>Length of the measured window (warm-up excluded).</summary>
+    /// <summary>Length of the measured window that ran (warm-up excluded): shorter than planned when the run was interrupted.</summary>
     public required double DurationSeconds { get; init; }
+    /// <summary>Length of the measured window the scenario planned.</summary>
+    public double? PlannedDurationSeconds { get; init; }
     public double WarmupSeconds { get; init; }
     public int Seed { get; init; }
     public required EnvironmentSummary Environment { get; init; }
@@ -93,7 +95,10 @@ public sealed record EnvironmentSummary(string Kind, IReadOnlyDictionary<string,
     public FaultCapabilities? Capabilities { get; init; }
 }
 
-/// <summary>Counts over the measured window; <c>target</c> is what the schedule asked for.</summary>
+/// <summary>
+/// Counts of the messages intended in the measured window (<c>target</c>: what the schedule asked for in the part of it
+/// that ran); <see cref="WholeRun"/> counts every message, warm-up and drain included, as the audit does.
+/// </summary>
 public sealed record ProduceSummary
 {
     public required long Target { get; init; }
@@ -107,7 +112,12 @@ public sealed record ProduceSummary
     public IReadOnlyDictionary<string, long> ErrorsByCode { get; init; } = new Dictionary<string, long>();
     /// <summary>Bytes on the wire from librdkafka's statistics (whole run); null when statistics were off.</summary>
     public WireSummary? Wire { get; init; }
+    /// <summary>Every message of the run, warm-up and drain included: the audit's <c>acked</c> equals <c>wholeRun.acked</c>.</summary>
+    public MessageCounts? WholeRun { get; init; }
 }
+
+/// <summary>Messages handed to the client, acknowledged, and failed.</summary>
+public sealed record MessageCounts(long Sent, long Acked, long Failed);
 
 public sealed record ConsumeSummary(IReadOnlyList<GroupSummary> Groups);
 
@@ -200,6 +210,14 @@ public sealed record GroupAudit(string Group, long Delivered, long Lost, long Du
 
 public sealed record AuditExample(string Kind, string Topic, int Partition, long Offset, int ProducerId, long Sequence);
 
-public sealed record SloResult(string Name, string Phase, double Limit, double? Observed, bool Passed, string Comparison);
+/// <summary>One SLO's verdict.</summary>
+/// <param name="Name">The SLO's name (from the scenario, or made of its metric, phase and limit).</param>
+/// <param name="Phase">The part of the run it covers: overall, steady, during or after a fault.</param>
+/// <param name="Limit">The limit in the metric's unit.</param>
+/// <param name="Observed">What the run measured; null when nothing was measured.</param>
+/// <param name="Passed">True when judged and met.</param>
+/// <param name="Comparison">How observed is compared with the limit, e.g. <c>lessOrEqual</c>.</param>
+/// <param name="Judged">False when the run did not complete (interrupted, or the environment broke): the SLO is neither met nor missed, and <paramref name="Passed"/> is false.</param>
+public sealed record SloResult(string Name, string Phase, double Limit, double? Observed, bool Passed, string Comparison, bool Judged = true);
 
 public sealed record ResourceSummary(long PeakRssBytes, long PeakGcHeapBytes, long FirstMinuteRssBytes, long LastMinuteRssBytes);

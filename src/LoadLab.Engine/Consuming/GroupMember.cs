@@ -122,7 +122,7 @@ internal sealed class GroupMember : IDisposable
             _progress.RecordAssigned(partition.Partition.Value);
         }
 
-        _run.Results.Event(_run.SecondsNow, RunEventTypes.GroupRebalanced, [
+        _run.Event(RunEventTypes.GroupRebalanced, [
             new("group", _spec.Group),
             new("member", _consumer.Name),
             new("partitions", partitions.Select(p => p.Partition.Value).ToArray()),

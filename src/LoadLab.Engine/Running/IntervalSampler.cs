@@ -44,6 +44,7 @@ internal sealed class IntervalSampler
     private double[] _maxLagSeconds = [];
     private double _worstSecondErrorPercent;
     private double _wholeSecondsTarget;
+    private double? _loadEndSeconds;
     private long _wholeSecondsSent;
     private long _peakRss;
     private long _peakHeap;
@@ -81,6 +82,23 @@ internal sealed class IntervalSampler
 
     /// <summary>The phase of the next interval; the run sets <see cref="RunPhase.Draining"/> when the load stops.</summary>
     public RunPhase Phase { get; set; } = RunPhase.WarmUp;
+
+    /// <summary>
+    /// When the load stopped (seconds since the run start), set by the run as it stops: the schedule asks for nothing
+    /// after it, so a run stopped early by Ctrl+C shows no target it could not have met.
+    /// </summary>
+    public double? LoadEndSeconds
+    {
+        get => _loadEndSeconds;
+        set
+        {
+            // Set while the sampler's thread may be closing an interval: taken under the same lock as Tick.
+            lock (_tickLock)
+            {
+                _loadEndSeconds = value;
+            }
+        }
+    }
 
     public void Start()
     {
@@ -126,10 +144,16 @@ internal sealed class IntervalSampler
     /// <summary>Producer errors per second and code.</summary>
     public IReadOnlyList<ErrorCount> Errors => _errors;
 
-    public RunSummary Summarize(RunRequest request, ICluster cluster, RunOutcome outcome, string? message)
+    /// <param name="request">The run.</param>
+    /// <param name="cluster">The cluster it ran on.</param>
+    /// <param name="outcome">How the run ended.</param>
+    /// <param name="message">Why, when it did not complete.</param>
+    /// <param name="stoppedAt">When the load stopped early (null: it ran as planned): the target and the rates then cover the part that ran.</param>
+    public RunSummary Summarize(RunRequest request, ICluster cluster, RunOutcome outcome, string? message, TimeSpan? stoppedAt)
     {
-        var measuredSeconds = _scenario.Duration.TotalSeconds;
-        var target = Target(_scenario.Warmup, _scenario.TotalDuration);
+        var measuredEnd = stoppedAt is { } stop ? TimeSpan.FromTicks(Math.Clamp(stop.Ticks, _scenario.Warmup.Ticks, _scenario.TotalDuration.Ticks)) : _scenario.TotalDuration;
+        var measuredSeconds = (measuredEnd - _scenario.Warmup).TotalSeconds;
+        var target = Target(_scenario.Warmup, measuredEnd);
         var sent = _producers.Sum(p => p.Stats.SentMeasured);
         var acked = _producers.Sum(p => p.Stats.AckedMeasured);
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -153,7 +177,8 @@ internal sealed class IntervalSampler
             StartedAt = _run.Clock.StartedAt,
             Outcome = outcome,
             OutcomeMessage = message,
-            DurationSeconds = measuredSeconds,
+            DurationSeconds = Math.Round(measuredSeconds, 3),
+            PlannedDurationSeconds = _scenario.Duration.TotalSeconds,
             WarmupSeconds = _scenario.Warmup.TotalSeconds,
             Seed = _scenario.Seed,
             Environment = new EnvironmentSummary(cluster.Kind, cluster.Description) { Capabilities = cluster.Faults.Capabilities },
@@ -166,6 +191,7 @@ internal sealed class IntervalSampler
                 QueueFull = _producers.Sum(p => p.Stats.QueueFull),
                 Bytes = _producers.Sum(p => p.Stats.AckedBytesMeasured),
                 ErrorsByCode = errors,
+                WholeRun = new MessageCounts(sentAll, _producers.Sum(p => p.Stats.Acked), _producers.Sum(p => p.Stats.Failed)),
             },
             Consume = new ConsumeSummary(_groups.Select((g, i) => new GroupSummary
             {
@@ -182,9 +208,9 @@ internal sealed class IntervalSampler
             LatencyMs = new LatencySummary(percentiles[0], percentiles[1], percentiles[2], percentiles[3]),
             Rate = new RateSummary
             {
-                Target = Math.Round(target / measuredSeconds, 3),
-                Achieved = Math.Round(acked / measuredSeconds, 3),
-                Sent = Math.Round(sent / measuredSeconds, 3),
+                Target = PerSecond(target, measuredSeconds),
+                Achieved = PerSecond(acked, measuredSeconds),
+                Sent = PerSecond(sent, measuredSeconds),
                 Accuracy = new RateAccuracy(
                     // Sent within the measured whole seconds, by send time: messages sent late (after their
                     // second, or after the load) count against the generator, as they should.
@@ -203,8 +229,23 @@ internal sealed class IntervalSampler
         };
     }
 
+    // A run stopped during its warm-up measured nothing: its rates are 0, not a division by zero.
+    private static double PerSecond(double count, double seconds) => seconds > 0 ? Math.Round(count / seconds, 3) : 0;
+
     /// <summary>Messages this run's producers are to send between two offsets (their share of a split run's schedule).</summary>
-    private double Target(TimeSpan from, TimeSpan to) => _schedules.Select((s, i) => s.MessagesBetween(from, to) * _shares[i]).Sum();
+    private double Target(TimeSpan from, TimeSpan to) => _schedules.Select((_, i) => StreamTarget(i, from, to)).Sum();
+
+    // One stream's share of the schedule between two offsets, up to the end of the load when it stopped early: a run
+    // stopped by Ctrl+C shows no target it could not have met.
+    private double StreamTarget(int stream, TimeSpan from, TimeSpan to)
+    {
+        if (_loadEndSeconds is { } end && to.TotalSeconds > end)
+        {
+            to = TimeSpan.FromSeconds(Math.Max(end, from.TotalSeconds));
+        }
+
+        return to > from ? _schedules[stream].MessagesBetween(from, to) * _shares[stream] : 0;
+    }
 
     private void Loop()
     {
@@ -229,6 +270,11 @@ internal sealed class IntervalSampler
         {
             var second = _second++;
             var measuredInterval = second >= _warmupSeconds;
+            if (second == _warmupSeconds && _warmupSeconds > 0 && Phase != RunPhase.Draining)
+            {
+                _run.Results.Event(_scenario.Warmup.TotalSeconds, RunEventTypes.WarmupEnded, [new("measuredSeconds", _scenario.Duration.TotalSeconds)]);
+            }
+
             if (Phase != RunPhase.Draining)
             {
                 Phase = measuredInterval ? RunPhase.Measuring : RunPhase.WarmUp;
@@ -392,7 +438,7 @@ internal sealed class IntervalSampler
         {
             var stream = _scenario.Traffic[i];
             var previous = _streamTotals[i];
-            var target = _schedules[i].MessagesBetween(TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1));
+            var target = StreamTarget(i, TimeSpan.FromSeconds(second), TimeSpan.FromSeconds(second + 1));
             streams[i] = new StreamInterval(stream.Name, stream.Topic, target, totals[i].Sent - previous.Sent, totals[i].Acked - previous.Acked, totals[i].Failed - previous.Failed);
             _streamTotals[i] = totals[i];
         }

@@ -30,4 +30,24 @@ internal sealed class RunContext
     public required IReadOnlyDictionary<string, string> ClientDefaults { get; init; }
 
     public double SecondsNow => Clock.NowMicros() / 1_000_000.0;
+
+    /// <summary>Set when the load starts: from then on, events carry seconds since the run start.</summary>
+    public bool Started { get; set; }
+
+    /// <summary>
+    /// Appends a run event. Events of the preparation (consumer groups joining, before the run clock starts) have
+    /// <c>t</c> = 0 — they happened before the run's time axis begins — and carry <c>preparationSeconds</c>, the
+    /// time since the preparation began, so events.jsonl stays in time order.
+    /// </summary>
+    public void Event(string type, IEnumerable<KeyValuePair<string, object?>> fields)
+    {
+        if (Started)
+        {
+            Results.Event(SecondsNow, type, fields);
+        }
+        else
+        {
+            Results.Event(0, type, [.. fields, new("preparationSeconds", Math.Round(SecondsNow, 3))]);
+        }
+    }
 }

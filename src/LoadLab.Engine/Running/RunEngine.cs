@@ -108,7 +108,7 @@ internal static class RunEngine
             var results = _context.Results;
             var outcome = RunOutcome.Completed;
             string? message = null;
-            results.Event(0, RunEventTypes.RunPreparing, [new("scenario", _scenario.Name), new("environment", _cluster.Kind), new("bootstrap", _cluster.BootstrapServers)]);
+            _context.Event(RunEventTypes.RunPreparing, [new("scenario", _scenario.Name), new("environment", _cluster.Kind), new("bootstrap", _cluster.BootstrapServers)]);
             await RegisterGroupsAsync(cancellationToken).ConfigureAwait(false);
             StartConsumers(cancellationToken);
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
@@ -123,6 +123,7 @@ internal static class RunEngine
                 _context.Clock.Restart();
             }
 
+            _context.Started = true;
             var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             _segment?.Started(_context.Clock.StartedAt);
             var startTimestamp = _context.Clock.StartTimestamp;
@@ -146,9 +147,12 @@ internal static class RunEngine
             if (cancellationToken.IsCancellationRequested)
             {
                 outcome = RunOutcome.Interrupted;
-                message = "stopped by the user (Ctrl+C); results up to this point are kept";
+                message = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"stopped by Ctrl+C or SIGTERM {loadEndSeconds:0.#} s into the run: target and rates cover the part that ran, SLOs are not judged, and every result up to this point is kept");
             }
 
+            // Only an interrupted load ends before its schedule: a completed one keeps the target of its last second.
+            _sampler.LoadEndSeconds = outcome == RunOutcome.Interrupted ? loadEndSeconds : null;
             _sampler.Phase = RunPhase.Draining;
             results.Event(loadEndSeconds, RunEventTypes.RunStopping, [new("outcome", outcome)]);
             var drainDeadline = _context.Clock.NowMicros() + (long)_scenario.DrainTimeout.TotalMicroseconds;
@@ -159,7 +163,8 @@ internal static class RunEngine
             _sampler.Stop();
             StopConsumers();
 
-            var summary = _sampler.Summarize(_request, _cluster, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null));
+            var stoppedAt = outcome == RunOutcome.Interrupted ? TimeSpan.FromSeconds(loadEndSeconds) : (TimeSpan?)null;
+            var summary = _sampler.Summarize(_request, _cluster, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null), stoppedAt);
             summary = summary with { Produce = summary.Produce with { Wire = WireStatistics.Collect(_producers) } };
             summary = _segment is null
                 ? Analyze(summary, occurrences, loadEndSeconds, startTimestamp)
@@ -227,6 +232,12 @@ internal static class RunEngine
                 AchievedRate = summary.Rate.Achieved,
                 MeasuredFromSeconds = _scenario.Warmup.TotalSeconds,
             });
+            if (summary.Outcome != RunOutcome.Completed)
+            {
+                // A run that stopped early is no evidence either way: its SLOs are reported with what was observed, not judged.
+                slo = [.. slo.Select(result => result with { Passed = false, Judged = false })];
+            }
+
             return summary with { Audit = audit, Faults = [.. recoveries.Select(r => r.ToSummary())], Slo = slo };
         }
 
@@ -289,7 +300,7 @@ internal static class RunEngine
 
             foreach (var (fault, index) in _scenario.Faults.Select((f, i) => (f, i)))
             {
-                _context.Results.Event(0, "fault.planned", [
+                _context.Event(RunEventTypes.FaultPlanned, [
                     new("fault", index),
                     new("action", fault.Action),
                     new("atSeconds", fault.At.TotalSeconds),
@@ -318,7 +329,7 @@ internal static class RunEngine
             }
 
             _context.Clock.RestartAt(startAt);
-            _context.Results.Event(0, "run.startedAt", [new("startAt", startAt), new("lateMs", Math.Round(Math.Max(0, late.TotalMilliseconds), 3))]);
+            _context.Results.Event(0, RunEventTypes.RunStartedAt, [new("startAt", startAt), new("lateMs", Math.Round(Math.Max(0, late.TotalMilliseconds), 3))]);
         }
 
         private DeliveryAudit CreateAudit() => new(
@@ -358,11 +369,11 @@ internal static class RunEngine
                 try
                 {
                     var coordinator = await _cluster.Faults.GetCoordinatorAsync(spec.Group, cancellationToken).ConfigureAwait(false);
-                    _context.Results.Event(0, RunEventTypes.GroupCoordinator, [new("group", spec.Group), new("broker", coordinator)]);
+                    _context.Event(RunEventTypes.GroupCoordinator, [new("group", spec.Group), new("broker", coordinator)]);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    _context.Results.Event(0, RunEventTypes.GroupCoordinator, [new("group", spec.Group), new("error", exception.Message)]);
+                    _context.Event(RunEventTypes.GroupCoordinator, [new("group", spec.Group), new("error", exception.Message)]);
                 }
             }
         }
@@ -373,7 +384,7 @@ internal static class RunEngine
             {
                 // A segment's members hold only their share of the partitions, and the group rebalances as the other
                 // workers' members join: the agreed start is the wait (it must leave time for every worker to join).
-                _context.Results.Event(0, "groups.joining", [new("members", _groups.Sum(g => g.Members.Count)), new("until", _request.StartAt)]);
+                _context.Event(RunEventTypes.GroupsJoining, [new("members", _groups.Sum(g => g.Members.Count)), new("until", _request.StartAt)]);
                 return;
             }
 
@@ -386,7 +397,7 @@ internal static class RunEngine
             }
 
             var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
-            _context.Results.Event(0, RunEventTypes.GroupsJoined, [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
+            _context.Event(RunEventTypes.GroupsJoined, [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
         }
 
         private void CreateProducers()

@@ -46,26 +46,22 @@ public static class DockerEngine
 
     private static string NoEngineMessage(string? fromEnvironment, string endpoint, Exception error)
     {
-        var reason = error is OperationCanceledException ? $"no answer within {PingTimeout.TotalSeconds:0} s" : Innermost(error).Message;
-        var lookedAt = string.IsNullOrWhiteSpace(fromEnvironment)
-            ? $"DOCKER_HOST is not set, so LoadLab tried the default socket {DefaultSocket}{SocketState(DefaultSocket)}"
-            : $"DOCKER_HOST={fromEnvironment}{SocketState(endpoint)}";
-        return $"No Docker engine is reachable ({reason}). Looked at: {lookedAt}. " +
+        var where = string.IsNullOrWhiteSpace(fromEnvironment) ? $"the default socket {DefaultSocket} (DOCKER_HOST is not set)" : $"DOCKER_HOST={fromEnvironment}";
+        // A socket file that does not exist is the whole story: the client's own error for it ("Cannot assign
+        // requested address" and the like) would only mislead.
+        var why = MissingSocket(endpoint)
+            ? string.IsNullOrWhiteSpace(fromEnvironment)
+                ? $"DOCKER_HOST is not set and the default socket {DefaultSocket} does not exist"
+                : $"DOCKER_HOST={fromEnvironment} names a socket file that does not exist"
+            : $"nothing answered at {where} ({(error is OperationCanceledException ? $"no answer within {PingTimeout.TotalSeconds:0} s" : Innermost(error).Message)})";
+        return $"No Docker engine is reachable: {why}. " +
             "Fix: start Docker (systemctl start docker, or Docker Desktop), or start a private engine with " +
             "`eval \"$(.ci/docker-engine.sh start)\"`, or point DOCKER_HOST at a running engine's socket; " +
             "or run on the embedded cluster (--env embedded), which needs no engine.";
     }
 
-    private static string SocketState(string endpoint)
-    {
-        if (!endpoint.StartsWith("unix://", StringComparison.Ordinal))
-        {
-            return "";
-        }
-
-        var path = endpoint["unix://".Length..];
-        return File.Exists(path) ? " (the socket exists but nothing answered)" : " (no such socket file)";
-    }
+    private static bool MissingSocket(string endpoint) =>
+        endpoint.StartsWith("unix://", StringComparison.Ordinal) && !File.Exists(endpoint["unix://".Length..]);
 
     private static Exception Innermost(Exception error)
     {

@@ -49,11 +49,14 @@ public sealed record BrokerAddressing(IPEndPoint Listen, string AdvertisedHost, 
 
     private static IPEndPoint? ParseListen(string text, int brokers, List<string> problems)
     {
-        // A bare number is a port: IPEndPoint would read "9092" as the IPv4 address 0.0.35.132.
-        IPEndPoint? endpoint = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            ? new IPEndPoint(IPAddress.Any, port)
-            : IPEndPoint.TryParse(text, out var parsed) && text.Contains(':', StringComparison.Ordinal) ? parsed : null;
-        if (endpoint is null)
+        // A bare number is a port: IPEndPoint would read "9092" as the IPv4 address 0.0.35.132. The port is checked
+        // before an endpoint is made of it, since IPEndPoint throws on a port above 65535.
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            return CheckPorts("--listen", text, port, brokers, problems) ? new IPEndPoint(IPAddress.Any, (int)port) : null;
+        }
+
+        if (!IPEndPoint.TryParse(text, out var endpoint) || !text.Contains(':', StringComparison.Ordinal))
         {
             problems.Add($"--listen '{text}' is not a port or an address:port, e.g. --listen 9092 (every interface) or --listen 127.0.0.1:9092.");
             return null;
@@ -72,16 +75,16 @@ public sealed record BrokerAddressing(IPEndPoint Listen, string AdvertisedHost, 
         }
 
         if (colon <= 0 || Uri.CheckHostName(host) == UriHostNameType.Unknown ||
-            !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            !long.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
         {
             problems.Add($"--advertise '{text}' is not host:port, e.g. --advertise 127.0.0.1:19092 or --advertise broker-1:9092.");
             return null;
         }
 
-        return CheckPorts("--advertise", text, port, brokers, problems) ? (host, port) : null;
+        return CheckPorts("--advertise", text, port, brokers, problems) ? (host, (int)port) : null;
     }
 
-    private static bool CheckPorts(string option, string text, int firstPort, int brokers, List<string> problems)
+    private static bool CheckPorts(string option, string text, long firstPort, int brokers, List<string> problems)
     {
         var lastPort = firstPort + Math.Max(brokers, 1) - 1;
         if (firstPort is >= 1 and <= IPEndPoint.MaxPort && lastPort <= IPEndPoint.MaxPort)

@@ -75,29 +75,31 @@ public sealed class ClusterCommandTests
         var exitCode = await parse.InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, CancellationToken.None);
 
         Assert.Equal(3, exitCode);
-        Assert.StartsWith($"cluster serve: Broker 1 cannot listen on 127.0.0.1:{port}: ", error.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith($"loadlab: environment failure: Broker 1 cannot listen on 127.0.0.1:{port}: ", error.ToString(), StringComparison.Ordinal);
         Assert.EndsWith("Choose another --listen port.", error.ToString().Trim(), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(new[] { "--listen", "localhost:9092" }, "cluster serve: --listen 'localhost:9092' is not a port or an address:port, e.g. --listen 9092 (every interface) or --listen 127.0.0.1:9092.")]
-    [InlineData(new[] { "--listen", "65535" }, "cluster serve: --listen '65535': 3 brokers use ports 65535 to 65537; use a first port from 1 to 65533.")]
-    [InlineData(new[] { "--brokers", "1", "--listen", "0" }, "cluster serve: --listen '0': port 0 is out of range; use 1 to 65535.")]
-    [InlineData(new[] { "--listen", "9092", "--advertise", "broker-1" }, "cluster serve: --advertise 'broker-1' is not host:port, e.g. --advertise 127.0.0.1:19092 or --advertise broker-1:9092.")]
-    [InlineData(new[] { "--advertise", "127.0.0.1:19092" }, "cluster serve: --advertise '127.0.0.1:19092' needs --listen: the brokers' own ports are random ports on 127.0.0.1, so an advertised address reaches them only through a listener, e.g. --listen 9092 --advertise 127.0.0.1:19092.")]
-    [InlineData(new[] { "--brokers", "2", "--topic", "orders:4:3" }, "cluster serve: --topic: topic 'orders' has replication factor 3, but the embedded cluster has 2 brokers: use 1 to 2, or more brokers.")]
-    [InlineData(new[] { "--topic", "orders:many" }, "cluster serve: --topic 'orders:many': partitions 'many' is not a whole number, e.g. --topic orders:6.")]
-    [InlineData(new[] { "--control", "0.0.0.0:8089" }, "cluster serve: --control '0.0.0.0:8089' is not a loopback address with a port: the endpoint has no authentication, so use e.g. --control 127.0.0.1:8089.")]
-    [InlineData(new[] { "--brokers", "0" }, "cluster serve: --brokers is 0: use 1 to 64 brokers.")]
+    [InlineData(new[] { "--listen", "localhost:9092" }, "loadlab: --listen 'localhost:9092' is not a port or an address:port, e.g. --listen 9092 (every interface) or --listen 127.0.0.1:9092.")]
+    [InlineData(new[] { "--listen", "65535" }, "loadlab: --listen '65535': 3 brokers use ports 65535 to 65537; use a first port from 1 to 65533.")]
+    [InlineData(new[] { "--brokers", "1", "--listen", "0" }, "loadlab: --listen '0': port 0 is out of range; use 1 to 65535.")]
+    [InlineData(new[] { "--listen", "9092", "--advertise", "broker-1" }, "loadlab: --advertise 'broker-1' is not host:port, e.g. --advertise 127.0.0.1:19092 or --advertise broker-1:9092.")]
+    [InlineData(new[] { "--advertise", "127.0.0.1:19092" }, "loadlab: --advertise '127.0.0.1:19092' needs --listen: the brokers' own ports are random ports on 127.0.0.1, so an advertised address reaches them only through a listener, e.g. --listen 9092 --advertise 127.0.0.1:19092.")]
+    [InlineData(new[] { "--brokers", "2", "--topic", "orders:4:3" }, "loadlab: --topic: topic 'orders' has replication factor 3, but the embedded cluster has 2 brokers: use 1 to 2, or more brokers.")]
+    [InlineData(new[] { "--topic", "orders:many" }, "loadlab: --topic 'orders:many': partitions 'many' is not a whole number, e.g. --topic orders:6.")]
+    [InlineData(new[] { "--control", "0.0.0.0:8089" }, "loadlab: --control '0.0.0.0:8089' is not a loopback address with a port: the endpoint has no authentication, so use e.g. --control 127.0.0.1:8089.")]
+    [InlineData(new[] { "--brokers", "0" }, "loadlab: --brokers: expected a whole number from 1 to 64, got \"0\". Fix: e.g. --brokers 3")]
+    [InlineData(new[] { "--brokers", "1", "--listen", "99999" }, "loadlab: --listen '99999': port 99999 is out of range; use 1 to 65535.")]
+    [InlineData(new[] { "--detection-delay", "90 sec" }, "loadlab: --detection-delay: expected a duration such as 500ms, 30s, 2m, 1h30m or 7d, at most 1h, got \"90 sec\". Fix: --detection-delay 1m30s")]
     public async Task Serve_BadInput_ExitsWithTwoAndNamesTheFix(string[] arguments, string expected)
     {
         var error = new StringWriter();
-        var parse = Root().Parse(["cluster", "serve", .. arguments]);
 
-        var exitCode = await parse.InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, CancellationToken.None);
+        var exitCode = await CommandLine.InvokeAsync(Root(), ["cluster", "serve", .. arguments], new StringWriter(), error);
 
         Assert.Equal(2, exitCode);
-        Assert.Equal(expected, error.ToString().Trim());
+        Assert.Equal(expected, error.ToString().Split(Environment.NewLine)[0]);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
     }
 
     private static async Task WaitUntilServingAsync(StringWriter output, Task<int> serving)

@@ -138,7 +138,7 @@ public sealed class CostCommandTests : IDisposable
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var exitCode = CostCommand.Create().Parse([.. args, "--environments", Environments()]).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = CommandLine.InvokeAsync(new RootCommand { CostCommand.Create() }, ["cost", .. args, "--environments", Environments()], output, error).GetAwaiter().GetResult();
         return (exitCode, output.ToString(), error.ToString());
     }
 

@@ -7,7 +7,7 @@ namespace LoadLab.Cli.Tests.Env;
 [Collection(nameof(DockerHostVariable))]
 public sealed class EnvCommandTests
 {
-    private static readonly string EnvironmentsFolder = Path.Combine(RepositoryRoot(), "environments");
+    private static readonly string EnvironmentsFolder = Repository.PathOf("environments");
 
     [Fact]
     public async Task Up_DryRun_PrintsThePlanWithoutAnEngine()
@@ -66,8 +66,7 @@ public sealed class EnvCommandTests
             var (exitCode, _, error) = await InvokeAsync("ls");
 
             Assert.Equal(3, exitCode);
-            Assert.Contains($"No Docker engine is reachable", error, StringComparison.Ordinal);
-            Assert.Contains($"DOCKER_HOST=unix://{socket} (no such socket file)", error, StringComparison.Ordinal);
+            Assert.StartsWith($"loadlab: environment failure: No Docker engine is reachable: DOCKER_HOST=unix://{socket} names a socket file that does not exist. Fix: ", error, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         }
         finally
@@ -82,19 +81,6 @@ public sealed class EnvCommandTests
         var error = new StringWriter();
         var exitCode = await EnvCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LoadLab.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("LoadLab.sln not found above the test output folder");
     }
 }
 

@@ -128,6 +128,9 @@ public sealed class ExternalRunTests(ITestOutputHelper output)
 
         Assert.Equal(3, second.ExitCode);
         Assert.Contains("refusing to write into topics that already hold data: orders", second.Error, StringComparison.Ordinal);
+        // The refused run created no folder, so it names none.
+        Assert.DoesNotContain("Results:", second.Output, StringComparison.Ordinal);
+        Assert.Single(Directory.GetDirectories(Path.Combine(served.Directory, "results")));
         Assert.DoesNotContain("   at ", second.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", second.Error, StringComparison.Ordinal);
     }

@@ -38,7 +38,7 @@ public sealed class ExternalSessionTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(result.Error);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"{scenario}: faults[0] (line 7): broker.kill needs the BrokerKill operation", result.Error, StringComparison.Ordinal);
-        Assert.Contains("The external environment cannot run these faults; nothing was started.", result.Error, StringComparison.Ordinal);
+        Assert.Contains(" problems; the external environment cannot run these faults; nothing was started.", result.Error, StringComparison.Ordinal);
         Assert.False(bootstrap.Pending(), "LoadLab connected to the cluster before refusing the scenario");
         Assert.False(Directory.Exists(Path.Combine(_directory, "out")));
     }

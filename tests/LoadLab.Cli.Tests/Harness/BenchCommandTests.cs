@@ -43,10 +43,22 @@ public sealed class BenchCommandTests
     public async Task Invoke_BadArgument_ExitsTwoWithoutStartingACluster(string option, string value)
     {
         var root = new RootCommand { BenchCommand.Create() };
-
-        var exitCode = await root.Parse(["bench", option, value]).InvokeAsync();
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        int exitCode;
+        try
+        {
+            exitCode = await CommandLine.InvokeAsync(root, ["bench", option, value], new StringWriter(), error);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
 
         Assert.Equal(2, exitCode);
+        Assert.StartsWith($"loadlab: {option}", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class ReportCommandTests : IDisposable
         var exitCode = Invoke(ReportCommand.Create(), Path.Combine(_directory, "nope"));
 
         Assert.Equal(2, exitCode);
-        Assert.StartsWith("error: Results folder", _error.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("loadlab: Results folder", _error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", _error.ToString(), StringComparison.Ordinal);
     }
 
@@ -74,7 +74,7 @@ public sealed class ReportCommandTests : IDisposable
         var exitCode = Invoke(CompareCommand.Create(), a, b, "--out", Path.Combine(_directory, "cmp"));
 
         Assert.Equal(2, exitCode);
-        Assert.StartsWith("error: summary.json", _error.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("loadlab: summary.json", _error.ToString(), StringComparison.Ordinal);
     }
 
     public void Dispose()

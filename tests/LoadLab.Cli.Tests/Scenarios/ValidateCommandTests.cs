@@ -17,9 +17,10 @@ public sealed class ValidateCommandTests : IDisposable
 
     private static (int ExitCode, string[] Lines) Invoke(params string[] args)
     {
-        using var output = new StringWriter();
-        var exitCode = ValidateCommand.Create().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });
-        return (exitCode, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // OK lines go to standard output, problems to standard error; both are read here in the order written.
+        using var both = new StringWriter();
+        var exitCode = ValidateCommand.Create().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = both, Error = both });
+        return (exitCode, both.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private const string ValidScenario = """
@@ -55,7 +56,7 @@ public sealed class ValidateCommandTests : IDisposable
                 $"OK {ok}",
                 $"{bad}:3:1: duraton: unknown key \"duraton\" in scenario (allowed: version, name, description, duration, warmup, seed, drain-timeout, topics, traffic, consumers, faults, slos, regression). Fix: rename \"duraton\" to \"duration\"",
                 $"{bad}:5:37: traffic[0].rate: expected a positive number of messages per second, got \"fast\". Fix: e.g. rate: 2000",
-                "2 problems in 1 of 2 files",
+                "loadlab: 2 problems in 1 of 2 files.",
             ],
             lines);
     }
@@ -76,6 +77,6 @@ public sealed class ValidateCommandTests : IDisposable
         var (exitCode, lines) = Invoke();
 
         Assert.Equal(2, exitCode);
-        Assert.Equal(["validate: no file given. Fix: e.g. loadlab validate scenarios/quickstart.yaml"], lines);
+        Assert.Equal(["loadlab: validate needs at least one file. Example: loadlab validate scenarios/quickstart.yaml"], lines);
     }
 }

@@ -143,7 +143,7 @@ public sealed class SplitRunTests(SplitRunFixture run, ITestOutputHelper output)
 
         Assert.Equal(2, other.ExitCode);
         Assert.Contains("run id another-run", other.Error, StringComparison.Ordinal);
-        Assert.Contains("Nothing was written.", other.Error, StringComparison.Ordinal);
+        Assert.Contains("loadlab: nothing was written.", other.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(otherOut));
     }
 

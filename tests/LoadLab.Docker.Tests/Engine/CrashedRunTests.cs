@@ -54,7 +54,11 @@ public sealed class CrashedRunTests(ITestOutputHelper output)
     private async Task<Process> StartChildAsync(string runId)
     {
         var assembly = typeof(ChildRun).Assembly.Location;
-        var child = Process.Start(new ProcessStartInfo("dotnet", [assembly, "child", TestPaths.TestEnvironment("local-mock.yaml"), runId])
+        // Through `env --default-signal=INT`: a test host started under nohup or as a background job of a
+        // non-interactive shell has SIGINT ignored, every child inherits that, and .NET keeps an inherited ignore, so
+        // the child would never see the Ctrl+C this test sends. The shim gives it the default disposition, as a shell
+        // at a terminal does, and then execs dotnet (same pid).
+        var child = Process.Start(new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", assembly, "child", TestPaths.TestEnvironment("local-mock.yaml"), runId])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -12,8 +12,8 @@ public sealed class DockerEngineTests
 
         var error = await Assert.ThrowsAsync<EnvironmentException>(() => DockerEngine.ConnectAsync($"unix://{socket}", CancellationToken.None));
 
-        Assert.Contains("No Docker engine is reachable", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"DOCKER_HOST=unix://{socket} (no such socket file)", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"No Docker engine is reachable: DOCKER_HOST=unix://{socket} names a socket file that does not exist. Fix: ", error.Message, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error.Message, "reachable"));
         Assert.Contains(".ci/docker-engine.sh start", error.Message, StringComparison.Ordinal);
         Assert.Contains("--env embedded", error.Message, StringComparison.Ordinal);
     }
@@ -25,7 +25,7 @@ public sealed class DockerEngineTests
 
         var error = await Assert.ThrowsAsync<EnvironmentException>(() => DockerEngine.ConnectAsync(dockerHost: null, CancellationToken.None));
 
-        Assert.Contains($"DOCKER_HOST is not set, so LoadLab tried the default socket {DockerEngine.DefaultSocket} (no such socket file)", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"No Docker engine is reachable: DOCKER_HOST is not set and the default socket {DockerEngine.DefaultSocket} does not exist. Fix: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,10 +21,11 @@ internal static class DockerRequirement
         {
             if (Environment.GetEnvironmentVariable(RequireVariable) == "1")
             {
-                throw new InvalidOperationException($"{RequireVariable}=1 but no Docker engine is reachable: {reason}");
+                throw new InvalidOperationException($"{RequireVariable}=1 makes this a failure: {reason}");
             }
 
-            Skip.If(true, $"no Docker engine is reachable ({reason}); set {RequireVariable}=1 to make this a failure");
+            // The reason already says that no engine is reachable, where it looked and how to fix it.
+            Skip.If(true, $"{reason} (Set {RequireVariable}=1 to make this a failure.)");
         }
 
         return await DockerEngine.ConnectAsync(CancellationToken.None);

@@ -260,9 +260,12 @@ public sealed class RecoveryAnalyzer
             }
         }
 
-        var reason = after.Count == 0 ? "no lag samples after the fault"
-            : streakStart is null ? "still above baseline at end of load"
-            : string.Create(CultureInfo.InvariantCulture, $"load ended inside the hold window ({after[^1].AtSeconds - streakStart.Value:0.#} s of {hold:0.#} s within baseline)");
+        // Each reason says plainly that recovery was not shown; the held time is rounded down, so a hold that fell
+        // short never reads as "10 s of 10 s".
+        var reason = after.Count == 0 ? "no lag sample after the fault, so there was nothing to measure recovery on"
+            : streakStart is null ? "lag was still above its pre-fault baseline when the load ended"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"lag was back within its pre-fault baseline for only {Math.Floor((after[^1].AtSeconds - streakStart.Value) * 10) / 10:0.0} s of the {hold:0.#} s hold window when the load ended, so recovery was not confirmed (let the load run longer after the fault)");
         return new GroupOutcome(series, null, reason, thresholdMessages, thresholdSeconds, baseline.Count);
     }
 

@@ -36,7 +36,7 @@ public sealed class RecoveryAnalyzerTests
         var result = Single(series, injectedAt: 20, revertedAt: null, loadEnd: 60);
 
         Assert.Null(result.RecoverySeconds);
-        Assert.Equal("still above baseline at end of load", result.NotRecoveredReason);
+        Assert.Equal("lag was still above its pre-fault baseline when the load ended", result.NotRecoveredReason);
         Assert.Equal((4100L, 41.0), (result.PeakLagMessages, result.PeakLagSeconds));
         Assert.Equal(60, result.WindowEndSeconds);
     }
@@ -67,7 +67,26 @@ public sealed class RecoveryAnalyzerTests
         var result = Single(series, injectedAt: 30, revertedAt: 40, loadEnd: 60);
 
         Assert.Null(result.RecoverySeconds);
-        Assert.Equal("load ended inside the hold window (5 s of 10 s within baseline)", result.NotRecoveredReason);
+        Assert.Equal("lag was back within its pre-fault baseline for only 5.0 s of the 10 s hold window when the load ended, so recovery was not confirmed (let the load run longer after the fault)", result.NotRecoveredReason);
+    }
+
+    [Fact]
+    public void Analyze_HoldShortByLessThanARoundingStep_NeverReadsAsAFullHold()
+    {
+        // Lag is back within the baseline from t = 50; the last sample, at 59.96, is 0.04 s short of the 10 s hold.
+        var samples = Enumerable.Range(0, 60).Select(i => (double)i).Append(59.96)
+            .Select(t => new LagSample(t, t is >= 30 and < 50 ? 900 : 10, t is >= 30 and < 50 ? 3.0 : 0.02)).ToList();
+        var input = new RecoveryInput
+        {
+            Faults = [new FaultOccurrence(0, "broker.kill", "broker 1", 30, 40, true, "killed")],
+            Groups = [new GroupLagSeries("g", samples, [])],
+            LoadEndSeconds = samples[^1].AtSeconds,
+        };
+
+        var result = new RecoveryAnalyzer().Analyze(input).Single();
+
+        Assert.Null(result.RecoverySeconds);
+        Assert.StartsWith("lag was back within its pre-fault baseline for only 9.9 s of the 10 s hold window", result.NotRecoveredReason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,7 +98,7 @@ public sealed class RecoveryAnalyzerTests
         var result = Single(series, injectedAt: 30, revertedAt: 40, loadEnd: 59);
 
         Assert.Null(result.RecoverySeconds);
-        Assert.Equal("still above baseline at end of load", result.NotRecoveredReason);
+        Assert.Equal("lag was still above its pre-fault baseline when the load ended", result.NotRecoveredReason);
     }
 
     [Fact]
@@ -118,7 +137,7 @@ public sealed class RecoveryAnalyzerTests
 
         Assert.Equal((15.0, 3.0, 15.0), (both.RecoverySeconds!.Value, both.Groups[0].RecoverySeconds!.Value, both.Groups[1].RecoverySeconds!.Value));
         Assert.Null(withStuck.RecoverySeconds);
-        Assert.Equal("group stuck: still above baseline at end of load", withStuck.NotRecoveredReason);
+        Assert.Equal("group stuck: lag was still above its pre-fault baseline when the load ended", withStuck.NotRecoveredReason);
     }
 
     [Fact]
@@ -244,7 +263,7 @@ public sealed class RecoveryAnalyzerTests
         // The hold from 35 is complete at 45 (10 s), not before.
         Assert.Equal(5, exact.RecoverySeconds);
         Assert.Null(tooShort.RecoverySeconds);
-        Assert.Equal("load ended inside the hold window (9 s of 10 s within baseline)", tooShort.NotRecoveredReason);
+        Assert.Equal("lag was back within its pre-fault baseline for only 9.0 s of the 10 s hold window when the load ended, so recovery was not confirmed (let the load run longer after the fault)", tooShort.NotRecoveredReason);
     }
 
     [Fact]

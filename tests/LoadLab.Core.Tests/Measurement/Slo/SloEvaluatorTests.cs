@@ -69,7 +69,7 @@ public sealed class SloEvaluatorTests
     [Fact]
     public void Evaluate_FaultNeverRecovered_DuringLastsToTheEndAndSteadyIsBeforeIt()
     {
-        var stuck = Recovered(20, 60) with { RecoverySeconds = null, NotRecoveredReason = "still above baseline at end of load" };
+        var stuck = Recovered(20, 60) with { RecoverySeconds = null, NotRecoveredReason = "lag was still above its pre-fault baseline when the load ended" };
         var latencies = Intervals(70, t => t < 20 ? (100, 1_000) : (100, 90_000));
 
         var results = SloEvaluator.Evaluate(
