@@ -77,9 +77,9 @@ internal static class CostCommand
                     parseResult.GetValue(charts));
                 return Run(request, output);
             }
-            catch (CostInputException e)
+            catch (InvalidInputException e)
             {
-                return Errors.Problems(error, e.Problems, "nothing was estimated");
+                return Errors.InvalidInput(error, e, "nothing was estimated");
             }
         });
         return command;
@@ -101,13 +101,13 @@ internal static class CostCommand
             }
             else
             {
-                problems.Add(CostInputException.Option("--retention", $"expected a positive duration, got \"{retentionText}\"", "e.g. --retention 24h, 7d or 1h30m"));
+                problems.Add(ValidationProblem.ForOption("--retention", $"expected a positive duration, got \"{retentionText}\"", "e.g. --retention 24h, 7d or 1h30m"));
             }
         }
 
         if (request.ReplicationFactor is < 1)
         {
-            problems.Add(CostInputException.Option("--replication-factor", $"expected 1 or more copies, got {request.ReplicationFactor}", "e.g. --replication-factor 3"));
+            problems.Add(ValidationProblem.ForOption("--replication-factor", $"expected 1 or more copies, got {request.ReplicationFactor}", "e.g. --replication-factor 3"));
         }
 
         WalKind? walKind = null;
@@ -118,7 +118,7 @@ internal static class CostCommand
             if (match.Key is null)
             {
                 var closest = Spelling.DidYouMean(walText, choices.Select(c => c.Key));
-                problems.Add(CostInputException.Option("--wal", $"expected one of {string.Join(", ", choices.Select(c => c.Key))}, got \"{walText}\"", closest is null ? "e.g. --wal s3" : $"--wal {closest}"));
+                problems.Add(ValidationProblem.ForOption("--wal", $"expected one of {string.Join(", ", choices.Select(c => c.Key))}, got \"{walText}\"", closest is null ? "e.g. --wal s3" : $"--wal {closest}"));
             }
             else
             {
@@ -129,7 +129,7 @@ internal static class CostCommand
         var environments = request.Environments ?? FindEnvironments();
         if (environments is null || !Directory.Exists(Path.Combine(environments, "platforms")))
         {
-            problems.Add(CostInputException.Option("--environments", $"expected a folder with platforms/ and pricing/, found none in {environments ?? "any 'environments' folder above the current directory"}", "run from the repository, or pass --environments <repo>/environments"));
+            problems.Add(ValidationProblem.ForOption("--environments", $"expected a folder with platforms/ and pricing/, found none in {environments ?? "any 'environments' folder above the current directory"}", "run from the repository, or pass --environments <repo>/environments"));
         }
 
         var options = new CostOptions
@@ -144,7 +144,7 @@ internal static class CostCommand
         problems.AddRange(options.Validate());
         if (problems.Count > 0)
         {
-            throw new CostInputException(problems);
+            throw new InvalidInputException(problems);
         }
 
         var names = request.Platforms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToArray();
@@ -161,13 +161,13 @@ internal static class CostCommand
         {
             if (!File.Exists(request.Input))
             {
-                throw new CostInputException([CostInputException.File(request.Input, "expected a scenario file or a run folder, found neither", "pass a scenario YAML (e.g. scenarios/quickstart.yaml) or a results/<run-id> folder")]);
+                throw new InvalidInputException([ValidationProblem.ForFile(request.Input, "expected a scenario file or a run folder, found neither", "pass a scenario YAML (e.g. scenarios/quickstart.yaml) or a results/<run-id> folder")]);
             }
 
             var loaded = ScenarioLoader.Load(request.Input);
             if (!loaded.Succeeded)
             {
-                throw new CostInputException(loaded.Problems);
+                throw new InvalidInputException(loaded.Problems);
             }
 
             workload = PlannedWorkload.FromScenario(loaded.Scenario!, workloadOptions);
@@ -212,7 +212,7 @@ internal static class CostCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CostInputException([CostInputException.Option(option, $"cannot write {path}: {e.Message}", "choose a writable path in an existing folder")]);
+            throw new InvalidInputException([ValidationProblem.ForOption(option, $"cannot write {path}: {e.Message}", "choose a writable path in an existing folder")]);
         }
     }
 
@@ -230,7 +230,7 @@ internal static class CostCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CostInputException([CostInputException.Option("--charts", $"cannot write charts into {folder}: {e.Message}", "choose a writable folder")]);
+            throw new InvalidInputException([ValidationProblem.ForOption("--charts", $"cannot write charts into {folder}: {e.Message}", "choose a writable folder")]);
         }
     }
 

@@ -30,10 +30,11 @@ public static class CostModel
         var problems = options.Validate();
         if (problems.Count > 0)
         {
-            throw new CostInputException(problems);
+            throw new InvalidInputException(problems);
         }
 
-        var platforms = profiles.Select(p => Estimate(workload, p, prices, options)).ToArray();
+        var chosen = profiles.Select(p => Cheapest(workload, p, prices, options)).ToArray();
+        var platforms = chosen.Select(c => c.Estimate).ToArray();
         var burst = workload.Burst;
         return new CostDocument
         {
@@ -64,16 +65,44 @@ public static class CostModel
                 Notes = workload.Notes,
             },
             Platforms = platforms,
-            Sensitivity = withSensitivity ? SensitivityAnalysis.Run(workload, profiles, prices, options) : [],
+            Sensitivity = withSensitivity ? SensitivityAnalysis.Run(workload, [.. chosen.Select(c => c.Profile)], prices, options) : [],
         };
     }
 
-    /// <summary>One platform's estimate, with a note giving the total under the tiered-storage choice not made.</summary>
-    public static PlatformCost Estimate(CostWorkload workload, PlatformProfile profile, PriceSheet prices, CostOptions options)
+    /// <summary>
+    /// One platform's estimate on the cheapest of its instance sizes, with notes giving the totals of the other sizes
+    /// and of the tiered-storage choice not made.
+    /// </summary>
+    public static PlatformCost Estimate(CostWorkload workload, PlatformProfile profile, PriceSheet prices, CostOptions options) =>
+        Cheapest(workload, profile, prices, options).Estimate;
+
+    /// <summary>
+    /// Prices the profile on its instance type and each of its larger sizes and keeps the cheapest (the first on a
+    /// tie): a family whose price grows with its size costs about the same per unit of capacity at any size, but a
+    /// fleet of hundreds of small brokers pays hundreds of root volumes and monitoring hosts.
+    /// </summary>
+    private static (PlatformProfile Profile, PlatformCost Estimate) Cheapest(CostWorkload workload, PlatformProfile profile, PriceSheet prices, CostOptions options)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(options);
-        var estimate = Total(workload, profile, prices, options);
+        var priced = new[] { profile.InstanceType }.Concat(profile.LargerInstanceTypes).Distinct(StringComparer.Ordinal)
+            .Select(type => profile with { InstanceType = type, LargerInstanceTypes = [] })
+            .Select(candidate => (Profile: candidate, Estimate: Total(workload, candidate, prices, options)))
+            .ToArray();
+        var (best, estimate) = priced.MinBy(p => p.Estimate.TotalMonthlyUsd);
+        if (priced.Length > 1)
+        {
+            var sizes = string.Join("; ", priced.Select(p =>
+                $"{p.Profile.InstanceType} {Usd(p.Estimate.TotalMonthlyUsd)} USD ({p.Estimate.Sizing.FloorBrokers} brokers, binding: {p.Estimate.BindingLimit})"));
+            estimate = estimate with { Notes = [.. estimate.Notes, $"Priced on {best.InstanceType}, the cheapest of the sizes in the profile: {sizes}."] };
+        }
+
+        return (best, WithTieredAlternative(workload, best, prices, options, estimate));
+    }
+
+    /// <summary>The estimate with a note giving the total under the tiered-storage choice not made.</summary>
+    private static PlatformCost WithTieredAlternative(CostWorkload workload, PlatformProfile profile, PriceSheet prices, CostOptions options, PlatformCost estimate)
+    {
         if (profile.SharedStorage || profile.TieredLocalRetention is null)
         {
             return estimate;
@@ -246,7 +275,7 @@ public static class CostModel
             {
                 if (_instance.EbsBaseline is not { } ebs)
                 {
-                    throw new CostInputException([new(_prices.File, $"instances.{_p.InstanceType}.ebs-baseline", 0, 0,
+                    throw new InvalidInputException([new(_prices.File, $"instances.{_p.InstanceType}.ebs-baseline", 0, 0,
                         $"expected EBS bandwidth for {_p.InstanceType}: {_p.DisplayName} writes {(SharedStorage ? "its WAL" : "its log")} to EBS",
                         "add ebs-baseline, ebs-burst and ebs-burst-duration from the instance's EBS-optimized specifications")]);
                 }
@@ -261,7 +290,7 @@ public static class CostModel
             {
                 if (_instance.InstanceStore is null || _instance.InstanceStoreWrite is not { } local)
                 {
-                    throw new CostInputException([new(_prices.File, $"instances.{_p.InstanceType}.instance-store", 0, 0,
+                    throw new InvalidInputException([new(_prices.File, $"instances.{_p.InstanceType}.instance-store", 0, 0,
                         $"expected local NVMe storage for {_p.InstanceType}: {_p.DisplayName}'s profile says data-storage: instance-store",
                         "add instance-store and instance-store-write, or choose an instance type with local NVMe")]);
                 }
@@ -289,7 +318,7 @@ public static class CostModel
                 var free = _instance.Memory.Value - (perCore * _instance.Vcpus.Value);
                 if (free <= 0)
                 {
-                    throw new CostInputException([new(_prices.File, $"instances.{_p.InstanceType}.memory", 0, 0,
+                    throw new InvalidInputException([new(_prices.File, $"instances.{_p.InstanceType}.memory", 0, 0,
                         $"expected more memory than {_p.DisplayName} needs for its cores ({N(_instance.Vcpus.Value)} × {N(perCore)} GiB), got {_instance.Memory.Written}",
                         "choose an instance type with more memory per core in the platform profile")]);
                 }

@@ -25,12 +25,12 @@ public sealed record CostOptions
         var problems = new List<ValidationProblem>();
         if (Headroom is { } headroom && (headroom < 0 || headroom > 10 || double.IsNaN(headroom)))
         {
-            problems.Add(CostInputException.Option("--headroom", $"expected a fraction from 0 to 10, got {headroom.ToString(CultureInfo.InvariantCulture)}", "e.g. --headroom 0.2 for 20 %"));
+            problems.Add(ValidationProblem.ForOption("--headroom", $"expected a fraction from 0 to 10, got {headroom.ToString(CultureInfo.InvariantCulture)}", "e.g. --headroom 0.2 for 20 %"));
         }
 
         if (OperationsPerMonth is { } operations && (operations < 0 || double.IsNaN(operations)))
         {
-            problems.Add(CostInputException.Option("--operations", $"expected operations per month, 0 or more, got {operations.ToString(CultureInfo.InvariantCulture)}", "e.g. --operations 4"));
+            problems.Add(ValidationProblem.ForOption("--operations", $"expected operations per month, 0 or more, got {operations.ToString(CultureInfo.InvariantCulture)}", "e.g. --operations 4"));
         }
 
         return problems;

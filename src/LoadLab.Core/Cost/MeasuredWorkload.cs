@@ -1,6 +1,7 @@
 using System.Globalization;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Core.Yaml;
 
 namespace LoadLab.Core.Cost;
 
@@ -25,7 +26,7 @@ public static class MeasuredWorkload
         FaultActionNames.Name(FaultAction.BrokerAdd),
     };
 
-    /// <summary>Reads the run folder; throws <see cref="CostInputException"/> naming the file and the fix.</summary>
+    /// <summary>Reads the run folder; throws <see cref="InvalidInputException"/> naming the file and the fix.</summary>
     public static CostWorkload FromRunDirectory(string runDirectory, CostWorkloadOptions options)
     {
         RunResults run;
@@ -35,7 +36,7 @@ public static class MeasuredWorkload
         }
         catch (RunResultsException e)
         {
-            throw new CostInputException([CostInputException.File(runDirectory, e.Message, "pass a results/<run-id> folder written by 'loadlab run', or a scenario file")]);
+            throw new InvalidInputException([ValidationProblem.ForFile(runDirectory, e.Message, "pass a results/<run-id> folder written by 'loadlab run', or a scenario file")]);
         }
 
         return FromRun(run, options);
@@ -76,7 +77,7 @@ public static class MeasuredWorkload
 
         if (ingress.Count == 0)
         {
-            throw new CostInputException([CostInputException.File(Path.Combine(run.Directory, RunFiles.Series),
+            throw new InvalidInputException([ValidationProblem.ForFile(Path.Combine(run.Directory, RunFiles.Series),
                 $"expected seconds inside the measured window ({from:0.#} s to {to:0.#} s) outside fault windows, got none",
                 "price a run with a steady stretch before or after its faults, or the scenario file itself")]);
         }
@@ -116,7 +117,7 @@ public static class MeasuredWorkload
         }
         else
         {
-            throw new CostInputException([CostInputException.File(Path.Combine(run.Directory, RunFiles.Scenario),
+            throw new InvalidInputException([ValidationProblem.ForFile(Path.Combine(run.Directory, RunFiles.Scenario),
                 "expected the scenario as run (it holds the topics' replication factors), got no readable scenario.yaml",
                 "pass --replication-factor (and --retention) for this run")]);
         }

@@ -40,6 +40,11 @@ public sealed record PlatformProfile
     public required string DisplayName { get; init; }
     public required StorageArchitecture Architecture { get; init; }
     public required string InstanceType { get; init; }
+    /// <summary>
+    /// Other sizes of the instance family to price as well (<c>larger-instance-types</c>); the estimate keeps the
+    /// cheapest, so a platform is not charged a fleet of hundreds of small brokers where a few large ones cost less.
+    /// </summary>
+    public IReadOnlyList<string> LargerInstanceTypes { get; init; } = [];
     /// <summary>Where a shared-nothing broker keeps its log (shared-storage brokers keep none).</summary>
     public DataStorage DataStorage { get; init; } = DataStorage.Ebs;
     public required SourcedValue MinBrokers { get; init; }

@@ -13,7 +13,7 @@ public static class PlatformProfileLoader
 
     private static readonly YamlShape Root = YamlShape.Map("platform profile",
     [
-        "name", "display-name", "architecture", "instance-type", "min-brokers", "headroom", "availability-zones",
+        "name", "display-name", "architecture", "instance-type", "larger-instance-types", "min-brokers", "headroom", "availability-zones",
         "system-volume", "disk-headroom", "block-io-size", "follower-fetching", "zone-aware-clients",
         "memory-per-core", "memory-per-partition-replica", "autoscaling", "scale-out-trigger", "scale-out-delay", "scale-in-trigger",
         "operations-per-month", "hands-on-hours-per-operation", "licence",
@@ -34,7 +34,7 @@ public static class PlatformProfileLoader
                     ? Directory.GetFiles(directory, "*.yaml").Select(System.IO.Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToArray()
                     : [];
                 var closest = Spelling.DidYouMean(name, known!);
-                problems.Add(CostInputException.Option("--platforms",
+                problems.Add(ValidationProblem.ForOption("--platforms",
                     $"expected a platform profile in {directory} (known: {(known.Length == 0 ? "none" : string.Join(", ", known))}), got \"{name}\"",
                     closest is null ? $"choose from: {string.Join(", ", known)}" : $"did you mean \"{closest}\"?"));
                 continue;
@@ -51,14 +51,14 @@ public static class PlatformProfileLoader
             }
         }
 
-        return problems.Count > 0 ? throw new CostInputException(problems) : profiles;
+        return problems.Count > 0 ? throw new InvalidInputException(problems) : profiles;
     }
 
     /// <summary>Parses profile text; <paramref name="file"/> only names it in problems.</summary>
     public static PlatformProfile Parse(string file, string text)
     {
         var result = YamlDocumentReader.Parse(text, file, Root, root => Read(root));
-        return result.Succeeded ? result.Value! : throw new CostInputException(result.Problems);
+        return result.Succeeded ? result.Value! : throw new InvalidInputException(result.Problems);
     }
 
     private static PlatformProfile? Read(YamlMap root)
@@ -89,13 +89,14 @@ public static class PlatformProfileLoader
             Name = root.Require("name", "kafka")?.AsString("kafka"),
             DisplayName = root.Require("display-name", "Apache Kafka")?.AsString("Apache Kafka"),
             InstanceType = root.Require("instance-type", "r6i.large")?.AsString("r6i.large"),
+            LargerInstanceTypes = root.Get("larger-instance-types")?.AsStrings("[r6i.xlarge, r6i.2xlarge]") ?? [],
             DataStorage = sharedStorage ? DataStorage.Ebs : root.Get("data-storage")?.AsEnum<DataStorage>() ?? DataStorage.Ebs,
             MinBrokers = Number("min-brokers", min: 1),
             Headroom = Number("headroom", max: 10),
             Zones = Number("availability-zones", min: 1),
             SystemVolume = SourcedValues.Read(root, "system-volume", Quantity.Size),
             DiskHeadroom = Number("disk-headroom", max: 10),
-            IoSize = SourcedValues.Read(root, "block-io-size", Quantity.Exactly("KiB"), exclusiveMin: true),
+            IoSize = SourcedValues.Read(root, "block-io-size", Quantity.SizeIn("KiB", 1024), exclusiveMin: true),
             FollowerFetching = Flag("follower-fetching"),
             ZoneAware = Flag("zone-aware-clients"),
             MemoryPerCore = SourcedValues.Read(root, "memory-per-core", Quantity.Size, required: false),
@@ -105,7 +106,7 @@ public static class PlatformProfileLoader
             ScaleOutDelay = Only(elastic, "scale-out-delay", Quantity.Duration),
             ScaleInTrigger = Only(elastic, "scale-in-trigger", Quantity.Duration),
             Operations = Number("operations-per-month"),
-            HandsOn = SourcedValues.Read(root, "hands-on-hours-per-operation", Quantity.Exactly("hours")),
+            HandsOn = SourcedValues.Read(root, "hands-on-hours-per-operation", Quantity.DurationIn("hours", 3600)),
             Licence = SourcedValues.Read(root, "licence", Quantity.Exactly("USD/broker-month")),
             Throttle = Only(!sharedStorage, "reassignment-throttle", Quantity.Bandwidth, min: 1),
             LocalRetention = Only(tiered, "tiered-local-retention", Quantity.Duration),
@@ -136,6 +137,7 @@ public static class PlatformProfileLoader
             DisplayName = profile.DisplayName,
             Architecture = architecture.Value,
             InstanceType = profile.InstanceType,
+            LargerInstanceTypes = profile.LargerInstanceTypes,
             DataStorage = profile.DataStorage,
             MinBrokers = profile.MinBrokers,
             Headroom = profile.Headroom,

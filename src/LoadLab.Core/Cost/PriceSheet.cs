@@ -1,3 +1,5 @@
+using LoadLab.Core.Yaml;
+
 namespace LoadLab.Core.Cost;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed record PriceSheet
     public InstanceType Instance(string instanceType) =>
         Instances.TryGetValue(instanceType, out var instance)
             ? instance
-            : throw new CostInputException(
+            : throw new InvalidInputException(
             [
                 new(File, $"instances.{instanceType}", 0, 0,
                     $"expected prices and specifications for instance type \"{instanceType}\" (the sheet has: {string.Join(", ", Instances.Keys)})",

@@ -36,14 +36,14 @@ public static class PriceSheetLoader
         ("observability", Observability),
         ("operator", Operator));
 
-    /// <summary>Reads <paramref name="path"/>; throws <see cref="CostInputException"/> listing every problem.</summary>
+    /// <summary>Reads <paramref name="path"/>; throws <see cref="InvalidInputException"/> listing every problem.</summary>
     public static PriceSheet Load(string path) => Result(YamlDocumentReader.Load(path, Root, root => Read(root, path)));
 
     /// <summary>Parses price-sheet text; <paramref name="file"/> only names it in problems.</summary>
     public static PriceSheet Parse(string file, string text) => Result(YamlDocumentReader.Parse(text, file, Root, root => Read(root, file)));
 
     private static PriceSheet Result(LoadResult<PriceSheet> result) =>
-        result.Succeeded ? result.Value! : throw new CostInputException(result.Problems);
+        result.Succeeded ? result.Value! : throw new InvalidInputException(result.Problems);
 
     private static PriceSheet? Read(YamlMap root, string file)
     {
@@ -52,7 +52,7 @@ public static class PriceSheetLoader
 
         var name = root.Require("name", "aws-us-east-1")?.AsString("aws-us-east-1");
         var currency = root.Require("currency", "USD")?.AsOneOf(["USD"]);
-        var hours = SourcedValues.Read(root, "hours-per-month", Quantity.Exactly("hours"), min: 1, max: 744);
+        var hours = SourcedValues.Read(root, "hours-per-month", Quantity.DurationIn("hours", 3600), min: 1, max: 744);
         var billingMinimum = SourcedValues.Read(root, "billing-minimum", Quantity.Duration);
         var instances = new Dictionary<string, InstanceType>(StringComparer.Ordinal);
         var instancesMap = root.Require("instances", "{ r6i.large: { on-demand: …, vcpus: …, … } }")?.AsMap(Instances, "{ r6i.large: { … } }");

@@ -11,6 +11,12 @@ namespace LoadLab.Core.Yaml;
 /// <param name="Suggestion">How to fix it (an example or a likely intended spelling), or null.</param>
 public sealed record ValidationProblem(string File, string Path, int Line, int Column, string Message, string? Suggestion)
 {
+    /// <summary>A problem with a command-line option; the option names itself in place of a file.</summary>
+    public static ValidationProblem ForOption(string option, string message, string fix) => new(option, "", 0, 0, message, fix);
+
+    /// <summary>A problem with a whole file or folder (no position in it).</summary>
+    public static ValidationProblem ForFile(string path, string message, string fix) => new(path, "", 0, 0, message, fix);
+
     /// <summary><c>file:line:column: path: message. Fix: suggestion</c>, the format compilers use so editors can jump to it.</summary>
     public override string ToString()
     {

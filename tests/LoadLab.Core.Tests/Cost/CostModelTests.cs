@@ -1,6 +1,7 @@
 using System.Globalization;
 using LoadLab.Core.Cost;
 using LoadLab.Core.Results;
+using LoadLab.Core.Yaml;
 
 namespace LoadLab.Core.Tests.Cost;
 
@@ -8,7 +9,8 @@ public sealed class CostModelTests
 {
     private static readonly (PriceSheet Prices, IReadOnlyList<PlatformProfile> Profiles) Shipped = CostTestData.Shipped();
 
-    private static PlatformProfile Profile(string name) => Shipped.Profiles.Single(p => p.Name == name);
+    /// <summary>A shipped profile on its own instance type only (the tests below pin one instance's limits).</summary>
+    private static PlatformProfile Profile(string name) => Shipped.Profiles.Single(p => p.Name == name) with { LargerInstanceTypes = [] };
 
     private static PlatformCost Estimate(CostWorkload workload, string platform, CostOptions? options = null) =>
         CostModel.Estimate(workload, Profile(platform), Shipped.Prices, options ?? new CostOptions());
@@ -55,6 +57,27 @@ public sealed class CostModelTests
         Assert.Equal("disk space", estimate.BindingLimit);
         Assert.Equal((int)Math.Ceiling(500.0 * 86_400 / 1024 * 3 * 1.1 / (468e9 / (1 << 30))), estimate.Sizing.FloorBrokers);
         Assert.Contains(estimate.Notes, n => n.Contains("With --tiered-storage", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Estimate_ProfileWithLargerSizes_KeepsTheCheapestSizeAndListsEveryOther()
+    {
+        // 500 MiB/s kept a day on local NVMe: 320 i4i.large or 40 i4i.4xlarge hold the same disks at about the same
+        // price per GB, but the small fleet also pays 320 root volumes and 320 monitoring hosts.
+        var workload = CostTestData.Flat(500, fanOut: 1);
+        var shipped = Shipped.Profiles.Single(p => p.Name == "redpanda");
+        var each = new[] { shipped.InstanceType }.Concat(shipped.LargerInstanceTypes)
+            .ToDictionary(type => type, type => CostModel.Estimate(workload, shipped with { InstanceType = type, LargerInstanceTypes = [] }, Shipped.Prices, new CostOptions()));
+
+        var estimate = CostModel.Estimate(workload, shipped, Shipped.Prices, new CostOptions());
+
+        var cheapest = each.MinBy(e => e.Value.TotalMonthlyUsd);
+        Assert.Equal(cheapest.Key, estimate.InstanceType);
+        Assert.NotEqual("i4i.large", estimate.InstanceType);
+        Assert.Equal(cheapest.Value.TotalMonthlyUsd, estimate.TotalMonthlyUsd);
+        Assert.True(each["i4i.large"].Sizing.FloorBrokers > estimate.Sizing.FloorBrokers);
+        var note = Assert.Single(estimate.Notes, n => n.StartsWith("Priced on ", StringComparison.Ordinal));
+        Assert.All(each, e => Assert.Contains($"{e.Key} {e.Value.TotalMonthlyUsd.ToString("#,##0.00", CultureInfo.InvariantCulture)} USD", note, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -263,7 +286,7 @@ public sealed class CostModelTests
     [Fact]
     public void Estimate_InvalidOptions_ListsEveryProblem()
     {
-        var error = Assert.Throws<CostInputException>(() =>
+        var error = Assert.Throws<InvalidInputException>(() =>
             CostModel.Estimate(CostTestData.Flat(1, 1), Shipped.Profiles, Shipped.Prices, new CostOptions { Headroom = -0.5, OperationsPerMonth = -1 }));
 
         Assert.Equal(["--headroom", "--operations"], error.Problems.Select(p => p.File));
@@ -274,7 +297,7 @@ public sealed class CostModelTests
     {
         var redpandaOnR6i = Profile("redpanda") with { InstanceType = "r6i.large" };
 
-        var error = Assert.Throws<CostInputException>(() => CostModel.Estimate(CostTestData.Flat(10, 1), redpandaOnR6i, Shipped.Prices, new CostOptions()));
+        var error = Assert.Throws<InvalidInputException>(() => CostModel.Estimate(CostTestData.Flat(10, 1), redpandaOnR6i, Shipped.Prices, new CostOptions()));
 
         var problem = Assert.Single(error.Problems);
         Assert.Equal("instances.r6i.large.instance-store", problem.Path);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LoadLab.Core.Cost;
 using LoadLab.Core.Results;
+using LoadLab.Core.Yaml;
 
 namespace LoadLab.Core.Tests.Cost;
 
@@ -124,7 +125,7 @@ public sealed class MeasuredWorkloadTests : IDisposable
     {
         var run = WriteRun(Summary(), Rows(outage: false), scenario: null);
 
-        var error = Assert.Throws<CostInputException>(() => MeasuredWorkload.FromRunDirectory(run, new CostWorkloadOptions()));
+        var error = Assert.Throws<InvalidInputException>(() => MeasuredWorkload.FromRunDirectory(run, new CostWorkloadOptions()));
 
         var problem = Assert.Single(error.Problems);
         Assert.EndsWith(RunFiles.Scenario, problem.File, StringComparison.Ordinal);
@@ -175,7 +176,7 @@ public sealed class MeasuredWorkloadTests : IDisposable
     [Fact]
     public void FromRunDirectory_NotARunFolder_NamesItAndTheFix()
     {
-        var error = Assert.Throws<CostInputException>(() => MeasuredWorkload.FromRunDirectory(_directory, new CostWorkloadOptions()));
+        var error = Assert.Throws<InvalidInputException>(() => MeasuredWorkload.FromRunDirectory(_directory, new CostWorkloadOptions()));
 
         Assert.Equal(_directory, Assert.Single(error.Problems).File);
     }

@@ -1,5 +1,6 @@
 using LoadLab.Core.Cost;
 using LoadLab.Core.Tests.Scenarios;
+using LoadLab.Core.Yaml;
 
 namespace LoadLab.Core.Tests.Cost;
 
@@ -29,7 +30,7 @@ public sealed class PlatformProfileLoaderTests
     {
         var text = Shipped("kafka").Replace("display-name:", "displayName:", StringComparison.Ordinal).Replace("min-brokers:", "minBrokers:", StringComparison.Ordinal);
 
-        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.Parse("kafka.yaml", text));
+        var error = Assert.Throws<InvalidInputException>(() => PlatformProfileLoader.Parse("kafka.yaml", text));
 
         Assert.Contains(error.Problems, p => p.Path == "displayName" && p.Suggestion == "rename \"displayName\" to \"display-name\"" && p.Line == 5);
         Assert.Contains(error.Problems, p => p.Path == "minBrokers" && p.Suggestion == "rename \"minBrokers\" to \"min-brokers\"");
@@ -40,7 +41,7 @@ public sealed class PlatformProfileLoaderTests
     {
         var text = Shipped("kafka") + "wal: ebs\n";
 
-        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.Parse("kafka.yaml", text));
+        var error = Assert.Throws<InvalidInputException>(() => PlatformProfileLoader.Parse("kafka.yaml", text));
 
         var problem = Assert.Single(error.Problems);
         Assert.Equal("wal", problem.Path);
@@ -54,7 +55,7 @@ public sealed class PlatformProfileLoaderTests
             .Replace("architecture: shared-nothing", "architecture: shared-disk", StringComparison.Ordinal)
             .Replace("follower-fetching:\n  value: true", "follower-fetching:\n  value: yes please", StringComparison.Ordinal);
 
-        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.Parse("p.yaml", text));
+        var error = Assert.Throws<InvalidInputException>(() => PlatformProfileLoader.Parse("p.yaml", text));
 
         Assert.Contains(error.Problems, p => p.Path == "architecture" && p.Message.Contains("shared-nothing, shared-storage", StringComparison.Ordinal) && p.Line == 6);
         Assert.Contains(error.Problems, p => p.Path == "follower-fetching.value" && p.Message.Contains("true or false", StringComparison.Ordinal));
@@ -65,7 +66,7 @@ public sealed class PlatformProfileLoaderTests
     {
         var text = Shipped("automq").Replace("scale-out-trigger:", "scale-out-triger:", StringComparison.Ordinal);
 
-        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.Parse("automq.yaml", text));
+        var error = Assert.Throws<InvalidInputException>(() => PlatformProfileLoader.Parse("automq.yaml", text));
 
         var problem = Assert.Single(error.Problems);
         Assert.Equal("scale-out-triger", problem.Path);
@@ -75,7 +76,7 @@ public sealed class PlatformProfileLoaderTests
     [Fact]
     public void LoadAll_UnknownPlatform_NamesTheKnownProfilesAndTheClosest()
     {
-        var error = Assert.Throws<CostInputException>(() => PlatformProfileLoader.LoadAll(RepositoryFiles.PathOf(Path.Combine("environments", "platforms")), ["kafak"]));
+        var error = Assert.Throws<InvalidInputException>(() => PlatformProfileLoader.LoadAll(RepositoryFiles.PathOf(Path.Combine("environments", "platforms")), ["kafak"]));
 
         var problem = Assert.Single(error.Problems);
         Assert.Equal("--platforms", problem.File);
