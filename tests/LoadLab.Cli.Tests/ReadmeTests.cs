@@ -59,16 +59,16 @@ public sealed partial class ReadmeTests(ITestOutputHelper log)
         var runs = new List<string>();
         try
         {
-            // 1. ./run.sh: the quickstart, a broker kill that is observed, recovered from and shown on the console.
+            // 1. ./run.sh: the quickstart, a leader move that is observed, recovered from and shown on the console.
             var first = await RunAsync(Walkthrough[0]);
             Assert.True(first.ExitCode == 0, first.Output);
             runs.Add(ResultsFolder(first.Output));
             var summary = ResultsJson.ReadSummary(Path.Combine(runs[0], "summary.json"));
-            var kill = Assert.Single(summary.Faults);
-            Assert.Equal(("broker.kill", true), (kill.Action, kill.Succeeded));
-            Assert.NotNull(kill.RecoverySeconds);
+            var move = Assert.Single(summary.Faults);
+            Assert.Equal(("leader.move", true), (move.Action, move.Succeeded));
+            Assert.NotNull(move.RecoverySeconds);
             Assert.Equal(0, summary.Audit!.Lost);
-            Assert.Matches(@"(?m)^  1  broker\.kill .+  observed ", first.Output);
+            Assert.Matches(@"(?m)^  1  leader\.move .+  observed ", first.Output);
             Assert.Matches(@"(?m)^  recovery overall <= 30 .+  pass$", first.Output);
 
             // 3. A first comparison: the same scenario on five brokers, side by side; then the cost of the measured load.

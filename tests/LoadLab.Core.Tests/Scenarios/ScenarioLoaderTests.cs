@@ -78,8 +78,8 @@ public sealed class ScenarioLoaderTests
         Assert.Equal("all", stream.ProducerConfig["acks"]);
         Assert.Equal("true", stream.ProducerConfig["enable.idempotence"]);
         Assert.Equal(2, Assert.Single(scenario.Consumers).Instances);
-        var kill = Assert.Single(scenario.Faults);
-        Assert.Equal((TimeSpan.FromSeconds(25), (TimeSpan?)TimeSpan.FromSeconds(10)), (kill.At, kill.Duration));
+        var move = Assert.Single(scenario.Faults);
+        Assert.Equal((TimeSpan.FromSeconds(25), (TimeSpan?)null), (move.At, move.Duration));
         Assert.Equal(3, scenario.Slos.Count);
     }
 
