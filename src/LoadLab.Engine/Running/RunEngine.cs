@@ -58,6 +58,9 @@ internal static class RunEngine
         /// <summary>Producers' audit storage is sized for the plan plus this share, so Poisson runs rarely grow it.</summary>
         private const double PlannedMessagesSlack = 1.1;
 
+        /// <summary>How long the run waits for its producer clients to be able to send before it starts anyway.</summary>
+        private static readonly TimeSpan ProducerReadyTimeout = TimeSpan.FromSeconds(10);
+
         private readonly ICluster _cluster;
         private readonly RunRequest _request;
         private readonly Scenario _scenario;
@@ -65,7 +68,8 @@ internal static class RunEngine
         private readonly List<(TrafficStream Stream, RateSchedule Schedule)> _schedules;
         private readonly List<OpenLoopProducer> _producers = [];
         private readonly List<(GroupProgress Progress, List<GroupMember> Members)> _groups = [];
-        private readonly IntervalSampler _sampler;
+        /// <summary>Made once the producers and groups exist, when the load starts.</summary>
+        private IntervalSampler? _sampler;
         private readonly SegmentPlan _plan;
         private readonly SegmentRecorder? _segment;
 
@@ -93,14 +97,6 @@ internal static class RunEngine
                 BootstrapServers = cluster.BootstrapServers,
                 ClientDefaults = cluster.ClientDefaults,
             };
-            _sampler = new IntervalSampler(
-                _context,
-                [.. _schedules.Select(s => s.Schedule)],
-                [.. _schedules.Select(s => _plan.ShareOf(s.Stream))],
-                _producers,
-                _groups,
-                _segment is null ? request.Observers : [_segment, .. request.Observers],
-                _scenario);
         }
 
         public async Task<RunSummary> ExecuteAsync(CancellationToken cancellationToken)
@@ -109,10 +105,12 @@ internal static class RunEngine
             var outcome = RunOutcome.Completed;
             string? message = null;
             _context.Event(RunEventTypes.RunPreparing, [new("scenario", _scenario.Name), new("environment", _cluster.Kind), new("bootstrap", _cluster.BootstrapServers)]);
+            // Producer clients start (connections, metadata, producer ids) while the groups join.
+            CreateProducers();
             await RegisterGroupsAsync(cancellationToken).ConfigureAwait(false);
             StartConsumers(cancellationToken);
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
-            CreateProducers();
+            await AwaitProducersReadyAsync().ConfigureAwait(false);
 
             if (_request.StartAt is { } startAt)
             {
@@ -130,7 +128,15 @@ internal static class RunEngine
             _context.AckGaps = new AckGapTracker([.. _scenario.Topics.Select(t => (t.Name, t.Partitions))], _request.Time, startTimestamp);
             results.BeginIntervals(_context.Clock.StartedAt);
             results.Event(0, RunEventTypes.RunStarted, [new("runId", _request.RunId), new("startedAt", _context.Clock.StartedAt)]);
-            _sampler.Start();
+            var sampler = _sampler = new IntervalSampler(
+                _context,
+                [.. _schedules.Select(s => s.Schedule)],
+                [.. _schedules.Select(s => _plan.ShareOf(s.Stream))],
+                _producers,
+                _groups,
+                _segment is null ? _request.Observers : [_segment, .. _request.Observers],
+                _scenario);
+            sampler.Start();
             using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             // Segment 0 of a split run executes the faults; the others record the planned timeline only.
             var executedFaults = _request.Segment.ExecutesFaults ? _scenario.Faults : [];
@@ -152,23 +158,23 @@ internal static class RunEngine
             }
 
             // Only an interrupted load ends before its schedule: a completed one keeps the target of its last second.
-            _sampler.LoadEndSeconds = outcome == RunOutcome.Interrupted ? loadEndSeconds : null;
-            _sampler.Phase = RunPhase.Draining;
+            sampler.LoadEndSeconds = outcome == RunOutcome.Interrupted ? loadEndSeconds : null;
+            sampler.Phase = RunPhase.Draining;
             results.Event(loadEndSeconds, RunEventTypes.RunStopping, [new("outcome", outcome)]);
             var drainDeadline = _context.Clock.NowMicros() + (long)_scenario.DrainTimeout.TotalMicroseconds;
             var unacknowledged = await Task.Run(() => _producers.Sum(p => p.Flush(RemainingUntil(drainDeadline))), CancellationToken.None).ConfigureAwait(false);
             await WaitForConsumersAsync(drainDeadline, cancellationToken).ConfigureAwait(false);
             await stopFaults.CancelAsync().ConfigureAwait(false);
             var occurrences = await faults.ConfigureAwait(false);
-            _sampler.Stop();
+            sampler.Stop();
             StopConsumers();
 
             var stoppedAt = outcome == RunOutcome.Interrupted ? TimeSpan.FromSeconds(loadEndSeconds) : (TimeSpan?)null;
-            var summary = _sampler.Summarize(_request, _cluster, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null), stoppedAt);
+            var summary = sampler.Summarize(_request, _cluster, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null), stoppedAt);
             summary = summary with { Produce = summary.Produce with { Wire = WireStatistics.Collect(_producers) } };
             summary = _segment is null
-                ? Analyze(summary, occurrences, loadEndSeconds, startTimestamp)
-                : CompleteSegment(_segment, summary, occurrences, loadEndSeconds, Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart);
+                ? Analyze(sampler, summary, occurrences, loadEndSeconds, startTimestamp)
+                : CompleteSegment(_segment, sampler, summary, occurrences, loadEndSeconds, Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart);
             results.WriteSummary(summary);
             results.Event(_context.SecondsNow, RunEventTypes.RunEnded, [new("outcome", outcome)]);
             return summary;
@@ -178,7 +184,7 @@ internal static class RunEngine
         public void Marker(FaultMarker marker)
         {
             WriteMarker(marker);
-            _sampler.FaultMarked(marker);
+            _sampler?.FaultMarked(marker);
         }
 
         private void WriteMarker(FaultMarker marker) => _context.Results.Event(marker.AtSeconds, marker.EventType, [
@@ -195,7 +201,7 @@ internal static class RunEngine
         public void Dispose()
         {
             _segment?.Dispose();
-            _sampler.Stop();
+            _sampler?.Stop();
             foreach (var producer in _producers)
             {
                 producer.Dispose();
@@ -204,7 +210,7 @@ internal static class RunEngine
             StopConsumers();
         }
 
-        private RunSummary Analyze(RunSummary summary, IReadOnlyList<FaultOccurrence> occurrences, double loadEndSeconds, long startTimestamp)
+        private RunSummary Analyze(IntervalSampler sampler, RunSummary summary, IReadOnlyList<FaultOccurrence> occurrences, double loadEndSeconds, long startTimestamp)
         {
             var end = new AuditEnd(
                 Watermarks.LogStartOffsets(_context.BootstrapServers, _context.ClientDefaults, _scenario.Topics, _context.Results, _context.SecondsNow),
@@ -215,18 +221,18 @@ internal static class RunEngine
             var recoveries = new RecoveryAnalyzer().Analyze(new RecoveryInput
             {
                 Faults = occurrences,
-                Groups = _sampler.LagSeries(),
+                Groups = sampler.LagSeries(),
                 LoadEndSeconds = loadEndSeconds,
                 AckGaps = _context.AckGaps?.Gaps(startTimestamp + (long)(loadEndSeconds * _request.Time.TimestampFrequency)) ?? [],
-                Errors = _sampler.Errors,
+                Errors = sampler.Errors,
             });
             // From the intervals the run kept, not from the .hlog files it has just written.
             var slo = SloEvaluator.Evaluate(_scenario.Slos, new SloInput
             {
-                Produce = _sampler.Intervals(LatencyMetric.Produce),
-                Service = _sampler.Intervals(LatencyMetric.Service),
-                ScheduleDelay = _sampler.Intervals(LatencyMetric.ScheduleDelay),
-                EndToEnd = _sampler.Intervals(LatencyMetric.EndToEnd),
+                Produce = sampler.Intervals(LatencyMetric.Produce),
+                Service = sampler.Intervals(LatencyMetric.Service),
+                ScheduleDelay = sampler.Intervals(LatencyMetric.ScheduleDelay),
+                EndToEnd = sampler.Intervals(LatencyMetric.EndToEnd),
                 Faults = recoveries,
                 Audit = audit,
                 AchievedRate = summary.Rate.Achieved,
@@ -245,12 +251,12 @@ internal static class RunEngine
         /// The summary of one segment of a split run: its own counts and latencies, its faults as executed (segment 0)
         /// and its worker; the audit, recovery and SLOs need every segment, so <c>loadlab merge</c> computes them.
         /// </summary>
-        private RunSummary CompleteSegment(SegmentRecorder segment, RunSummary summary, IReadOnlyList<FaultOccurrence> occurrences, double loadEndSeconds, TimeSpan cpu)
+        private RunSummary CompleteSegment(SegmentRecorder segment, IntervalSampler sampler, RunSummary summary, IReadOnlyList<FaultOccurrence> occurrences, double loadEndSeconds, TimeSpan cpu)
         {
             var logStarts = Watermarks.LogStartOffsets(_context.BootstrapServers, _context.ClientDefaults, _scenario.Topics, _context.Results, _context.SecondsNow);
             var seconds = (int)Math.Ceiling(_scenario.TotalDuration.TotalSeconds) + 1;
             var sentBySecond = Enumerable.Range(0, seconds).Select(s => _producers.Sum(p => p.SentInSecond(s))).ToList();
-            segment.Complete(new SegmentEnd(loadEndSeconds, occurrences, _sampler.Errors, logStarts, sentBySecond, cpu.TotalSeconds), _context.Latency);
+            segment.Complete(new SegmentEnd(loadEndSeconds, occurrences, sampler.Errors, logStarts, sentBySecond, cpu.TotalSeconds), _context.Latency);
             var consumed = summary.Consume.Groups.Sum(g => g.Consumed);
             var handled = summary.Produce.Sent + consumed;
             var worker = new WorkerSummary
@@ -398,6 +404,19 @@ internal static class RunEngine
 
             var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
             _context.Event(RunEventTypes.GroupsJoined, [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
+        }
+
+        /// <summary>
+        /// The clock starts when the producers can send: a client that cannot yet (no producer id, leaders unknown)
+        /// would hold the first messages for its start-up and give them a latency no cluster caused.
+        /// </summary>
+        private async Task AwaitProducersReadyAsync()
+        {
+            var waited = Stopwatch.StartNew();
+            var notReady = await Task.WhenAll(_producers.Select(p => Task.Run(() => (Producer: p, Reason: p.AwaitReady(ProducerReadyTimeout))))).ConfigureAwait(false);
+            _context.Event(RunEventTypes.ProducersReady, [
+                new("seconds", Math.Round(waited.Elapsed.TotalSeconds, 3)),
+                new("notReady", notReady.Where(n => n.Reason is not null).Select(n => $"{n.Producer.StreamName}#{n.Producer.ProducerId}: {n.Reason}").ToList())]);
         }
 
         private void CreateProducers()
