@@ -4,9 +4,9 @@ namespace LoadLab.Core.Results;
 
 /// <summary>
 /// Reads HdrHistogram interval logs (<c>histograms/&lt;metric&gt;.hlog</c>), written by <see cref="ResultsWriter"/> or
-/// by any HdrHistogram tool. Interval times are seconds since the log's <c>StartTime</c>, which LoadLab writes as the run
-/// start in whole milliseconds, the same base as its interval timestamps; logs whose timestamps are already offsets
-/// (below a year, HdrHistogram's convention) are read as such.
+/// by any HdrHistogram tool, through <see cref="HistogramLogParser"/> (intervals of any size). Interval times are seconds
+/// since the log's <c>StartTime</c>, which LoadLab writes as the run start in whole milliseconds, the same base as its
+/// interval timestamps; logs whose timestamps are already offsets (below a year, HdrHistogram's convention) are read as such.
 /// </summary>
 public static class HistogramLog
 {
@@ -28,7 +28,7 @@ public static class HistogramLog
     {
         ArgumentNullException.ThrowIfNull(stream);
         var read = new List<(long StartMs, long EndMs, HistogramInterval Values)>();
-        using var reader = new HistogramLogReader(stream);
+        using var reader = new HistogramLogParser(stream);
         using var enumerator = reader.ReadHistograms().GetEnumerator();
         while (true)
         {

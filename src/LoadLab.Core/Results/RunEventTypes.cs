@@ -24,6 +24,12 @@ public static class RunEventTypes
     /// <summary>Every group has its first assignment, or the join timeout passed (<c>notJoined</c> lists the laggards).</summary>
     public const string GroupsJoined = "groups.joined";
 
+    /// <summary>
+    /// The producer clients can send (their topic's leaders known, an idempotent client's producer id assigned), or the
+    /// wait for it ended (<c>notReady</c> lists which could not be seen ready, and why); the clock starts after it.
+    /// </summary>
+    public const string ProducersReady = "producers.ready";
+
     /// <summary>(A segment of a split run) its members joined; the agreed start is the wait for the others.</summary>
     public const string GroupsJoining = "groups.joining";
 

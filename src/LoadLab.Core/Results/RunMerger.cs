@@ -744,7 +744,7 @@ public static class RunMerger
     private sealed class IntervalCursor : IDisposable
     {
         private readonly FileStream _stream;
-        private readonly HistogramLogReader _reader;
+        private readonly HistogramLogParser _reader;
         private readonly IEnumerator<HistogramBase> _intervals;
         private readonly string _path;
 
@@ -752,7 +752,7 @@ public static class RunMerger
         {
             _path = path;
             _stream = File.OpenRead(path);
-            _reader = new HistogramLogReader(_stream);
+            _reader = new HistogramLogParser(_stream);
             _intervals = _reader.ReadHistograms().GetEnumerator();
         }
 

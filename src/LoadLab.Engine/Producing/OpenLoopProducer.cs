@@ -136,6 +136,30 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
         ? throw new InvalidOperationException("Statistics are awaited after Flush, when this thread serves the client's reports.")
         : _producer.AwaitNextStatistics(timeout);
 
+    /// <summary>
+    /// Before <see cref="Start"/>: waits until a statistics report shows the client can send at once (leaders of the
+    /// topic known, the producer id of an idempotent client assigned), so that the run's clock starts when messages
+    /// can leave rather than charging the client's start-up (0.5-1 s for an idempotent one) to the first messages.
+    /// Returns what was seen: null when ready, else why not (not within <paramref name="timeout"/>, or statistics
+    /// off or too rare to tell).
+    /// </summary>
+    public string? AwaitReady(TimeSpan timeout)
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("Readiness is awaited before Start, while no thread serves the client's reports.");
+        }
+
+        if (StatisticsIntervalMs <= 0 || StatisticsIntervalMs > timeout.TotalMilliseconds / 2)
+        {
+            return $"statistics.interval.ms {StatisticsIntervalMs} does not report within {timeout.TotalSeconds:0} s";
+        }
+
+        return _producer.AwaitReadyToSend(_stream.Topic, timeout)
+            ? null
+            : $"not ready within {timeout.TotalSeconds:0} s (idempotence state {_producer.IdempotenceState ?? "not reported"})";
+    }
+
     /// <summary>Messages handed out by the schedule so far (sent or being sent).</summary>
     public long Scheduled => _arrivals.Count;
 

@@ -58,6 +58,9 @@ internal static class RunEngine
         /// <summary>Producers' audit storage is sized for the plan plus this share, so Poisson runs rarely grow it.</summary>
         private const double PlannedMessagesSlack = 1.1;
 
+        /// <summary>How long the run waits for its producer clients to be able to send before it starts anyway.</summary>
+        private static readonly TimeSpan ProducerReadyTimeout = TimeSpan.FromSeconds(10);
+
         private readonly ICluster _cluster;
         private readonly RunRequest _request;
         private readonly Scenario _scenario;
@@ -102,10 +105,12 @@ internal static class RunEngine
             var outcome = RunOutcome.Completed;
             string? message = null;
             _context.Event(RunEventTypes.RunPreparing, [new("scenario", _scenario.Name), new("environment", _cluster.Kind), new("bootstrap", _cluster.BootstrapServers)]);
+            // Producer clients start (connections, metadata, producer ids) while the groups join.
+            CreateProducers();
             await RegisterGroupsAsync(cancellationToken).ConfigureAwait(false);
             StartConsumers(cancellationToken);
             await WaitForGroupsAsync(cancellationToken).ConfigureAwait(false);
-            CreateProducers();
+            await AwaitProducersReadyAsync().ConfigureAwait(false);
 
             if (_request.StartAt is { } startAt)
             {
@@ -399,6 +404,19 @@ internal static class RunEngine
 
             var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
             _context.Event(RunEventTypes.GroupsJoined, [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
+        }
+
+        /// <summary>
+        /// The clock starts when the producers can send: a client that cannot yet (no producer id, leaders unknown)
+        /// would hold the first messages for its start-up and give them a latency no cluster caused.
+        /// </summary>
+        private async Task AwaitProducersReadyAsync()
+        {
+            var waited = Stopwatch.StartNew();
+            var notReady = await Task.WhenAll(_producers.Select(p => Task.Run(() => (Producer: p, Reason: p.AwaitReady(ProducerReadyTimeout))))).ConfigureAwait(false);
+            _context.Event(RunEventTypes.ProducersReady, [
+                new("seconds", Math.Round(waited.Elapsed.TotalSeconds, 3)),
+                new("notReady", notReady.Where(n => n.Reason is not null).Select(n => $"{n.Producer.StreamName}#{n.Producer.ProducerId}: {n.Reason}").ToList())]);
         }
 
         private void CreateProducers()

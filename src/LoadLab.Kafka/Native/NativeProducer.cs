@@ -104,6 +104,9 @@ internal sealed unsafe class NativeProducer : IDisposable
     /// <summary>What the client put on the wire so far; null when <c>statistics.interval.ms</c> is not set.</summary>
     public WireTotals? Wire => _wire?.Totals;
 
+    /// <summary>The <c>eos.idemp_state</c> of a recent statistics report (e.g. <c>WaitTransport</c>, <c>Assigned</c>); null without one.</summary>
+    public string? IdempotenceState => _wire?.IdempotenceState;
+
     /// <summary>
     /// Hands one message to the client, which copies it. <paramref name="token"/> comes back in the delivery
     /// report. Returns <see cref="ErrorCode.Local_QueueFull"/> when the client holds as many messages as it may.
@@ -206,6 +209,42 @@ internal sealed unsafe class NativeProducer : IDisposable
             }
 
             Librdkafka.Poll(_client, (int)Math.Min(left, 100));
+        }
+    }
+
+    /// <summary>
+    /// Serves reports on this thread until a statistics report shows the client can send at once: every partition
+    /// of its topic has a known leader and, for an idempotent producer, its producer id is assigned. librdkafka holds
+    /// every message until then, and asks for the id only when a broker connection is up, retrying every 500 ms
+    /// (rdkafka_idempotence.c, <c>rd_kafka_idemp_pid_timer_restart</c>), so a fresh client holds its first messages
+    /// 0.5-1 s. False when that was not seen within <paramref name="timeout"/> or statistics are off.
+    /// No other thread may be serving reports meanwhile.
+    /// </summary>
+    public bool AwaitReadyToSend(string topic, TimeSpan timeout)
+    {
+        if (_wire is null)
+        {
+            return false;
+        }
+
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            var seen = _wire.Totals.Reports;
+            if (_wire.WasReadyToSend(topic))
+            {
+                return true;
+            }
+
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            Librdkafka.Poll(_client, (int)Math.Min(left, 100));
+            // The report is parsed on the thread pool after the callback.
+            _wire.WaitForNextReport(seen, TimeSpan.FromMilliseconds(Math.Clamp(left, 0, 10)));
         }
     }
 

@@ -44,6 +44,8 @@ internal sealed class ProducerWireCounter
     private long _messageBytes;
     private long _batches;
     private long _batchBytes;
+    private string? _idempotenceState;
+    private readonly HashSet<string> _readyTopics = new(StringComparer.Ordinal);
 
     /// <summary>The totals of every report so far.</summary>
     public WireTotals Totals
@@ -55,6 +57,31 @@ internal sealed class ProducerWireCounter
                 return new WireTotals(
                     _reports, _messages, _messageBytes, _batches, _batchBytes,
                     _bytes.Values.Sum(b => b.Total), _produceRequests.Values.Sum(b => b.Total));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether some report showed the client able to send to <paramref name="topic"/> at once: not idempotent or with
+    /// its producer id (<c>eos.idemp_state</c> <c>Assigned</c>), and a leader known for every partition of the topic.
+    /// Reports are parsed on the thread pool, in no guaranteed order, so this remembers any report that showed it.
+    /// </summary>
+    public bool WasReadyToSend(string topic)
+    {
+        lock (_gate)
+        {
+            return _readyTopics.Contains(topic);
+        }
+    }
+
+    /// <summary>The <c>eos.idemp_state</c> of the report parsed last; null before the first report or when the client is not idempotent.</summary>
+    public string? IdempotenceState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _idempotenceState;
             }
         }
     }
@@ -98,6 +125,7 @@ internal sealed class ProducerWireCounter
         using var document = JsonDocument.Parse(json.ToArray());
         var root = document.RootElement;
         long batches = 0, batchBytes = 0;
+        List<string> led = [];
         if (root.TryGetProperty(TopicsKey, out var topics))
         {
             foreach (var topic in topics.EnumerateObject())
@@ -107,8 +135,16 @@ internal sealed class ProducerWireCounter
                     batches += Number(window, "cnt"u8);
                     batchBytes += Number(window, "sum"u8);
                 }
+
+                if (EveryPartitionLed(topic.Value))
+                {
+                    led.Add(topic.Name);
+                }
             }
         }
+
+        // Present only for an idempotent (or transactional) producer.
+        var idempotence = root.TryGetProperty("eos"u8, out var eos) && eos.TryGetProperty("idemp_state"u8, out var state) ? state.GetString() : null;
 
         lock (_gate)
         {
@@ -117,6 +153,11 @@ internal sealed class ProducerWireCounter
             _messageBytes = Math.Max(_messageBytes, Number(root, "txmsg_bytes"u8));
             _batches += batches;
             _batchBytes += batchBytes;
+            _idempotenceState = idempotence;
+            if (idempotence is null or "Assigned")
+            {
+                _readyTopics.UnionWith(led);
+            }
             if (root.TryGetProperty(BrokersKey, out var brokers))
             {
                 foreach (var broker in brokers.EnumerateObject())
@@ -129,6 +170,35 @@ internal sealed class ProducerWireCounter
 
             Monitor.PulseAll(_gate);
         }
+    }
+
+    /// <summary>
+    /// Whether the report lists the topic's partitions, each with a leader (<c>partitions.*.leader</c>; the internal
+    /// unassigned partition -1 excepted).
+    /// </summary>
+    private static bool EveryPartitionLed(JsonElement topic)
+    {
+        if (!topic.TryGetProperty("partitions"u8, out var partitions) || partitions.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        var listed = 0;
+        foreach (var partition in partitions.EnumerateObject())
+        {
+            if (partition.Name == "-1")
+            {
+                continue;
+            }
+
+            listed++;
+            if (!partition.Value.TryGetProperty("leader"u8, out var leader) || !leader.TryGetInt32(out var id) || id < 0)
+            {
+                return false;
+            }
+        }
+
+        return listed > 0;
     }
 
     /// <summary>A counter of the report; 0 when librdkafka did not include it.</summary>

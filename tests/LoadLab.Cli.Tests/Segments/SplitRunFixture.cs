@@ -12,6 +12,7 @@ public sealed class SplitRunFixture : IAsyncLifetime
     public const int Workers = 3;
     public const double Rate = 3000;
     public const double DurationSeconds = 8;
+    public const int MessageBytes = 200;
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("loadlab-split-").FullName;
 
@@ -50,7 +51,7 @@ public sealed class SplitRunFixture : IAsyncLifetime
                 topic: orders
                 rate: {{rate}}
                 producers: 3
-                payload: {kind: fixed, size: 200}
+                payload: {kind: fixed, size: {{MessageBytes}}}
                 keys: {distribution: uniform, space: 1000}
                 producer: {acks: all, enable.idempotence: true, linger.ms: 5}
             consumers:

@@ -120,6 +120,33 @@ public sealed class SplitRunTests(SplitRunFixture run, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task MergedRun_CompareBaselineAndCost_ReadItLikeAnyRun()
+    {
+        AssertWorkersSucceeded();
+        var merged = Path.Combine(run.Directory, "merged-for-readers");
+        var merge = await CliProcess.RunAsync(run.Directory, TimeSpan.FromSeconds(120), ["merge", .. run.SegmentFolders, "--out", merged]);
+        Assert.True(merge.ExitCode == 0, merge.Error);
+        var comparison = Path.Combine(run.Directory, "comparison");
+
+        var compare = await CliProcess.RunAsync(run.Directory, TimeSpan.FromSeconds(120), "compare", merged, run.SegmentFolders[0], "--out", comparison);
+        var save = await CliProcess.RunAsync(run.Directory, TimeSpan.FromSeconds(60), "baseline", "save", merged);
+        var check = await CliProcess.RunAsync(run.Directory, TimeSpan.FromSeconds(60), "baseline", "check", merged, "--baseline", "split");
+        var cost = await CliProcess.RunAsync(run.Directory, TimeSpan.FromSeconds(120), "cost", merged);
+
+        output.WriteLine(compare.Output + compare.Error + save.Output + save.Error + check.Output + check.Error + cost.Output + cost.Error);
+        Assert.True(compare.ExitCode == 0, compare.Error);
+        Assert.True(File.Exists(Path.Combine(comparison, "comparison.md")));
+        Assert.True(save.ExitCode == 0, save.Error);
+        Assert.True(check.ExitCode == 0, check.Error);
+        Assert.Contains("Verdict: unchanged", check.Output, StringComparison.Ordinal);
+        Assert.True(cost.ExitCode == 0, cost.Error);
+        // The cost model is sized by the merged run's measured traffic: every worker's share, not one segment's.
+        var workload = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(merged, "cost.json")))!["workload"]!;
+        var ingress = SplitRunFixture.Rate * SplitRunFixture.MessageBytes / (1024.0 * 1024.0);
+        Assert.InRange(workload["averageIngressMiBps"]!.GetValue<double>(), ingress * 0.99, ingress * 1.01);
+    }
+
+    [Fact]
     public async Task Merge_ASegmentMissingOrOfAnotherRun_ExitsTwoAndWritesNothing()
     {
         AssertWorkersSucceeded();

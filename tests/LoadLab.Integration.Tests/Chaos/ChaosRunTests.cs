@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HdrHistogram;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
@@ -31,6 +32,10 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(RunOutcome.Completed, summary.Outcome);
         Assert.Equal(0, summary.Audit!.Lost);
+        // The clock started once the idempotent producer had its id: a client still waiting for one (0.5-1 s on its
+        // 500 ms timer) would give the first messages a second ramp of latencies up to a second.
+        var ready = Events().Single(e => e.GetProperty("type").GetString() == RunEventTypes.ProducersReady);
+        Assert.Equal(0, ready.GetProperty("notReady").GetArrayLength());
         var produce = HistogramInterval.Merge(HistogramLog.Read(Path.Combine(_directory, RunFiles.Histogram(LatencyMetric.Produce))))!;
         long Count(double fromMs, double toMs) => produce.RecordedValues()
             .Where(v => v.ValueIteratedTo / 1000.0 >= fromMs && v.ValueIteratedTo / 1000.0 < toMs)
@@ -48,9 +53,12 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
         // What follows needs this process to have run on time: a machine that froze it (the generator's own schedule
         // delay shows for how long; 1.8-3.5 s were seen with other runs and builds sharing the 2 cores) fires the
         // resume late and gives messages outside the hang latencies of their own.
+        // The bins below count every message of the run, the warm-up's too, so a hold-up anywhere in the run counts
+        // (the summary's schedule delay covers the measured messages only).
         var frozenMs = summary.LatencyMs.ScheduleDelay.Max;
-        Skip.If(frozenMs >= FrozenLimitMs && Environment.GetEnvironmentVariable("LOADLAB_REQUIRE_ALL") is null,
-            $"the machine held this process up for {frozenMs:0} ms (schedule delay), too long to time a 1 s fault; set LOADLAB_REQUIRE_ALL=1 to make this a failure");
+        var runFrozenMs = HistogramInterval.Merge(HistogramLog.Read(Path.Combine(_directory, RunFiles.Histogram(LatencyMetric.ScheduleDelay))))!.GetMaxValue() / 1000.0;
+        Skip.If(Math.Max(frozenMs, runFrozenMs) >= FrozenLimitMs && Environment.GetEnvironmentVariable("LOADLAB_REQUIRE_ALL") is null,
+            $"the machine held this process up for {Math.Max(frozenMs, runFrozenMs):0} ms (schedule delay), too long to time a 1 s fault; set LOADLAB_REQUIRE_ALL=1 to make this a failure");
         // Longer only by what the machine held up: the resume's timer, and the acknowledgements after it.
         var slackMs = 100 + frozenMs;
         Assert.InRange(hangMs, 1_000, 1_000 + slackMs);
@@ -66,7 +74,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
         // for a latency recorded from the actual send time (all samples near 0), for one spike at the max, and for a
         // hang shorter or longer than its events say.
         var bins = new[] { Count(100, 325), Count(325, 550), Count(550, 775), Count(775, 2_000) };
-        var shape = $"samples per bin 100-325-550-775-max ms: {string.Join(", ", bins)}; hang {hangMs:0} ms from {fault.AtSeconds:0.000} s, max {maxMs:0} ms, schedule delay max {frozenMs:0} ms";
+        var shape = $"samples per bin 100-325-550-775-max ms: {string.Join(", ", bins)}; hang {hangMs:0} ms from {fault.AtSeconds:0.000} s, max {maxMs:0} ms, schedule delay max {frozenMs:0} ms ({runFrozenMs:0} ms with the warm-up)";
         output.WriteLine(shape);
         Assert.True(bins[0] >= 215 && bins[1] >= 215 && bins[2] is >= 215 and <= 245, shape);
         Assert.True(Math.Abs(bins[3] - (maxMs - 775)) <= 30, shape);
@@ -96,6 +104,27 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
         // Partition 0's preferred leader is broker 1, where the mock's hash also puts the coordinator of "audit":
         // the run registers the group, so the fail-over moves it and consumers do not wait for the restart.
         Assert.Contains("coordinator of audit 1", markers[0].GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_GroupCoordinatorPausedForTwoSeconds_EveryPartitionIsConsumedAgainAfterTheResume()
+    {
+        // A paused broker (SIGSTOP on a real platform) answers what it queued when it resumes: the group's consumers
+        // go on reading its partitions, and with them every partition. Seen once on the embedded cluster: a third of
+        // the partitions (the paused broker's) never consumed again, thousands of messages unreached at the end.
+        var scenario = Scenario("coordinator-pause", TimeSpan.FromSeconds(16), partitions: 3, rate: 1_000, size: 256,
+            faults: [new FaultSpec { At = TimeSpan.FromSeconds(6), Action = FaultAction.BrokerPause, Target = new CoordinatorOfTarget("audit"), Duration = TimeSpan.FromSeconds(2) }]);
+
+        var summary = await RunAsync(scenario, new EmbeddedOptions());
+
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
+        var fault = Assert.Single(summary.Faults);
+        Assert.True(fault.Succeeded, fault.Detail);
+        var audit = summary.Audit!;
+        output.WriteLine($"acked {audit.Acked}, delivered {audit.Delivered}, unreached {audit.Unreached}, lost {audit.Lost}; {fault.Detail}");
+        Assert.Equal(0, audit.Lost);
+        Assert.Equal(0, audit.Unreached);
+        Assert.Equal(audit.Acked, audit.Delivered);
     }
 
     [Fact]

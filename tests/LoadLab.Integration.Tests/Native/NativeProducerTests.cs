@@ -67,6 +67,42 @@ public sealed class NativeProducerTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the wait lasted {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
+    [Fact]
+    public async Task AwaitReadyToSend_IdempotentClient_ReturnsOnceItsProducerIdIsAssigned()
+    {
+        await using var cluster = await EmbeddedTestCluster.StartAsync(new TopicSpec(Topic, 2, 1));
+        var settings = new Dictionary<string, string>(Settings(cluster)) { ["enable.idempotence"] = "true", [NativeProducer.StatisticsIntervalSetting] = "100" };
+        using var producer = new NativeProducer(settings, Topic, "ll", new Listener());
+
+        // A fresh idempotent client holds every message until it has a producer id (asked for on a 500 ms timer).
+        Assert.True(producer.AwaitReadyToSend(Topic, TimeSpan.FromSeconds(20)), $"idempotence state {producer.IdempotenceState}");
+        Assert.Equal("Assigned", producer.IdempotenceState);
+    }
+
+    [Fact]
+    public async Task AwaitReadyToSend_PlainClient_ReadyWithLeadersKnownAndNoIdempotenceState()
+    {
+        await using var cluster = await EmbeddedTestCluster.StartAsync(new TopicSpec(Topic, 2, 1));
+        var settings = new Dictionary<string, string>(Settings(cluster)) { ["enable.idempotence"] = "false", [NativeProducer.StatisticsIntervalSetting] = "100" };
+        using var producer = new NativeProducer(settings, Topic, "ll", new Listener());
+
+        Assert.True(producer.AwaitReadyToSend(Topic, TimeSpan.FromSeconds(20)));
+        Assert.Null(producer.IdempotenceState);
+        // Readiness is per topic: the leaders of a topic the client never asked about are not known.
+        Assert.False(producer.AwaitReadyToSend("never-asked-for", TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task AwaitReadyToSend_StatisticsOff_ReturnsFalseAtOnce()
+    {
+        await using var cluster = await EmbeddedTestCluster.StartAsync(new TopicSpec(Topic, 1, 1));
+        using var producer = new NativeProducer(Settings(cluster), Topic, "ll", new Listener());
+
+        var clock = Stopwatch.StartNew();
+        Assert.False(producer.AwaitReadyToSend(Topic, TimeSpan.FromSeconds(20)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
     private static Dictionary<string, string> Settings(Core.Environments.ICluster cluster) =>
         new(cluster.ClientDefaults) { ["bootstrap.servers"] = cluster.BootstrapServers, ["linger.ms"] = "0" };
 

@@ -50,4 +50,52 @@ public sealed class ProducerWireCounterTests
 
         Assert.True(await waiting);
     }
+
+    [Fact]
+    public void WasReadyToSend_Reports_ReadyOnceTheProducerIdIsAssignedAndEveryPartitionHasALeaderAndItStaysSo()
+    {
+        var counter = new ProducerWireCounter();
+        Assert.False(counter.WasReadyToSend("t"));
+
+        // Leaders known, producer id still being asked for: messages would wait.
+        counter.Add(Readiness("WaitTransport", ("0", 1), ("1", 2), ("-1", -1)));
+        Assert.False(counter.WasReadyToSend("t"));
+        Assert.Equal("WaitTransport", counter.IdempotenceState);
+
+        // Id assigned, one partition without a leader.
+        counter.Add(Readiness("Assigned", ("0", 1), ("1", -1)));
+        Assert.False(counter.WasReadyToSend("t"));
+
+        // Reports are parsed in no guaranteed order: once seen ready, an older report parsed later does not undo it.
+        counter.Add(Readiness("Assigned", ("0", 1), ("1", 2), ("-1", -1)));
+        counter.Add(Readiness("WaitPID", ("0", 1), ("1", 2)));
+        Assert.True(counter.WasReadyToSend("t"));
+        Assert.False(counter.WasReadyToSend("other"));
+    }
+
+    [Fact]
+    public void WasReadyToSend_ClientWithoutIdempotence_ReadyWithLeadersAlone()
+    {
+        var counter = new ProducerWireCounter();
+
+        counter.Add(Readiness(idempotenceState: null, ("0", 3)));
+
+        Assert.True(counter.WasReadyToSend("t"));
+        Assert.Null(counter.IdempotenceState);
+    }
+
+    /// <summary>A report of topic <c>t</c> with its partitions' leaders and, unless null, the <c>eos</c> section of an idempotent client.</summary>
+    private static byte[] Readiness(string? idempotenceState, params (string Partition, int Leader)[] partitions)
+    {
+        var json = new StringBuilder("{\"txmsgs\": 0, \"topics\": {\"t\": {\"partitions\": {");
+        json.AppendJoin(", ", partitions.Select(p => string.Create(CultureInfo.InvariantCulture, $"\"{p.Partition}\": {{\"partition\": {p.Partition}, \"leader\": {p.Leader}}}")));
+        json.Append("}}}");
+        if (idempotenceState is not null)
+        {
+            json.Append(CultureInfo.InvariantCulture, $", \"eos\": {{\"idemp_state\": \"{idempotenceState}\", \"producer_id\": 7}}");
+        }
+
+        json.Append('}');
+        return Encoding.UTF8.GetBytes(json.ToString());
+    }
 }
