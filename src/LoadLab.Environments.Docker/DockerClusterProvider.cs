@@ -223,8 +223,7 @@ public sealed class DockerClusterProvider(DockerProviderOptions options) : IClus
             return;
         }
 
-        var config = new AdminClientConfig(options.Definition.ClientDefaults.ToDictionary()) { BootstrapServers = cluster.DirectBootstrapServers };
-        using (var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build())
+        using (var admin = KafkaClients.Admin(cluster.DirectBootstrapServers, options.Definition.ClientDefaults))
         {
             await TopicCreation.CreateAsync(admin, topics, $"Check the platform's limits (brokers, replication factor) against the scenario's topics and {options.Definition.SourcePath ?? options.Definition.Name}.", cancellationToken);
         }

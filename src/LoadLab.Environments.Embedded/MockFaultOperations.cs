@@ -294,6 +294,10 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
                 // network delay (slow) outlives a pause and a restart.
                 broker.Paused = false;
                 _mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
+                if (!restart)
+                {
+                    CloseConnectionsAfterPause(brokerId);
+                }
             }
 
             if (restart)
@@ -316,11 +320,27 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
         else
         {
-            recovered = new Step(true, $"broker {brokerId} answers again (held-back responses sent)");
+            recovered = new Step(true, $"broker {brokerId} answers again (held-back responses sent, then its connections closed: clients reconnect)");
         }
 
         var restored = await TakeLeadershipBackAsync(brokerId, restore, cancellationToken).ConfigureAwait(false);
         return new Step(recovered.Succeeded && restored.Succeeded, recovered.Detail + "; " + restored.Detail);
+    }
+
+    /// <summary>
+    /// Under the lock, right after a hung broker's held-back responses were written: closes its client connections
+    /// (down and at once up again; its listener keeps its port). The mock arms each connection's write timer for the
+    /// pause's round-trip time when it holds a response back, and re-arming never shortens an armed timer
+    /// (<c>rd_kafka_mock_connection_write_out</c> starts it with <c>restart</c> false; librdkafka src/rdkafka_mock.c),
+    /// so after the resume the next response the mock delays on purpose — a Fetch that waits
+    /// <c>fetch.wait.max.ms</c> for data — would wait for that timer, up to <see cref="PauseRoundTrip"/>: consumers
+    /// stopped reading the resumed broker's partitions while producing to it went on. A SIGCONT'd broker keeps its
+    /// connections; here clients see one disconnect after the resume and reconnect, which the README states.
+    /// </summary>
+    private void CloseConnectionsAfterPause(int brokerId)
+    {
+        _mock.SetBrokerDown(brokerId);
+        _mock.SetBrokerUp(brokerId);
     }
 
     private Step Slow(int brokerId, TimeSpan latency, Action effectApplied)

@@ -49,8 +49,7 @@ public sealed class ExternalClusterProvider : IClusterProvider
     {
         ArgumentNullException.ThrowIfNull(request);
         var (runId, topics) = (request.RunId, request.Topics);
-        var config = new AdminClientConfig(new Dictionary<string, string>(_settings.ClientSettings)) { BootstrapServers = _settings.BootstrapServers };
-        var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
+        var admin = KafkaClients.Admin(_settings.BootstrapServers, _settings.ClientSettings);
         var observer = new ClusterObserver(_settings.BootstrapServers, _settings.ClientSettings, time: _time);
         BrokerProxy? proxy = null;
         try

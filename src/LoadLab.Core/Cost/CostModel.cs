@@ -512,17 +512,27 @@ public static class CostModel
                 var puts = writtenMiB * _p.ObjectPutsPerMiB!.Value;
                 var gets = writtenMiB * _p.ObjectGetsPerMiB!.Value;
                 var walPuts = _wal == WalKind.S3 ? _p.WalCommitsPerSecond!.Value * fleet.MeanBrokers * SecondsPerMonth : 0;
-                var cost = ((puts + walPuts) / 1000 * put.Value) + (gets / 1000 * get.Value);
+                var router = _p.ZoneAwareClients.Value > 0 ? _p.ZoneRouterBatchesPerSecond : null;
+                // A proxy flushes every interval, or sooner when the produce it forwards (the (Z−1)/Z sent to leaders in other zones) fills a batch.
+                var forwardedPerBroker = _w.AverageIngressMiBps * _w.WireFactor * (Zones - 1) / Zones / fleet.MeanBrokers;
+                var batchesPerSecond = router is null ? 0 : Math.Max(router.Value, forwardedPerBroker / _p.ZoneRouterBatchSize!.Value);
+                var routerPuts = batchesPerSecond * fleet.MeanBrokers * SecondsPerMonth;
+                var routerGets = routerPuts * (Zones - 1);
+                var cost = ((puts + walPuts + routerPuts) / 1000 * put.Value) + ((gets + routerGets) / 1000 * get.Value);
+                var routerPutText = router is null ? "" : $" + zone router {N(routerPuts, "#,##0")} (max({N(router.Value)}/s, forwarded {N(forwardedPerBroker)} MiB/s / {N(_p.ZoneRouterBatchSize!.Value)} MiB) = {N(batchesPerSecond)}/s × {N(fleet.MeanBrokers, "0.##")} brokers)";
+                var routerGetText = router is null ? "" : $" + zone router {N(routerGets, "#,##0")} (each batch read in Z − 1 = {N(Zones - 1)} zones)";
                 _lines.Add(new CostLine("objectRequests", "Object storage requests", cost,
-                    $"written {N(writtenMiB, "#,##0")} MiB/month; PUT {N(puts, "#,##0")}{(walPuts > 0 ? $" + S3 WAL {N(walPuts, "#,##0")} ({N(_p.WalCommitsPerSecond!.Value)}/s × {N(fleet.MeanBrokers, "0.##")} brokers)" : "")} / 1,000 × {put.Value} + GET {N(gets, "#,##0")} / 1,000 × {get.Value} = {Usd(cost)}",
+                    $"written {N(writtenMiB, "#,##0")} MiB/month; PUT {N(puts, "#,##0")}{(walPuts > 0 ? $" + S3 WAL {N(walPuts, "#,##0")} ({N(_p.WalCommitsPerSecond!.Value)}/s × {N(fleet.MeanBrokers, "0.##")} brokers)" : "")}{routerPutText} / 1,000 × {put.Value} + GET {N(gets, "#,##0")}{routerGetText} / 1,000 × {get.Value} = {Usd(cost)}",
                     [
                         Input("PUTs per MiB written", _p.ObjectPutsPerMiB),
                         Input("GETs per MiB written", _p.ObjectGetsPerMiB),
                         .. _wal == WalKind.S3 ? [Input("WAL commits per broker-second", _p.WalCommitsPerSecond!)] : Array.Empty<CostInput>(),
+                        .. router is null ? Array.Empty<CostInput>() : [Input("zone-router batches per broker-second", router), Input("zone-router batch size", _p.ZoneRouterBatchSize!)],
                         Input("PUT price", put),
                         Input("GET price", get),
                         HoursInput,
-                    ]));
+                    ],
+                    router is null ? "" : "The zone router keeps clients in their own zone (no cross-AZ transfer): produce requests for leaders in other zones travel through object storage."));
                 return;
             }
 

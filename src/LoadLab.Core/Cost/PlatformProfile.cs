@@ -109,6 +109,14 @@ public sealed record PlatformProfile
     public SourcedValue? WalVolume { get; init; }
     /// <summary>Object-store writes per broker and second when the WAL (or its second copy) goes to object storage.</summary>
     public SourcedValue? WalCommitsPerSecond { get; init; }
+    /// <summary>
+    /// Object-store writes per broker and second of the zone router that keeps clients in their own zone
+    /// (shared-storage with zone-aware clients): produce requests for leaders in other zones are forwarded through
+    /// object storage, each batch read back by the leaders of the other zones. Null when the profile prices no router.
+    /// </summary>
+    public SourcedValue? ZoneRouterBatchesPerSecond { get; init; }
+    /// <summary>Largest zone-router batch (MiB): above batches-per-second × this, forwarded produce fills batches sooner.</summary>
+    public SourcedValue? ZoneRouterBatchSize { get; init; }
 
     public bool SharedStorage => Architecture == StorageArchitecture.SharedStorage;
 }

@@ -9,7 +9,7 @@ public static class PlatformProfileLoader
         ["data-storage", "reassignment-throttle", "tiered-local-retention", "tiered-segment-size", "tiered-puts-per-segment", "tiered-licence"];
 
     private static readonly string[] SharedStorageKeys =
-        ["object-upload-factor", "compaction-read-factor", "object-puts-per-mib", "object-gets-per-mib", "reassignment-time", "wal", "wal-volume", "wal-commits-per-second"];
+        ["object-upload-factor", "compaction-read-factor", "object-puts-per-mib", "object-gets-per-mib", "reassignment-time", "wal", "wal-volume", "wal-commits-per-second", "zone-router-batches-per-second", "zone-router-batch-size"];
 
     private static readonly YamlShape Root = YamlShape.Map("platform profile",
     [
@@ -121,6 +121,8 @@ public static class PlatformProfileLoader
             Wal = sharedStorage ? root.Require("wal", "ebs")?.AsEnum<WalKind>() : WalKind.Ebs,
             WalVolume = Only(sharedStorage, "wal-volume", Quantity.Size, min: 1),
             WalCommits = Only(sharedStorage, "wal-commits-per-second", Quantity.Number),
+            ZoneRouterBatches = Only(sharedStorage, "zone-router-batches-per-second", Quantity.Number, required: false),
+            ZoneRouterBatchSize = Only(sharedStorage && root.Has("zone-router-batches-per-second"), "zone-router-batch-size", Quantity.SizeIn("MiB", 1 << 20), min: 0.001),
         };
 
         if (root.Problems.Any || architecture is null || profile.Name is null || profile.DisplayName is null || profile.InstanceType is null
@@ -169,6 +171,8 @@ public static class PlatformProfileLoader
             Wal = profile.Wal.Value,
             WalVolume = profile.WalVolume,
             WalCommitsPerSecond = profile.WalCommits,
+            ZoneRouterBatchesPerSecond = profile.ZoneRouterBatches,
+            ZoneRouterBatchSize = profile.ZoneRouterBatchSize,
         };
     }
 }

@@ -135,7 +135,7 @@ public static class OmbExport
         if (!results.Histograms.TryGetValue(metric.LogName(), out var intervals))
         {
             throw new RunResultsException(
-                $"{RunFiles.HistogramsFolder}/{metric.LogName()}.hlog is missing: OMB's latency fields are made from the run's interval histograms.");
+                $"{RunFiles.Histogram(metric)} is missing: OMB's latency fields are made from the run's interval histograms.");
         }
 
         // Interval n starts n seconds after the run's start (results/README.md); logs written before the header's

@@ -29,6 +29,12 @@ public static class RunFiles
     /// <summary>The folder of the HdrHistogram interval logs, one per latency metric.</summary>
     public const string HistogramsFolder = "histograms";
 
+    /// <summary>The extension of an HdrHistogram interval log.</summary>
+    public const string HistogramExtension = ".hlog";
+
     /// <summary>The interval log of <paramref name="metric"/>, relative to the run folder, e.g. <c>histograms/produce.hlog</c>.</summary>
-    public static string Histogram(LatencyMetric metric) => $"{HistogramsFolder}/{metric.LogName()}.hlog";
+    public static string Histogram(LatencyMetric metric) => Histogram(metric.LogName());
+
+    /// <summary>The interval log named <paramref name="logName"/> (a metric's or a split run's own), relative to the run folder.</summary>
+    public static string Histogram(string logName) => $"{HistogramsFolder}/{logName}{HistogramExtension}";
 }

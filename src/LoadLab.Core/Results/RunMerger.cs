@@ -269,7 +269,7 @@ public static class RunMerger
             }
 
             using var sameWorker = new IntervalLogWriter(
-                new FileStream(Path.Combine(_directory, RunFiles.HistogramsFolder, SegmentFiles.SameWorkerEndToEndLog + ".hlog"), FileMode.Create, FileAccess.Write, FileShare.Read), startAt);
+                new FileStream(Path.Combine(_directory, RunFiles.Histogram(SegmentFiles.SameWorkerEndToEndLog)), FileMode.Create, FileAccess.Write, FileShare.Read), startAt);
             foreach (var (second, histogram) in IntervalsBySecond(SegmentFiles.SameWorkerEndToEndLog, merged))
             {
                 var start = startAt.ToUnixTimeMilliseconds() + (second * 1000L);
@@ -288,7 +288,7 @@ public static class RunMerger
         private IEnumerable<(int Second, HistogramBase Histogram)> IntervalsBySecond(string logName, HistogramBase merged)
         {
             var cursors = _segments
-                .Select(s => Path.Combine(s.Directory, RunFiles.HistogramsFolder, logName + ".hlog"))
+                .Select(s => Path.Combine(s.Directory, RunFiles.Histogram(logName)))
                 .Where(File.Exists)
                 .Select(path => new IntervalCursor(path))
                 .ToList();

@@ -114,7 +114,7 @@ public sealed class RunResults
         var histogramsPath = Path.Combine(full, RunFiles.HistogramsFolder);
         if (System.IO.Directory.Exists(histogramsPath))
         {
-            foreach (var file in System.IO.Directory.GetFiles(histogramsPath, "*.hlog").Order(StringComparer.Ordinal))
+            foreach (var file in System.IO.Directory.GetFiles(histogramsPath, "*" + RunFiles.HistogramExtension).Order(StringComparer.Ordinal))
             {
                 histograms[Path.GetFileNameWithoutExtension(file)] = HistogramLog.Read(file);
             }

@@ -28,7 +28,7 @@ public static class SegmentFiles
     public static string ReadLog(int groupIndex, int member) => $"{DeliveryFolder}/group-{groupIndex}-member-{member}.log";
 
     /// <summary>The measured-window histogram of a latency log name, relative to the run folder.</summary>
-    public static string Measured(string logName) => $"{MeasuredFolder}/{logName}.hlog";
+    public static string Measured(string logName) => $"{MeasuredFolder}/{logName}{RunFiles.HistogramExtension}";
 
     /// <summary>The folder of segment <paramref name="index"/> of run <paramref name="runId"/> under a results folder.</summary>
     public static string FolderName(string runId, int index) => $"{runId}-segment-{index}";

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
+using LoadLab.Kafka.Admin;
 
 namespace LoadLab.Engine.Running;
 
@@ -20,14 +21,8 @@ internal static class Watermarks
         ResultsWriter results,
         double seconds)
     {
-        var config = new ConsumerConfig(new Dictionary<string, string>(clientDefaults))
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = "loadlab-watermarks",
-            EnableAutoCommit = false,
-        };
         var offsets = new Dictionary<(string, int), long>();
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
+        using var consumer = KafkaClients.WatermarkReader(bootstrapServers, clientDefaults, "loadlab-watermarks");
         foreach (var topic in topics)
         {
             for (var partition = 0; partition < topic.Partitions; partition++)

@@ -111,7 +111,7 @@ internal sealed class SegmentRecorder : IRunObserver, IDisposable
         Directory.CreateDirectory(histograms);
         lock (_lock)
         {
-            _sameWorkerLog = new IntervalLogWriter(new FileStream(Path.Combine(histograms, SegmentFiles.SameWorkerEndToEndLog + ".hlog"), FileMode.Create, FileAccess.Write, FileShare.Read), startAt);
+            _sameWorkerLog = new IntervalLogWriter(new FileStream(Path.Combine(_directory, RunFiles.Histogram(SegmentFiles.SameWorkerEndToEndLog)), FileMode.Create, FileAccess.Write, FileShare.Read), startAt);
         }
     }
 

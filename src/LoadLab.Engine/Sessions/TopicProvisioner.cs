@@ -27,8 +27,7 @@ internal static class TopicProvisioner
             return [];
         }
 
-        var config = new AdminClientConfig(new Dictionary<string, string>(cluster.ClientDefaults)) { BootstrapServers = cluster.BootstrapServers };
-        using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
+        using var admin = KafkaClients.Admin(cluster.BootstrapServers, cluster.ClientDefaults);
         var topicAdmin = new KafkaTopicAdmin(admin, cluster.ClientDefaults, cluster.BootstrapServers);
         var names = topics.Select(t => t.Name).ToList();
         var existing = await DescribeAsync(topicAdmin, names, cancellationToken).ConfigureAwait(false);

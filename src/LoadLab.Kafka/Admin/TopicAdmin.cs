@@ -49,13 +49,7 @@ public sealed class KafkaTopicAdmin(IAdminClient admin, IReadOnlyDictionary<stri
 
     public Task<long> CountMessagesAsync(string topic, int partitions, CancellationToken cancellationToken) => Task.Run(() =>
     {
-        var config = new ConsumerConfig(new Dictionary<string, string>(clientSettings))
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = "loadlab-topic-check",
-            EnableAutoCommit = false,
-        };
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
+        using var consumer = KafkaClients.WatermarkReader(bootstrapServers, clientSettings, "loadlab-topic-check");
         long held = 0;
         for (var partition = 0; partition < partitions; partition++)
         {

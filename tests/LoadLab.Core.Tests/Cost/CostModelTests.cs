@@ -81,6 +81,25 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void Estimate_ZoneAwareClientsThroughTheZoneRouter_PayItsObjectRequestsAndNoCrossAzTransfer()
+    {
+        // AutoMQ keeps clients in their zone by forwarding produce for other zones' leaders through S3: a batch per
+        // proxy every 250 ms, or sooner when 8 MiB of forwarded produce ((Z−1)/Z of it) fills one; each batch is one
+        // PUT and is read by the leaders of the two other zones.
+        var workload = CostTestData.Flat(500, fanOut: 1);
+        var routed = Estimate(workload, "automq");
+        var unrouted = CostModel.Estimate(workload, Profile("automq") with { ZoneRouterBatchesPerSecond = null, ZoneRouterBatchSize = null }, Shipped.Prices, new CostOptions());
+
+        var brokers = routed.Sizing.MeanBrokers;
+        var batchesPerSecond = Math.Max(4, 500.0 * 2 / 3 / brokers / 8);
+        var puts = batchesPerSecond * brokers * 720 * 3600;
+        var expected = (puts / 1000 * Shipped.Prices.Object.PutPer1000.Value) + (puts * 2 / 1000 * Shipped.Prices.Object.GetPer1000.Value);
+        Assert.Equal(expected, routed.Line("objectRequests").MonthlyUsd - unrouted.Line("objectRequests").MonthlyUsd, precision: 6);
+        Assert.Contains("zone router", routed.Line("objectRequests").Formula, StringComparison.Ordinal);
+        Assert.Equal(0, routed.Lines.Where(l => l.Item.StartsWith("crossAz", StringComparison.Ordinal)).Sum(l => l.MonthlyUsd));
+    }
+
+    [Fact]
     public void Estimate_RedpandaWithManyPartitions_IsBoundByMemoryPerPartitionReplica()
     {
         // 100,000 partitions × 3 replicas × 2 MiB over (16 GiB − 2 cores × 2 GiB) = 48.8 → 49 brokers.
