@@ -35,8 +35,11 @@ internal static class EmbeddedCapabilities
                 },
                 new(FaultOperation.BrokerPause, $"a round-trip time of {MockFaultOperations.PauseRoundTrip.TotalMinutes:0} min on the broker (rd_kafka_mock_broker_set_rtt): connections stay open, requests are read and their responses held back, like a SIGSTOP'd broker; " + failOver,
                     "the held-back responses are not seen; a hung broker stays listed in metadata, so only the fail-over is observed in metadata"),
-                new(FaultOperation.BrokerResume, "the round-trip time drops back, so the mock sends every held-back response at once",
-                    "the mock accepted the change; preferred leaders are seen in metadata after the restore delay"),
+                new(FaultOperation.BrokerResume, "the round-trip time drops back, so the mock sends every held-back response at once; then the broker's client connections are closed and clients reconnect",
+                    "the mock accepted the change; preferred leaders are seen in metadata after the restore delay")
+                {
+                    Caveats = ["a SIGCONT'd broker keeps its connections; the mock's connections would hold their next long-poll Fetch response until the pause's write timer fired (up to 10 min), so they are closed after the held-back responses left"],
+                },
                 new(FaultOperation.BrokerSlow, "rd_kafka_mock_broker_set_rtt: every response of the broker leaves that much later",
                     "the mock accepted the round-trip time")
                 {
@@ -57,7 +60,10 @@ internal static class EmbeddedCapabilities
                 new(FaultOperation.BrokerDecommission, "coordinators and the controller role move away, then rd_kafka_mock_broker_decommission",
                     "metadata no longer lists the broker; the new leaders are seen in metadata"),
                 new(FaultOperation.InjectErrors, "rd_kafka_mock_push_request_errors: the next N requests of the API, on any broker, fail with the error",
-                    "the mock accepted the errors (observing one would consume it)"),
+                    "the mock accepted the errors (observing one would consume it)")
+                {
+                    Caveats = ["the mock checks the sequence numbers of transactional producers only: when an injected error fails one Produce of an idempotent producer and a later one in flight succeeds, the mock stores the later batch (a real broker refuses it with OUT_OF_ORDER_SEQUENCE_NUMBER) and librdkafka then acknowledges the failed batch implicitly with offset -1001, though it was never stored: the audit counts those messages lost with offset -1001, a loss of the mock, not of a platform"],
+                },
             ],
         };
     }
