@@ -96,6 +96,30 @@ public sealed class ResultsWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes the measured messages' whole-run histogram of <paramref name="logName"/> (microseconds) to
+    /// <see cref="RunFiles.MeasuredHistogram"/> as one interval from <paramref name="from"/> to <paramref name="to"/>
+    /// after the start (call after <see cref="BeginIntervals"/>).
+    /// </summary>
+    public void WriteMeasured(string logName, HistogramBase histogram, TimeSpan from, TimeSpan to)
+    {
+        ArgumentNullException.ThrowIfNull(histogram);
+        var start = _startedAt.ToUnixTimeMilliseconds();
+        histogram.StartTimeStamp = start + (long)from.TotalMilliseconds;
+        histogram.EndTimeStamp = start + (long)to.TotalMilliseconds;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            System.IO.Directory.CreateDirectory(Path.Combine(Directory, RunFiles.MeasuredHistogramsFolder));
+            using var log = new IntervalLogWriter(new FileStream(Path.Combine(Directory, RunFiles.MeasuredHistogram(logName)), FileMode.Create, FileAccess.Write, FileShare.Read), _startedAt);
+            log.Append(histogram);
+        }
+    }
+
     /// <summary>Appends a row to <c>series.csv</c> (the header is written with the first row).</summary>
     public void AppendSeries(SeriesRow row, IReadOnlyList<string> groups)
     {

@@ -32,6 +32,16 @@ public static class RunFiles
     /// <summary>The extension of an HdrHistogram interval log.</summary>
     public const string HistogramExtension = ".hlog";
 
+    /// <summary>
+    /// The folder of the measured messages' whole-run histograms (one interval each): the distribution the summary's
+    /// percentiles and counts describe — messages intended after the warm-up, whenever they were acknowledged or
+    /// consumed — which the per-second logs cannot give, since they hold what was recorded in each second.
+    /// </summary>
+    public const string MeasuredHistogramsFolder = HistogramsFolder + "/measured";
+
+    /// <summary>The measured messages' histogram of the log named <paramref name="logName"/>, e.g. <c>histograms/measured/produce.hlog</c>.</summary>
+    public static string MeasuredHistogram(string logName) => $"{MeasuredHistogramsFolder}/{logName}{HistogramExtension}";
+
     /// <summary>The interval log of <paramref name="metric"/>, relative to the run folder, e.g. <c>histograms/produce.hlog</c>.</summary>
     public static string Histogram(LatencyMetric metric) => Histogram(metric.LogName());
 

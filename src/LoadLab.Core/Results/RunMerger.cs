@@ -228,6 +228,11 @@ public static class RunMerger
             var startAt = _first.Manifest.StartAt;
             results.BeginIntervals(startAt);
             var intervals = MergeIntervals(results, startAt);
+            foreach (var logName in LatencyMetrics.All.Select(m => m.LogName()).Append(SegmentFiles.SameWorkerEndToEndLog))
+            {
+                results.WriteMeasured(logName, MeasuredHistogram(logName), _scenario.Warmup, _scenario.TotalDuration);
+            }
+
             var replay = Replay();
             WriteSeries(results, intervals, replay);
             results.Dispose();
@@ -645,12 +650,15 @@ public static class RunMerger
         }
 
         /// <summary>The measured-window percentiles of a metric over every segment: their measured histograms added.</summary>
-        private Percentiles MeasuredPercentiles(string logName)
+        private Percentiles MeasuredPercentiles(string logName) => LatencyRecorders.ToPercentiles(MeasuredHistogram(logName));
+
+        /// <summary>The measured-window histogram of a metric over every segment: their measured histograms added.</summary>
+        private HistogramBase MeasuredHistogram(string logName)
         {
             var total = LatencyRecorders.CreateHistogram();
             foreach (var segment in _segments)
             {
-                var path = Path.Combine(segment.Directory, SegmentFiles.Measured(logName));
+                var path = Path.Combine(segment.Directory, RunFiles.MeasuredHistogram(logName));
                 if (!File.Exists(path))
                 {
                     continue;
@@ -663,7 +671,7 @@ public static class RunMerger
                 }
             }
 
-            return LatencyRecorders.ToPercentiles(total);
+            return total;
         }
 
         /// <summary>When each group rebalanced, as the sampler of one process would have seen it: at the close of the second it happened in.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HdrHistogram;
 
 namespace LoadLab.Core.Results;
 
@@ -17,6 +18,7 @@ public sealed class RunResults
         IReadOnlyList<PartitionSample>? partitions,
         IReadOnlyList<RunEvent> events,
         IReadOnlyDictionary<string, IReadOnlyList<HistogramInterval>> histograms,
+        IReadOnlyDictionary<string, HistogramBase> measuredHistograms,
         string? scenarioYaml,
         CostDocument? cost,
         IReadOnlyList<string> missing)
@@ -27,6 +29,7 @@ public sealed class RunResults
         Partitions = partitions;
         Events = events;
         Histograms = histograms;
+        MeasuredHistograms = measuredHistograms;
         ScenarioYaml = scenarioYaml;
         Cost = cost;
         Missing = missing;
@@ -47,6 +50,12 @@ public sealed class RunResults
 
     /// <summary>HdrHistogram interval logs by metric (file name without <c>.hlog</c>), sorted by metric.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<HistogramInterval>> Histograms { get; }
+
+    /// <summary>
+    /// The measured messages' whole-run histograms by metric (<see cref="RunFiles.MeasuredHistogramsFolder"/>): what the
+    /// summary's percentiles and counts describe. Empty for runs written before LoadLab kept them.
+    /// </summary>
+    public IReadOnlyDictionary<string, HistogramBase> MeasuredHistograms { get; }
 
     /// <summary>The scenario as run; null when <c>scenario.yaml</c> is absent.</summary>
     public string? ScenarioYaml { get; }
@@ -120,6 +129,19 @@ public sealed class RunResults
             }
         }
 
+        var measured = new SortedDictionary<string, HistogramBase>(StringComparer.Ordinal);
+        var measuredPath = Path.Combine(full, RunFiles.MeasuredHistogramsFolder);
+        if (System.IO.Directory.Exists(measuredPath))
+        {
+            foreach (var file in System.IO.Directory.GetFiles(measuredPath, "*" + RunFiles.HistogramExtension).Order(StringComparer.Ordinal))
+            {
+                if (HistogramInterval.Merge(HistogramLog.Read(file)) is { } histogram)
+                {
+                    measured[Path.GetFileNameWithoutExtension(file)] = histogram;
+                }
+            }
+        }
+
         if (histograms.Count == 0)
         {
             missing.Add($"{RunFiles.HistogramsFolder}/*.hlog: no latency distribution chart");
@@ -139,7 +161,7 @@ public sealed class RunResults
         var costPath = Path.Combine(full, RunFiles.Cost);
         var cost = File.Exists(costPath) ? CostDocument.Read(costPath) : null;
 
-        return new RunResults(full, summary, series, partitions, events, histograms, scenarioYaml, cost, missing);
+        return new RunResults(full, summary, series, partitions, events, histograms, measured, scenarioYaml, cost, missing);
     }
 
     private static RunSummary ReadSummary(string path)

@@ -7,16 +7,15 @@ namespace LoadLab.Core.Results;
 
 /// <summary>
 /// Where a segment of a split run keeps what merging needs, inside its run folder (see results/README.md):
-/// <c>segment/segment.json</c> (<see cref="SegmentManifest"/>), <c>segment/delivery/</c> (one delivery log per
-/// producer and consumer instance) and <c>segment/measured/</c> (one histogram per latency metric of the messages in
-/// the measured window).
+/// <c>segment/segment.json</c> (<see cref="SegmentManifest"/>) and <c>segment/delivery/</c> (one delivery log per
+/// producer and consumer instance); beside every run's measured histograms (<see cref="RunFiles.MeasuredHistogramsFolder"/>)
+/// it also keeps the same-worker end-to-end one.
 /// </summary>
 public static class SegmentFiles
 {
     public const string Folder = "segment";
     public const string Manifest = "segment/segment.json";
     public const string DeliveryFolder = "segment/delivery";
-    public const string MeasuredFolder = "segment/measured";
 
     /// <summary>Latency of messages consumed on the worker that produced them (no clock skew), beside the standard metrics.</summary>
     public const string SameWorkerEndToEndLog = "endToEndSameWorker";
@@ -26,9 +25,6 @@ public static class SegmentFiles
 
     /// <summary>The delivery log of member <paramref name="member"/> of consumer group number <paramref name="groupIndex"/>.</summary>
     public static string ReadLog(int groupIndex, int member) => $"{DeliveryFolder}/group-{groupIndex}-member-{member}.log";
-
-    /// <summary>The measured-window histogram of a latency log name, relative to the run folder.</summary>
-    public static string Measured(string logName) => $"{MeasuredFolder}/{logName}{RunFiles.HistogramExtension}";
 
     /// <summary>The folder of segment <paramref name="index"/> of run <paramref name="runId"/> under a results folder.</summary>
     public static string FolderName(string runId, int index) => $"{runId}-segment-{index}";

@@ -175,6 +175,11 @@ internal static class RunEngine
             summary = _segment is null
                 ? Analyze(sampler, summary, occurrences, loadEndSeconds, startTimestamp)
                 : CompleteSegment(_segment, sampler, summary, occurrences, loadEndSeconds, Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart);
+            foreach (var metric in LatencyMetrics.All)
+            {
+                results.WriteMeasured(metric.LogName(), _context.Latency.MeasuredHistogram(metric), _scenario.Warmup, TimeSpan.FromSeconds(loadEndSeconds));
+            }
+
             results.WriteSummary(summary);
             results.Event(_context.SecondsNow, RunEventTypes.RunEnded, [new("outcome", outcome)]);
             return summary;
@@ -256,7 +261,7 @@ internal static class RunEngine
             var logStarts = Watermarks.LogStartOffsets(_context.BootstrapServers, _context.ClientDefaults, _scenario.Topics, _context.Results, _context.SecondsNow);
             var seconds = (int)Math.Ceiling(_scenario.TotalDuration.TotalSeconds) + 1;
             var sentBySecond = Enumerable.Range(0, seconds).Select(s => _producers.Sum(p => p.SentInSecond(s))).ToList();
-            segment.Complete(new SegmentEnd(loadEndSeconds, occurrences, sampler.Errors, logStarts, sentBySecond, cpu.TotalSeconds), _context.Latency);
+            segment.Complete(new SegmentEnd(loadEndSeconds, occurrences, sampler.Errors, logStarts, sentBySecond, cpu.TotalSeconds));
             var consumed = summary.Consume.Groups.Sum(g => g.Consumed);
             var handled = summary.Produce.Sent + consumed;
             var worker = new WorkerSummary

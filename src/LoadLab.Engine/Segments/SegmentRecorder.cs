@@ -137,13 +137,12 @@ internal sealed class SegmentRecorder : IRunObserver, IDisposable
     public Percentiles SameWorkerPercentiles() => _sameWorker.MeasuredPercentiles(LatencyMetric.EndToEnd);
 
     /// <summary>
-    /// Closes every delivery log, writes the measured-window histograms and the complete manifest. Call once producers
-    /// and consumers have stopped.
+    /// Closes every delivery log, writes the same-worker measured-window histogram and the complete manifest. Call once
+    /// producers and consumers have stopped.
     /// </summary>
-    public void Complete(SegmentEnd end, LatencyRecorders latency)
+    public void Complete(SegmentEnd end)
     {
         ArgumentNullException.ThrowIfNull(end);
-        ArgumentNullException.ThrowIfNull(latency);
         List<DeliveryLogWriter> logs;
         lock (_lock)
         {
@@ -154,12 +153,8 @@ internal sealed class SegmentRecorder : IRunObserver, IDisposable
         _pump.Dispose();
         var measuredFrom = _startAt.ToUnixTimeMilliseconds() + (long)_scenario.Warmup.TotalMilliseconds;
         var measuredTo = _startAt.ToUnixTimeMilliseconds() + (long)_scenario.TotalDuration.TotalMilliseconds;
-        Directory.CreateDirectory(Path.Combine(_directory, SegmentFiles.MeasuredFolder));
-        foreach (var metric in LatencyMetrics.All)
-        {
-            WriteMeasured(metric.LogName(), latency.MeasuredHistogram(metric), measuredFrom, measuredTo);
-        }
-
+        // The standard metrics' measured histograms are written by the engine for every run (RunFiles.MeasuredHistogram).
+        Directory.CreateDirectory(Path.Combine(_directory, RunFiles.MeasuredHistogramsFolder));
         WriteMeasured(SegmentFiles.SameWorkerEndToEndLog, _sameWorker.MeasuredHistogram(LatencyMetric.EndToEnd), measuredFrom, measuredTo);
         _manifest = _manifest with
         {
@@ -191,7 +186,7 @@ internal sealed class SegmentRecorder : IRunObserver, IDisposable
     {
         histogram.StartTimeStamp = fromMs;
         histogram.EndTimeStamp = toMs;
-        using var log = new IntervalLogWriter(new FileStream(Path.Combine(_directory, SegmentFiles.Measured(name)), FileMode.Create, FileAccess.Write, FileShare.Read), _startAt);
+        using var log = new IntervalLogWriter(new FileStream(Path.Combine(_directory, RunFiles.MeasuredHistogram(name)), FileMode.Create, FileAccess.Write, FileShare.Read), _startAt);
         log.Append(histogram);
     }
 }

@@ -247,7 +247,10 @@ public static class RunCharts
         for (var index = 0; index < metrics.Count; index++)
         {
             var metric = metrics[index];
-            var merged = MeasuredWindow(run.Histograms[metric], run.Summary.WarmupSeconds);
+            // The measured messages' own histogram when the run kept it, so the curve and n are the summary's;
+            // otherwise (older runs) what was recorded after the warm-up, which also holds late warm-up messages.
+            var measured = run.MeasuredHistograms.TryGetValue(metric, out var kept);
+            var merged = measured ? kept : MeasuredWindow(run.Histograms[metric], run.Summary.WarmupSeconds);
             if (merged is null || merged.TotalCount == 0)
             {
                 continue;
@@ -261,7 +264,7 @@ public static class RunCharts
             line.LineWidth = metric == "service" ? 2 : 2.5f;
             line.LinePattern = metric == "service" ? LinePattern.Dashed : LinePattern.Solid;
             var name = Array.Find(DistributionMetrics, known => known.Metric == metric).Label ?? metric;
-            line.LegendText = $"{name} (n={merged.TotalCount.ToString("N0", CultureInfo.InvariantCulture)})";
+            line.LegendText = LegendText(name, merged.TotalCount, measured);
         }
 
         UsePercentileAxis(plot, maxNines);
@@ -285,6 +288,10 @@ public static class RunCharts
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.SetLimitsX(0, maxNines + 0.1);
     }
+
+    /// <summary>A distribution's legend: n is the count of the measured messages, or says what else it counts.</summary>
+    internal static string LegendText(string name, long count, bool measuredMessages) =>
+        $"{name} (n={count.ToString("N0", CultureInfo.InvariantCulture)}{(measuredMessages ? "" : " recorded after the warm-up")})";
 
     /// <summary>Sums the intervals that start inside the measured window (after the warm-up).</summary>
     internal static HistogramBase? MeasuredWindow(IReadOnlyList<HistogramInterval> intervals, double warmupSeconds) =>

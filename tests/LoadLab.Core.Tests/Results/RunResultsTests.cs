@@ -29,6 +29,20 @@ public sealed class RunResultsTests : IDisposable
     }
 
     [Fact]
+    public void Load_MeasuredHistogramsWrittenByResultsWriter_ReadBackWithTheirValuesAndWindow()
+    {
+        WrittenRun.Write(_directory);
+
+        var run = RunResults.Load(_directory);
+
+        Assert.Equal(LatencyMetrics.All.Select(m => m.LogName()).Order(StringComparer.Ordinal), run.MeasuredHistograms.Keys);
+        var expected = LatencyRecorders.ToPercentiles(WrittenRun.Measured());
+        Assert.All(run.MeasuredHistograms.Values, histogram => Assert.Equal(expected, LatencyRecorders.ToPercentiles(histogram)));
+        var interval = Assert.Single(HistogramLog.Read(Path.Combine(_directory, RunFiles.MeasuredHistogram(LatencyMetric.Produce.LogName()))));
+        Assert.Equal(((double)WrittenRun.WarmupSeconds, (double)WrittenRun.Seconds), (interval.StartSeconds, interval.EndSeconds));
+    }
+
+    [Fact]
     public void Load_IntervalLogs_AreWholeSecondsSinceTheRunStartInMicroseconds()
     {
         WrittenRun.Write(_directory);

@@ -5,7 +5,7 @@ namespace LoadLab.Core.Tests.Results;
 
 /// <summary>
 /// A small results folder written by the real <see cref="ResultsWriter"/>: 12 s (2 s warm-up), one group on a topic of two
-/// partitions, a broker killed at 5 s and restarted at 8 s, every latency metric logged each second.
+/// partitions, a broker killed at 5 s and restarted at 8 s, every latency metric logged each second and the measured messages' histograms.
 /// </summary>
 internal static class WrittenRun
 {
@@ -45,10 +45,27 @@ internal static class WrittenRun
             }
         }
 
+        foreach (var metric in LatencyMetrics.All)
+        {
+            writer.WriteMeasured(metric.LogName(), Measured(), TimeSpan.FromSeconds(WarmupSeconds), TimeSpan.FromSeconds(Seconds));
+        }
+
         var summary = Summary();
         writer.WriteSummary(summary);
         writer.Event(Seconds, RunEventTypes.RunEnded, [new("outcome", RunOutcome.Completed)]);
         return summary;
+    }
+
+    /// <summary>The measured messages' histogram of every metric: the values of the seconds after the warm-up.</summary>
+    public static HdrHistogram.HistogramBase Measured()
+    {
+        var histogram = LatencyRecorders.CreateHistogram();
+        for (var second = WarmupSeconds; second < Seconds; second++)
+        {
+            histogram.RecordValueWithCount(1_000 * (second + 1), 100 + second);
+        }
+
+        return histogram;
     }
 
     public static RunSummary Summary() => new()

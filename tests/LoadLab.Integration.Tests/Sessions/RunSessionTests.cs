@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LoadLab.Core.Measurement;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Environments;
@@ -63,6 +64,21 @@ public sealed class RunSessionTests : IDisposable
         Assert.Equal(ackedInWholeRun, series.Skip(1).Sum(line => long.Parse(line.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)));
         var hlog = File.ReadAllText(Path.Combine(_directory, "histograms", "produce.hlog"));
         Assert.StartsWith("#[Histogram log format version", hlog, StringComparison.Ordinal);
+
+        // The measured messages' histograms are what the summary describes, count for count and percentile for
+        // percentile, whenever the messages completed; the per-second logs after the warm-up are not (they also hold
+        // warm-up messages acknowledged or consumed after it, and end-to-end has them whenever consumers lag).
+        var measured = RunResults.Load(_directory).MeasuredHistograms;
+        foreach (var (metric, expected) in new[]
+        {
+            (LatencyMetric.Produce, summary.LatencyMs.Produce),
+            (LatencyMetric.Service, summary.LatencyMs.Service),
+            (LatencyMetric.ScheduleDelay, summary.LatencyMs.ScheduleDelay),
+            (LatencyMetric.EndToEnd, summary.LatencyMs.EndToEnd),
+        })
+        {
+            Assert.Equal(expected, LatencyRecorders.ToPercentiles(measured[metric.LogName()]));
+        }
         foreach (var line in File.ReadAllLines(Path.Combine(_directory, "events.jsonl")))
         {
             using var json = JsonDocument.Parse(line);
