@@ -21,7 +21,7 @@ internal static class DockerCapabilities
         var proxied = ClientSideFaults.Operations.Where(operation => ViaClientProxy(operation, definition)).Select(ClientSideFaults.Capability);
         return new FaultCapabilities
         {
-            Faults = [.. mapped.Concat(proxied).OrderBy(capability => capability.Operation)],
+            Faults = [.. mapped.Concat(proxied).Append(FaultCapabilities.GroupRewind()).OrderBy(capability => capability.Operation)],
             Caveats = definition.Caveats,
         };
     }

@@ -55,6 +55,9 @@ internal sealed class DockerFaultOperations : IFaultOperations
 
     public async ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken) => await Observer.CoordinatorAsync(group, cancellationToken);
 
+    public async ValueTask<int?> GetTransactionCoordinatorAsync(string transactionalId, CancellationToken cancellationToken) =>
+        await Observer.TransactionCoordinatorAsync(transactionalId, cancellationToken);
+
     public ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken) =>
         ExecuteAsync(command, static () => { }, cancellationToken);
 

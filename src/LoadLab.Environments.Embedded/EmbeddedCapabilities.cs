@@ -14,6 +14,13 @@ internal static class EmbeddedCapabilities
         "one thread serves every broker, so the brokers share one CPU core; fetches are answered after fetch.wait.max.ms",
         "no fail-over of its own: LoadLab plays the controller after the detection delay",
         "CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, DescribeConsumerGroups and ElectLeaders are unsupported; ListConsumerGroups crashes librdkafka's admin client",
+        // librdkafka src/rdkafka_mock_handlers.c, Fetch: "Response: LastStableOffset" is the partition's end offset and
+        // "Response: #Aborted" is always 0 — measured in ExactlyOnceRunTests (every message of an aborted transaction
+        // reaches the read_committed group).
+        "transactions: the mock writes commit and abort markers, but its Fetch ignores isolation.level (last stable offset = high watermark, no aborted transactions listed), so a read_committed consumer reads messages of open and aborted transactions; the audit reports those as aborted-visible",
+        "transactions: offsets sent in a transaction (TxnOffsetCommit) are acknowledged but not stored, so a consume-transform-produce group that rebalances or restarts reads its inputs again from its last plain commit (duplicated outputs)",
+        "transactions: InitProducerId does not fence an older producer with the same transactional id (it gets a new producer id); no transaction times out",
+        "ListOffsets by timestamp is answered with -1: group.replay finds 'ago' targets in LoadLab's own acknowledgements on every environment",
     ];
 
     public static FaultCapabilities For(EmbeddedOptions options)
@@ -64,6 +71,7 @@ internal static class EmbeddedCapabilities
                 {
                     Caveats = ["the mock checks the sequence numbers of transactional producers only: when an injected error fails one Produce of an idempotent producer and a later one in flight succeeds, the mock stores the later batch (a real broker refuses it with OUT_OF_ORDER_SEQUENCE_NUMBER) and librdkafka then acknowledges the failed batch implicitly with offset -1001, though it was never stored: the audit counts those messages lost with offset -1001, a loss of the mock, not of a platform"],
                 },
+                FaultCapabilities.GroupRewind("the mock answers OffsetCommit and OffsetFetch of a group like a broker; DescribeConsumerGroups is unsupported, so the group's state is read through its members and OffsetFetch only"),
             ],
         };
     }

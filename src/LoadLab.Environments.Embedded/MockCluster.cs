@@ -84,8 +84,9 @@ internal sealed class MockCluster : IAsyncDisposable
     public void DecommissionBroker(int brokerId) =>
         Check(MockNative.BrokerDecommission(_cluster, brokerId), $"decommission broker {brokerId}");
 
-    public void SetGroupCoordinator(string group, int brokerId) =>
-        Check(MockNative.CoordinatorSet(_cluster, "group", group, brokerId), $"move the coordinator of group '{group}' to {brokerId}");
+    /// <summary>Pins the coordinator of a key: <c>group</c> (a consumer group) or <c>transaction</c> (a transactional id).</summary>
+    public void SetCoordinator(string keyType, string key, int brokerId) =>
+        Check(MockNative.CoordinatorSet(_cluster, keyType, key, brokerId), $"move the {keyType} coordinator of '{key}' to {brokerId}");
 
     /// <summary>The next <paramref name="count"/> requests with <paramref name="apiKey"/>, on any broker, fail with <paramref name="errorCode"/>.</summary>
     public unsafe void PushRequestErrors(short apiKey, int errorCode, int count)

@@ -41,7 +41,8 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private readonly Dictionary<int, BrokerState> _brokers = [];
     private readonly List<int> _brokerOrder = [];
     private readonly Dictionary<(string Topic, int Partition), PartitionState> _partitions = [];
-    private readonly Dictionary<string, GroupState> _groups = new(StringComparer.Ordinal);
+    /// <summary>The coordinators LoadLab knows and moves, by key type (<c>group</c> or <c>transaction</c>) and key.</summary>
+    private readonly Dictionary<(string KeyType, string Key), GroupState> _groups = [];
     private int _controllerId;
     private int _highestBrokerId;
 
@@ -137,25 +138,46 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     public ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
+        return ValueTask.FromResult(Register(GroupKey, group));
+    }
+
+    /// <summary>
+    /// The transaction coordinator of <paramref name="transactionalId"/>. The first call registers the id like a group
+    /// (<see cref="GetCoordinatorAsync"/>), so that fail-over moves it: the mock hashes transactional ids like group ids.
+    /// </summary>
+    public ValueTask<int?> GetTransactionCoordinatorAsync(string transactionalId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(transactionalId);
+        return ValueTask.FromResult(Register(TransactionKey, transactionalId));
+    }
+
+    private const string GroupKey = "group";
+    private const string TransactionKey = "transaction";
+
+    private int? Register(string keyType, string key)
+    {
         lock (_gate)
         {
-            if (!_groups.TryGetValue(group, out var state))
+            if (!_groups.TryGetValue((keyType, key), out var state))
             {
-                var hashed = _brokerOrder[MockCoordinatorHash.CoordinatorIndex(group, _brokerOrder.Count)];
+                var hashed = _brokerOrder[MockCoordinatorHash.CoordinatorIndex(key, _brokerOrder.Count)];
                 var coordinator = IsAvailable(hashed) ? hashed : NextAvailableAfter(hashed);
                 if (coordinator < 0)
                 {
-                    return ValueTask.FromResult<int?>(null);
+                    return null;
                 }
 
-                _mock.SetGroupCoordinator(group, coordinator);
+                _mock.SetCoordinator(keyType, key, coordinator);
                 state = new GroupState(coordinator) { Current = coordinator };
-                _groups[group] = state;
+                _groups[(keyType, key)] = state;
             }
 
-            return ValueTask.FromResult<int?>(state.Current);
+            return state.Current;
         }
     }
+
+    private static string Describe((string KeyType, string Key) coordinated) =>
+        coordinated.KeyType == GroupKey ? $"coordinator of {coordinated.Key}" : $"transaction coordinator of {coordinated.Key}";
 
     public ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken) =>
         ExecuteAsync(command, static () => { }, cancellationToken);
@@ -212,7 +234,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
                     id, broker.Rack, broker.Down ? "down" : broker.Paused ? "paused" : "up",
                     (int)broker.SlowRoundTrip.TotalMilliseconds,
                     _partitions.Where(p => p.Value.Leader == id).Select(p => $"{p.Key.Topic}/{p.Key.Partition}").Order(StringComparer.Ordinal).ToArray(),
-                    _groups.Where(g => g.Value.Current == id).Select(g => g.Key).Order(StringComparer.Ordinal).ToArray(),
+                    _groups.Where(g => g.Key.KeyType == GroupKey && g.Value.Current == id).Select(g => g.Key.Key).Order(StringComparer.Ordinal).ToArray(),
                     _controllerId == id);
             }).ToArray();
         }
@@ -633,10 +655,10 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
                 preferred[key] = brokerId;
             }
 
-            foreach (var (group, state) in _groups.Where(g => g.Value.Preferred == brokerId && g.Value.Current != brokerId))
+            foreach (var (coordinated, state) in _groups.Where(g => g.Value.Preferred == brokerId && g.Value.Current != brokerId))
             {
-                _mock.SetGroupCoordinator(group, brokerId);
-                coordinators.Add($"coordinator of {group} {state.Current}→{brokerId}");
+                _mock.SetCoordinator(coordinated.KeyType, coordinated.Key, brokerId);
+                coordinators.Add($"{Describe(coordinated)} {state.Current}→{brokerId}");
                 state.Current = brokerId;
             }
         }
@@ -732,12 +754,12 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             return moved;
         }
 
-        foreach (var (group, state) in _groups.Where(g => g.Value.Current == brokerId || (moveGroupPreference && g.Value.Preferred == brokerId)))
+        foreach (var (coordinated, state) in _groups.Where(g => g.Value.Current == brokerId || (moveGroupPreference && g.Value.Preferred == brokerId)))
         {
             if (state.Current == brokerId)
             {
-                _mock.SetGroupCoordinator(group, next);
-                moved.Add($"coordinator of {group} {brokerId}→{next}");
+                _mock.SetCoordinator(coordinated.KeyType, coordinated.Key, next);
+                moved.Add($"{Describe(coordinated)} {brokerId}→{next}");
                 state.Current = next;
             }
 

@@ -29,7 +29,7 @@ internal static class ExternalCapabilities
         return new FaultCapabilities
         {
             Caveats = ["an existing cluster: LoadLab neither started it nor knows its settings; faults are the definition's hook commands and LoadLab's client-side proxy"],
-            Faults = [.. hooked.Concat(proxied).OrderBy(capability => capability.Operation)],
+            Faults = [.. hooked.Concat(proxied).Append(FaultCapabilities.GroupRewind()).OrderBy(capability => capability.Operation)],
         };
     }
 

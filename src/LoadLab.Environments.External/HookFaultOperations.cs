@@ -50,6 +50,9 @@ internal sealed class HookFaultOperations : IFaultOperations
     public async ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken) =>
         await _observer.CoordinatorAsync(group, cancellationToken).ConfigureAwait(false);
 
+    public async ValueTask<int?> GetTransactionCoordinatorAsync(string transactionalId, CancellationToken cancellationToken) =>
+        await _observer.TransactionCoordinatorAsync(transactionalId, cancellationToken).ConfigureAwait(false);
+
     public ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken) =>
         ExecuteAsync(command, static () => { }, cancellationToken);
 

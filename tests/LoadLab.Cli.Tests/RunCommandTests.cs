@@ -113,6 +113,23 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_SegmentOfAReplayDrill_ExitsTwoBeforeAnythingStarts()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "replay.yaml"), TinyScenario + """
+
+            faults:
+              - {at: 2s, action: group.replay, target: {group: readers}, rewind: {messages: 100}}
+            """);
+
+        var result = await CliProcess.RunAsync(_directory, TimeSpan.FromMinutes(1), "run", "replay.yaml", "--out", "out", "--segment", "0/2",
+            "--start-at", DateTimeOffset.UtcNow.AddMinutes(5).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), "--run-id", "split");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("the scenario uses group.replay, which one process audits", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "out")));
+    }
+
+    [Fact]
     public async Task Run_DurationShorterThanThePhasesAndFaults_RunsTheClippedScenarioAndPrintsWhatItLeftOut()
     {
         await File.WriteAllTextAsync(Path.Combine(_directory, "long.yaml"), TinyScenario

@@ -79,6 +79,13 @@ internal static class RunCommand
     }
 
     /// <summary>The options of a run split over workers, as given.</summary>
+    /// <summary>The first feature of <paramref name="scenario"/> a split run cannot audit, or null.</summary>
+    private static string? UnsplittableFeature(Scenario scenario) =>
+        scenario.Traffic.FirstOrDefault(s => s.Transactions is not null) is { } stream ? $"transactions (stream {stream.Name})"
+        : scenario.Consumers.FirstOrDefault(c => c.Transform is not null) is { } group ? $"a consume-transform-produce group ({group.Group})"
+        : scenario.Faults.Any(f => f.Action == FaultAction.GroupReplay) ? "group.replay"
+        : null;
+
     private sealed record SplitOptions(string? Segment, string? StartAt, string? RunId);
 
     /// <summary>The split options checked: every problem is added to <paramref name="problems"/>.</summary>
@@ -167,6 +174,13 @@ internal static class RunCommand
         }
 
         var scenario = loaded.Scenario!;
+        if (!split.Segment.IsWhole && UnsplittableFeature(scenario) is { } feature)
+        {
+            return Errors.Problems(Console.Error, [new ValidationProblem("--segment", "", 0, 0,
+                $"the scenario uses {feature}, which one process audits (transactions, pipelines and replays are not split over workers yet)",
+                "run it without --segment")]);
+        }
+
         var scenarioYaml = await File.ReadAllTextAsync(file.FullName);
         if (duration is { } shorter)
         {

@@ -28,6 +28,18 @@ public sealed record FaultCapabilities
 
     /// <summary>How the environment performs <paramref name="operation"/>, or null when it cannot.</summary>
     public FaultCapability? Find(FaultOperation operation) => Faults.FirstOrDefault(f => f.Operation == operation);
+
+    /// <summary>
+    /// <c>group.replay</c>, which every environment offers the same way: the run's own consumers move back and commit,
+    /// observed through the Kafka protocol; <paramref name="caveats"/> say what differs on the environment.
+    /// </summary>
+    public static FaultCapability GroupRewind(params string[] caveats) => new(
+        FaultOperation.GroupRewind,
+        "the group's own members seek every partition they own back (N messages, or to the first message LoadLab acknowledged with an intended time T ago) and commit the offset they read again from, while the group keeps its members and the live traffic goes on",
+        "each OffsetCommit is acknowledged by the group coordinator, and another client's OffsetFetch reads the group's committed offsets below where the group was (or, when the group already re-read past them, its reads from the new offsets are seen)")
+    {
+        Caveats = caveats,
+    };
 }
 
 /// <summary>One fault operation an environment can perform.</summary>

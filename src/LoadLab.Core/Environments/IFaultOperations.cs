@@ -20,6 +20,12 @@ public interface IFaultOperations
     /// <summary>The coordinator broker of a consumer group, or null when unknown.</summary>
     ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The transaction coordinator of <paramref name="transactionalId"/> (FindCoordinator with the transaction key type),
+    /// or null when unknown. An environment that plays the controller registers the id, so that fail-over moves it.
+    /// </summary>
+    ValueTask<int?> GetTransactionCoordinatorAsync(string transactionalId, CancellationToken cancellationToken);
+
     /// <summary>Performs one operation; the outcome says what was observed (e.g. the new leader in metadata).</summary>
     ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, CancellationToken cancellationToken);
 
@@ -55,6 +61,11 @@ public enum FaultOperation
     InjectErrors,
     NetworkDisconnect,
     NetworkReconnect,
+    /// <summary>
+    /// Moves a consumer group of the run back on its partitions (<c>group.replay</c>): performed by the group's own
+    /// members (seek, then commit the new offsets), the same way on every environment.
+    /// </summary>
+    GroupRewind,
 }
 
 /// <summary>One primitive operation with its resolved arguments.</summary>
@@ -65,6 +76,8 @@ public enum FaultOperation
 /// <param name="Replicas">New replica list (reassignment) or new leader first (leader move).</param>
 /// <param name="Latency">Added latency for <see cref="FaultOperation.BrokerSlow"/>.</param>
 /// <param name="Errors">Errors to inject for <see cref="FaultOperation.InjectErrors"/>.</param>
+/// <param name="Group">The consumer group <see cref="FaultOperation.GroupRewind"/> moves.</param>
+/// <param name="Rewind">How far <see cref="FaultOperation.GroupRewind"/> moves it.</param>
 public sealed record FaultCommand(
     FaultOperation Operation,
     int? BrokerId = null,
@@ -72,7 +85,9 @@ public sealed record FaultCommand(
     int? Partition = null,
     IReadOnlyList<int>? Replicas = null,
     TimeSpan? Latency = null,
-    InjectedErrors? Errors = null);
+    InjectedErrors? Errors = null,
+    string? Group = null,
+    Scenarios.GroupRewind? Rewind = null);
 
 /// <summary>Request errors to inject: the Kafka API key, the error code and how many requests fail.</summary>
 public sealed record InjectedErrors(short ApiKey, int ErrorCode, int Count);

@@ -47,6 +47,7 @@ public sealed class FaultTimeline
     private readonly FaultTimelineOptions _options;
     private readonly Random _random;
     private readonly SortedSet<int> _knownBrokers;
+    private readonly IReadOnlyDictionary<string, string> _transactionalIds;
     private readonly HashSet<int> _unavailableBrokers = [];
     private readonly Lock _brokersGate = new();
 
@@ -58,6 +59,10 @@ public sealed class FaultTimeline
     /// <param name="seed">Scenario seed; makes random targets repeatable.</param>
     /// <param name="sink">Receives a marker per step.</param>
     /// <param name="options">Settings; defaults when null.</param>
+    /// <param name="transactionalIds">
+    /// Per transactional stream and transforming group (scenario names), the transactional id of its first instance, for
+    /// <c>transaction-coordinator-of</c> targets; none when null.
+    /// </param>
     public FaultTimeline(
         IReadOnlyList<FaultSpec> faults,
         IFaultOperations operations,
@@ -66,7 +71,8 @@ public sealed class FaultTimeline
         long runStartTimestamp,
         int seed,
         IRunEventSink sink,
-        FaultTimelineOptions? options = null)
+        FaultTimelineOptions? options = null,
+        IReadOnlyDictionary<string, string>? transactionalIds = null)
     {
         ArgumentNullException.ThrowIfNull(faults);
         ArgumentNullException.ThrowIfNull(operations);
@@ -82,6 +88,7 @@ public sealed class FaultTimeline
         _sink = sink;
         _random = new Random(seed);
         _knownBrokers = [.. brokerIds];
+        _transactionalIds = transactionalIds ?? new Dictionary<string, string>();
     }
 
     /// <summary>
@@ -130,9 +137,21 @@ public sealed class FaultTimeline
                     problems.Add($"{where} acts on a partition; set the target to 'partition: topic/partition'.");
                 }
             }
-            else if (fault.Action != FaultAction.BrokerAdd && fault.Target is PartitionTarget)
+            else if (fault.Action == FaultAction.GroupReplay)
             {
-                problems.Add($"{where} acts on a broker; use 'broker: <id>', 'leader-of: topic/partition', 'controller', 'coordinator-of: <group>' or 'random'.");
+                if (fault.Target is not GroupTarget { Group: var replayed } || scenario.Consumers.All(c => c.Group != replayed))
+                {
+                    problems.Add($"{where} acts on a consumer group of the scenario; set the target to 'group: <name>'.");
+                }
+
+                if (fault.Rewind is not { } rewind || (rewind.Messages is null) == (rewind.Ago is null))
+                {
+                    problems.Add($"{where} needs how far to rewind; add 'rewind: {{messages: 10000}}' (per partition) or 'rewind: {{ago: 30s}}'.");
+                }
+            }
+            else if (fault.Action != FaultAction.BrokerAdd && fault.Target is PartitionTarget or GroupTarget)
+            {
+                problems.Add($"{where} acts on a broker; use 'broker: <id>', 'leader-of: topic/partition', 'controller', 'coordinator-of: <group>', 'transaction-coordinator-of: <stream or group>' or 'random'.");
             }
 
             if (fault.Action == FaultAction.PartitionReassign && fault.Replicas.Count == 0)
@@ -422,6 +441,19 @@ public sealed class FaultTimeline
                 return controller is { } controllerId
                     ? ResolvedTarget.Broker(controllerId, $"broker {controllerId} (controller)")
                     : ResolvedTarget.Unresolved("controller", "the cluster reports no controller");
+            case TransactionCoordinatorOfTarget transactional:
+                var transactionLabel = $"transaction coordinator of {transactional.Owner}";
+                if (!_transactionalIds.TryGetValue(transactional.Owner, out var transactionalId))
+                {
+                    return ResolvedTarget.Unresolved(transactionLabel, $"{transactional.Owner} produces no transactions in this run");
+                }
+
+                var transactionCoordinator = await _operations.GetTransactionCoordinatorAsync(transactionalId, cancellationToken);
+                return transactionCoordinator is { } transactionCoordinatorId
+                    ? ResolvedTarget.Broker(transactionCoordinatorId, $"broker {transactionCoordinatorId} ({transactionLabel}, transactional id {transactionalId})")
+                    : ResolvedTarget.Unresolved(transactionLabel, $"no coordinator found for transactional id {transactionalId}");
+            case GroupTarget replayed when fault.Action == FaultAction.GroupReplay:
+                return ResolvedTarget.ForGroup(replayed.Group, DescribeRewind(replayed.Group, fault.Rewind!));
             case CoordinatorOfTarget coordinatorOf:
                 var coordinator = await _operations.GetCoordinatorAsync(coordinatorOf.Group, cancellationToken);
                 var coordinatorLabel = $"coordinator of {coordinatorOf.Group}";
@@ -493,6 +525,7 @@ public sealed class FaultTimeline
         FaultAction.BrokerDecommission => [new(FaultOperation.BrokerDecommission, target.BrokerId)],
         FaultAction.ErrorsInject => [new(FaultOperation.InjectErrors, target.BrokerId, Errors: new InjectedErrors(fault.Errors!.ApiKey, fault.Errors.ErrorCode, fault.Errors.Count))],
         FaultAction.NetworkPartition => [new(FaultOperation.NetworkDisconnect, target.BrokerId)],
+        FaultAction.GroupReplay => [new(FaultOperation.GroupRewind, Group: target.Group, Rewind: fault.Rewind)],
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault.Action, "Unknown fault action."),
     };
 
@@ -527,6 +560,7 @@ public sealed class FaultTimeline
         FaultAction.BrokerDecommission => [FaultOperation.BrokerDecommission],
         FaultAction.ErrorsInject => [FaultOperation.InjectErrors],
         FaultAction.NetworkPartition => [FaultOperation.NetworkDisconnect],
+        FaultAction.GroupReplay => [FaultOperation.GroupRewind],
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown fault action."),
     };
 
@@ -552,8 +586,14 @@ public sealed class FaultTimeline
         CoordinatorOfTarget c => $"coordinator of {c.Group}",
         RandomBrokerTarget => "random",
         PartitionTarget p => $"partition {p.Topic}/{p.Partition}",
+        TransactionCoordinatorOfTarget t => $"transaction coordinator of {t.Owner}",
+        GroupTarget g => $"group {g.Group}",
         _ => target.ToString(),
     };
+
+    private static string DescribeRewind(string group, GroupRewind rewind) => rewind.Messages is { } messages
+        ? $"group {group} ({messages.ToString(CultureInfo.InvariantCulture)} messages back per partition)"
+        : $"group {group} (to {rewind.Ago!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s ago)";
 
     private List<int> LiveBrokers()
     {
@@ -604,6 +644,11 @@ public sealed class FaultTimeline
 
     private sealed record ResolvedTarget(string Description, string? Problem, int? BrokerId, string? Topic, int? PartitionId, int? PreviousLeader, IReadOnlyList<int>? Replicas)
     {
+        public string? Group { get; init; }
+
+        public static ResolvedTarget ForGroup(string group, string description) =>
+            new(description, null, null, null, null, null, null) { Group = group };
+
         public static ResolvedTarget Broker(int id, string description) =>
             new(description, null, id, null, null, null, null);
 

@@ -8,6 +8,9 @@ public sealed class GroupProgress
 {
     private readonly long[] _nextOffset;
     private readonly int[] _assigned;
+    private readonly long[] _replayUntil;
+    private readonly long[] _replayReachedMicros;
+    private readonly long[] _replayReads;
     private int _unassignedPartitions;
     private long _consumed;
     private long _consumedBytes;
@@ -20,6 +23,9 @@ public sealed class GroupProgress
         FirstPartitionIndex = firstPartitionIndex;
         _nextOffset = new long[partitions];
         _assigned = new int[partitions];
+        _replayUntil = new long[partitions];
+        _replayReachedMicros = new long[partitions];
+        _replayReads = new long[partitions];
         _unassignedPartitions = partitions;
     }
 
@@ -68,6 +74,38 @@ public sealed class GroupProgress
     /// while another member's assignment is still pending has rebalanced but leaves partitions unread.
     /// </summary>
     public bool EveryPartitionAssigned => Volatile.Read(ref _unassignedPartitions) == 0;
+
+    /// <summary>
+    /// A <c>group.replay</c> moved the group back on <paramref name="partition"/> from <paramref name="until"/> (where it
+    /// was) to an earlier offset: reads below <paramref name="until"/> are re-reads until the group gets there again.
+    /// </summary>
+    public void BeginReplay(int partition, long until)
+    {
+        Volatile.Write(ref _replayReachedMicros[partition], 0);
+        Volatile.Write(ref _replayUntil[partition], Math.Max(until, Volatile.Read(ref _replayUntil[partition])));
+    }
+
+    /// <summary>Whether a read at <paramref name="offset"/> re-reads what the group had read before a replay moved it back.</summary>
+    public bool IsReplayRead(int partition, long offset) => offset < Volatile.Read(ref _replayUntil[partition]);
+
+    /// <summary>
+    /// Records a replayed read at <paramref name="offset"/>; the read of the last offset below where the replay began
+    /// marks the partition as read again, at <paramref name="nowMicros"/>.
+    /// </summary>
+    public void RecordReplayRead(int partition, long offset, long nowMicros)
+    {
+        Interlocked.Increment(ref _replayReads[partition]);
+        if (offset + 1 >= Volatile.Read(ref _replayUntil[partition]))
+        {
+            Interlocked.CompareExchange(ref _replayReachedMicros[partition], nowMicros, 0);
+        }
+    }
+
+    /// <summary>Replayed reads on <paramref name="partition"/> so far.</summary>
+    public long ReplayReads(int partition) => Volatile.Read(ref _replayReads[partition]);
+
+    /// <summary>When the group had read again up to where the last replay began on <paramref name="partition"/> (run clock, µs); null while it has not.</summary>
+    public long? ReplayReachedMicros(int partition) => Volatile.Read(ref _replayReachedMicros[partition]) is > 0 and var at ? at : null;
 
     /// <summary>Next offset the group will consume on a partition.</summary>
     public long NextOffset(int partition) => Volatile.Read(ref _nextOffset[partition]);

@@ -16,9 +16,16 @@ public sealed class LatencyRecorders
 
     private readonly Recorder[] _recorders;
     private readonly HistogramBase[] _measured;
+    private readonly Recorder[][] _groupRecorders;
+    private readonly HistogramBase[][] _groupMeasured;
 
-    public LatencyRecorders()
+    /// <param name="groups">
+    /// Consumer groups whose end-to-end latency (and, for transforming groups, transaction latency) is also kept apart
+    /// (<see cref="RecordForGroup"/>).
+    /// </param>
+    public LatencyRecorders(int groups = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(groups);
         _recorders = new Recorder[LatencyMetrics.All.Count];
         _measured = new HistogramBase[LatencyMetrics.All.Count];
         for (var i = 0; i < _recorders.Length; i++)
@@ -26,7 +33,46 @@ public sealed class LatencyRecorders
             _recorders[i] = CreateFactory().WithThreadSafeWrites().WithThreadSafeReads().Create();
             _measured[i] = CreateFactory().WithThreadSafeWrites().Create();
         }
+
+        _groupRecorders = [.. GroupMetrics.Select(_ => Enumerable.Range(0, groups).Select(_ => CreateFactory().WithThreadSafeWrites().WithThreadSafeReads().Create()).ToArray())];
+        _groupMeasured = [.. GroupMetrics.Select(_ => Enumerable.Range(0, groups).Select(_ => CreateFactory().WithThreadSafeWrites().Create()).ToArray())];
     }
+
+    /// <summary>The metrics also kept per consumer group.</summary>
+    public static IReadOnlyList<LatencyMetric> GroupMetrics { get; } = [LatencyMetric.EndToEnd, LatencyMetric.Transaction];
+
+    /// <summary>Consumer groups kept apart.</summary>
+    public int Groups => _groupRecorders[0].Length;
+
+    /// <summary>Records one latency of group <paramref name="group"/> (a <see cref="GroupMetrics"/> metric): into the run's and into the group's own.</summary>
+    public void RecordForGroup(LatencyMetric metric, int group, long micros, bool measured)
+    {
+        Record(metric, micros, measured);
+        var slot = GroupSlot(metric);
+        var value = Math.Clamp(micros, 0, HighestTrackableMicros);
+        _groupRecorders[slot][group].RecordValue(value);
+        if (measured)
+        {
+            _groupMeasured[slot][group].RecordValue(value);
+        }
+    }
+
+    /// <summary>Percentiles of group <paramref name="group"/>'s measured latencies of <paramref name="metric"/> so far.</summary>
+    public Percentiles MeasuredGroupPercentiles(LatencyMetric metric, int group) => ToPercentiles(_groupMeasured[GroupSlot(metric)][group]);
+
+    /// <summary>Takes group <paramref name="group"/>'s values of <paramref name="metric"/> recorded since the last call into <paramref name="target"/> (reset first).</summary>
+    public void TakeGroupInterval(LatencyMetric metric, int group, HistogramBase target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        _groupRecorders[GroupSlot(metric)][group].GetIntervalHistogramInto(target);
+    }
+
+    private static int GroupSlot(LatencyMetric metric) => metric switch
+    {
+        LatencyMetric.EndToEnd => 0,
+        LatencyMetric.Transaction => 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Only end-to-end and transaction latency are kept per group."),
+    };
 
     /// <summary>
     /// Records one latency in microseconds (negative values, from clock granularity, count as 0);

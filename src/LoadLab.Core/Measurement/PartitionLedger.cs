@@ -87,4 +87,25 @@ public sealed class PartitionLedger
 
         return null;
     }
+
+    /// <summary>
+    /// The lowest remembered offset whose message was intended at or after <paramref name="intendedMicros"/>: where a
+    /// replay "to T ago" starts. Null when no remembered message is that recent; the oldest remembered offset when every
+    /// remembered message is (older ones are no longer known).
+    /// </summary>
+    public long? FirstOffsetIntendedAtOrAfter(int partitionIndex, long intendedMicros)
+    {
+        var high = HighWatermark(partitionIndex);
+        var offsets = _ringOffsets[partitionIndex];
+        for (var candidate = Math.Max(0, high - RingSize); candidate < high; candidate++)
+        {
+            var slot = (int)(candidate & RingMask);
+            if (Volatile.Read(ref offsets[slot]) == candidate && Volatile.Read(ref _ringIntended[partitionIndex][slot]) >= intendedMicros)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
 }

@@ -16,6 +16,7 @@ public sealed class ResultsWriter : IDisposable
     private readonly object _lock = new();
     private readonly StreamWriter _events;
     private readonly Dictionary<LatencyMetric, IntervalLogWriter> _logs = [];
+    private readonly List<IntervalLogWriter> _groupLogs = [];
     private DateTimeOffset _startedAt;
     private StreamWriter? _series;
     private StreamWriter? _partitions;
@@ -64,8 +65,12 @@ public sealed class ResultsWriter : IDisposable
         }
     }
 
-    /// <summary>Starts the HdrHistogram interval logs; interval <c>n</c> covers second n after <paramref name="startedAt"/>.</summary>
-    public void BeginIntervals(DateTimeOffset startedAt)
+    /// <summary>
+    /// Starts the HdrHistogram interval logs: one per metric, and one per consumer group and metric in
+    /// <paramref name="groupLogs"/> (appended to by their position, <see cref="AppendGroupInterval"/>); interval <c>n</c>
+    /// covers second n after <paramref name="startedAt"/>.
+    /// </summary>
+    public void BeginIntervals(DateTimeOffset startedAt, IReadOnlyList<(LatencyMetric Metric, string Group)>? groupLogs = null)
     {
         lock (_lock)
         {
@@ -73,8 +78,34 @@ public sealed class ResultsWriter : IDisposable
             System.IO.Directory.CreateDirectory(Path.Combine(Directory, RunFiles.HistogramsFolder));
             foreach (var metric in LatencyMetrics.All)
             {
-                _logs[metric] = new IntervalLogWriter(new FileStream(Path.Combine(Directory, RunFiles.Histogram(metric)), FileMode.Create, FileAccess.Write, FileShare.Read), startedAt);
+                _logs[metric] = OpenLog(RunFiles.Histogram(metric), startedAt);
             }
+
+            foreach (var (metric, group) in groupLogs ?? [])
+            {
+                _groupLogs.Add(OpenLog(RunFiles.GroupHistogram(metric, group), startedAt));
+            }
+        }
+    }
+
+    private IntervalLogWriter OpenLog(string relativePath, DateTimeOffset startedAt) =>
+        new(new FileStream(Path.Combine(Directory, relativePath), FileMode.Create, FileAccess.Write, FileShare.Read), startedAt);
+
+    /// <summary>Appends one interval histogram (microseconds) to the group log at position <paramref name="log"/> of <see cref="BeginIntervals"/>.</summary>
+    public void AppendGroupInterval(int log, HistogramBase interval, int second)
+    {
+        ArgumentNullException.ThrowIfNull(interval);
+        var start = _startedAt.ToUnixTimeMilliseconds() + (second * 1000L);
+        interval.StartTimeStamp = start;
+        interval.EndTimeStamp = start + 1000;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _groupLogs[log].Append(interval);
         }
     }
 
@@ -127,8 +158,11 @@ public sealed class ResultsWriter : IDisposable
         ArgumentNullException.ThrowIfNull(groups);
         var line = new StringBuilder();
         line.Append(CultureInfo.InvariantCulture, $"{row.Second},{F(row.TargetRate)},{row.Sent},{row.Acked},{row.Failed},{row.Consumed},{row.QueueFull},{F(row.AvgPayloadBytes)}");
-        foreach (var p in row.Latency)
+        // One cell group per column group of the header, whatever the row holds: a row without a metric's (or a group's)
+        // percentiles leaves its cells empty rather than shifting the columns after them.
+        for (var m = 0; m < LatencyMetrics.All.Count; m++)
         {
+            var p = row.Latency.ElementAtOrDefault(m);
             line.Append(CultureInfo.InvariantCulture, $",{F(p?.P50)},{F(p?.P90)},{F(p?.P99)},{F(p?.P999)},{F(p?.Max)}");
         }
 
@@ -136,6 +170,12 @@ public sealed class ResultsWriter : IDisposable
         foreach (var (messages, seconds) in row.Lag)
         {
             line.Append(CultureInfo.InvariantCulture, $",{messages},{F(seconds)}");
+        }
+
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var p = row.GroupEndToEnd.ElementAtOrDefault(g);
+            line.Append(CultureInfo.InvariantCulture, $",{F(p?.P50)},{F(p?.P99)},{F(p?.Max)}");
         }
 
         lock (_lock)
@@ -208,6 +248,11 @@ public sealed class ResultsWriter : IDisposable
             columns.AddRange([$"lag:{group}:messages", $"lag:{group}:seconds"]);
         }
 
+        foreach (var group in groups)
+        {
+            columns.AddRange([SeriesTable.GroupLatencyColumn(group, "P50"), SeriesTable.GroupLatencyColumn(group, "P99"), SeriesTable.GroupLatencyColumn(group, "Max")]);
+        }
+
         return string.Join(',', columns);
     }
 
@@ -225,7 +270,7 @@ public sealed class ResultsWriter : IDisposable
             SortEvents();
             _series?.Dispose();
             _partitions?.Dispose();
-            foreach (var log in _logs.Values)
+            foreach (var log in _logs.Values.Concat(_groupLogs))
             {
                 log.Dispose();
             }

@@ -47,4 +47,7 @@ public static class RunFiles
 
     /// <summary>The interval log named <paramref name="logName"/> (a metric's or a split run's own), relative to the run folder.</summary>
     public static string Histogram(string logName) => $"{HistogramsFolder}/{logName}{HistogramExtension}";
+
+    /// <summary>A consumer group's own log of a metric (<see cref="LatencyMetrics.GroupLogName"/>).</summary>
+    public static string GroupHistogram(LatencyMetric metric, string group) => Histogram(metric.GroupLogName(group));
 }

@@ -34,6 +34,10 @@ public sealed record RunSummary
     public AuditSummary? Audit { get; init; }
     public IReadOnlyList<SloResult> Slo { get; init; } = [];
     public ResourceSummary? Resources { get; init; }
+    /// <summary>Per transactional stream and transforming group: its transactions by outcome and their latency; empty without transactions.</summary>
+    public IReadOnlyList<TransactionSummary> Transactions { get; init; } = [];
+    /// <summary>Every <c>group.replay</c> of the run and what it did; empty without replays.</summary>
+    public IReadOnlyList<ReplaySummary> Replays { get; init; } = [];
     /// <summary>
     /// A run split over workers (<c>loadlab run --segment</c>): in a segment's own summary, that segment alone (its
     /// audit, recovery and SLOs are left to <c>loadlab merge</c>); in a merged run, every segment. Null for a run in one process.
@@ -134,13 +138,26 @@ public sealed record GroupSummary
     public long MaxLagMessages { get; init; }
     public double MaxLagSeconds { get; init; }
     public long FinalLagMessages { get; init; }
+    /// <summary><c>read_committed</c> or <c>read_uncommitted</c> (librdkafka's <c>isolation.level</c>); null in summaries written before LoadLab recorded it.</summary>
+    public string? Isolation { get; init; }
+    /// <summary>End-to-end latency of the messages this group read (first reads of the measured messages; replayed re-reads left out); null in older summaries.</summary>
+    public Percentiles? EndToEndMs { get; init; }
+    /// <summary>The topic a transforming group writes each input to; null when it only reads.</summary>
+    public string? TransformsTo { get; init; }
 }
 
 public sealed record LatencySummary(
     Percentiles Produce,
     Percentiles Service,
     Percentiles ScheduleDelay,
-    Percentiles EndToEnd);
+    Percentiles EndToEnd)
+{
+    /// <summary>
+    /// Transaction latency of every committed transaction (streams' and transforming groups'): commit acknowledged −
+    /// intended send time of its first message; null in summaries written before LoadLab recorded it.
+    /// </summary>
+    public Percentiles? Transaction { get; init; }
+}
 
 /// <summary>Milliseconds, from HdrHistogram with 3 significant digits.</summary>
 public sealed record Percentiles(long Count, double P50, double P90, double P99, double P999, double P9999, double Max, double Mean);
@@ -204,9 +221,124 @@ public sealed record AuditSummary
     public IReadOnlyList<AuditExample> Examples { get; init; } = [];
     /// <summary>Each consumer group's counts; per topic the totals above take the worst group's (delivered: the smallest), summed over topics.</summary>
     public IReadOnlyList<GroupAudit> Groups { get; init; } = [];
+    /// <summary>Messages of aborted transactions (on purpose, after an error, fenced): never promised, so neither delivered nor lost.</summary>
+    public long Aborted { get; init; }
+    /// <summary>Messages of aborted transactions that a read_committed group read: the platform broke read_committed.</summary>
+    public long AbortedVisible { get; init; }
+    /// <summary>Transactions a read_committed group saw only part of (some messages read, others lost or not shown).</summary>
+    public long Torn { get; init; }
+    /// <summary>Re-reads caused by <c>group.replay</c> (all groups), counted apart from duplicates.</summary>
+    public long Replayed { get; init; }
+    /// <summary>Each consume-transform-produce pipeline, its inputs followed to their outputs.</summary>
+    public IReadOnlyList<PipelineAudit> Pipelines { get; init; } = [];
 }
 
-public sealed record GroupAudit(string Group, long Delivered, long Lost, long Duplicated, long Reordered, long Truncated, long Indeterminate, long Unreached, long DuplicatedInLog = 0);
+public sealed record GroupAudit(string Group, long Delivered, long Lost, long Duplicated, long Reordered, long Truncated, long Indeterminate, long Unreached, long DuplicatedInLog = 0)
+{
+    /// <summary><c>read_committed</c> or <c>read_uncommitted</c>; null in older summaries.</summary>
+    public string? Isolation { get; init; }
+    /// <summary>Messages of aborted transactions the group did not read, or (read_uncommitted) read by design.</summary>
+    public long Aborted { get; init; }
+    /// <summary>Messages of aborted transactions this read_committed group read.</summary>
+    public long AbortedVisible { get; init; }
+    /// <summary>Transactions this read_committed group saw only part of.</summary>
+    public long Torn { get; init; }
+    /// <summary>Re-reads of this group caused by <c>group.replay</c>.</summary>
+    public long Replayed { get; init; }
+}
+
+/// <summary>
+/// A consume-transform-produce pipeline's inputs followed to their outputs, as the verifying read_committed group saw
+/// them: exactly one output per input is the promise.
+/// </summary>
+public sealed record PipelineAudit
+{
+    /// <summary>The transforming group.</summary>
+    public required string Group { get; init; }
+    public required string InputTopic { get; init; }
+    public required string OutputTopic { get; init; }
+    /// <summary>The read_committed group reading the output topic whose reads count.</summary>
+    public required string VerifiedBy { get; init; }
+    /// <summary>Inputs with a promise (acknowledged, committed or outside transactions) the audit judged.</summary>
+    public long Inputs { get; init; }
+    /// <summary>Inputs with exactly one visible output.</summary>
+    public long ExactlyOnce { get; init; }
+    /// <summary>Inputs without a visible output although the transforming group got past them.</summary>
+    public long LostOutputs { get; init; }
+    /// <summary>Inputs with two or more visible outputs.</summary>
+    public long DuplicatedOutputs { get; init; }
+    /// <summary>Inputs the transforming group never reached before the drain timed out.</summary>
+    public long Unreached { get; init; }
+    /// <summary>Inputs removed by retention before the transforming group read them.</summary>
+    public long Truncated { get; init; }
+    /// <summary>Inputs of aborted transactions (no output expected).</summary>
+    public long AbortedInputs { get; init; }
+    /// <summary>Inputs of aborted transactions that got a visible output anyway.</summary>
+    public long AbortedInputsForwarded { get; init; }
+    /// <summary>Outputs made again while re-reading inputs after a <c>group.replay</c> of the transforming group.</summary>
+    public long ReplayedOutputs { get; init; }
+    public IReadOnlyList<AuditExample> Examples { get; init; } = [];
+}
+
+/// <summary>The transactions of one transactional stream or transforming group, over all its producer instances.</summary>
+public sealed record TransactionSummary
+{
+    /// <summary>The stream's name or the transforming group's.</summary>
+    public required string Owner { get; init; }
+    /// <summary><c>stream</c> or <c>group</c>.</summary>
+    public required string Kind { get; init; }
+    /// <summary>The transactional id of each producer instance, in instance order.</summary>
+    public IReadOnlyList<string> TransactionalIds { get; init; } = [];
+    public long Committed { get; init; }
+    /// <summary>Aborted on purpose (the scenario's abort-share).</summary>
+    public long AbortedOnPurpose { get; init; }
+    /// <summary>Aborted because the client reported an abortable error.</summary>
+    public long AbortedAfterError { get; init; }
+    /// <summary>Ended by a fatal error of the producer (fenced, or an epoch the coordinator no longer accepts); the instance was restarted.</summary>
+    public long Fenced { get; init; }
+    /// <summary>Open when the run ended, or committed without the producer learning the outcome.</summary>
+    public long Undecided { get; init; }
+    /// <summary>Producer instances restarted (same transactional id, which fences the old one) after a fatal error.</summary>
+    public long Restarts { get; init; }
+    /// <summary>Commit acknowledged − intended send time of the first message, of the committed transactions.</summary>
+    public Percentiles? LatencyMs { get; init; }
+}
+
+/// <summary>One <c>group.replay</c>: how far the group was moved back and how long it took to catch up.</summary>
+public sealed record ReplaySummary
+{
+    public required string Group { get; init; }
+    /// <summary>When the rewind took effect (the group's new offsets were committed), seconds since the run start; null when it failed.</summary>
+    public double? AtSeconds { get; init; }
+    public bool Succeeded { get; init; }
+    /// <summary>How the rewind was asked for, e.g. <c>10000 messages back per partition</c>.</summary>
+    public required string Rewind { get; init; }
+    /// <summary>
+    /// Offsets between the new positions and where the group was, summed over its partitions: what it had to read again.
+    /// Transaction markers occupy offsets too, so with transactions it is more than the messages read again; offsets
+    /// retention removed meanwhile are skipped (the group resets to the log start), so then it is more as well.
+    /// </summary>
+    public long OffsetsRewound { get; init; }
+    /// <summary>Re-reads the audit classified as replayed (this group).</summary>
+    public long Replayed { get; init; }
+    /// <summary>From the rewind until the group had read again up to where it was on every partition; null when it never did.</summary>
+    public double? ReReadSeconds { get; init; }
+    /// <summary>
+    /// From the rewind until the group had read everything again and its lag was back within its pre-replay baseline:
+    /// the later of <see cref="ReReadSeconds"/> and the fault's recovery for this group (lag is sampled once a second, so
+    /// a replay shorter than that shows as its re-read time); null when it never caught up.
+    /// </summary>
+    public double? CatchUpSeconds { get; init; }
+    /// <summary>End-to-end latency p99 of each group's live traffic, before the replay and while the replayed group caught up.</summary>
+    public IReadOnlyList<ReplayImpact> Impact { get; init; } = [];
+}
+
+/// <summary>A group's end-to-end latency p99 (live messages: replayed re-reads left out) before a replay and during it.</summary>
+/// <param name="Group">The group.</param>
+/// <param name="Replayed">Whether this is the replayed group.</param>
+/// <param name="BeforeP99Ms">p99 over as long a window before the replay as the replay took (at least 5 s); null without samples.</param>
+/// <param name="DuringP99Ms">p99 from the rewind until the replayed group caught up (or the load ended); null without samples.</param>
+public sealed record ReplayImpact(string Group, bool Replayed, double? BeforeP99Ms, double? DuringP99Ms);
 
 public sealed record AuditExample(string Kind, string Topic, int Partition, long Offset, int ProducerId, long Sequence);
 
@@ -218,6 +350,11 @@ public sealed record AuditExample(string Kind, string Topic, int Partition, long
 /// <param name="Passed">True when judged and met.</param>
 /// <param name="Comparison">How observed is compared with the limit, e.g. <c>lessOrEqual</c>.</param>
 /// <param name="Judged">False when the run did not complete (interrupted, or the environment broke): the SLO is neither met nor missed, and <paramref name="Passed"/> is false.</param>
-public sealed record SloResult(string Name, string Phase, double Limit, double? Observed, bool Passed, string Comparison, bool Judged = true);
+public sealed record SloResult(string Name, string Phase, double Limit, double? Observed, bool Passed, string Comparison, bool Judged = true)
+{
+    /// <summary>The consumer group whose promise it is; null for the run's.</summary>
+    public string? Group { get; init; }
+}
+
 
 public sealed record ResourceSummary(long PeakRssBytes, long PeakGcHeapBytes, long FirstMinuteRssBytes, long LastMinuteRssBytes);

@@ -18,6 +18,8 @@ public sealed record SeriesRow
     public long GcHeapBytes { get; init; }
     /// <summary>Per consumer group (in summary order): lag in messages and in seconds.</summary>
     public required IReadOnlyList<(long Messages, double Seconds)> Lag { get; init; }
+    /// <summary>Per consumer group (in summary order): the second's end-to-end percentiles of the group; null when it read nothing.</summary>
+    public IReadOnlyList<Percentiles?> GroupEndToEnd { get; init; } = [];
 }
 
 /// <summary>One second × partition, as written to <c>partitions.csv</c>.</summary>

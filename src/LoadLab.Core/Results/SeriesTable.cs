@@ -43,6 +43,9 @@ public sealed class SeriesTable
 
     public static string LagSecondsColumn(string group) => $"lag:{group}:seconds";
 
+    /// <summary>A consumer group's per-second end-to-end percentile column, e.g. <c>e2e:scorers:P99Ms</c>.</summary>
+    public static string GroupLatencyColumn(string group, string statistic) => $"e2e:{group}:{statistic}Ms";
+
     internal static SeriesTable Read(string path)
     {
         const string DisplayName = RunFiles.Series;

@@ -21,7 +21,7 @@ internal static partial class ClientSettings
         ["dr_msg_cb"] = "LoadLab installs its own delivery handler to measure every acknowledgement",
         ["enable.delivery.reports"] = "produce latency and the delivery audit need a delivery report for every message",
         ["delivery.report.only.error"] = "produce latency and the delivery audit need a delivery report for every message",
-        ["transactional.id"] = "LoadLab never begins or commits transactions, so a transactional producer could not send",
+        ["transactional.id"] = "LoadLab owns the transactional ids (one per producer instance, the same on every run, so a restarted run fences the one before); use the stream's transactions: block",
     };
 
     private static readonly Dictionary<string, string> ReservedForConsumers = new(StringComparer.Ordinal)
@@ -34,7 +34,52 @@ internal static partial class ClientSettings
     /// <summary>Reads a settings mapping; null values after problems are left out.</summary>
     public static IReadOnlyDictionary<string, string> ReadProducer(YamlMap? settings) => Read(settings, ReservedForProducers, "producer");
 
-    public static IReadOnlyDictionary<string, string> ReadConsumer(YamlMap? settings) => Read(settings, ReservedForConsumers, "consumer");
+    public static IReadOnlyDictionary<string, string> ReadConsumer(YamlMap? settings)
+    {
+        var read = Read(settings, ReservedForConsumers, "consumer");
+        if (settings?.Get(ConsumerGroupSpec.IsolationSetting) is { } isolation && read.TryGetValue(ConsumerGroupSpec.IsolationSetting, out var level)
+            && level is not ("read_committed" or "read_uncommitted"))
+        {
+            isolation.Problem($"isolation.level must be read_committed or read_uncommitted, got \"{level}\"", "isolation.level: read_committed");
+            read.Remove(ConsumerGroupSpec.IsolationSetting);
+        }
+
+        return read;
+    }
+
+    /// <summary>
+    /// The settings of a transforming group's consumers: LoadLab commits their offsets inside each transaction, so it
+    /// controls automatic commits; and a pipeline that promises exactly once reads committed inputs only.
+    /// </summary>
+    public static void CheckTransforming(YamlMap? settings)
+    {
+        foreach (var (key, value) in settings?.Entries ?? [])
+        {
+            if (key is "enable.auto.commit" or "enable.auto.offset.store")
+            {
+                value.Problem($"the consumer setting \"{key}\" is controlled by LoadLab in a transforming group: its input offsets are committed inside each transaction", $"remove {key}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Settings that contradict a transactional producer: transactions need idempotence and acks=all (librdkafka turns
+    /// both on and refuses a producer configured otherwise), so such a setting is a mistake found before the run.
+    /// </summary>
+    public static void CheckTransactional(YamlMap? settings)
+    {
+        foreach (var (key, value) in settings?.Entries ?? [])
+        {
+            if (key == "enable.idempotence" && value.Text is { } idempotence && idempotence.Equals("false", StringComparison.OrdinalIgnoreCase))
+            {
+                value.Problem("transactions need an idempotent producer; librdkafka refuses enable.idempotence: false with a transactional id", "remove enable.idempotence");
+            }
+            else if (key is "acks" or "request.required.acks" && value.Text is { } acks && acks is not ("all" or "-1"))
+            {
+                value.Problem($"transactions need acks=all; librdkafka refuses {key}: {acks} with a transactional id", $"remove {key} or set it to all");
+            }
+        }
+    }
 
     private static Dictionary<string, string> Read(YamlMap? settings, Dictionary<string, string> reserved, string client)
     {

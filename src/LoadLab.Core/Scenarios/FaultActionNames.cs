@@ -16,6 +16,7 @@ public static class FaultActionNames
         KeyValuePair.Create("broker.decommission", FaultAction.BrokerDecommission),
         KeyValuePair.Create("errors.inject", FaultAction.ErrorsInject),
         KeyValuePair.Create("network.partition", FaultAction.NetworkPartition),
+        KeyValuePair.Create("group.replay", FaultAction.GroupReplay),
     ];
 
     /// <summary>The YAML name of <paramref name="action"/>.</summary>

@@ -14,6 +14,8 @@ public sealed record FaultSpec
     public IReadOnlyList<int> Replicas { get; init; } = [];
     /// <summary>Request errors for <see cref="FaultAction.ErrorsInject"/>.</summary>
     public ErrorInjection? Errors { get; init; }
+    /// <summary>How far back <see cref="FaultAction.GroupReplay"/> rewinds the group.</summary>
+    public GroupRewind? Rewind { get; init; }
     /// <summary>Line in the scenario file, for messages about this fault.</summary>
     public int Line { get; init; }
 }
@@ -41,6 +43,8 @@ public enum FaultAction
     ErrorsInject,
     /// <summary><c>network.partition</c></summary>
     NetworkPartition,
+    /// <summary><c>group.replay</c></summary>
+    GroupReplay,
 }
 
 /// <summary>Which broker (or partition) a fault acts on.</summary>
@@ -58,6 +62,15 @@ public sealed record ControllerTarget : FaultTarget;
 /// <summary><c>coordinator-of: group</c></summary>
 public sealed record CoordinatorOfTarget(string Group) : FaultTarget;
 
+/// <summary>
+/// <c>transaction-coordinator-of: owner</c>: the coordinator of the first transactional id of a transactional traffic
+/// stream or of a transforming consumer group (both named as in the scenario).
+/// </summary>
+public sealed record TransactionCoordinatorOfTarget(string Owner) : FaultTarget;
+
+/// <summary><c>group: name</c>: a consumer group of the scenario (<c>group.replay</c>).</summary>
+public sealed record GroupTarget(string Group) : FaultTarget;
+
 /// <summary><c>random</c> (seeded by the scenario seed).</summary>
 public sealed record RandomBrokerTarget : FaultTarget;
 
@@ -73,13 +86,27 @@ public sealed record PartitionTarget(string Topic, int Partition) : FaultTarget;
 /// <summary>Request errors: API (name such as Produce, Fetch), Kafka error code, and how many requests.</summary>
 public sealed record ErrorInjection(string Api, short ApiKey, int ErrorCode, int Count);
 
+/// <summary>
+/// Where <c>group.replay</c> moves a group on each of its partitions: <see cref="Messages"/> back from its position
+/// (Kafka's <c>--shift-by -N</c>), or to the first message whose intended send time is at most <see cref="Ago"/> old
+/// (Kafka's <c>--to-datetime</c>). Exactly one is set.
+/// </summary>
+public sealed record GroupRewind(long? Messages, TimeSpan? Ago);
+
 /// <summary>A promise checked at the end of a run: metric, phase, limit.</summary>
 /// <param name="Name">Display name (default: metric, phase and limit).</param>
 /// <param name="Metric">e.g. <c>produce.p99</c>, <c>e2e.p999</c>, <c>recovery</c>, <c>lost</c>, <c>duplicated</c>, <c>rate.achieved</c>.</param>
 /// <param name="Phase">Which part of the run the metric is taken from.</param>
 /// <param name="Comparison">How observed compares with the limit to pass.</param>
 /// <param name="Limit">The limit in the metric's unit (ms for latency, s for recovery, count, msg/s).</param>
-public sealed record SloSpec(string Name, string Metric, SloPhase Phase, SloComparison Comparison, double Limit);
+public sealed record SloSpec(string Name, string Metric, SloPhase Phase, SloComparison Comparison, double Limit)
+{
+    /// <summary>
+    /// The consumer group whose promise this is (consumption metrics only); null: the run's, which for a consumption
+    /// metric is the worst group's value.
+    /// </summary>
+    public string? Group { get; init; }
+}
 
 public enum SloPhase { Overall, Steady, During, After }
 

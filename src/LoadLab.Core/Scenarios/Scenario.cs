@@ -56,6 +56,23 @@ public sealed record TrafficStream
     public KeySpec Keys { get; init; } = new();
     /// <summary>librdkafka producer settings, passed through unchanged (e.g. <c>acks</c>, <c>linger.ms</c>).</summary>
     public IReadOnlyDictionary<string, string> ProducerConfig { get; init; } = new Dictionary<string, string>();
+    /// <summary>Produce in transactions (LoadLab owns the transactional ids); null: no transactions.</summary>
+    public TransactionSpec? Transactions { get; init; }
+}
+
+/// <summary>
+/// How a producer groups its messages into transactions: a transaction ends after <see cref="Messages"/> messages or
+/// <see cref="Duration"/> after its first message (exactly one of the two), and <see cref="AbortShare"/> of them are
+/// aborted on purpose (chosen with the scenario seed) instead of committed.
+/// </summary>
+public sealed record TransactionSpec
+{
+    /// <summary>Messages per transaction; null when transactions are bounded by <see cref="Duration"/>.</summary>
+    public int? Messages { get; init; }
+    /// <summary>How long a transaction lasts from its first message's intended send time; null when bounded by <see cref="Messages"/>.</summary>
+    public TimeSpan? Duration { get; init; }
+    /// <summary>Share of transactions aborted on purpose, 0 to 1; default 0.</summary>
+    public double AbortShare { get; init; }
 }
 
 /// <summary>Spacing of messages at a given rate.</summary>
@@ -167,4 +184,38 @@ public sealed record ConsumerGroupSpec(
     string Topic,
     int Instances,
     TimeSpan ProcessingTime,
-    IReadOnlyDictionary<string, string> ConsumerConfig);
+    IReadOnlyDictionary<string, string> ConsumerConfig)
+{
+    /// <summary>The librdkafka setting that chooses what a consumer of transactional messages sees.</summary>
+    public const string IsolationSetting = "isolation.level";
+
+    /// <summary>
+    /// What the group may see of transactions: <c>isolation.level</c> of <see cref="ConsumerConfig"/>, librdkafka's
+    /// default (read_committed) when it is not set.
+    /// </summary>
+    public ConsumerIsolation Isolation => ConsumerConfig.TryGetValue(IsolationSetting, out var level) && level == "read_uncommitted"
+        ? ConsumerIsolation.ReadUncommitted
+        : ConsumerIsolation.ReadCommitted;
+
+    /// <summary>Consume-transform-produce: each input is written to another topic in a transaction that also commits the input offsets; null: the group only reads.</summary>
+    public TransformSpec? Transform { get; init; }
+}
+
+/// <summary>What a consumer group sees of transactions (<c>isolation.level</c>).</summary>
+public enum ConsumerIsolation
+{
+    /// <summary>Only messages of committed transactions (and non-transactional ones): <c>read_committed</c>.</summary>
+    ReadCommitted,
+    /// <summary>Every message in the log, aborted or not yet committed ones too: <c>read_uncommitted</c>.</summary>
+    ReadUncommitted,
+}
+
+/// <summary>
+/// The exactly-once pipeline of a consumer group: every input message it reads is written once to <see cref="Topic"/>
+/// by the member's transactional producer, and the input offsets are committed in the same transaction
+/// (<c>send_offsets_to_transaction</c>), so that each input has exactly one committed output, whatever fails.
+/// </summary>
+/// <param name="Topic">The output topic (declared under <c>topics</c>).</param>
+/// <param name="Transactions">How inputs are grouped into transactions.</param>
+/// <param name="ProducerConfig">librdkafka settings of the members' producers, passed through unchanged.</param>
+public sealed record TransformSpec(string Topic, TransactionSpec Transactions, IReadOnlyDictionary<string, string> ProducerConfig);

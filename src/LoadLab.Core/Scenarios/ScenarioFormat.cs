@@ -35,25 +35,35 @@ public static class ScenarioFormat
 
     public static YamlShape ProducerSettings { get; } = YamlShape.FreeForm("librdkafka producer settings");
 
+    /// <summary>How messages are grouped into transactions (a stream's or a transforming group's).</summary>
+    public static YamlShape Transactions { get; } = YamlShape.Map("transactions", ["messages", "duration", "abort-share"]);
+
     public static YamlShape Traffic { get; } = YamlShape.Map(
         "traffic stream",
         ["name", "topic", "rate", "arrivals", "producers"],
         ("phases", Phase),
         ("payload", Payload),
         ("keys", Keys),
-        ("producer", ProducerSettings));
+        ("producer", ProducerSettings),
+        ("transactions", Transactions));
 
     public static YamlShape ConsumerSettings { get; } = YamlShape.FreeForm("librdkafka consumer settings");
 
-    public static YamlShape Consumer { get; } = YamlShape.Map("consumer group", ["group", "topic", "instances", "processing-time"], ("consumer", ConsumerSettings));
+    /// <summary>Consume-transform-produce: where a group writes each input, in transactions that commit its input offsets.</summary>
+    public static YamlShape Transform { get; } = YamlShape.Map("transform", ["to"], ("transactions", Transactions), ("producer", ProducerSettings));
 
-    public static YamlShape Target { get; } = YamlShape.Map("fault target", ["broker", "leader-of", "coordinator-of", "partition"]);
+    public static YamlShape Consumer { get; } = YamlShape.Map("consumer group", ["group", "topic", "instances", "processing-time"], ("consumer", ConsumerSettings), ("transform", Transform));
+
+    public static YamlShape Target { get; } = YamlShape.Map("fault target", ["broker", "leader-of", "coordinator-of", "transaction-coordinator-of", "partition", "group"]);
 
     public static YamlShape Errors { get; } = YamlShape.Map("injected errors", ["api", "code", "count"]);
 
-    public static YamlShape Fault { get; } = YamlShape.Map("fault", ["at", "action", "target", "duration", "latency", "replicas"], ("target", Target), ("errors", Errors));
+    /// <summary>How far <c>group.replay</c> rewinds a group: messages back per partition, or a time ago.</summary>
+    public static YamlShape Rewind { get; } = YamlShape.Map("rewind", ["messages", "ago"]);
 
-    public static YamlShape Slo { get; } = YamlShape.Map("SLO", ["name", "metric", "phase", "max", "min"]);
+    public static YamlShape Fault { get; } = YamlShape.Map("fault", ["at", "action", "target", "duration", "latency", "replicas"], ("target", Target), ("errors", Errors), ("rewind", Rewind));
+
+    public static YamlShape Slo { get; } = YamlShape.Map("SLO", ["name", "metric", "phase", "group", "max", "min"]);
 
     public static YamlShape RegressionRule { get; } = YamlShape.Map("regression rule", ["metric", "max-change"]);
 

@@ -6,7 +6,7 @@ namespace LoadLab.Core.Scenarios;
 
 internal sealed partial class ScenarioReader
 {
-    private static readonly string[] BrokerTargets = ["broker", "leader-of", "controller", "coordinator-of", "random"];
+    private static readonly string[] BrokerTargets = ["broker", "leader-of", "controller", "coordinator-of", "transaction-coordinator-of", "random"];
 
     private FaultSpec? ReadFault(YamlMap map)
     {
@@ -26,7 +26,7 @@ internal sealed partial class ScenarioReader
             valid = false;
         }
 
-        if (durationValue is not null && a is FaultAction.BrokerRestart or FaultAction.BrokerAdd or FaultAction.BrokerDecommission)
+        if (durationValue is not null && a is FaultAction.BrokerRestart or FaultAction.BrokerAdd or FaultAction.BrokerDecommission or FaultAction.GroupReplay)
         {
             durationValue.Problem($"{name} cannot be reverted, so it takes no duration", a == FaultAction.BrokerRestart ? "remove duration (broker.kill with a duration restarts the broker when it ends)" : "remove duration");
             valid = false;
@@ -35,11 +35,18 @@ internal sealed partial class ScenarioReader
         var (allowedTargets, targetRequired) = a switch
         {
             FaultAction.LeaderMove or FaultAction.PartitionReassign => (["partition"], true),
+            FaultAction.GroupReplay => (["group"], true),
             FaultAction.BrokerAdd => (["broker"], false),
             FaultAction.ErrorsInject => (BrokerTargets, false),
             _ => (BrokerTargets, true),
         };
-        var targetValue = targetRequired ? map.Require("target", allowedTargets[0] == "partition" ? "{partition: inference-events/0}" : "{broker: 2}") : map.Get("target");
+        var targetExample = allowedTargets[0] switch
+        {
+            "partition" => "{partition: inference-events/0}",
+            "group" => "{group: scorers}",
+            _ => "{broker: 2}",
+        };
+        var targetValue = targetRequired ? map.Require("target", targetExample) : map.Get("target");
         FaultTarget? target = null;
         if (targetValue is not null)
         {
@@ -53,6 +60,19 @@ internal sealed partial class ScenarioReader
         var replicasValue = ValueFor(map, "replicas", a, a == FaultAction.PartitionReassign, "[2, 3, 1]", ref valid, FaultAction.PartitionReassign, FaultAction.LeaderMove);
         var replicas = replicasValue is null ? null : ReadReplicas(replicasValue);
         valid &= replicasValue is null || replicas is not null;
+        var rewindValue = map.Get("rewind");
+        GroupRewind? rewind = null;
+        if (a == FaultAction.GroupReplay)
+        {
+            rewind = ReadRewind(map.Require("rewind", "{messages: 10000}")?.AsMap(ScenarioFormat.Rewind, "{messages: 10000}"));
+            valid &= rewind is not null;
+        }
+        else if (rewindValue is not null)
+        {
+            rewindValue.Problem($"rewind applies only to group.replay, not to {name}", "remove rewind");
+            valid = false;
+        }
+
         var errorsValue = map.Get("errors");
         ErrorInjection? errors = null;
         if (a == FaultAction.ErrorsInject)
@@ -76,6 +96,7 @@ internal sealed partial class ScenarioReader
                 Latency = latency,
                 Replicas = replicas ?? [],
                 Errors = errors,
+                Rewind = rewind,
                 Line = map.Line,
             }
             : null;
@@ -117,7 +138,7 @@ internal sealed partial class ScenarioReader
                 break;
             case YamlMappingNode:
                 map = value.AsMap(ScenarioFormat.Target, "{broker: 2}");
-                if (map?.ExactlyOneOf(["broker", "leader-of", "coordinator-of", "partition"], "broker: 2") is not { } key)
+                if (map?.ExactlyOneOf(["broker", "leader-of", "coordinator-of", "transaction-coordinator-of", "partition", "group"], "broker: 2") is not { } key)
                 {
                     return null;
                 }
@@ -131,7 +152,12 @@ internal sealed partial class ScenarioReader
 
         if (!allowed.Contains(kind))
         {
-            value.Problem($"target \"{kind}\" does not apply to {action} (allowed targets: {string.Join(", ", allowed)})", allowed[0] == "partition" ? $"e.g. target: {{partition: {_declaredTopics.FirstOrDefault() ?? "inference-events"}/0}}" : "e.g. target: {broker: 2}");
+            value.Problem($"target \"{kind}\" does not apply to {action} (allowed targets: {string.Join(", ", allowed)})", allowed[0] switch
+            {
+                "partition" => $"e.g. target: {{partition: {_declaredTopics.FirstOrDefault() ?? "inference-events"}/0}}",
+                "group" => $"e.g. target: {{group: {_groups.Keys.FirstOrDefault() ?? "scorers"}}}",
+                _ => "e.g. target: {broker: 2}",
+            });
             return null;
         }
 
@@ -147,25 +173,64 @@ internal sealed partial class ScenarioReader
                 return ReadPartitionReference(map!.Get("leader-of")!) is { } leaderOf ? new LeaderOfTarget(leaderOf.Topic, leaderOf.Partition) : null;
             case "partition":
                 return ReadPartitionReference(map!.Get("partition")!) is { } partition ? new PartitionTarget(partition.Topic, partition.Partition) : null;
-            default:
-                var groupValue = map!.Get("coordinator-of")!;
-                var group = groupValue.AsString("scorers");
-                if (group is null)
+            case "group":
+                return ReadGroupReference(map!.Get("group")!, "group") is { } replayed ? new GroupTarget(replayed) : null;
+            case "transaction-coordinator-of":
+                var ownerValue = map!.Get("transaction-coordinator-of")!;
+                var owner = ownerValue.AsString("predictions");
+                if (owner is null)
                 {
                     return null;
                 }
 
-                if (_groups.ContainsKey(group))
+                if (_transactionOwners.Contains(owner))
                 {
-                    return new CoordinatorOfTarget(group);
+                    return new TransactionCoordinatorOfTarget(owner);
                 }
 
-                var closest = Spelling.DidYouMean(group, _groups.Keys);
-                groupValue.Problem(
-                    _groups.Count == 0 ? $"unknown consumer group \"{group}\"; the scenario declares no consumer groups" : $"unknown consumer group \"{group}\"; declared groups: {string.Join(", ", _groups.Keys)}",
-                    closest is null ? "declare the group under consumers" : $"coordinator-of: {closest}");
+                var closestOwner = Spelling.DidYouMean(owner, _transactionOwners);
+                ownerValue.Problem(
+                    _transactionOwners.Count == 0
+                        ? $"\"{owner}\" produces no transactions; the scenario has no traffic stream with transactions and no transforming consumer group"
+                        : $"\"{owner}\" is not a transactional stream or transforming group; those are: {string.Join(", ", _transactionOwners)}",
+                    closestOwner is null ? "add transactions: {messages: 100} to a traffic stream" : $"transaction-coordinator-of: {closestOwner}");
                 return null;
+            default:
+                return ReadGroupReference(map!.Get("coordinator-of")!, "coordinator-of") is { } coordinated ? new CoordinatorOfTarget(coordinated) : null;
         }
+    }
+
+    /// <summary>A consumer group declared under <c>consumers</c>.</summary>
+    private string? ReadGroupReference(YamlValue groupValue, string key)
+    {
+        var group = groupValue.AsString("scorers");
+        if (group is null)
+        {
+            return null;
+        }
+
+        if (_groups.ContainsKey(group))
+        {
+            return group;
+        }
+
+        var closest = Spelling.DidYouMean(group, _groups.Keys);
+        groupValue.Problem(
+            _groups.Count == 0 ? $"unknown consumer group \"{group}\"; the scenario declares no consumer groups" : $"unknown consumer group \"{group}\"; declared groups: {string.Join(", ", _groups.Keys)}",
+            closest is null ? "declare the group under consumers" : $"{key}: {closest}");
+        return null;
+    }
+
+    /// <summary><c>rewind: {messages: 10000}</c> (per partition) or <c>{ago: 30s}</c>.</summary>
+    private static GroupRewind? ReadRewind(YamlMap? map)
+    {
+        var form = map?.ExactlyOneOf(["messages", "ago"], "messages: 10000");
+        return form switch
+        {
+            "messages" => map!.Get("messages")!.AsInt("a whole number of messages per partition, at least 1", "10000", min: 1, max: int.MaxValue) is { } messages ? new GroupRewind(messages, null) : null,
+            "ago" => map!.Get("ago")!.AsDuration("30s") is { } ago ? new GroupRewind(null, ago) : null,
+            _ => null,
+        };
     }
 
     /// <summary><c>topic/partition</c> naming a partition that exists.</summary>

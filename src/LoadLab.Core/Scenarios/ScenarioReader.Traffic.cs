@@ -31,10 +31,24 @@ internal sealed partial class ScenarioReader
         var phases = ReadPhases(map.Get("phases"));
         var payload = map.Get("payload") is { } payloadValue ? ReadPayload(payloadValue.AsMap(ScenarioFormat.Payload, "{kind: prediction, size: 1KiB}")) : new PayloadSpec();
         var keys = map.Get("keys") is { } keysValue ? ReadKeys(keysValue.AsMap(ScenarioFormat.Keys, "{distribution: zipf, space: 10000}")) : new KeySpec();
-        var settings = ClientSettings.ReadProducer(map.Get("producer")?.AsMap(ScenarioFormat.ProducerSettings, "{acks: all, enable.idempotence: true}"));
-        if (name is null || !IsUnique(names, name, nameValue!, "traffic stream") || topic is null || rate is null || arrivals is null || phases is null || payload is null || keys is null)
+        var settingsMap = map.Get("producer")?.AsMap(ScenarioFormat.ProducerSettings, "{acks: all, enable.idempotence: true}");
+        var settings = ClientSettings.ReadProducer(settingsMap);
+        var transactionsValue = map.Get("transactions");
+        var transactions = transactionsValue is null ? null : ReadTransactions(transactionsValue);
+        if (transactions is not null)
+        {
+            ClientSettings.CheckTransactional(settingsMap);
+        }
+
+        if (name is null || !IsUnique(names, name, nameValue!, "traffic stream") || topic is null || rate is null || arrivals is null || phases is null || payload is null || keys is null
+            || (transactionsValue is not null && transactions is null))
         {
             return null;
+        }
+
+        if (transactions is not null)
+        {
+            _transactionOwners.Add(name);
         }
 
         return new TrafficStream
@@ -48,7 +62,37 @@ internal sealed partial class ScenarioReader
             Payload = payload,
             Keys = keys,
             ProducerConfig = settings,
+            Transactions = transactions,
         };
+    }
+
+    /// <summary><c>transactions: {messages: 100, abort-share: 0.05}</c> or <c>{duration: 200ms}</c>.</summary>
+    private TransactionSpec? ReadTransactions(YamlValue value)
+    {
+        const string example = "{messages: 100, abort-share: 0.05}";
+        var map = value.AsMap(ScenarioFormat.Transactions, example);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var bound = map.ExactlyOneOf(["messages", "duration"], "messages: 100");
+        var messages = bound == "messages" ? map.Get("messages")!.AsInt("a whole number of messages per transaction, at least 1", "100", min: 1, max: 1_000_000) : null;
+        var duration = bound == "duration" ? map.Get("duration")!.AsDuration("200ms") : null;
+        if (duration is { } d && RunEnd is { } end && d >= end)
+        {
+            map.Get("duration")!.Problem($"a transaction of {Durations.Format(d)} would outlast the run ({Durations.Format(end)}), so none would commit before the load ends", "choose a duration shorter than the run, e.g. 200ms");
+            duration = null;
+        }
+
+        var shareValue = map.Get("abort-share");
+        var share = shareValue?.AsDouble("a share of transactions from 0 to 1", "0.05", min: 0, max: 1);
+        if (bound is null || (messages is null && duration is null) || (shareValue is not null && share is null))
+        {
+            return null;
+        }
+
+        return new TransactionSpec { Messages = messages, Duration = duration, AbortShare = share ?? 0 };
     }
 
     /// <summary>

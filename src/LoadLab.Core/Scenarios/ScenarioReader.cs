@@ -15,6 +15,9 @@ internal sealed partial class ScenarioReader
     private readonly HashSet<string> _declaredTopics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConsumerGroupSpec> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupLines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, YamlValue> _transformOutputs = new(StringComparer.Ordinal);
+    /// <summary>Streams with transactions and transforming groups: what <c>transaction-coordinator-of</c> may name.</summary>
+    private readonly List<string> _transactionOwners = [];
     private TimeSpan _warmup;
     private TimeSpan? _duration;
 
@@ -40,11 +43,12 @@ internal sealed partial class ScenarioReader
         var drainTimeout = _root.Get("drain-timeout")?.AsDuration("15s") ?? TimeSpan.FromSeconds(15);
         var topics = ReadTopics();
         var consumers = ReadList(_root.Get("consumers"), "[{group: scorers, topic: inference-events}]", ScenarioFormat.Consumer, "{group: scorers, topic: inference-events}", ReadConsumer);
+        CheckTransformOutputsAreRead(consumers);
         var traffic = ReadTraffic();
         var faults = ReadList(_root.Get("faults"), "[{at: 30s, action: broker.kill, target: random}]", ScenarioFormat.Fault, "{at: 30s, action: broker.kill, target: random}", ReadFault);
         // Counted from the file, so that an SLO is not also blamed when the faults themselves have problems.
         var hasFaults = faults.Count > 0 || _root.Get("faults")?.Node is YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: > 0 };
-        var slos = ReadSlos(hasFaults);
+        var slos = ReadSlos(hasFaults, faults);
         var regression = ReadRegression();
 
         if (_root.Problems.Any || name is null || _duration is not { } duration)
@@ -128,18 +132,79 @@ internal sealed partial class ScenarioReader
         var topic = ReadTopicReference(map.Require("topic", "inference-events"));
         var instances = map.Get("instances")?.AsInt("a whole number of consumer instances, at least 1", "2", min: 1, max: 1_000) ?? 1;
         var processing = map.Get("processing-time")?.AsDuration("2ms") ?? TimeSpan.Zero;
-        var settings = ClientSettings.ReadConsumer(map.Get("consumer")?.AsMap(ScenarioFormat.ConsumerSettings, "{auto.offset.reset: earliest}"));
-        if (group is null || topic is null || !IsUnique(_groupLines, group, groupValue!, "consumer group"))
+        var settingsMap = map.Get("consumer")?.AsMap(ScenarioFormat.ConsumerSettings, "{auto.offset.reset: earliest}");
+        var settings = ClientSettings.ReadConsumer(settingsMap);
+        var transformValue = map.Get("transform");
+        YamlValue? toValue = null;
+        var transform = transformValue is null ? null : ReadTransform(transformValue, topic, out toValue);
+        if (transformValue is not null)
+        {
+            ClientSettings.CheckTransforming(settingsMap);
+        }
+
+        if (group is null || topic is null || !IsUnique(_groupLines, group, groupValue!, "consumer group") || (transformValue is not null && transform is null))
         {
             return null;
         }
 
-        var spec = new ConsumerGroupSpec(group, topic.Name, instances, processing, settings);
+        var spec = new ConsumerGroupSpec(group, topic.Name, instances, processing, settings) { Transform = transform };
         _groups[group] = spec;
+        if (transform is not null)
+        {
+            _transformOutputs[group] = toValue!;
+            _transactionOwners.Add(group);
+        }
+
         return spec;
     }
 
-    private IReadOnlyList<SloSpec> ReadSlos(bool hasFaults)
+    private const string TransformExample = "{to: enriched-events, transactions: {messages: 100}}";
+
+    /// <summary><c>transform: {to: topic, transactions: {...}, producer: {...}}</c>.</summary>
+    private TransformSpec? ReadTransform(YamlValue value, TopicSpec? input, out YamlValue? toValue)
+    {
+        toValue = null;
+        var map = value.AsMap(ScenarioFormat.Transform, TransformExample);
+        if (map is null)
+        {
+            return null;
+        }
+
+        toValue = map.Require("to", "enriched-events");
+        var output = ReadTopicReference(toValue);
+        if (output is not null && input is not null && output.Name == input.Name)
+        {
+            toValue!.Problem($"the group would write its outputs to the topic it reads (\"{input.Name}\") and read them again", "write to another declared topic");
+            output = null;
+        }
+
+        var transactionsValue = map.Require("transactions", "{messages: 100}");
+        var transactions = transactionsValue is null ? null : ReadTransactions(transactionsValue);
+        var settingsMap = map.Get("producer")?.AsMap(ScenarioFormat.ProducerSettings, "{linger.ms: 5}");
+        var settings = ClientSettings.ReadProducer(settingsMap);
+        ClientSettings.CheckTransactional(settingsMap);
+        return output is null || transactions is null ? null : new TransformSpec(output.Name, transactions, settings);
+    }
+
+    /// <summary>
+    /// Every transforming group's output must be read by a read_committed group: the audit follows each input to its
+    /// outputs through what such a group sees, as any downstream consumer of the pipeline would.
+    /// </summary>
+    private void CheckTransformOutputsAreRead(IReadOnlyList<ConsumerGroupSpec> consumers)
+    {
+        foreach (var spec in consumers.Where(c => c.Transform is not null))
+        {
+            var output = spec.Transform!.Topic;
+            if (!consumers.Any(c => c.Topic == output && c.Isolation == ConsumerIsolation.ReadCommitted) && _transformOutputs.TryGetValue(spec.Group, out var toValue))
+            {
+                toValue.Problem(
+                    $"no read_committed consumer group reads \"{output}\", so nothing would check that each input of \"{spec.Group}\" has exactly one output",
+                    $"add a consumer group, e.g. - {{group: {output}-verifier, topic: {output}}}");
+            }
+        }
+    }
+
+    private IReadOnlyList<SloSpec> ReadSlos(bool hasFaults, IReadOnlyList<FaultSpec> faults)
     {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         return ReadList(_root.Get("slos"), "[{metric: produce.p99, phase: steady, max: 50}]", ScenarioFormat.Slo, "{metric: produce.p99, phase: steady, max: 50}", map =>
@@ -173,13 +238,80 @@ internal sealed partial class ScenarioReader
                 return null;
             }
 
+            var groupValue = map.Get("group");
+            var group = groupValue is null ? null : ReadSloGroup(groupValue, metric);
+            if (groupValue is not null && group is null)
+            {
+                return null;
+            }
+
+            if (!CanMeasure(metricValue!, metric, group, faults))
+            {
+                return null;
+            }
+
             var comparison = bound == "max" ? SloComparison.LessOrEqual : SloComparison.GreaterOrEqual;
             var phaseName = KebabCase.From(phase.Value.ToString());
-            var defaultName = $"{metric} {phaseName} {(bound == "max" ? "<=" : ">=")} {limit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            var defaultName = $"{(group is null ? "" : group + " ")}{metric} {phaseName} {(bound == "max" ? "<=" : ">=")} {limit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
             var nameValue = map.Get("name");
             var name = nameValue?.AsString("steady produce p99") ?? defaultName;
-            return IsUnique(names, name, nameValue ?? metricValue!, "SLO") ? new SloSpec(name, metric, phase.Value, comparison, limit.Value) : null;
+            return IsUnique(names, name, nameValue ?? metricValue!, "SLO") ? new SloSpec(name, metric, phase.Value, comparison, limit.Value) { Group = group } : null;
         });
+    }
+
+    /// <summary>The consumer group of an SLO on consumption; null after recording why it cannot be.</summary>
+    private string? ReadSloGroup(YamlValue groupValue, string metric)
+    {
+        if (!SloMetrics.IsPerGroup(metric))
+        {
+            groupValue.Problem($"{metric} is measured for the run, not per consumer group", "remove group (SLOs on e2e, lag, recovery, the audit, transactions and replays take a group)");
+            return null;
+        }
+
+        if (ReadGroupReference(groupValue, "group") is not { } group)
+        {
+            return null;
+        }
+
+        if (SloMetrics.NeedsTransformingGroup(metric) && _groups[group].Transform is null)
+        {
+            var transforming = _groups.Values.Where(g => g.Transform is not null).Select(g => g.Group).ToList();
+            groupValue.Problem(
+                $"{metric} of a group measures its consume-transform-produce pipeline, but \"{group}\" does not transform",
+                transforming.Count == 0 ? "add transform: to the group, or remove group" : $"group: {transforming[0]}");
+            return null;
+        }
+
+        return group;
+    }
+
+    /// <summary>Whether the run can have a value for the metric at all; false after recording why not.</summary>
+    private bool CanMeasure(YamlValue metricValue, string metric, string? group, IReadOnlyList<FaultSpec> faults)
+    {
+        string? problem = null;
+        string? fix = null;
+        if (metric.StartsWith("txn.", StringComparison.Ordinal) && _transactionOwners.Count == 0)
+        {
+            (problem, fix) = ($"{metric} is measured on transactions, but no stream or group of the scenario produces in transactions", "add transactions: {messages: 100} to a traffic stream");
+        }
+        else if (metric is "outputs.lost" or "outputs.duplicated" && group is null && !_groups.Values.Any(g => g.Transform is not null))
+        {
+            (problem, fix) = ($"{metric} counts the outputs of consume-transform-produce pipelines, but no consumer group transforms", "add transform: to a consumer group");
+        }
+        else if (metric == "replay.catch-up" && !faults.Any(f => f.Action == FaultAction.GroupReplay && (group is null || f.Target is GroupTarget { Group: var replayed } && replayed == group)))
+        {
+            (problem, fix) = group is null
+                ? ("replay.catch-up is measured after group.replay faults, but the scenario has none", "add a group.replay fault or remove this SLO")
+                : ($"replay.catch-up of \"{group}\" is measured after a group.replay of that group, but the scenario replays no such group", $"add {{at: 30s, action: group.replay, target: {{group: {group}}}, rewind: {{messages: 10000}}}}");
+        }
+
+        if (problem is null)
+        {
+            return true;
+        }
+
+        metricValue.Problem(problem, fix);
+        return false;
     }
 
     private RegressionSpec? ReadRegression()
@@ -194,7 +326,7 @@ internal sealed partial class ScenarioReader
         var rules = ReadList(map.Require("rules", "[{metric: produce.p99, max-change: +15%}]"), "[{metric: produce.p99, max-change: +15%}]", ScenarioFormat.RegressionRule, "{metric: produce.p99, max-change: +15%}", rule =>
         {
             var metricValue = rule.Require("metric", "produce.p99");
-            var metric = metricValue?.AsOneOf(SloMetrics.Names);
+            var metric = metricValue?.AsOneOf(SloMetrics.Comparable);
             var change = ReadMaxChange(rule.Require("max-change", "+15%"), metric);
             return metric is null || change is null || !IsUnique(metrics, metric, metricValue!, "regression rule for metric") ? null : change;
         });

@@ -13,7 +13,7 @@ public static class ScenarioTopics
         {
             Topics = [.. scenario.Topics.Select(t => t with { Name = Name(t.Name) })],
             Traffic = [.. scenario.Traffic.Select(s => s with { Topic = Name(s.Topic) })],
-            Consumers = [.. scenario.Consumers.Select(c => c with { Topic = Name(c.Topic) })],
+            Consumers = [.. scenario.Consumers.Select(c => c with { Topic = Name(c.Topic), Transform = c.Transform is { } t ? t with { Topic = Name(t.Topic) } : null })],
             Faults = [.. scenario.Faults.Select(f => f with
             {
                 Target = f.Target switch

@@ -80,3 +80,53 @@ internal sealed class RunHeaderStamp(long runNonce, int producerId)
 
     public void Stamp(long sequence, long intendedMicros) => RunHeaders.Write(Value, runNonce, producerId, sequence, intendedMicros);
 }
+
+/// <summary>
+/// The header a consume-transform-produce pipeline adds to each output (README): <c>li</c>, 14 bytes — a format version
+/// (1), then big-endian input producer id (4) and input sequence (8) (the input's <c>ll</c> values), then flags (1; bit 0:
+/// made while re-reading inputs after a <c>group.replay</c>). The audit follows every input to its outputs through it.
+/// </summary>
+internal static class InputLinks
+{
+    public const string Key = "li";
+    public const byte Version = 1;
+    public const int Length = 14;
+    private const byte ReplayedFlag = 1;
+
+    /// <summary>The input an output was made from; <see cref="IsPresent"/> is false for messages without (or with a malformed) link.</summary>
+    public readonly record struct Link(bool IsPresent, int ProducerId, long Sequence, bool Replayed);
+
+    /// <summary>Writes the link of an output made from input <paramref name="sequence"/> of <paramref name="producerId"/>.</summary>
+    public static void Write(Span<byte> destination, int producerId, long sequence, bool replayed)
+    {
+        destination[0] = Version;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(destination[1..], producerId);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(destination[5..], sequence);
+        destination[13] = replayed ? ReplayedFlag : (byte)0;
+    }
+
+    /// <summary>Reads the link of a consumed message without allocating.</summary>
+    public static Link Decode(Headers? headers)
+    {
+        if (headers is null)
+        {
+            return default;
+        }
+
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var header = headers[i];
+            if (header.Key != Key || header.GetValueBytes() is not { Length: Length } value || value[0] != Version)
+            {
+                continue;
+            }
+
+            var span = value.AsSpan();
+            var producer = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(span[1..]);
+            var sequence = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(span[5..]);
+            return producer >= 0 && sequence >= 0 ? new Link(true, producer, sequence, (span[13] & ReplayedFlag) != 0) : default;
+        }
+
+        return default;
+    }
+}

@@ -1,5 +1,8 @@
 using Confluent.Kafka;
+using HdrHistogram;
+using LoadLab.Core.Environments;
 using LoadLab.Core.Measurement;
+using LoadLab.Core.Measurement.Transactions;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Traffic;
@@ -25,6 +28,19 @@ namespace LoadLab.Engine.Producing;
 /// between them, so an acknowledgement waits at most that long to be timed.
 /// </para>
 /// <para>After the load the thread goes on serving reports until none is outstanding or <see cref="Flush"/>'s deadline passes.</para>
+/// <para>
+/// A stream with transactions is produced by the same thread in transactions of its own transactional id
+/// (<see cref="TransactionalIds"/>): a transaction begins (locally) with its first message and ends after its
+/// <c>messages</c>, or at its <c>duration</c> after that message's intended time, with <c>commit_transaction</c> — or
+/// <c>abort_transaction</c> for the share aborted on purpose, after the messages were flushed into the log. These calls
+/// block (the commit waits for every acknowledgement, serving the reports on this thread, then for the coordinator), and
+/// a transactional producer may not send while it commits, so messages that fall due meanwhile wait: they keep their
+/// intended times, so produce latency includes the wait — what a transactional application feels — while schedule delay
+/// is counted from the end of the call (<c>actual send − max(intended, end of the last transactional call)</c>), so a
+/// commit never reads as a generator falling behind. Transaction latency is commit acknowledged − the intended time of
+/// the transaction's first message. A fatal error (fenced) ends the transaction and restarts the client with the same
+/// transactional id, whose <c>init_transactions</c> fences the old one.
+/// </para>
 /// </remarks>
 internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
 {
@@ -45,11 +61,21 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     /// <summary>How long a send waits for the client to make room when its queue is full before trying again.</summary>
     private const long QueueFullWaitMicros = 1_000;
 
+    /// <summary>Longest wait of one transactional call; a retriable timeout is retried after the stop has been checked.</summary>
+    private static readonly TimeSpan TransactionCallSlice = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a new (or restarted) transactional client may take to get its producer id.</summary>
+    private static readonly TimeSpan InitTransactionsTimeout = TimeSpan.FromSeconds(30);
+
     private readonly RunContext _run;
     private readonly TrafficStream _stream;
     private readonly ArrivalSequence _arrivals;
     private readonly MessageSource _source;
-    private readonly NativeProducer _producer;
+    private readonly ProducerConfig _config;
+    private readonly TransactionSpec? _transactionSpec;
+    private readonly Random? _abortChooser;
+    private readonly HistogramBase? _transactionLatency;
+    private NativeProducer _producer;
     private readonly RunHeaderStamp _stamp;
     private readonly long[] _sentBySecond;
     private readonly int _firstPartitionIndex;
@@ -67,8 +93,23 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     private bool _started;
     private long _intervalBytes;
     private long _intervalMessages;
+    private int _transaction = -1;
+    private long _transactionFirstIntended;
+    private long _transactionMessages;
+    private bool _abortTransaction;
+    /// <summary>When the last transactional call returned (run clock, µs); messages due before it could not be sent earlier.</summary>
+    private long _barrierMicros;
+    private int _restarts;
 
-    public OpenLoopProducer(RunContext run, TrafficStream stream, RateSchedule schedule, int producerId, int index, int seed, int topicIndex)
+    /// <param name="run">The run.</param>
+    /// <param name="stream">The traffic stream this producer is one instance of.</param>
+    /// <param name="schedule">The stream's rate schedule.</param>
+    /// <param name="producerId">The audit's producer id (carried in every message).</param>
+    /// <param name="index">The instance's index in the stream.</param>
+    /// <param name="seed">The scenario seed.</param>
+    /// <param name="topicIndex">The topic's index in the scenario (acknowledgement gaps).</param>
+    /// <param name="transactions">Where this instance records its transactions (the audit reads them); required when the stream has transactions.</param>
+    public OpenLoopProducer(RunContext run, TrafficStream stream, RateSchedule schedule, int producerId, int index, int seed, int topicIndex, TransactionLedger? transactions = null)
     {
         _run = run;
         _stream = stream;
@@ -108,8 +149,52 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
         _sentBySecond = new long[(run.EndMicros / 1_000_000) + 2];
         _sequenceMask = slots - 1;
 
-        _producer = new NativeProducer(config, stream.Topic, RunHeaders.Key, this);
+        _transactionSpec = stream.Transactions;
+        if (_transactionSpec is not null)
+        {
+            TransactionalId = TransactionalIds.For(stream.Topic, stream.Name, index);
+            config.TransactionalId = TransactionalId;
+            Transactions = transactions ?? throw new ArgumentNullException(nameof(transactions), "A stream with transactions needs a ledger the audit reads.");
+            _abortChooser = new Random(HashCode.Combine(seed, stream.Name.GetHashCode(StringComparison.Ordinal), index));
+            _transactionLatency = LatencyRecorders.CreateHistogram();
+        }
+
+        _config = config;
+        _producer = CreateClient();
         _thread = new Thread(Run) { IsBackground = true, Name = config.ClientId, Priority = ThreadPriority.AboveNormal };
+    }
+
+    /// <summary>This instance's transactional id; null when the stream has no transactions.</summary>
+    public string? TransactionalId { get; }
+
+    /// <summary>This instance's transactions (for the audit and the summary); null when the stream has no transactions.</summary>
+    public TransactionLedger? Transactions { get; }
+
+    /// <summary>Latency of this instance's committed measured transactions; null without transactions. Read after the load.</summary>
+    public HistogramBase? TransactionLatency => _transactionLatency;
+
+    /// <summary>Times the client was restarted (same transactional id) after a fatal error.</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>The librdkafka client; a transactional one has its producer id (<c>init_transactions</c>), which fences an older one.</summary>
+    private NativeProducer CreateClient()
+    {
+        var producer = new NativeProducer(_config, _stream.Topic, RunHeaders.Key, this);
+        if (_transactionSpec is null)
+        {
+            return producer;
+        }
+
+        var result = producer.InitTransactions(InitTransactionsTimeout);
+        if (!result.Succeeded)
+        {
+            producer.Dispose();
+            throw new EnvironmentException(
+                $"The cluster refused transactions for {TransactionalId} ({result.Code}: {result.Message}). " +
+                "Check that it supports transactions (a transaction coordinator, transaction.state.log replicas on enough brokers) and that the client may use transactional ids.");
+        }
+
+        return producer;
     }
 
     public int ProducerId { get; }
@@ -220,6 +305,12 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
             _loadEnded.Set();
         }
 
+        // The load is over (or stopped): the open transaction commits like any other, within the drain deadline.
+        if (_transaction >= 0 && !_disposing)
+        {
+            EndTransaction(failed: false);
+        }
+
         Drain();
     }
 
@@ -254,9 +345,36 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
                         return;
                     }
 
-                    _producer.WaitForReports(Math.Clamp(intended - now, ShortestWaitMicros, LongestWaitMicros));
+                    // A transaction bounded by time ends at its deadline, also when no message falls due before it.
+                    var wakeAt = intended;
+                    if (TransactionDeadline is { } deadline)
+                    {
+                        if (deadline <= now)
+                        {
+                            EndTransaction(failed: false);
+                            now = _run.Clock.NowMicros();
+                            continue;
+                        }
+
+                        wakeAt = Math.Min(wakeAt, deadline);
+                    }
+
+                    _producer.WaitForReports(Math.Clamp(wakeAt - now, ShortestWaitMicros, LongestWaitMicros));
                     now = _run.Clock.NowMicros();
                     lastServed = now;
+                }
+            }
+
+            if (_transactionSpec is not null)
+            {
+                if (TransactionDeadline is { } due && intended >= due)
+                {
+                    EndTransaction(failed: false);
+                }
+
+                if (_transaction < 0 && !BeginTransaction(sequence, intended))
+                {
+                    return;
                 }
             }
 
@@ -271,11 +389,161 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
             }
 
             sequence++;
+            if (_transaction >= 0 && ++_transactionMessages >= _transactionSpec!.Messages)
+            {
+                EndTransaction(failed: false);
+                now = _run.Clock.NowMicros();
+            }
+
             if (now - lastServed >= ServeEveryMicros)
             {
                 _producer.ServeReports();
                 lastServed = now;
             }
+        }
+    }
+
+    /// <summary>When the open transaction must end (run clock, µs), for transactions bounded by time; null otherwise.</summary>
+    private long? TransactionDeadline =>
+        _transaction >= 0 && _transactionSpec!.Duration is { } duration ? _transactionFirstIntended + (long)duration.TotalMicroseconds : null;
+
+    /// <summary>
+    /// Begins a transaction whose first message is <paramref name="sequence"/>; restarts the client when it is no
+    /// longer usable. False when the load is over before a transaction could begin.
+    /// </summary>
+    private bool BeginTransaction(long sequence, long intended)
+    {
+        while (true)
+        {
+            var result = _producer.BeginTransaction();
+            if (result.Succeeded)
+            {
+                _transaction = Transactions!.Begin(sequence);
+                _transactionFirstIntended = intended;
+                _transactionMessages = 0;
+                _abortTransaction = _abortChooser!.NextDouble() < _transactionSpec!.AbortShare;
+                return true;
+            }
+
+            // The client is in a state that allows no transaction (fatal, or an earlier one never ended): start over.
+            Stats.RecordError(result.Code.ToString());
+            if (_stop.IsCancellationRequested || _disposing || _run.Clock.NowMicros() >= _run.EndMicros || !Restart())
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the open transaction: commits it (retrying while librdkafka says the commit may be retried), or aborts it
+    /// when it was chosen to abort (after flushing its messages into the log) or <paramref name="failed"/> (a message of
+    /// it could not be sent); an abortable error aborts it; a fatal one restarts the client.
+    /// </summary>
+    private void EndTransaction(bool failed)
+    {
+        var index = _transaction;
+        _transaction = -1;
+        TransactionOutcome outcome;
+        if (failed || _abortTransaction)
+        {
+            if (!failed)
+            {
+                // Aborted on purpose after its messages were written, so the abort marker covers records in the log.
+                _producer.Flush(TransactionCallSlice * 10);
+            }
+
+            var aborted = Retry(() => _producer.AbortTransaction(TransactionCallSlice));
+            outcome = aborted.IsFatal ? TransactionOutcome.Fenced
+                : !aborted.Succeeded ? TransactionOutcome.Undecided
+                : failed ? TransactionOutcome.AbortedAfterError : TransactionOutcome.AbortedOnPurpose;
+        }
+        else
+        {
+            var committed = Retry(() => _producer.CommitTransaction(TransactionCallSlice));
+            var acknowledged = _run.Clock.NowMicros();
+            if (committed.Succeeded)
+            {
+                outcome = TransactionOutcome.Committed;
+                var latency = acknowledged - _transactionFirstIntended;
+                var measured = _transactionFirstIntended >= _run.MeasuredFromMicros;
+                _run.Latency.Record(LatencyMetric.Transaction, latency, measured);
+                if (measured)
+                {
+                    _transactionLatency!.RecordValue(Math.Clamp(latency, 0, LatencyRecorders.HighestTrackableMicros));
+                }
+            }
+            else if (committed.IsFatal)
+            {
+                outcome = TransactionOutcome.Fenced;
+            }
+            else if (committed.RequiresAbort)
+            {
+                Stats.RecordError(committed.Code.ToString());
+                var aborted = Retry(() => _producer.AbortTransaction(TransactionCallSlice));
+                outcome = aborted.IsFatal ? TransactionOutcome.Fenced : aborted.Succeeded ? TransactionOutcome.AbortedAfterError : TransactionOutcome.Undecided;
+            }
+            else
+            {
+                // Neither committed nor abortable (the retries ran out with the run): the coordinator decides alone.
+                outcome = TransactionOutcome.Undecided;
+            }
+        }
+
+        Transactions!.End(index, outcome);
+        if (outcome == TransactionOutcome.Fenced)
+        {
+            Restart();
+        }
+
+        _barrierMicros = _run.Clock.NowMicros();
+    }
+
+    /// <summary>
+    /// Repeats a transactional call while librdkafka says it may be retried, until the drain deadline. A call still
+    /// retrying when the load ends (or is stopped) lets the run go on to its drain, which sets that deadline.
+    /// </summary>
+    private TransactionCallResult Retry(Func<TransactionCallResult> call)
+    {
+        while (true)
+        {
+            var result = call();
+            var now = _run.Clock.NowMicros();
+            if (result.Succeeded || !result.IsRetriable || _disposing || now >= Volatile.Read(ref _drainDeadlineMicros))
+            {
+                return result;
+            }
+
+            if (now >= _run.EndMicros || _stop.IsCancellationRequested)
+            {
+                _loadEnded.Set();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gives the client up after a fatal error (its outstanding messages fail and are reported) and starts a new one with
+    /// the same transactional id, which fences the old. False when the cluster refused the new one.
+    /// </summary>
+    private bool Restart()
+    {
+        if (Transactions is null)
+        {
+            return false;
+        }
+
+        _producer.Abandon(TransactionCallSlice);
+        _producer.Dispose();
+        Interlocked.Increment(ref _restarts);
+        try
+        {
+            _producer = CreateClient();
+            return true;
+        }
+        catch (EnvironmentException exception)
+        {
+            Stats.RecordError(exception.Message);
+            _producer = new NativeProducer(_config, _stream.Topic, RunHeaders.Key, this);
+            return false;
         }
     }
 
@@ -299,7 +567,8 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
             var error = _producer.Produce(key, value, _stamp.Value, sequence);
             if (error == ErrorCode.NoError)
             {
-                _run.Latency.Record(LatencyMetric.ScheduleDelay, now - intended, measured);
+                // A message due while its producer committed could not be sent before the commit returned.
+                _run.Latency.Record(LatencyMetric.ScheduleDelay, now - Math.Max(intended, _barrierMicros), measured);
                 var size = value.Length;
                 Stats.RecordSent(size, measured);
                 Interlocked.Increment(ref _intervalMessages);
@@ -331,6 +600,12 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
                 Stats.RecordFailed(error.ToString(), measured);
                 _run.Audit?.RecordFailed(ProducerId, sequence);
                 _deliveryLog?.Failed(now, sequence);
+                if (_transaction >= 0)
+                {
+                    // The transaction can no longer commit every message it was given.
+                    EndTransaction(failed: true);
+                }
+
                 return true;
             }
         }

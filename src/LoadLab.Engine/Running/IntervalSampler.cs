@@ -54,7 +54,7 @@ internal sealed class IntervalSampler
         _observers = [.. observers];
         _warmupSeconds = (int)Math.Ceiling(scenario.Warmup.TotalSeconds);
         var progress = groups.Select(g => g.Progress).ToList();
-        _latency = new LatencyIntervals(run.Latency, run.Results, SloEvaluator.IntervalMetrics(scenario.Slos));
+        _latency = new LatencyIntervals(run.Latency, run.Results, SloEvaluator.IntervalMetrics(scenario.Slos), LatencyIntervals.GroupLogsOf(scenario));
         _target = new TargetSchedule(schedules, shares);
         _produced = new ProduceCounters(producers, scenario.Traffic, _target);
         _accuracy = new SendAccuracy(producers, _warmupSeconds, scenario.TotalDuration.TotalSeconds);
@@ -130,6 +130,9 @@ internal sealed class IntervalSampler
     /// </summary>
     public IReadOnlyList<HistogramInterval> Intervals(LatencyMetric metric) => _latency.Kept(metric);
 
+    /// <summary>The intervals of group <paramref name="group"/>'s own log of <paramref name="metric"/> (<see cref="LatencyIntervals.GroupLogsOf"/>).</summary>
+    public IReadOnlyList<HistogramInterval> GroupIntervals(LatencyMetric metric, int group) => _latency.KeptOfGroup(metric, group);
+
     /// <summary>Producer errors per second and code.</summary>
     public IReadOnlyList<ErrorCount> Errors => _errors.PerSecond;
 
@@ -179,6 +182,7 @@ internal sealed class IntervalSampler
             }
 
             var latency = _latency.Close(second);
+            var groupEndToEnd = _latency.CloseGroups(second);
             var produced = _produced.Close(second);
             var averagePayload = _payload.Close();
             var target = _target.InSecond(second);
@@ -201,6 +205,7 @@ internal sealed class IntervalSampler
                 RssBytes = rss,
                 GcHeapBytes = heap,
                 Lag = groups.Lag,
+                GroupEndToEnd = groupEndToEnd,
             };
             _run.Results.AppendSeries(row, _groups.Names);
             _run.Results.AppendPartitions(_partitions.Close(second));

@@ -5,12 +5,14 @@ using LoadLab.Core.Measurement;
 using LoadLab.Core.Measurement.Audit;
 using LoadLab.Core.Measurement.Recovery;
 using LoadLab.Core.Measurement.Slo;
+using LoadLab.Core.Measurement.Transactions;
 using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Core.Segments;
 using LoadLab.Core.Traffic;
 using LoadLab.Engine.Consuming;
 using LoadLab.Engine.Producing;
+using LoadLab.Engine.Sampling;
 using LoadLab.Engine.Segments;
 
 namespace LoadLab.Engine.Running;
@@ -42,6 +44,13 @@ internal static class RunEngine
             throw new ArgumentException("A segment of a split run needs StartAt (the agreed start of every worker) and ScenarioYaml (the merge checks every segment ran the same file).", nameof(request));
         }
 
+        if (!request.Segment.IsWhole && (request.Scenario.Traffic.Any(s => s.Transactions is not null) || request.Scenario.Consumers.Any(c => c.Transform is not null)
+            || request.Scenario.Faults.Any(f => f.Action == FaultAction.GroupReplay)))
+        {
+            // The audit of transactions, pipelines and replays needs every producer's ledger in one process.
+            throw new ArgumentException("A segment of a split run cannot run transactions, consume-transform-produce groups or group.replay.", nameof(request));
+        }
+
         var run = new Run(cluster, request, results);
         try
         {
@@ -70,6 +79,13 @@ internal static class RunEngine
         private readonly List<(GroupProgress Progress, List<GroupMember> Members)> _groups = [];
         /// <summary>Made once the producers and groups exist, when the load starts.</summary>
         private IntervalSampler? _sampler;
+        /// <summary>Per stream producer instance, in creation order: its transactions; null for a stream without.</summary>
+        private readonly List<TransactionLedger?> _streamLedgers = [];
+        /// <summary>Per transforming group: the audit's producer id of its first member's outputs and each member's transactions.</summary>
+        private readonly Dictionary<string, (int FirstProducerId, TransactionLedger[] Ledgers)> _transforms = new(StringComparer.Ordinal);
+        private readonly List<Transformer> _transformers = [];
+        private readonly List<GroupReplayer> _replayers = [];
+        private readonly ReplayLog _replays = new();
         private readonly SegmentPlan _plan;
         private readonly SegmentRecorder? _segment;
 
@@ -85,7 +101,7 @@ internal static class RunEngine
             _context = new RunContext
             {
                 Clock = new RunClock(request.Time),
-                Latency = new LatencyRecorders(),
+                Latency = new LatencyRecorders(_scenario.Consumers.Count),
                 Partitions = map,
                 Ledger = new PartitionLedger(map),
                 Results = results,
@@ -126,7 +142,7 @@ internal static class RunEngine
             _segment?.Started(_context.Clock.StartedAt);
             var startTimestamp = _context.Clock.StartTimestamp;
             _context.AckGaps = new AckGapTracker([.. _scenario.Topics.Select(t => (t.Name, t.Partitions))], _request.Time, startTimestamp);
-            results.BeginIntervals(_context.Clock.StartedAt);
+            results.BeginIntervals(_context.Clock.StartedAt, [.. LatencyIntervals.GroupLogsOf(_scenario).Select(l => (l.Metric, _scenario.Consumers[l.Group].Group))]);
             results.Event(0, RunEventTypes.RunStarted, [new("runId", _request.RunId), new("startedAt", _context.Clock.StartedAt)]);
             var sampler = _sampler = new IntervalSampler(
                 _context,
@@ -141,7 +157,9 @@ internal static class RunEngine
             // Segment 0 of a split run executes the faults; the others record the planned timeline only.
             var executedFaults = _request.Segment.ExecutesFaults ? _scenario.Faults : [];
             RecordPlannedFaults();
-            var timeline = new FaultTimeline(executedFaults, _cluster.Faults, [.. _cluster.Brokers.Select(b => b.Id)], _request.Time, startTimestamp, _scenario.Seed, this);
+            var timeline = new FaultTimeline(
+                executedFaults, new RunFaultOperations(_cluster.Faults, _replayers), [.. _cluster.Brokers.Select(b => b.Id)], _request.Time, startTimestamp, _scenario.Seed, this,
+                transactionalIds: TransactionOwners().ToDictionary(o => o.Owner, o => o.FirstId, StringComparer.Ordinal));
             var faults = timeline.RunAsync(stopFaults.Token);
             foreach (var producer in _producers)
             {
@@ -173,7 +191,7 @@ internal static class RunEngine
             var summary = sampler.Summarize(_request, _cluster, outcome, message ?? (unacknowledged > 0 ? $"{unacknowledged} messages were still unacknowledged when the drain timeout ended" : null), stoppedAt);
             summary = summary with { Produce = summary.Produce with { Wire = WireStatistics.Collect(_producers) } };
             summary = _segment is null
-                ? Analyze(sampler, summary, occurrences, loadEndSeconds, startTimestamp)
+                ? Analyze(sampler, WithTransactionsAndGroups(summary), occurrences, loadEndSeconds, startTimestamp)
                 : CompleteSegment(_segment, sampler, summary, occurrences, loadEndSeconds, Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart);
             foreach (var metric in LatencyMetrics.All)
             {
@@ -217,6 +235,12 @@ internal static class RunEngine
 
         private RunSummary Analyze(IntervalSampler sampler, RunSummary summary, IReadOnlyList<FaultOccurrence> occurrences, double loadEndSeconds, long startTimestamp)
         {
+            // Producers and consumers have stopped: a transaction still open never learnt its outcome.
+            foreach (var ledger in _streamLedgers.OfType<TransactionLedger>().Concat(_transforms.Values.SelectMany(t => t.Ledgers)))
+            {
+                ledger.CloseUndecided();
+            }
+
             var end = new AuditEnd(
                 Watermarks.LogStartOffsets(_context.BootstrapServers, _context.ClientDefaults, _scenario.Topics, _context.Results, _context.SecondsNow),
                 _groups.SelectMany(g => Enumerable.Range(0, g.Progress.Partitions)
@@ -232,8 +256,17 @@ internal static class RunEngine
                 Errors = sampler.Errors,
             });
             // From the intervals the run kept, not from the .hlog files it has just written.
+            var groupEndToEnd = _scenario.Consumers.Select((c, g) => (c.Group, Intervals: sampler.GroupIntervals(LatencyMetric.EndToEnd, g)))
+                .ToDictionary(x => x.Group, x => x.Intervals, StringComparer.Ordinal);
+            var replays = ReplaySummaries(recoveries, audit, groupEndToEnd, loadEndSeconds);
             var slo = SloEvaluator.Evaluate(_scenario.Slos, new SloInput
             {
+                Transaction = sampler.Intervals(LatencyMetric.Transaction),
+                GroupEndToEnd = groupEndToEnd,
+                GroupTransaction = _scenario.Consumers.Select((c, g) => (c, g)).Where(x => x.c.Transform is not null)
+                    .ToDictionary(x => x.c.Group, x => sampler.GroupIntervals(LatencyMetric.Transaction, x.g), StringComparer.Ordinal),
+                Lag = sampler.LagSeries(),
+                Replays = replays,
                 Produce = sampler.Intervals(LatencyMetric.Produce),
                 Service = sampler.Intervals(LatencyMetric.Service),
                 ScheduleDelay = sampler.Intervals(LatencyMetric.ScheduleDelay),
@@ -249,7 +282,144 @@ internal static class RunEngine
                 slo = [.. slo.Select(result => result with { Passed = false, Judged = false })];
             }
 
-            return summary with { Audit = audit, Faults = [.. recoveries.Select(r => r.ToSummary())], Slo = slo };
+            return summary with { Audit = audit, Faults = [.. recoveries.Select(r => r.ToSummary())], Slo = slo, Replays = replays };
+        }
+
+        /// <summary>Every stream and group that produces in transactions, with its first instance's transactional id.</summary>
+        private IEnumerable<(string Owner, string Kind, string FirstId)> TransactionOwners() =>
+            _scenario.Traffic.Where(s => s.Transactions is not null).Select(s => (s.Name, "stream", TransactionalIds.For(s.Topic, s.Name, 0)))
+                .Concat(_scenario.Consumers.Where(c => c.Transform is not null).Select(c => (c.Group, "group", TransactionalIds.For(c.Transform!.Topic, c.Group, 0))));
+
+        /// <summary>The summary's transactions, each group's isolation, own end-to-end latency and output topic, and the run's transaction latency.</summary>
+        private RunSummary WithTransactionsAndGroups(RunSummary summary)
+        {
+            var transactions = new List<TransactionSummary>();
+            var producerIndex = 0;
+            foreach (var stream in _scenario.Traffic)
+            {
+                var instances = _producers.Skip(producerIndex).Take(stream.Producers).ToList();
+                producerIndex += stream.Producers;
+                if (stream.Transactions is null)
+                {
+                    continue;
+                }
+
+                var latency = LatencyRecorders.CreateHistogram();
+                foreach (var instance in instances)
+                {
+                    latency.Add(instance.TransactionLatency!);
+                }
+
+                transactions.Add(Summarize(stream.Name, "stream", [.. instances.Select(p => p.TransactionalId!)], [.. instances.Select(p => p.Transactions!)], instances.Sum(p => p.Restarts), latency.TotalCount > 0 ? LatencyRecorders.ToPercentiles(latency) : null));
+            }
+
+            for (var g = 0; g < _scenario.Consumers.Count; g++)
+            {
+                var spec = _scenario.Consumers[g];
+                if (spec.Transform is null)
+                {
+                    continue;
+                }
+
+                var members = _transformers.Where(t => _transforms[spec.Group].Ledgers.Contains(t.Transactions)).ToList();
+                var latency = _context.Latency.MeasuredGroupPercentiles(LatencyMetric.Transaction, g);
+                transactions.Add(Summarize(spec.Group, "group", [.. members.Select(t => t.TransactionalId)], _transforms[spec.Group].Ledgers, members.Sum(t => t.Restarts), latency.Count > 0 ? latency : null));
+            }
+
+            var groups = summary.Consume.Groups.Select((group, g) => group with
+            {
+                Isolation = _scenario.Consumers[g].Isolation == ConsumerIsolation.ReadCommitted ? "read_committed" : "read_uncommitted",
+                EndToEndMs = _context.Latency.MeasuredGroupPercentiles(LatencyMetric.EndToEnd, g),
+                TransformsTo = _scenario.Consumers[g].Transform?.Topic,
+            }).ToList();
+            var transactionLatency = _context.Latency.MeasuredPercentiles(LatencyMetric.Transaction);
+            return summary with
+            {
+                Transactions = transactions,
+                Consume = new ConsumeSummary(groups),
+                LatencyMs = summary.LatencyMs with { Transaction = transactions.Count > 0 ? transactionLatency : null },
+            };
+        }
+
+        private static TransactionSummary Summarize(string owner, string kind, IReadOnlyList<string> ids, IReadOnlyList<TransactionLedger> ledgers, long restarts, Percentiles? latency)
+        {
+            var counts = new Dictionary<TransactionOutcome, long>();
+            foreach (var ledger in ledgers)
+            {
+                foreach (var (outcome, count) in ledger.CountByOutcome())
+                {
+                    counts[outcome] = counts.GetValueOrDefault(outcome) + count;
+                }
+            }
+
+            return new TransactionSummary
+            {
+                Owner = owner,
+                Kind = kind,
+                TransactionalIds = ids,
+                Committed = counts.GetValueOrDefault(TransactionOutcome.Committed),
+                AbortedOnPurpose = counts.GetValueOrDefault(TransactionOutcome.AbortedOnPurpose),
+                AbortedAfterError = counts.GetValueOrDefault(TransactionOutcome.AbortedAfterError),
+                Fenced = counts.GetValueOrDefault(TransactionOutcome.Fenced),
+                Undecided = counts.GetValueOrDefault(TransactionOutcome.Undecided) + counts.GetValueOrDefault(TransactionOutcome.Open),
+                Restarts = restarts,
+                LatencyMs = latency,
+            };
+        }
+
+        /// <summary>
+        /// Each replay: how far it moved the group back, when the group had read that again, when its lag was back within
+        /// the pre-replay baseline (the fault's recovery for that group), and every group's live end-to-end p99 before and
+        /// during it.
+        /// </summary>
+        private List<ReplaySummary> ReplaySummaries(IReadOnlyList<FaultRecovery> recoveries, AuditSummary audit, IReadOnlyDictionary<string, IReadOnlyList<HistogramInterval>> groupEndToEnd, double loadEndSeconds)
+        {
+            var summaries = new List<ReplaySummary>();
+            foreach (var record in _replays.Records)
+            {
+                var progress = _groups.First(g => g.Progress.Group == record.Group).Progress;
+                var committed = record.Partitions.Where(p => p.Committed is not null).ToList();
+                double? catchUp = null;
+                double? reRead = null;
+                var impact = new List<ReplayImpact>();
+                if (record.AtSeconds is { } at)
+                {
+                    var recovery = recoveries.Where(r => r.Fault.Action == "group.replay").MinBy(r => Math.Abs(r.Fault.InjectedAtSeconds - at));
+                    var lagBack = recovery?.Groups.FirstOrDefault(g => g.Group == record.Group)?.RecoverySeconds;
+                    var reached = committed.Select(p => progress.ReplayReachedMicros(p.Partition)).ToList();
+                    reRead = committed.Count > 0 && reached.All(r => r is not null) ? Math.Round(reached.Max(r => r!.Value) / 1e6 - at, 3) : null;
+                    catchUp = reRead is { } readAgain && lagBack is { } recovered ? Math.Max(readAgain, recovered) : null;
+                    var during = catchUp ?? (loadEndSeconds - at);
+                    var window = Math.Max(5, during);
+                    impact.AddRange(_scenario.Consumers.Select(c => new ReplayImpact(
+                        c.Group,
+                        c.Group == record.Group,
+                        P99(groupEndToEnd[c.Group], at - window, at),
+                        P99(groupEndToEnd[c.Group], at, at + Math.Max(1, during)))));
+                }
+
+                summaries.Add(new ReplaySummary
+                {
+                    Group = record.Group,
+                    AtSeconds = record.AtSeconds is { } seconds ? Math.Round(seconds, 3) : null,
+                    Succeeded = record.Succeeded,
+                    Rewind = record.Rewind,
+                    OffsetsRewound = committed.Sum(p => p.Until - p.Target),
+                    Replayed = audit.Groups.FirstOrDefault(g => g.Group == record.Group)?.Replayed ?? 0,
+                    ReReadSeconds = reRead,
+                    CatchUpSeconds = catchUp,
+                    Impact = impact,
+                });
+            }
+
+            return summaries;
+        }
+
+        /// <summary>The p99 (ms) of the intervals whose midpoint lies in [from, to); null without samples.</summary>
+        private static double? P99(IReadOnlyList<HistogramInterval> intervals, double from, double to)
+        {
+            var merged = HistogramInterval.Merge(intervals.Where(i => i.MidpointSeconds >= from && i.MidpointSeconds < to));
+            return merged is null || merged.TotalCount == 0 ? null : merged.GetValueAtPercentile(99) / 1000.0;
         }
 
         /// <summary>
@@ -343,12 +513,44 @@ internal static class RunEngine
             _context.Results.Event(0, RunEventTypes.RunStartedAt, [new("startAt", startAt), new("lateMs", Math.Round(Math.Max(0, late.TotalMilliseconds), 3))]);
         }
 
-        private DeliveryAudit CreateAudit() => new(
-            [.. _plan.Producers.Select(p => new AuditedProducer(
-                p.Topic,
-                _scenario.Topics.First(t => t.Name == p.Topic).Partitions,
-                (long)(_schedules.First(s => s.Stream.Name == p.Stream).Schedule.TotalMessages / p.Instances * PlannedMessagesSlack) + 1_000))],
-            [.. _scenario.Consumers.Select(c => new AuditedGroup(c.Group, c.Topic))]);
+        private DeliveryAudit CreateAudit()
+        {
+            var producers = new List<AuditedProducer>();
+            foreach (var (stream, schedule) in _schedules)
+            {
+                for (var i = 0; i < stream.Producers; i++)
+                {
+                    var ledger = stream.Transactions is null ? null : new TransactionLedger();
+                    _streamLedgers.Add(ledger);
+                    producers.Add(new AuditedProducer(
+                        stream.Topic,
+                        _scenario.Topics.First(t => t.Name == stream.Topic).Partitions,
+                        (long)(schedule.TotalMessages / stream.Producers * PlannedMessagesSlack) + 1_000) { Transactions = ledger });
+                }
+            }
+
+            // Each member of a transforming group writes its outputs as a producer of its own: about its share of the
+            // inputs, plus what it processes again after aborts (the audit grows beyond the plan when needed).
+            foreach (var spec in _scenario.Consumers.Where(c => c.Transform is not null))
+            {
+                var inputs = _schedules.Where(s => s.Stream.Topic == spec.Topic).Sum(s => s.Schedule.TotalMessages);
+                var ledgers = Enumerable.Range(0, spec.Instances).Select(_ => new TransactionLedger()).ToArray();
+                _transforms[spec.Group] = (producers.Count, ledgers);
+                producers.AddRange(ledgers.Select(ledger => new AuditedProducer(
+                    spec.Transform!.Topic,
+                    _scenario.Topics.First(t => t.Name == spec.Transform.Topic).Partitions,
+                    (long)(inputs / spec.Instances * PlannedMessagesSlack) + 1_000) { Transactions = ledger }));
+            }
+
+            var groups = _scenario.Consumers.Select(c => new AuditedGroup(c.Group, c.Topic) { Isolation = c.Isolation }).ToList();
+            var pipelines = _scenario.Consumers
+                .Where(c => c.Transform is not null)
+                .Select(c => (Spec: c, Verifier: _scenario.Consumers.FirstOrDefault(v => v.Topic == c.Transform!.Topic && v.Isolation == ConsumerIsolation.ReadCommitted)))
+                .Where(p => p.Verifier is not null)
+                .Select(p => new AuditedPipeline(p.Spec.Group, p.Spec.Topic, p.Spec.Transform!.Topic, p.Verifier!.Group))
+                .ToList();
+            return new DeliveryAudit(producers, groups, pipelines: pipelines);
+        }
 
         private void StartConsumers(CancellationToken cancellationToken)
         {
@@ -356,13 +558,29 @@ internal static class RunEngine
             {
                 var first = _context.Partitions.FirstIndexOf(spec.Topic);
                 var progress = new GroupProgress(spec.Group, spec.Topic, first, _context.Partitions.PartitionsOf(spec.Topic));
+                var pipelineIndex = _context.Audit?.PipelineVerifiedBy(spec.Group, spec.Topic) ?? -1;
                 var members = _plan.LocalMembers
                     .Where(m => m.Group == spec.Group)
-                    .Select(m => new GroupMember(_context, spec, progress, m.Instance, groupIndex))
+                    .Select(m => new GroupMember(_context, spec, progress, m.Instance, groupIndex, pipelineIndex, CreateTransformer(spec, progress, m.Instance, groupIndex)))
                     .ToList();
                 _groups.Add((progress, members));
+                _replayers.Add(new GroupReplayer(_context, spec, progress, members, _replays));
                 members.ForEach(m => m.Start(cancellationToken));
             }
+        }
+
+        private Transformer? CreateTransformer(ConsumerGroupSpec spec, GroupProgress progress, int member, int groupIndex)
+        {
+            if (spec.Transform is null)
+            {
+                return null;
+            }
+
+            var (firstProducerId, ledgers) = _transforms[spec.Group];
+            var outputTopicIndex = _scenario.Topics.ToList().FindIndex(t => t.Name == spec.Transform.Topic);
+            var transformer = new Transformer(_context, spec, progress, member, groupIndex, firstProducerId + member, _scenario.Seed, ledgers[member], outputTopicIndex);
+            _transformers.Add(transformer);
+            return transformer;
         }
 
         // An environment that plays the controller (embedded) moves only the coordinators of groups it knows: asking
@@ -431,7 +649,7 @@ internal static class RunEngine
                 var (stream, schedule) = _schedules.First(s => s.Stream.Name == planned.Stream);
                 var topicIndex = _scenario.Topics.ToList().FindIndex(t => t.Name == stream.Topic);
                 // Keys, payloads and arrivals derive from the instance among all of the stream's instances (every segment's).
-                _producers.Add(new OpenLoopProducer(_context, stream with { Producers = planned.Instances }, schedule, planned.Id, planned.Instance, _scenario.Seed, topicIndex));
+                _producers.Add(new OpenLoopProducer(_context, stream with { Producers = planned.Instances }, schedule, planned.Id, planned.Instance, _scenario.Seed, topicIndex, stream.Transactions is null ? null : _streamLedgers[planned.Id]));
             }
         }
 

@@ -65,6 +65,13 @@ internal static unsafe partial class Librdkafka
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_poll")]
     public static partial int Poll(IntPtr rk, int timeoutMs);
 
+    /// <summary>Purge flags of <c>rd_kafka_purge</c>: queued and in-flight messages.</summary>
+    public const int PurgeQueuedAndInFlight = 0x1 | 0x2;
+
+    /// <summary>Fails every outstanding message with a purge error; their reports are served by the next poll.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_purge")]
+    public static partial int Purge(IntPtr rk, int flags);
+
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_flush")]
     public static partial int Flush(IntPtr rk, int timeoutMs);
 
@@ -83,6 +90,35 @@ internal static unsafe partial class Librdkafka
 
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_fatal_error")]
     public static partial int FatalErrorOf(IntPtr rk, byte* errstr, nuint errstrSize);
+
+    /// <summary>Returns null on success, else an error object the caller destroys. Blocks (FindCoordinator, InitProducerId).</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_init_transactions")]
+    public static partial IntPtr InitTransactions(IntPtr rk, int timeoutMs);
+
+    /// <summary>Local only: no request is sent until the transaction's first message.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_begin_transaction")]
+    public static partial IntPtr BeginTransaction(IntPtr rk);
+
+    /// <summary>Flushes the transaction's messages (serving their reports on the calling thread), then EndTxn(commit); blocks.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_commit_transaction")]
+    public static partial IntPtr CommitTransaction(IntPtr rk, int timeoutMs);
+
+    /// <summary>Purges the transaction's outstanding messages, then EndTxn(abort); blocks.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_abort_transaction")]
+    public static partial IntPtr AbortTransaction(IntPtr rk, int timeoutMs);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_error_is_fatal")]
+    public static partial int ErrorIsFatal(IntPtr error);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_error_is_retriable")]
+    public static partial int ErrorIsRetriable(IntPtr error);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_error_txn_requires_abort")]
+    public static partial int ErrorRequiresAbort(IntPtr error);
+
+    /// <summary>The error's human-readable text, owned by the error object.</summary>
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_error_string")]
+    public static partial IntPtr ErrorString(IntPtr error);
 
     /// <summary><c>rd_kafka_vtype_t</c>: what a <see cref="ProduceArgument"/> of <c>rd_kafka_produceva</c> holds.</summary>
     public enum ArgumentKind

@@ -181,6 +181,16 @@ internal sealed unsafe class NativeProducer : IDisposable
     }
 
     /// <summary>
+    /// Fails every outstanding message (a producer given up after a fatal error) and serves their reports on this thread
+    /// for up to <paramref name="timeout"/>, so each message's report reaches the listener before the client is destroyed.
+    /// </summary>
+    public void Abandon(TimeSpan timeout)
+    {
+        _ = Librdkafka.Purge(_client, Librdkafka.PurgeQueuedAndInFlight);
+        Flush(timeout);
+    }
+
+    /// <summary>
     /// Serves reports on this thread for up to <paramref name="timeout"/> until the next statistics report has been
     /// counted, so that <see cref="Wire"/> covers everything sent before the call (after a flush: the whole run).
     /// False when none came in time or statistics are off. No other thread may be serving reports meanwhile.
@@ -209,6 +219,53 @@ internal sealed unsafe class NativeProducer : IDisposable
             }
 
             Librdkafka.Poll(_client, (int)Math.Min(left, 100));
+        }
+    }
+
+    /// <summary>
+    /// <c>rd_kafka_init_transactions</c>: finds the transaction coordinator of the producer's <c>transactional.id</c> and
+    /// gets its producer id and epoch, which fences any older producer with the same id and aborts its open transaction.
+    /// Blocks up to <paramref name="timeout"/>.
+    /// </summary>
+    public TransactionCallResult InitTransactions(TimeSpan timeout) => Result(Librdkafka.InitTransactions(_client, Milliseconds(timeout)));
+
+    /// <summary><c>rd_kafka_begin_transaction</c>: local, sends nothing.</summary>
+    public TransactionCallResult BeginTransaction() => Result(Librdkafka.BeginTransaction(_client));
+
+    /// <summary>
+    /// <c>rd_kafka_commit_transaction</c>: waits for every message of the transaction to be acknowledged (serving their
+    /// reports on this thread), then asks the coordinator to commit; blocks up to <paramref name="timeout"/>. A retriable
+    /// result (e.g. the timeout passed) may be retried with the same call.
+    /// </summary>
+    public TransactionCallResult CommitTransaction(TimeSpan timeout) => Result(Librdkafka.CommitTransaction(_client, Milliseconds(timeout)));
+
+    /// <summary>
+    /// <c>rd_kafka_abort_transaction</c>: purges the transaction's messages not yet acknowledged (their reports fail on
+    /// this thread) and asks the coordinator to abort; blocks up to <paramref name="timeout"/>.
+    /// </summary>
+    public TransactionCallResult AbortTransaction(TimeSpan timeout) => Result(Librdkafka.AbortTransaction(_client, Milliseconds(timeout)));
+
+    private static int Milliseconds(TimeSpan timeout) => (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
+
+    private static TransactionCallResult Result(IntPtr error)
+    {
+        if (error == IntPtr.Zero)
+        {
+            return TransactionCallResult.Success;
+        }
+
+        try
+        {
+            return new TransactionCallResult(
+                (ErrorCode)Librdkafka.ErrorCode(error),
+                Librdkafka.ErrorIsFatal(error) != 0,
+                Librdkafka.ErrorIsRetriable(error) != 0,
+                Librdkafka.ErrorRequiresAbort(error) != 0,
+                Marshal.PtrToStringUTF8(Librdkafka.ErrorString(error)) ?? "");
+        }
+        finally
+        {
+            Librdkafka.ErrorDestroy(error);
         }
     }
 
@@ -311,4 +368,17 @@ internal sealed unsafe class NativeProducer : IDisposable
     }
 
     private static string Text(byte* nullTerminated) => Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(nullTerminated));
+}
+
+/// <summary>
+/// What a transactional call of librdkafka returned: success, or an error with librdkafka's advice — retry the same call
+/// (<see cref="IsRetriable"/>), abort the transaction and go on (<see cref="RequiresAbort"/>), or give the producer up
+/// (<see cref="IsFatal"/>: fenced by a newer instance with the same transactional id, or an epoch the coordinator no
+/// longer accepts).
+/// </summary>
+internal readonly record struct TransactionCallResult(ErrorCode Code, bool IsFatal, bool IsRetriable, bool RequiresAbort, string Message)
+{
+    public static TransactionCallResult Success { get; } = new(ErrorCode.NoError, false, false, false, "");
+
+    public bool Succeeded => Code == ErrorCode.NoError;
 }

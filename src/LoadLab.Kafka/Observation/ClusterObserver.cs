@@ -223,6 +223,32 @@ public sealed class ClusterObserver : IDisposable
     }
 
     /// <summary>
+    /// The transaction coordinator of <paramref name="transactionalId"/> (FindCoordinator with the transaction key type,
+    /// asked of a live broker), or null when it is unknown: no broker named one, or LoadLab cannot address brokers
+    /// (<see cref="CanAddressBrokers"/>: librdkafka offers no call for it).
+    /// </summary>
+    public async Task<int?> TransactionCoordinatorAsync(string transactionalId, CancellationToken cancellationToken)
+    {
+        if (!CanAddressBrokers)
+        {
+            return null;
+        }
+
+        var (host, port) = SplitAddress(LiveAddress());
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout * 5);
+        try
+        {
+            await using var connection = await BrokerConnection.OpenAsync(host, port, timeout.Token).ConfigureAwait(false);
+            return await ProbeRequests.CoordinatorAsync(connection, transactionalId, 1, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or KafkaErrorException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// The reassignment of one partition in progress (ListPartitionReassignments, asked of any live broker, which
     /// forwards it to the controller), or null when none is. Throws <see cref="NotSupportedException"/> when LoadLab
     /// cannot address brokers (<see cref="CanAddressBrokers"/>) or the cluster does not implement the request.

@@ -37,6 +37,28 @@ internal static class ProbeRequests
         return (brokers, reader.ReadInt32());
     }
 
+    /// <summary>
+    /// FindCoordinator v1 (Apache Kafka's <c>FindCoordinatorRequest/Response.json</c>): the broker coordinating
+    /// <paramref name="key"/> of <paramref name="keyType"/> (0 a consumer group, 1 a transactional id).
+    /// </summary>
+    public static async Task<int> CoordinatorAsync(BrokerConnection connection, string key, sbyte keyType, CancellationToken cancellationToken)
+    {
+        var request = new KafkaWriter();
+        request.WriteString(key, compact: false);
+        request.WriteInt8(keyType);
+        var body = await connection.SendAsync(ApiKeys.FindCoordinator, 1, request.Written.ToArray(), cancellationToken).ConfigureAwait(false);
+        var reader = new KafkaReader(body);
+        reader.ReadInt32();
+        var error = reader.ReadInt16();
+        var message = reader.ReadString(compact: false);
+        if (error != 0)
+        {
+            throw new KafkaErrorException(error, message ?? $"FindCoordinator failed with error {error}");
+        }
+
+        return reader.ReadInt32();
+    }
+
     /// <summary>ListPartitionReassignments v0 for one partition: its reassignment in progress, or null when there is none.</summary>
     public static async Task<PartitionReassignment?> ReassignmentAsync(BrokerConnection connection, string topic, int partition, TimeSpan timeout, CancellationToken cancellationToken)
     {

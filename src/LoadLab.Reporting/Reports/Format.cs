@@ -13,6 +13,9 @@ internal static class Format
 
     public static string Number(double value) => double.IsFinite(value) ? Significant(value) : None;
 
+    /// <summary>A value that may be unknown: <see cref="None"/> when it is.</summary>
+    public static string Number(double? value) => value is { } known ? Number(known) : None;
+
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     public static string Rate(double value) => value.ToString("N1", CultureInfo.InvariantCulture) + " msg/s";

@@ -53,9 +53,29 @@ public static class ReportGenerator
             page.Add(RunTables.Faults(s));
         }
 
+        if (s.Transactions.Count > 0)
+        {
+            page.Add(RunTables.Transactions(s));
+        }
+
+        if (s.Replays.Count > 0)
+        {
+            page.Add(RunTables.Replays(s));
+        }
+
         if (s.Audit is { } audit)
         {
             page.Add(RunTables.Audit(audit));
+            if (ShowsGroupAudits(s))
+            {
+                page.Add(RunTables.GroupAudits(audit));
+            }
+
+            if (audit.Pipelines.Count > 0)
+            {
+                page.Add(RunTables.Pipelines(audit));
+            }
+
             if (audit.Examples.Count > 0)
             {
                 page.Add(RunTables.AuditExamples(audit));
@@ -103,6 +123,9 @@ public static class ReportGenerator
         return page.Render();
     }
 
+    /// <summary>Groups differ in what the run's audit cannot show: transactions (isolation) and replays.</summary>
+    private static bool ShowsGroupAudits(RunSummary s) => s.Audit is { Groups.Count: > 0 } && (s.Transactions.Count > 0 || s.Replays.Count > 0);
+
     internal static string Markdown(RunResults run)
     {
         var s = run.Summary;
@@ -137,9 +160,28 @@ public static class ReportGenerator
             RunTables.Faults(s).WriteMarkdown(markdown);
         }
 
+        if (s.Transactions.Count > 0)
+        {
+            RunTables.Transactions(s).WriteMarkdown(markdown);
+        }
+
+        if (s.Replays.Count > 0)
+        {
+            RunTables.Replays(s).WriteMarkdown(markdown);
+        }
+
         if (s.Audit is { } audit)
         {
             RunTables.Audit(audit).WriteMarkdown(markdown);
+            if (ShowsGroupAudits(s))
+            {
+                RunTables.GroupAudits(audit).WriteMarkdown(markdown);
+            }
+
+            if (audit.Pipelines.Count > 0)
+            {
+                RunTables.Pipelines(audit).WriteMarkdown(markdown);
+            }
         }
 
         RunTables.Latency(s).WriteMarkdown(markdown);

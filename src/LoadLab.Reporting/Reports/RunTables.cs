@@ -72,7 +72,7 @@ internal static class RunTables
         {
             ("produce", s.LatencyMs.Produce), ("service", s.LatencyMs.Service),
             ("schedule delay", s.LatencyMs.ScheduleDelay), ("end-to-end", s.LatencyMs.EndToEnd),
-        })
+        }.Concat(s.LatencyMs.Transaction is { } transaction ? [("transaction", transaction)] : []))
         {
             table.Add(name, Format.Count(p.Count), Format.Number(p.P50), Format.Number(p.P90), Format.Number(p.P99),
                 Format.Number(p.P999), Format.Number(p.P9999), Format.Number(p.Max), Format.Number(p.Mean));
@@ -81,17 +81,138 @@ internal static class RunTables
         return table;
     }
 
+    /// <summary>
+    /// The SLOs; when any names a consumer group, by consumer boundary: each group's promises together (in the summary's
+    /// group order), then the run's.
+    /// </summary>
     public static Table Slo(RunSummary s)
     {
-        var table = new Table("SLOs", "SLO", "phase", "limit", "observed", "result") { TextColumns = new HashSet<int> { 0, 1, 4 } };
-        foreach (var slo in s.Slo)
+        var perGroup = s.Slo.Any(slo => slo.Group is not null);
+        var table = perGroup
+            ? new Table("SLOs per consumer group", "group", "SLO", "phase", "limit", "observed", "result")
+            {
+                TextColumns = new HashSet<int> { 0, 1, 2, 5 },
+                Note = "An SLO with a group is measured on that group alone (its own end-to-end latency, lag, recovery, audit, transactions and replays); (run) SLOs on the whole run.",
+            }
+            : new Table("SLOs", "SLO", "phase", "limit", "observed", "result") { TextColumns = new HashSet<int> { 0, 1, 4 } };
+        var order = s.Consume.Groups.Select(g => g.Group).ToList();
+        // A stable sort: without groups every key is equal and the scenario order stays.
+        foreach (var slo in s.Slo.OrderBy(slo => slo.Group is null ? int.MaxValue : order.IndexOf(slo.Group)))
+        {
+            Cell[] cells =
+            [
+                new(slo.Name),
+                new(slo.Phase),
+                new($"{ComparisonSymbol(slo.Comparison)} {Format.Number(slo.Limit)}"),
+                new(slo.Observed is { } observed ? Format.Number(observed) : "not measured"),
+                new(slo.Passed ? "pass" : "FAIL", slo.Passed ? CellKind.Good : CellKind.Bad),
+            ];
+            table.Add(perGroup ? [new Cell(slo.Group ?? "(run)"), .. cells] : cells);
+        }
+
+        return table;
+    }
+
+    /// <summary>Each transactional stream's and transforming group's transactions by outcome, and their latency.</summary>
+    public static Table Transactions(RunSummary s)
+    {
+        var table = new Table("Transactions", "owner", "committed", "aborted on purpose", "aborted after error", "fenced", "undecided", "restarts", "p50 (ms)", "p99 (ms)", "max (ms)")
+        {
+            TextColumns = new HashSet<int> { 0 },
+            Note = "Transaction latency: from the intended send time of a transaction's first message (or, in a pipeline, its begin) until the coordinator acknowledged its commit; committed transactions of the measured window only. Fenced: the producer lost its transactional id (its transaction aborts); undecided: the outcome never became known.",
+        };
+        foreach (var t in s.Transactions)
         {
             table.Add(
-                new Cell(slo.Name),
-                new Cell(slo.Phase),
-                new Cell($"{ComparisonSymbol(slo.Comparison)} {Format.Number(slo.Limit)}"),
-                new Cell(slo.Observed is { } observed ? Format.Number(observed) : "not measured"),
-                new Cell(slo.Passed ? "pass" : "FAIL", slo.Passed ? CellKind.Good : CellKind.Bad));
+                new Cell($"{t.Kind} {t.Owner}"),
+                new Cell(Format.Count(t.Committed)),
+                new Cell(Format.Count(t.AbortedOnPurpose)),
+                new Cell(Format.Count(t.AbortedAfterError), t.AbortedAfterError > 0 ? CellKind.Bad : CellKind.Plain),
+                new Cell(Format.Count(t.Fenced), t.Fenced > 0 ? CellKind.Bad : CellKind.Plain),
+                new Cell(Format.Count(t.Undecided), t.Undecided > 0 ? CellKind.Bad : CellKind.Plain),
+                new Cell(Format.Count(t.Restarts)),
+                new Cell(Format.Number(t.LatencyMs?.P50)),
+                new Cell(Format.Number(t.LatencyMs?.P99)),
+                new Cell(Format.Number(t.LatencyMs?.Max)));
+        }
+
+        return table;
+    }
+
+    /// <summary>Each group's own audit: the classes that differ between groups (isolation, aborted-visible, torn, replayed).</summary>
+    public static Table GroupAudits(AuditSummary audit)
+    {
+        var table = new Table("Delivery audit per consumer group", "group", "isolation", "delivered", "lost", "duplicated", "aborted", "aborted-visible", "torn", "replayed")
+        {
+            TextColumns = new HashSet<int> { 0, 1 },
+            Note = "aborted-visible: messages of aborted transactions a read_committed group read; torn: transactions a read_committed group saw only part of; replayed: re-reads after group.replay (not duplicates).",
+        };
+        foreach (var g in audit.Groups)
+        {
+            table.Add(
+                new Cell(g.Group),
+                new Cell(g.Isolation ?? Format.None),
+                new Cell(Format.Count(g.Delivered)),
+                new Cell(Format.Count(g.Lost), g.Lost > 0 ? CellKind.Bad : CellKind.Plain),
+                new Cell(Format.Count(g.Duplicated), g.Duplicated > 0 ? CellKind.Bad : CellKind.Plain),
+                new Cell(Format.Count(g.Aborted)),
+                new Cell(Format.Count(g.AbortedVisible), g.AbortedVisible > 0 ? CellKind.Bad : CellKind.Plain),
+                new Cell(Format.Count(g.Torn), g.Torn > 0 ? CellKind.Bad : CellKind.Plain),
+                new Cell(Format.Count(g.Replayed)));
+        }
+
+        return table;
+    }
+
+    /// <summary>Each consume-transform-produce pipeline's inputs followed to their outputs.</summary>
+    public static Table Pipelines(AuditSummary audit)
+    {
+        var table = new Table("Exactly-once pipelines (input → output)", "pipeline", "inputs", "exactly one output", "lost outputs", "duplicated outputs", "unreached", "truncated", "replayed outputs")
+        {
+            TextColumns = new HashSet<int> { 0 },
+            Note = "Every input the transforming group read, followed to the outputs its verifying read_committed group saw: exactly one per input is the promise.",
+        };
+        foreach (var p in audit.Pipelines)
+        {
+            table.Add(
+                new Cell($"{p.Group}: {p.InputTopic} → {p.OutputTopic} (verified by {p.VerifiedBy})"),
+                new Cell(Format.Count(p.Inputs)),
+                new Cell(Format.Count(p.ExactlyOnce)),
+                new Cell(Format.Count(p.LostOutputs), p.LostOutputs > 0 ? CellKind.Bad : CellKind.Plain),
+                new Cell(Format.Count(p.DuplicatedOutputs), p.DuplicatedOutputs > 0 ? CellKind.Bad : CellKind.Plain),
+                new Cell(Format.Count(p.Unreached)),
+                new Cell(Format.Count(p.Truncated)),
+                new Cell(Format.Count(p.ReplayedOutputs)));
+        }
+
+        return table;
+    }
+
+    /// <summary>Each replay drill: how far, how long to catch up, and what it did to every group's live end-to-end p99.</summary>
+    public static Table Replays(RunSummary s)
+    {
+        var table = new Table("Replay drills", "replay", "at", "offsets rewound", "replayed", "re-read", "caught up", "group", "live e2e p99 before (ms)", "during (ms)")
+        {
+            TextColumns = new HashSet<int> { 0, 6 },
+            Note = "Caught up: the group had read everything again and its lag was back within its pre-replay baseline. Live e2e p99 leaves the replayed re-reads out.",
+        };
+        foreach (var replay in s.Replays)
+        {
+            var first = true;
+            foreach (var impact in replay.Impact.DefaultIfEmpty())
+            {
+                table.Add(
+                    new Cell(first ? $"{replay.Group}: {replay.Rewind}" : ""),
+                    new Cell(first ? Format.Seconds(replay.AtSeconds) : ""),
+                    new Cell(first ? Format.Count(replay.OffsetsRewound) : ""),
+                    new Cell(first ? Format.Count(replay.Replayed) : ""),
+                    new Cell(first ? Format.Seconds(replay.ReReadSeconds) : ""),
+                    first ? new Cell(replay.CatchUpSeconds is { } catchUp ? Format.Seconds(catchUp) : "not caught up", replay.CatchUpSeconds is null ? CellKind.Bad : CellKind.Plain) : new Cell(""),
+                    new Cell(impact is null ? Format.None : impact.Replayed ? $"{impact.Group} (replayed)" : impact.Group),
+                    new Cell(Format.Number(impact?.BeforeP99Ms)),
+                    new Cell(Format.Number(impact?.DuringP99Ms)));
+                first = false;
+            }
         }
 
         return table;
@@ -214,7 +335,7 @@ internal static class RunTables
         };
         foreach (var g in s.Consume.Groups)
         {
-            table.Add(g.Group, g.Topic, g.Instances.ToString(CultureInfo.InvariantCulture), Format.Count(g.Consumed),
+            table.Add(g.TransformsTo is { } output ? $"{g.Group} (→ {output})" : g.Group, g.Topic, g.Instances.ToString(CultureInfo.InvariantCulture), Format.Count(g.Consumed),
                 g.Rebalances.ToString(CultureInfo.InvariantCulture), Format.Count(g.MaxLagMessages), Format.Seconds(g.MaxLagSeconds),
                 Format.Count(g.FinalLagMessages));
         }

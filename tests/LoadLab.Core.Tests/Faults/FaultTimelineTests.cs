@@ -513,6 +513,7 @@ public sealed class FaultTimelineTests
         private readonly ConcurrentQueue<FaultCommand> _commands = new();
         public Dictionary<(string, int), int> Leaders { get; } = [];
         public Dictionary<string, int> Coordinators { get; } = [];
+        public Dictionary<string, int> TransactionCoordinators { get; } = [];
         public int? Controller { get; set; }
         public Dictionary<FaultOperation, Exception> Fail { get; } = [];
         public HashSet<FaultOperation> Unsuccessful { get; } = [];
@@ -543,6 +544,9 @@ public sealed class FaultTimelineTests
 
         public ValueTask<int?> GetCoordinatorAsync(string group, CancellationToken cancellationToken) =>
             ValueTask.FromResult(Coordinators.TryGetValue(group, out var broker) ? broker : (int?)null);
+
+        public ValueTask<int?> GetTransactionCoordinatorAsync(string transactionalId, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(TransactionCoordinators.TryGetValue(transactionalId, out var broker) ? broker : (int?)null);
 
         public async ValueTask<FaultOutcome> ExecuteAsync(FaultCommand command, Action effectApplied, CancellationToken cancellationToken)
         {

@@ -77,9 +77,10 @@ public sealed class RunCountersTests
     [Fact]
     public void LatencyMetrics_EveryMetric_HasTheLogAndColumnNamesOfResultsReadme()
     {
-        Assert.Equal([LatencyMetric.Produce, LatencyMetric.Service, LatencyMetric.ScheduleDelay, LatencyMetric.EndToEnd], LatencyMetrics.All);
-        Assert.Equal(["produce", "service", "scheduleDelay", "endToEnd"], LatencyMetrics.All.Select(m => m.LogName()));
-        Assert.Equal(["produce", "service", "scheduleDelay", "e2e"], LatencyMetrics.All.Select(m => m.ColumnPrefix()));
+        Assert.Equal([LatencyMetric.Produce, LatencyMetric.Service, LatencyMetric.ScheduleDelay, LatencyMetric.EndToEnd, LatencyMetric.Transaction], LatencyMetrics.All);
+        Assert.Equal(["produce", "service", "scheduleDelay", "endToEnd", "transaction"], LatencyMetrics.All.Select(m => m.LogName()));
+        Assert.Equal(["produce", "service", "scheduleDelay", "e2e", "txn"], LatencyMetrics.All.Select(m => m.ColumnPrefix()));
+        Assert.Equal("endToEnd.fraud%20scorer", LatencyMetric.EndToEnd.GroupLogName("fraud scorer"));
         Assert.Throws<ArgumentOutOfRangeException>(() => ((LatencyMetric)99).LogName());
     }
 }

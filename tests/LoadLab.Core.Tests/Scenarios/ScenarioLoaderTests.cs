@@ -195,7 +195,7 @@ public sealed class ScenarioLoaderTests
     public void Parse_UnknownKey_SuggestsTheClosestAllowedKey()
     {
         Assert.Equal(
-            ["s.yaml:13:5: traffic[0].rat: unknown key \"rat\" in traffic stream (allowed: name, topic, rate, arrivals, producers, phases, payload, keys, producer). Fix: rename \"rat\" to \"rate\""],
+            ["s.yaml:13:5: traffic[0].rat: unknown key \"rat\" in traffic stream (allowed: name, topic, rate, arrivals, producers, phases, payload, keys, producer, transactions). Fix: rename \"rat\" to \"rate\""],
             Problems(With("    rate: 2000\n", "    rate: 2000\n    rat: 2000\n")));
     }
 

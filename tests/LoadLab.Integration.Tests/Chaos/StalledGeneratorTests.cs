@@ -80,7 +80,10 @@ public sealed class StalledGeneratorTests(StalledGeneratorRun run) : IClassFixtu
             [LatencyMetric.EndToEnd] = summary.EndToEnd,
         };
 
-        foreach (var metric in LatencyMetrics.All)
+        // A run without transactions has no transaction latency: none in the summary, no interval with a sample.
+        Assert.Null(summary.Transaction);
+        Assert.Equal(0, run.Merged(LatencyMetric.Transaction).TotalCount);
+        foreach (var metric in LatencyMetrics.All.Where(reported.ContainsKey))
         {
             var merged = run.Merged(metric);
             var recomputed = merged.TotalCount == 0

@@ -24,6 +24,16 @@ public sealed record SloInput
     public double? AchievedRate { get; init; }
     /// <summary>Start of the measured window (end of warm-up), seconds since the run start; earlier intervals are left out.</summary>
     public double MeasuredFromSeconds { get; init; }
+    /// <summary>Transaction latency intervals (µs) of every committed transaction: commit acknowledged − first message's intended send time.</summary>
+    public IReadOnlyList<HistogramInterval> Transaction { get; init; } = [];
+    /// <summary>Per consumer group, its own end-to-end latency intervals (µs).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<HistogramInterval>> GroupEndToEnd { get; init; } = new Dictionary<string, IReadOnlyList<HistogramInterval>>();
+    /// <summary>Per transforming group, the transaction latency intervals (µs) of its transactions.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<HistogramInterval>> GroupTransaction { get; init; } = new Dictionary<string, IReadOnlyList<HistogramInterval>>();
+    /// <summary>Each consumer group's lag, sampled once a second.</summary>
+    public IReadOnlyList<GroupLagSeries> Lag { get; init; } = [];
+    /// <summary>The run's <c>group.replay</c> faults and how long each group took to catch up.</summary>
+    public IReadOnlyList<ReplaySummary> Replays { get; init; } = [];
 }
 
 /// <summary>
@@ -39,9 +49,17 @@ public sealed record SloInput
 /// Metrics: <c>produce|service|e2e|schedule-delay</c> with <c>.p50 .p90 .p99 .p999 .p9999 .max</c> (ms, from the
 /// phase's merged histogram); <c>rate.achieved</c> (msg/s: acknowledgements per second of the phase; overall uses
 /// <see cref="SloInput.AchievedRate"/> when given); <c>recovery</c> (s, the slowest fault; 0 without faults);
-/// <c>lost duplicated reordered truncated indeterminate</c> (audit counts of the whole run, whatever the phase).
+/// <c>lost duplicated reordered truncated indeterminate aborted-visible torn</c> (audit counts of the whole run, whatever
+/// the phase); <c>txn.&lt;p&gt;</c> (ms, committed transactions); <c>lag.messages</c>, <c>lag.seconds</c> (the highest lag
+/// sampled in the phase); <c>outputs.lost</c>, <c>outputs.duplicated</c> (inputs of pipelines, summed);
+/// <c>replay.catch-up</c> (s, the slowest replay's).
 /// An SLO whose metric has no data (no sample in the phase, a fault that did not recover, no audit) fails with a
 /// null observed value: a promise that cannot be checked is not kept.
+/// </para>
+/// <para>
+/// An SLO with a group takes the metric from that group alone (its own end-to-end histograms, lag, recovery, audit
+/// counts, transactions and replays); without one, a consumption metric is the run's (e2e over every group, the worst
+/// group's lag and recovery, the audit's combined counts).
 /// </para>
 /// <para>
 /// A fault whose effect was never observed (recorded as failed) did not happen: it opens no window, and the SLOs about
@@ -50,14 +68,14 @@ public sealed record SloInput
 /// </summary>
 public static class SloEvaluator
 {
-    private static readonly string[] LatencyMetrics = ["produce", "service", "e2e", "schedule-delay"];
+    private static readonly string[] LatencyMetrics = ["produce", "service", "e2e", "schedule-delay", "txn"];
     private static readonly (string Suffix, double? Percentile)[] Statistics =
         [("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9), ("p9999", 99.99), ("max", null)];
-    private static readonly string[] AuditMetrics = ["lost", "duplicated", "duplicated.in-log", "reordered", "truncated", "indeterminate"];
+    private static readonly string[] AuditMetrics = ["lost", "duplicated", "duplicated.in-log", "reordered", "truncated", "indeterminate", "aborted-visible", "torn"];
 
     /// <summary>Every metric name an SLO may use, for scenario validation.</summary>
     public static IReadOnlyList<string> KnownMetrics { get; } =
-        [.. LatencyMetrics.SelectMany(m => Statistics.Select(s => $"{m}.{s.Suffix}")), "rate.achieved", "recovery", .. AuditMetrics];
+        [.. LatencyMetrics.SelectMany(m => Statistics.Select(s => $"{m}.{s.Suffix}")), "rate.achieved", "recovery", .. AuditMetrics, "lag.messages", "lag.seconds", "outputs.lost", "outputs.duplicated", "replay.catch-up"];
 
     /// <summary>
     /// The latency metrics whose intervals <paramref name="slos"/> need (percentiles of a phase, or the acknowledged rate
@@ -97,7 +115,7 @@ public static class SloEvaluator
         var phases = new PhaseMap(input);
         return [.. slos.Select(slo =>
         {
-            var observed = Observe(slo.Metric, slo.Phase, input, phases);
+            var observed = slo.Group is null ? Observe(slo.Metric, slo.Phase, input, phases) : ObserveGroup(slo.Metric, slo.Phase, slo.Group, input, phases);
             var passed = observed is { } value && slo.Comparison switch
             {
                 SloComparison.LessThan => value < slo.Limit,
@@ -106,7 +124,7 @@ public static class SloEvaluator
                 SloComparison.GreaterOrEqual => value >= slo.Limit,
                 _ => false,
             };
-            return new SloResult(slo.Name, PhaseName(slo.Phase), slo.Limit, observed, passed, ComparisonSymbol(slo.Comparison));
+            return new SloResult(slo.Name, PhaseName(slo.Phase), slo.Limit, observed, passed, ComparisonSymbol(slo.Comparison)) { Group = slo.Group };
         })];
     }
 
@@ -149,6 +167,18 @@ public static class SloEvaluator
                 return input.Audit?.Truncated;
             case "indeterminate":
                 return input.Audit?.Indeterminate;
+            case "aborted-visible":
+                return input.Audit?.AbortedVisible;
+            case "torn":
+                return input.Audit?.Torn;
+            case "outputs.lost":
+                return input.Audit?.Pipelines.Sum(p => p.LostOutputs);
+            case "outputs.duplicated":
+                return input.Audit?.Pipelines.Sum(p => p.DuplicatedOutputs);
+            case "replay.catch-up":
+                return CatchUp(input.Replays);
+            case "lag.messages" or "lag.seconds":
+                return MaxLag(input.Lag, metric, phase, phases);
             case "rate.achieved":
                 if (phase == SloPhase.Overall && input.AchievedRate is { } achieved)
                 {
@@ -172,8 +202,76 @@ public static class SloEvaluator
             LatencyMetric.Service => input.Service,
             LatencyMetric.EndToEnd => input.EndToEnd,
             LatencyMetric.ScheduleDelay => input.ScheduleDelay,
+            LatencyMetric.Transaction => input.Transaction,
             _ => null,
         };
+        return Percentile(series, metric, phase, phases);
+    }
+
+    /// <summary>The metric of one consumer group (<see cref="SloSpec.Group"/>).</summary>
+    private static double? ObserveGroup(string metric, SloPhase phase, string group, SloInput input, PhaseMap phases)
+    {
+        var audit = input.Audit?.Groups.FirstOrDefault(g => g.Group == group);
+        var pipeline = input.Audit?.Pipelines.FirstOrDefault(p => p.Group == group);
+        switch (metric)
+        {
+            case "recovery":
+                var recoveries = input.Faults.Select(f => f.Groups.FirstOrDefault(g => g.Group == group)).ToList();
+                return recoveries.Count == 0 ? 0
+                    : recoveries.Any(r => r?.RecoverySeconds is null) ? null
+                    : recoveries.Max(r => r!.RecoverySeconds!.Value);
+            case "lost":
+                return audit?.Lost;
+            case "duplicated":
+                return audit?.Duplicated;
+            case "duplicated.in-log":
+                return audit?.DuplicatedInLog;
+            case "reordered":
+                return audit?.Reordered;
+            case "truncated":
+                return audit?.Truncated;
+            case "indeterminate":
+                return audit?.Indeterminate;
+            case "aborted-visible":
+                return audit?.AbortedVisible;
+            case "torn":
+                return audit?.Torn;
+            case "outputs.lost":
+                return pipeline?.LostOutputs;
+            case "outputs.duplicated":
+                return pipeline?.DuplicatedOutputs;
+            case "replay.catch-up":
+                return CatchUp([.. input.Replays.Where(r => r.Group == group)]);
+            case "lag.messages" or "lag.seconds":
+                return MaxLag([.. input.Lag.Where(l => l.Group == group)], metric, phase, phases);
+        }
+
+        var dot = metric.LastIndexOf('.');
+        var series = dot < 0 ? null : metric[..dot] switch
+        {
+            "e2e" => input.GroupEndToEnd.GetValueOrDefault(group),
+            "txn" => input.GroupTransaction.GetValueOrDefault(group),
+            _ => null,
+        };
+        return Percentile(series, metric, phase, phases);
+    }
+
+    /// <summary>The slowest catch-up of the replays; 0 without replays, null when one never caught up.</summary>
+    private static double? CatchUp(IReadOnlyList<ReplaySummary> replays) =>
+        replays.Count == 0 ? 0
+        : replays.Any(r => r.CatchUpSeconds is null) ? null
+        : replays.Max(r => r.CatchUpSeconds!.Value);
+
+    /// <summary>The highest lag sampled in the phase over the groups; null without a sample.</summary>
+    private static double? MaxLag(IReadOnlyList<GroupLagSeries> groups, string metric, SloPhase phase, PhaseMap phases)
+    {
+        var samples = groups.SelectMany(g => g.Samples).Where(s => phases.Contains(phase, s.AtSeconds)).ToList();
+        return samples.Count == 0 ? null : metric == "lag.messages" ? samples.Max(s => s.Messages) : samples.Max(s => s.LagSeconds);
+    }
+
+    private static double? Percentile(IReadOnlyList<HistogramInterval>? series, string metric, SloPhase phase, PhaseMap phases)
+    {
+        var dot = metric.LastIndexOf('.');
         var statistic = Statistics.FirstOrDefault(s => s.Suffix == metric[(dot + 1)..]);
         if (series is null || statistic.Suffix is null)
         {
@@ -196,6 +294,7 @@ public static class SloEvaluator
         "service" => LatencyMetric.Service,
         "e2e" => LatencyMetric.EndToEnd,
         "schedule-delay" => LatencyMetric.ScheduleDelay,
+        "txn" => LatencyMetric.Transaction,
         _ => null,
     };
 
@@ -224,9 +323,11 @@ public static class SloEvaluator
             }
         }
 
-        public bool Contains(SloPhase phase, HistogramInterval interval)
+        public bool Contains(SloPhase phase, HistogramInterval interval) => Contains(phase, interval.MidpointSeconds);
+
+        /// <summary>Whether the instant <paramref name="t"/> (seconds since the run start) belongs to the phase.</summary>
+        public bool Contains(SloPhase phase, double t)
         {
-            var t = interval.MidpointSeconds;
             if (t < _measuredFrom)
             {
                 return false;

@@ -398,12 +398,12 @@ public sealed class DeliveryAuditTests
 
         Assert.Equal(
             [
-                new GroupAudit("a0", 9, 1, 0, 0, 0, 0, 0),
-                new GroupAudit("a1", 9, 1, 0, 0, 0, 0, 0),
-                new GroupAudit("a2", 9, 1, 0, 0, 0, 0, 0),
-                new GroupAudit("a3", 9, 1, 0, 0, 0, 0, 0),
-                new GroupAudit("a4", 9, 1, 1, 0, 0, 0, 0),
-                new GroupAudit("b0", 3, 2, 0, 0, 0, 0, 0),
+                new GroupAudit("a0", 9, 1, 0, 0, 0, 0, 0) { Isolation = "read_committed" },
+                new GroupAudit("a1", 9, 1, 0, 0, 0, 0, 0) { Isolation = "read_committed" },
+                new GroupAudit("a2", 9, 1, 0, 0, 0, 0, 0) { Isolation = "read_committed" },
+                new GroupAudit("a3", 9, 1, 0, 0, 0, 0, 0) { Isolation = "read_committed" },
+                new GroupAudit("a4", 9, 1, 1, 0, 0, 0, 0) { Isolation = "read_committed" },
+                new GroupAudit("b0", 3, 2, 0, 0, 0, 0, 0) { Isolation = "read_committed" },
             ],
             summary.Groups);
         // Per topic the worst group (the first of equals gives the examples), summed over the topics: lost 1 + 2,

@@ -161,7 +161,12 @@ public sealed class SloEvaluatorTests
         Assert.Contains("e2e.max", SloEvaluator.KnownMetrics);
         Assert.Contains("recovery", SloEvaluator.KnownMetrics);
         Assert.Contains("duplicated.in-log", SloEvaluator.KnownMetrics);
-        Assert.Equal(4 * 6 + 8, SloEvaluator.KnownMetrics.Count);
+        Assert.Contains("txn.p99", SloEvaluator.KnownMetrics);
+        Assert.Contains("aborted-visible", SloEvaluator.KnownMetrics);
+        Assert.Contains("torn", SloEvaluator.KnownMetrics);
+        Assert.Contains("outputs.duplicated", SloEvaluator.KnownMetrics);
+        Assert.Contains("replay.catch-up", SloEvaluator.KnownMetrics);
+        Assert.Equal(5 * 6 + 15, SloEvaluator.KnownMetrics.Count);
     }
 
     [Theory]
