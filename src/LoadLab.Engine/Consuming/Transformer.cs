@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Measurement;
 using LoadLab.Core.Measurement.Transactions;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using LoadLab.Engine.Messages;
 using LoadLab.Engine.Running;
@@ -285,7 +286,7 @@ internal sealed class Transformer : IDisposable
         }
         catch (EnvironmentException exception)
         {
-            _run.Results.Event(_run.SecondsNow, "error", [new("where", "transform producer"), new("group", _group), new("error", exception.Message)]);
+            _run.Results.Event(_run.SecondsNow, RunEventTypes.Error, [new("where", "transform producer"), new("group", _group), new("error", exception.Message)]);
             _producer = new ProducerBuilder<byte[]?, byte[]>(_config).SetLogHandler((_, _) => { }).Build();
             return false;
         }
