@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using LoadLab.Core.Environments;
+using LoadLab.Core.Faults;
 using LoadLab.Kafka.Observation;
 using LoadLab.Core.Scenarios;
 
@@ -542,9 +543,10 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private async Task<Step> FailOverAfterDetectionAsync(int brokerId, CancellationToken failover, CancellationToken cancellationToken)
     {
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(failover, cancellationToken);
+        var start = _clock.GetTimestamp();
         try
         {
-            await Task.Delay(_options.DetectionDelay, _clock, waiting.Token).ConfigureAwait(false);
+            await _clock.WaitUntilElapsedAsync(start, _options.DetectionDelay, waiting.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -630,9 +632,10 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
 
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(restore, cancellationToken);
+        var start = _clock.GetTimestamp();
         try
         {
-            await Task.Delay(_options.PreferredLeaderRestoreDelay, _clock, waiting.Token).ConfigureAwait(false);
+            await _clock.WaitUntilElapsedAsync(start, _options.PreferredLeaderRestoreDelay, waiting.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

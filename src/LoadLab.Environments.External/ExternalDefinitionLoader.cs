@@ -14,8 +14,12 @@ public static partial class ExternalDefinitionLoader
     public static readonly IReadOnlyList<string> Placeholders =
         ["broker.id", "broker.host", "broker.port", "topic", "partition", "replicas", "leader", "latency.ms", "errors.api", "errors.code", "errors.count", "run.id", "bootstrap.servers"];
 
-    /// <summary>YAML names of the hookable operations (kebab-case of <see cref="FaultOperation"/>).</summary>
-    public static readonly IReadOnlyList<KeyValuePair<string, FaultOperation>> HookNames = KebabCase.Names<FaultOperation>();
+    /// <summary>
+    /// YAML names of the hookable operations (kebab-case of <see cref="FaultOperation"/>): every operation but the group
+    /// rewind, which LoadLab's own group members perform on any cluster.
+    /// </summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, FaultOperation>> HookNames =
+        [.. KebabCase.Names<FaultOperation>().Where(name => name.Value != FaultOperation.GroupRewind)];
 
     /// <summary>YAML names of the security protocols, as librdkafka spells them.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, SecurityProtocol>> ProtocolNames =

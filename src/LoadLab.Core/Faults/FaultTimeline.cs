@@ -208,7 +208,7 @@ public sealed class FaultTimeline
             for (var next = 0; next < steps.Count; next++)
             {
                 var step = Scheduled(steps[next], states);
-                await DelayUntilAsync(step.Due, cancellationToken);
+                await _time.WaitUntilElapsedAsync(_runStartTimestamp, step.Due, cancellationToken);
 
                 // Targets resolve in timeline order (random choices stay repeatable), but an operation whose effect is
                 // confirmed slowly (a kill or pause returns after the fail-over it causes) must not hold back the next
@@ -241,20 +241,6 @@ public sealed class FaultTimeline
         }
 
         return [.. states.OfType<InjectedFault>().OrderBy(s => s.FaultIndex).Select(s => s.ToOccurrence())];
-    }
-
-    /// <summary>
-    /// Waits until <paramref name="due"/> has come by the run clock. One <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/>
-    /// is not enough: on the system clock it rounds the wait down to whole milliseconds and its timer ticks coarsely, so
-    /// it returns up to ~2 ms early (7 of 300 waits here, by up to 1.6 ms). A revert that early made a 1 s pause last
-    /// 999.x ms by its own events; so wait again, rounded up, for whatever is left.
-    /// </summary>
-    private async Task DelayUntilAsync(TimeSpan due, CancellationToken cancellationToken)
-    {
-        for (var wait = due - _time.GetElapsedTime(_runStartTimestamp); wait > TimeSpan.Zero; wait = due - _time.GetElapsedTime(_runStartTimestamp))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), _time, cancellationToken);
-        }
     }
 
     private List<PlannedStep> PlanSteps()

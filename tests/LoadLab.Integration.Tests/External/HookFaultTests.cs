@@ -41,12 +41,13 @@ public sealed class HookFaultTests(ITestOutputHelper output)
         Assert.Contains($"hooked/0: leader {target}, replicas [1,2,3]", move.Detail, StringComparison.Ordinal);
         Assert.False(failing.Succeeded);
         Assert.Contains("failed with exit code 7", failing.Detail, StringComparison.Ordinal);
-        // Hooked operations, and the client-side faults of LoadLab's proxy that no hook performs.
+        // Hooked operations, the client-side faults of LoadLab's proxy that no hook performs, and the group rewind
+        // LoadLab's own group members perform on any cluster.
         Assert.Equal(
             new HashSet<FaultOperation>
             {
                 FaultOperation.BrokerKill, FaultOperation.BrokerRestart, FaultOperation.LeaderMove, FaultOperation.BrokerPause, FaultOperation.BrokerSlow,
-                FaultOperation.BrokerRestoreSpeed, FaultOperation.NetworkDisconnect, FaultOperation.NetworkReconnect,
+                FaultOperation.BrokerRestoreSpeed, FaultOperation.NetworkDisconnect, FaultOperation.NetworkReconnect, FaultOperation.GroupRewind,
             },
             cluster.Faults.Capabilities.Operations);
         Assert.StartsWith("hook broker-slow: `sleep 5`", cluster.Faults.Capabilities.Find(FaultOperation.BrokerSlow)!.Mechanism, StringComparison.Ordinal);
