@@ -1,6 +1,7 @@
 # LoadLab's two commands (PowerShell), as run.sh:
 #   ./run.ps1                build if needed, then run scenarios/quickstart.yaml on the embedded cluster (about a minute)
 #   ./run.ps1 test [ARGS…]   build if needed, then run the test suite; ARGS go to `dotnet test` (e.g. --filter Quickstart)
+#   ./run.ps1 mutate [ARGS…] mutation testing of what computes users' numbers (stryker/mutate.sh, run by bash; incremental by default)
 #   ./run.ps1 ARGS…          build if needed, then pass ARGS to the loadlab CLI
 # Builds are quiet (MSBuild's output appears only when the build fails) and happen only when a source file changed
 # since the last successful build.
@@ -72,6 +73,17 @@ elseif ($args[0] -eq 'test') {
     }
     Write-Host "$(& $sum 'Passed') passed, $(& $sum 'Failed') failed, $(& $sum 'Skipped') skipped"
     exit $status
+}
+elseif ($args[0] -eq 'mutate') {
+    # One implementation for both scripts: stryker/mutate.sh builds what it needs itself. Git for Windows (Git Bash)
+    # and WSL bring bash; the relative path works in both.
+    if (-not (Get-Command bash -ErrorAction SilentlyContinue)) {
+        Write-Error "run.ps1: 'mutate' runs stryker/mutate.sh, which needs bash (no 'bash' on PATH). Install Git for Windows (it brings Git Bash) or use WSL, then run ./run.ps1 mutate again."
+        exit 127
+    }
+    $rest = @($args | Select-Object -Skip 1)
+    bash stryker/mutate.sh @rest
+    exit $LASTEXITCODE
 }
 else {
     Invoke-Build 'cli' 'src/LoadLab.Cli/LoadLab.Cli.csproj' @('src')
