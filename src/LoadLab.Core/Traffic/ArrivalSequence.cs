@@ -63,12 +63,8 @@ public sealed class ArrivalSequence
 
     private double ExponentialGap()
     {
-        // splitmix64: tiny, allocation-free and deterministic across runtimes, unlike System.Random's algorithm choice.
-        _rngState += 0x9E3779B97F4A7C15UL;
-        var z = _rngState;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
+        // SplitMix64: tiny, allocation-free and deterministic across runtimes, unlike System.Random's algorithm choice.
+        var z = FastRandom.SplitMix64(ref _rngState);
         var uniform = ((z >> 11) + 0.5) * (1.0 / (1UL << 53));
         return -Math.Log(uniform) * _producers;
     }

@@ -4,9 +4,9 @@ namespace LoadLab.Core.Traffic;
 
 /// <summary>
 /// The payload plan over a run: the target value size and the set of optional envelope blocks that are
-/// switched on, as functions of the elapsed time. Linear growth moves in buckets (64 B, or coarser so that
-/// a run has at most 1,024 distinct sizes), so a size holds for an interval and the per-message path only
-/// compares the time with the end of the current interval.
+/// switched on, as functions of the elapsed time. Linear growth moves in buckets (64 B, or the finest multiple
+/// of 64 B that reaches the target in at most 1,024 steps), so a size holds for an interval and the
+/// per-message path only compares the time with the end of the current interval.
 /// </summary>
 internal sealed class PayloadSchedule
 {
@@ -38,8 +38,11 @@ internal sealed class PayloadSchedule
             }
 
             _linearTo = linearTo;
+            // The finest step of whole granules that covers the distance in at most MaximumBuckets steps: each granule
+            // of the step covers MaximumBuckets × Granularity bytes of the distance.
+            const long coveredPerGranule = (long)MaximumBuckets * Granularity;
             var distance = Math.Abs(linearTo - spec.Size);
-            _linearStep = Math.Max(Granularity, (distance / MaximumBuckets + Granularity - 1) / Granularity * Granularity);
+            _linearStep = (int)(Math.Max(1, (distance + coveredPerGranule - 1) / coveredPerGranule) * Granularity);
         }
 
         foreach (var step in growth.Steps)

@@ -72,10 +72,10 @@ internal sealed class ZipfSampler
     }
 
     /// <summary>(e^x − 1)/x, by its series near 0 where the subtraction would lose digits.</summary>
-    private static double ExpM1OverX(double x) =>
+    internal static double ExpM1OverX(double x) =>
         Math.Abs(x) > 1e-4 ? (Math.Exp(x) - 1.0) / x : 1.0 + (x / 2.0 * (1.0 + (x / 3.0 * (1.0 + (x / 4.0 * (1.0 + (x / 5.0)))))));
 
     /// <summary>ln(1 + x)/x, by its series near 0 where the addition would lose digits.</summary>
-    private static double Log1POverX(double x) =>
+    internal static double Log1POverX(double x) =>
         Math.Abs(x) > 1e-4 ? Math.Log(1.0 + x) / x : 1.0 - (x * ((1.0 / 2.0) - (x * ((1.0 / 3.0) - (x * ((1.0 / 4.0) - (x / 5.0)))))));
 }

@@ -163,7 +163,74 @@ public class KeyChooserTests
 
         var error = Assert.Throws<ArgumentException>(() => new KeyChooser(new KeySpec { Space = 1_000, HotKeys = [window] }, 0, 1));
 
-        Assert.Contains("exactly one of 'key'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("exactly one of 'key' (0..999) or 'topN' (1..1000)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.1)]
+    [InlineData(double.NaN)]
+    public void Constructor_HotWindowShareOutsideZeroToOne_ThrowsNamingTheRange(double share)
+    {
+        var window = new HotKeyWindow(TimeSpan.Zero, TimeSpan.FromSeconds(1), share, Key: 1, TopN: null);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new KeyChooser(new KeySpec { Space = 1_000, HotKeys = [window] }, 0, 1));
+
+        Assert.Contains("between 0 and 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, null, 0, 1)]
+    [InlineData(9, null, 9, 1)]
+    [InlineData(null, 1, 0, 1)]
+    [InlineData(null, 10, 0, 10)]
+    public void Next_HotWindowAtTheEndsOfTheValidTargets_SendsEveryMessageToItsKeys(int? key, int? topN, int first, int count)
+    {
+        var window = new HotKeyWindow(TimeSpan.Zero, TimeSpan.FromSeconds(1), Share: 1.0, key, topN);
+        var chooser = new KeyChooser(new KeySpec { Distribution = KeyDistribution.Sequential, Space = 10, HotKeys = [window] }, 0, 1);
+        var random = new FastRandom(9);
+
+        var keys = Enumerable.Range(0, 200).Select(_ => chooser.Next(0, ref random)).ToHashSet();
+
+        Assert.Equal(Enumerable.Range(first, count).ToHashSet(), keys);
+    }
+
+    [Fact]
+    public void Next_HotWindowEdges_TheStartTickIsInsideAndTheEndTickOutside()
+    {
+        // Sequential keys make the choice visible without statistics: the hot key replaces the next sequential key.
+        var window = new HotKeyWindow(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), Share: 1.0, Key: 7, TopN: null);
+        var chooser = new KeyChooser(new KeySpec { Distribution = KeyDistribution.Sequential, Space = 10, HotKeys = [window] }, 0, 1);
+        var random = new FastRandom(1);
+        var start = TimeSpan.FromSeconds(10).Ticks;
+        var end = TimeSpan.FromSeconds(15).Ticks;
+
+        int[] keys = [chooser.Next(start - 1, ref random), chooser.Next(start, ref random), chooser.Next(end - 1, ref random), chooser.Next(end, ref random)];
+
+        Assert.Equal([0, 7, 7, 1], keys);
+    }
+
+    [Fact]
+    public void Next_HotWindowWithShareZero_NeverUsesTheHotKey()
+    {
+        var window = new HotKeyWindow(TimeSpan.Zero, TimeSpan.FromSeconds(1), Share: 0.0, Key: 7, TopN: null);
+        var chooser = new KeyChooser(new KeySpec { Distribution = KeyDistribution.Sequential, Space = 10, HotKeys = [window] }, 0, 1);
+        var random = new FastRandom(1);
+
+        var keys = Enumerable.Range(0, 20).Select(_ => chooser.Next(0, ref random)).ToArray();
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i % 10), keys);
+    }
+
+    [Theory]
+    [InlineData(KeyDistribution.Uniform, 0.001)]
+    [InlineData(KeyDistribution.Sequential, 0.001)]
+    [InlineData(KeyDistribution.None, 0)]
+    public void Probability_FlatDistributions_IsOneOverTheSpaceOrZeroWithoutKeys(KeyDistribution distribution, double expected)
+    {
+        var chooser = new KeyChooser(new KeySpec { Distribution = distribution, Space = 1_000 }, 0, 1);
+
+        Assert.All(new[] { 0, 1, 999 }, index => Assert.Equal(expected, chooser.Probability(index), 15));
     }
 
     private static double ShareOf(KeyChooser chooser, ref FastRandom random, TimeSpan at, int samples, Func<int, bool> isHot)

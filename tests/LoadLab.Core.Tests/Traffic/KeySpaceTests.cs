@@ -63,4 +63,46 @@ public class KeySpaceTests
         Assert.All(accounts, account => Assert.InRange(account, 0, 9_999));
         Assert.InRange(accounts.Distinct().Count(), 9_900, 10_000);
     }
+
+    [Fact]
+    public void Constructor_EmptyKeySpace_ThrowsNamingTheSetting()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new KeySpace(new KeySpec { Space = 0 }));
+
+        Assert.Contains("keys.space must be at least 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_UndefinedKeyKind_ThrowsNamingIt()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new KeySpace(new KeySpec { Kind = (KeyKind)99 }));
+
+        Assert.Contains("Unknown key kind", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WriteKey_SingleKeySpace_WritesItsOnlyKeyAndOneParentPerLevel()
+    {
+        var keys = new KeySpace(new KeySpec { Kind = KeyKind.User, Space = 1 });
+        var key = keys.NewKeyBuffer();
+
+        keys.WriteKey(key, 0);
+
+        Assert.Equal("user-00000000", Encoding.ASCII.GetString(key));
+        Assert.Equal([1, 1, 1, 2], keys.Counts);
+        Assert.Equal("""tenant-0000","account_id":"acct-000000","user_id":"user-00000000""", keys.IdentityText(0));
+    }
+
+    [Theory]
+    [InlineData(100_000_000, 8)]
+    [InlineData(100_000_001, 9)]
+    public void Digits_KeySpaceAroundAPowerOfTen_AreJustEnoughForTheLargestIndex(int space, int digits)
+    {
+        // Indices run from 0 to space − 1: 10^8 user keys end at user-99999999 (8 digits), one more needs a 9th.
+        var keys = new KeySpace(new KeySpec { Kind = KeyKind.User, Space = space });
+
+        Assert.Equal(digits, keys.Digits[keys.KeyLevel]);
+        Assert.Equal("user-".Length + digits, keys.KeyLength);
+        Assert.Equal("user-" + (space - 1), keys.FormatId(keys.KeyLevel, space - 1));
+    }
 }

@@ -91,4 +91,80 @@ public class PayloadScheduleTests
 
         Assert.Contains("'linearTo' and 'steps'", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(1_000, 1_000 + 917_504)]
+    [InlineData(1_000, 1_000 + 917_505)]
+    [InlineData(100_000, 1_000_000)]
+    [InlineData(1_000_000, 100_000)]
+    [InlineData(2_000, 1_000)]
+    public void At_LinearGrowth_StepIsTheFinest64ByteMultipleThatTakesAtMost1024Steps(int from, int to)
+    {
+        var schedule = new PayloadSchedule(new PayloadSpec { Size = from, Growth = new PayloadGrowth { LinearTo = to } }, Run);
+        var sizes = new List<int>();
+        for (var ticks = 0L; ticks < Run.Ticks; ticks = schedule.At(ticks).UntilTicks)
+        {
+            sizes.Add(schedule.At(ticks).TargetSize);
+        }
+
+        sizes.Add(schedule.At(Run.Ticks).TargetSize);
+        var steps = sizes.Zip(sizes.Skip(1), (before, after) => Math.Abs(after - before)).ToList();
+        var step = steps[0];
+        var distance = Math.Abs(to - from);
+
+        Assert.Equal(to, sizes[^1]);
+        Assert.All(steps.SkipLast(1), each => Assert.Equal(step, each));
+        Assert.InRange(steps[^1], 1, step);
+        Assert.Equal(0, step % PayloadSchedule.Granularity);
+        Assert.InRange(steps.Count, 1, 1_024);
+        // A step one granule finer would need more than 1,024 steps (or be below the granule).
+        Assert.True(step == PayloadSchedule.Granularity || (step - PayloadSchedule.Granularity) * 1_024L < distance, $"step {step} B for {distance} B");
+    }
+
+    [Fact]
+    public void At_LinearGrowthAndABlockStep_TheIntervalIsWhereBothHold()
+    {
+        // 64 B more every second (100 buckets of 1 s); a block switches on at 10.5 s, inside the bucket of 10 s.
+        var growth = new PayloadGrowth { LinearTo = 64 + 6_400, Blocks = [new BlockStep(TimeSpan.FromSeconds(10.5), PayloadBlock.Prompt)] };
+        var schedule = new PayloadSchedule(new PayloadSpec { Size = 64, Growth = growth }, Run);
+
+        Assert.Equal(new SchedulePoint(64 + 640, 0, TimeSpan.FromSeconds(10).Ticks, TimeSpan.FromSeconds(10.5).Ticks), schedule.At(TimeSpan.FromSeconds(10.2).Ticks));
+        Assert.Equal(new SchedulePoint(64 + 640, 1, TimeSpan.FromSeconds(10.5).Ticks, TimeSpan.FromSeconds(11).Ticks), schedule.At(TimeSpan.FromSeconds(10.7).Ticks));
+        Assert.Equal(new SchedulePoint(64 + 704, 1, TimeSpan.FromSeconds(11).Ticks, TimeSpan.FromSeconds(12).Ticks), schedule.At(TimeSpan.FromSeconds(11).Ticks));
+    }
+
+    [Fact]
+    public void At_LinearGrowthOutsideTheRun_HoldsTheStartSizeBeforeAndTheTargetSizeAfter()
+    {
+        var schedule = new PayloadSchedule(new PayloadSpec { Size = 512, Growth = new PayloadGrowth { LinearTo = 8192 } }, Run);
+
+        Assert.Equal(new SchedulePoint(512, 0, long.MinValue, 0), schedule.At(-1));
+        Assert.Equal(new SchedulePoint(8192, 0, Run.Ticks, long.MaxValue), schedule.At(Run.Ticks));
+        Assert.Equal(new SchedulePoint(8192, 0, Run.Ticks, long.MaxValue), schedule.At(Run.Ticks * 3));
+    }
+
+    [Theory]
+    [InlineData(0, null, null, "payload.size")]
+    [InlineData(1_024, 0, null, "payload.growth.linearTo")]
+    [InlineData(1_024, null, -5, "payload.growth.steps[].size")]
+    public void Constructor_SizeBelowOneByte_ThrowsNamingTheSetting(int size, int? linearTo, int? stepSize, string setting)
+    {
+        var growth = new PayloadGrowth { LinearTo = linearTo, Steps = stepSize is { } bytes ? [new SizeStep(TimeSpan.FromSeconds(1), bytes)] : [] };
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new PayloadSchedule(new PayloadSpec { Size = size, Growth = growth }, Run));
+
+        Assert.Equal(setting, error.ParamName);
+        Assert.Contains($"{setting} must be at least 1 byte", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_OneByteSizes_AreAccepted()
+    {
+        var steps = new PayloadSchedule(new PayloadSpec { Size = 1, Growth = new PayloadGrowth { Steps = [new SizeStep(TimeSpan.FromSeconds(1), 1)] } }, Run);
+        var linear = new PayloadSchedule(new PayloadSpec { Size = 1, Growth = new PayloadGrowth { LinearTo = 1 } }, Run);
+
+        Assert.Equal(1, steps.At(TimeSpan.FromSeconds(2).Ticks).TargetSize);
+        Assert.Equal(1, linear.At(TimeSpan.FromSeconds(2).Ticks).TargetSize);
+        Assert.Equal(1, linear.MaximumSize);
+    }
 }
