@@ -69,7 +69,7 @@ internal static class EmbeddedCapabilities
                 new(FaultOperation.InjectErrors, "rd_kafka_mock_push_request_errors: the next N requests of the API, on any broker, fail with the error",
                     "the mock accepted the errors (observing one would consume it)")
                 {
-                    Caveats = ["the mock checks the sequence numbers of transactional producers only: when an injected error fails one Produce of an idempotent producer and a later one in flight succeeds, the mock stores the later batch (a real broker refuses it with OUT_OF_ORDER_SEQUENCE_NUMBER) and librdkafka then acknowledges the failed batch implicitly with offset -1001, though it was never stored: the audit counts those messages lost with offset -1001, a loss of the mock, not of a platform"],
+                    Caveats = ["the mock checks the sequence numbers of transactional producers only: when an injected error fails one Produce of an idempotent producer and a later one in flight succeeds, the mock stores the later batch (a real broker refuses it with OUT_OF_ORDER_SEQUENCE_NUMBER) and librdkafka then acknowledges the failed batch implicitly with offset -1001, though it was never stored: the audit counts those messages lost and, of them, acknowledged without an offset (lostWithoutOffset; examples at offset -1001), a loss of the mock, not of a platform"],
                 },
                 FaultCapabilities.GroupRewind("the mock answers OffsetCommit and OffsetFetch of a group like a broker; DescribeConsumerGroups is unsupported, so the group's state is read through its members and OffsetFetch only"),
             ],

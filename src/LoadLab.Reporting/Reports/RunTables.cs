@@ -270,11 +270,12 @@ internal static class RunTables
     {
         var table = new Table("Delivery audit", "class", "messages", "share of acknowledged")
         {
-            Note = "Every acknowledged message classified after the drain: lost (acknowledged, retained, never consumed), duplicated (consumed more than once), of which in the log (read at two places: written twice by a producer retry; the others were redelivered to the consumer), reordered (within a key), truncated (removed by retention first), indeterminate (consumed but never acknowledged).",
+            Note = "Every acknowledged message classified after the drain: lost (acknowledged, retained, never consumed), of which acknowledged without an offset (librdkafka reported offset -1001: no broker said where it stored them), duplicated (consumed more than once), of which in the log (read at two places: written twice by a producer retry; the others were redelivered to the consumer), reordered (within a key), truncated (removed by retention first), indeterminate (consumed but never acknowledged).",
         };
         foreach (var (name, count, bad) in new[]
         {
             ("acknowledged", audit.Acked, false), ("delivered", audit.Delivered, false), ("lost", audit.Lost, true),
+            ("of which acknowledged without an offset", audit.LostWithoutOffset, true),
             ("duplicated", audit.Duplicated, true), ("of which in the log", audit.DuplicatedInLog, true), ("reordered", audit.Reordered, true), ("truncated", audit.Truncated, true),
             ("indeterminate", audit.Indeterminate, true),
         })
