@@ -59,9 +59,9 @@ elseif ($args[0] -eq 'test') {
     # The solution contains the CLI: it is now as new as its sources.
     Copy-Item (Join-Path $stamps 'all.stamp') (Join-Path $stamps 'cli.stamp') -ErrorAction SilentlyContinue
     $rest = @($args | Select-Object -Skip 1)
-    # Test assemblies run one after another (the integration, Docker and CLI suites all start clusters).
+    # Two test assemblies at a time, as run.sh explains; tests within an assembly run one at a time.
     $log = New-TemporaryFile
-    dotnet test LoadLab.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" @rest 2>&1 | Tee-Object -FilePath $log
+    dotnet test LoadLab.sln -c Release --no-build -nologo -m:2 --logger "console;verbosity=normal" @rest 2>&1 | Tee-Object -FilePath $log
     $status = $LASTEXITCODE
     # One closing line over all test assemblies, in the form CI systems read (as run.sh prints it).
     $text = Get-Content $log

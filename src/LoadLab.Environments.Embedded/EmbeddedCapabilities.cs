@@ -40,19 +40,19 @@ internal static class EmbeddedCapabilities
                 {
                     Caveats = ["the mock keeps its log in memory across a kill: a restarted broker has lost nothing, unlike a broker without fsync"],
                 },
-                new(FaultOperation.BrokerPause, $"a round-trip time of {MockFaultOperations.PauseRoundTrip.TotalMinutes:0} min on the broker (rd_kafka_mock_broker_set_rtt): connections stay open, requests are read and their responses held back, like a SIGSTOP'd broker; " + failOver,
+                new(FaultOperation.BrokerPause, $"a round-trip time on the broker (rd_kafka_mock_broker_set_rtt) renewed every 20 ms to stay {MockFaultOperations.PauseHoldAhead.TotalMilliseconds:0} ms ahead of the pause's age: connections stay open, requests are read and their responses held back, like a SIGSTOP'd broker; " + failOver,
                     "the held-back responses are not seen; a hung broker stays listed in metadata, so only the fail-over is observed in metadata"),
-                new(FaultOperation.BrokerResume, "the round-trip time drops back, so the mock sends every held-back response at once; then the broker's client connections are closed and clients reconnect",
+                new(FaultOperation.BrokerResume, "the round-trip time drops back, so the mock sends every held-back response at once over the connections it kept, like a SIGCONT'd broker",
                     "the mock accepted the change; preferred leaders are seen in metadata after the restore delay")
                 {
-                    Caveats = ["a SIGCONT'd broker keeps its connections; the mock's connections would hold their next long-poll Fetch response until the pause's write timer fired (up to 10 min), so they are closed after the held-back responses left"],
+                    Caveats = [$"the hold is renewed by LoadLab's process: if that process is held up for more than {MockFaultOperations.PauseHoldAhead.TotalMilliseconds:0} ms during a pause, responses leave before the resume, and the resume's detail says by how much at most"],
                 },
                 new(FaultOperation.BrokerSlow, "rd_kafka_mock_broker_set_rtt: every response of the broker leaves that much later",
                     "the mock accepted the round-trip time")
                 {
                     Caveats = ["the delay applies to the broker's responses to every client; the mock has no inter-broker traffic to slow"],
                 },
-                new(FaultOperation.BrokerRestoreSpeed, "rd_kafka_mock_broker_set_rtt back to 0 (or to the pause's round-trip time while paused)", "the mock accepted the round-trip time"),
+                new(FaultOperation.BrokerRestoreSpeed, "rd_kafka_mock_broker_set_rtt back to 0 (while paused: after the resume)", "the mock accepted the round-trip time"),
                 new(FaultOperation.LeaderMove, "rd_kafka_mock_partition_set_leader", "metadata shows the new leader"),
                 new(FaultOperation.PartitionReassign, "the new replica list is kept by LoadLab's controller; its first live replica becomes leader (rd_kafka_mock_partition_set_leader)",
                     "metadata shows the new leader")
@@ -69,7 +69,7 @@ internal static class EmbeddedCapabilities
                 new(FaultOperation.InjectErrors, "rd_kafka_mock_push_request_errors: the next N requests of the API, on any broker, fail with the error",
                     "the mock accepted the errors (observing one would consume it)")
                 {
-                    Caveats = ["the mock checks the sequence numbers of transactional producers only: when an injected error fails one Produce of an idempotent producer and a later one in flight succeeds, the mock stores the later batch (a real broker refuses it with OUT_OF_ORDER_SEQUENCE_NUMBER) and librdkafka then acknowledges the failed batch implicitly with offset -1001, though it was never stored: the audit counts those messages lost with offset -1001, a loss of the mock, not of a platform"],
+                    Caveats = ["the mock checks the sequence numbers of transactional producers only: when an injected error fails one Produce of an idempotent producer and a later one in flight succeeds, the mock stores the later batch (a real broker refuses it with OUT_OF_ORDER_SEQUENCE_NUMBER) and librdkafka then acknowledges the failed batch implicitly with offset -1001, though it was never stored: the audit counts those messages lost and, of them, acknowledged without an offset (lostWithoutOffset; examples at offset -1001), a loss of the mock, not of a platform"],
                 },
                 FaultCapabilities.GroupRewind("the mock answers OffsetCommit and OffsetFetch of a group like a broker; DescribeConsumerGroups is unsupported, so the group's state is read through its members and OffsetFetch only"),
             ],

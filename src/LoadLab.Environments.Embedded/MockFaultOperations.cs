@@ -28,10 +28,22 @@ namespace LoadLab.Environments.Embedded;
 internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 {
     /// <summary>
-    /// The round-trip time that makes a broker hang: connections stay open, requests are read, and no response
-    /// leaves for this long, so clients hit their own request timeouts (librdkafka: 30 s produce, 60 s socket).
+    /// How far ahead a hung broker's round-trip time holds its responses back. The mock arms each connection's write
+    /// timer for when its oldest held response is due and never shortens an armed timer (<c>rd_kafka_timer_start0</c>
+    /// with <c>restart</c> false; librdkafka src/rdkafka_timer.c, src/rdkafka_mock.c
+    /// <c>rd_kafka_mock_connection_write_out</c>): a round-trip time of minutes left a timer armed for minutes after the
+    /// resume, and every response the mock delays on purpose afterwards (an empty Fetch's wait) waited for it —
+    /// consumers stopped reading the resumed broker. So the round-trip time is renewed to stay only this far ahead of
+    /// the pause's age; after the resume a stale timer fires within it, and nothing else lingers.
     /// </summary>
-    internal static readonly TimeSpan PauseRoundTrip = TimeSpan.FromMinutes(10);
+    internal static readonly TimeSpan PauseHoldAhead = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often a hung broker's hold is renewed: a tenth of <see cref="PauseHoldAhead"/>, so only a process
+    /// held up for most of it lets a response out early (the resume then says so).</summary>
+    private static readonly TimeSpan PauseRenewalPeriod = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The largest round-trip time the mock is given (broker.slow's bound).</summary>
+    private static readonly TimeSpan MaxRoundTrip = TimeSpan.FromMinutes(10);
 
     private readonly MockCluster _mock;
     private readonly ClusterObserver _observer;
@@ -249,8 +261,8 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     }
 
     /// <summary>
-    /// Kills (<paramref name="hang"/> false: connections closed, gone from metadata) or hangs (round-trip time of
-    /// <see cref="PauseRoundTrip"/>) a broker, then fences it after the detection delay. A hung broker can still be
+    /// Kills (<paramref name="hang"/> false: connections closed, gone from metadata) or hangs (responses held back,
+    /// see <see cref="StartHolding"/>) a broker, then fences it after the detection delay. A hung broker can still be
     /// killed; a dead one can be neither.
     /// </summary>
     private async Task<Step> FailAsync(int brokerId, bool hang, Action effectApplied, CancellationToken cancellationToken)
@@ -267,7 +279,11 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             if (hang)
             {
                 broker.Paused = true;
-                _mock.SetBrokerRtt(brokerId, PauseRoundTrip);
+                broker.PausedAt = _clock.GetTimestamp();
+                broker.HoldRenewedAt = broker.PausedAt;
+                broker.LongestHoldGap = TimeSpan.Zero;
+                _mock.SetBrokerRtt(brokerId, PauseHoldAhead + broker.SlowRoundTrip);
+                StartHolding(broker);
             }
             else
             {
@@ -282,7 +298,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         Step failed;
         if (hang)
         {
-            failed = new Step(true, $"broker {brokerId} hangs (connections stay open, responses held back for {PauseRoundTrip.TotalMinutes:0} min; it stays listed in metadata)");
+            failed = new Step(true, $"broker {brokerId} hangs (connections stay open, responses held back until it resumes; it stays listed in metadata)");
         }
         else
         {
@@ -303,6 +319,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private async Task<Step> RecoverAsync(int brokerId, bool restart, Action effectApplied, CancellationToken cancellationToken)
     {
         CancellationToken restore;
+        var earlyRelease = TimeSpan.Zero;
         lock (_gate)
         {
             var broker = Broker(brokerId);
@@ -313,14 +330,11 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
 
             if (broker.Paused)
             {
-                // Lowering the round-trip time makes the mock send every response it held back at once. An added
-                // network delay (slow) outlives a pause and a restart.
+                // Lowering the round-trip time makes the mock send every response it held back at once; connections
+                // stay open, as a SIGCONT'd broker's do. An added network delay (slow) outlives a pause and a restart.
                 broker.Paused = false;
                 _mock.SetBrokerRtt(brokerId, broker.SlowRoundTrip);
-                if (!restart)
-                {
-                    CloseConnectionsAfterPause(brokerId);
-                }
+                earlyRelease = Max(broker.LongestHoldGap, _clock.GetElapsedTime(broker.HoldRenewedAt)) - PauseHoldAhead;
             }
 
             if (restart)
@@ -343,7 +357,11 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
         else
         {
-            recovered = new Step(true, $"broker {brokerId} answers again (held-back responses sent, then its connections closed: clients reconnect)");
+            // The hold is renewed by this process: one held up longer than PauseHoldAhead let responses out before
+            // the resume, and the fault's recorded end is then later than the real one by up to that much.
+            recovered = new Step(true, $"broker {brokerId} answers again (held-back responses sent, connections kept)" + (earlyRelease > TimeSpan.Zero
+                ? $"; this process was held up while the broker hung, so responses may have left up to {Millis(earlyRelease)} before this resume"
+                : ""));
         }
 
         var restored = await TakeLeadershipBackAsync(brokerId, restore, cancellationToken).ConfigureAwait(false);
@@ -351,26 +369,56 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     }
 
     /// <summary>
-    /// Under the lock, right after a hung broker's held-back responses were written: closes its client connections
-    /// (down and at once up again; its listener keeps its port). The mock arms each connection's write timer for the
-    /// pause's round-trip time when it holds a response back, and re-arming never shortens an armed timer
-    /// (<c>rd_kafka_mock_connection_write_out</c> starts it with <c>restart</c> false; librdkafka src/rdkafka_mock.c),
-    /// so after the resume the next response the mock delays on purpose — a Fetch that waits
-    /// <c>fetch.wait.max.ms</c> for data — would wait for that timer, up to <see cref="PauseRoundTrip"/>: consumers
-    /// stopped reading the resumed broker's partitions while producing to it went on. A SIGCONT'd broker keeps its
-    /// connections; here clients see one disconnect after the resume and reconnect, which the README states.
+    /// Keeps a hung broker's responses held: every <see cref="PauseRenewalPeriod"/> its round-trip time becomes the
+    /// pause's age plus <see cref="PauseHoldAhead"/> (plus any slow delay), until it resumes, dies or the cluster is
+    /// disposed. Records the longest gap between renewals, which the resume reports when it let responses out early.
+    /// A thread of its own, not a timer on the thread pool: a pool starved by blocking client calls delayed ticks by
+    /// over a second, and each late tick lets the held responses out.
     /// </summary>
-    private void CloseConnectionsAfterPause(int brokerId)
+    private void StartHolding(BrokerState broker)
     {
-        _mock.SetBrokerDown(brokerId);
-        _mock.SetBrokerUp(brokerId);
+        var cancellation = _lifetime.Token;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                while (!cancellation.WaitHandle.WaitOne(PauseRenewalPeriod))
+                {
+                    lock (_gate)
+                    {
+                        if (!broker.Paused || broker.Down)
+                        {
+                            return;
+                        }
+
+                        var now = _clock.GetTimestamp();
+                        broker.LongestHoldGap = Max(broker.LongestHoldGap, _clock.GetElapsedTime(broker.HoldRenewedAt, now));
+                        // A response is due its round-trip time after it was queued; slow's delay is added so that one
+                        // queued just before the pause is held too.
+                        _mock.SetBrokerRtt(broker.Id, _clock.GetElapsedTime(broker.PausedAt, now) + PauseHoldAhead + broker.SlowRoundTrip);
+                        broker.HoldRenewedAt = now;
+                    }
+                }
+            }
+            catch (Exception exception) when (exception is MockClusterException or ObjectDisposedException)
+            {
+                // The cluster is going away: nothing left to hold.
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"loadlab-pause-hold-{broker.Id}",
+        };
+        thread.Start();
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private Step Slow(int brokerId, TimeSpan latency, Action effectApplied)
     {
-        if (latency < TimeSpan.Zero || latency >= PauseRoundTrip)
+        if (latency < TimeSpan.Zero || latency >= MaxRoundTrip)
         {
-            throw new FaultRejectedException($"broker.slow latency {latency} is out of range: use 0 to {PauseRoundTrip.TotalMinutes:0} minutes.");
+            throw new FaultRejectedException($"broker.slow latency {latency} is out of range: use 0 to {MaxRoundTrip.TotalMinutes:0} minutes.");
         }
 
         lock (_gate)
@@ -859,6 +907,11 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         public string Rack { get; } = rack;
         public bool Down { get; set; }
         public bool Paused { get; set; }
+        /// <summary>When the hang began, as a <see cref="TimeProvider"/> timestamp.</summary>
+        public long PausedAt { get; set; }
+        /// <summary>When the hang's round-trip time was last renewed.</summary>
+        public long HoldRenewedAt { get; set; }
+        public TimeSpan LongestHoldGap { get; set; }
         public TimeSpan SlowRoundTrip { get; set; }
         public string? Address { get; set; }
 

@@ -68,7 +68,7 @@ public sealed partial class RunOutputTests : IDisposable
         Assert.Equal(D(s.Rate.Target, s.Rate.Achieved), Numbers(lines, Rate()));
         Assert.Equal(D(s.Consume.Groups[0].Consumed, s.Consume.Groups[0].MaxLagMessages, s.Consume.Groups[0].MaxLagSeconds, s.Consume.Groups[0].FinalLagMessages), Numbers(lines, Group()));
         var audit = s.Audit!;
-        Assert.Equal(D(audit.Acked, audit.Delivered, audit.Lost, audit.Duplicated, audit.DuplicatedInLog, audit.Reordered, audit.Truncated, audit.Indeterminate, audit.Unreached), Numbers(lines, Audit()));
+        Assert.Equal(D(audit.Acked, audit.Delivered, audit.Lost, audit.LostWithoutOffset, audit.Duplicated, audit.DuplicatedInLog, audit.Reordered, audit.Truncated, audit.Indeterminate, audit.Unreached), Numbers(lines, Audit()));
         foreach (var (name, p) in new[] { ("produce", s.LatencyMs.Produce), ("end-to-end", s.LatencyMs.EndToEnd), ("service", s.LatencyMs.Service), ("schedule delay", s.LatencyMs.ScheduleDelay) })
         {
             Assert.Equal(D(p.P50, p.P90, p.P99, p.P999, p.P9999, p.Max, p.Count), Numbers(lines, LatencyRow(name)));
@@ -152,7 +152,7 @@ public sealed partial class RunOutputTests : IDisposable
     [GeneratedRegex($@"^  group {GroupName}\s+consumed (?<n1>{N}) \(whole run\), max lag (?<n2>{N}) msg / (?<n3>{N}) s, final lag (?<n4>{N}) msg$")]
     private static partial Regex Group();
 
-    [GeneratedRegex($@"^  delivery audit\s+of (?<n1>{N}) acked \(whole run\): delivered (?<n2>{N}), lost (?<n3>{N}), duplicated (?<n4>{N}) \((?<n5>{N}) in the log\), reordered (?<n6>{N}), truncated (?<n7>{N}), indeterminate (?<n8>{N}), unreached (?<n9>{N})$")]
+    [GeneratedRegex($@"^  delivery audit\s+of (?<n1>{N}) acked \(whole run\): delivered (?<n2>{N}), lost (?<n3>{N}) \((?<n4>{N}) without an offset\), duplicated (?<n5>{N}) \((?<n6>{N}) in the log\), reordered (?<n7>{N}), truncated (?<n8>{N}), indeterminate (?<n9>{N}), unreached (?<n10>{N})$")]
     private static partial Regex Audit();
 
     private static Regex LatencyRow(string metric) =>

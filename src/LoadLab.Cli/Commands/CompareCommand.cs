@@ -23,10 +23,7 @@ internal static class CompareCommand
             Description = $"Folder for comparison.html, comparison.md and charts (default: {DefaultOutput}).",
             DefaultValueFactory = _ => DefaultOutput,
         };
-        var linear = new Option<bool>("--linear-latency")
-        {
-            Description = "Draw latency over time on a linear axis instead of the default log axis.",
-        };
+        var linear = RenderedReport.LinearLatencyOption();
         var command = new Command("compare", "Compare runs side by side: each metric per run with the best marked, overlaid latency and lag charts.");
         command.Arguments.Add(runDirectories);
         command.Options.Add(outputDirectory);
@@ -47,24 +44,8 @@ internal static class CompareCommand
             return Errors.BadInput(error, $"compare needs at least two run folders; got {runDirectories.Count}. Example: loadlab compare results/<run-a> results/<run-b>");
         }
 
-        try
-        {
-            var written = ComparisonReport.Generate(runDirectories, outputDirectory, options);
-            output.WriteLine($"Comparison of {runDirectories.Count} runs written to {Path.GetFullPath(outputDirectory)}:");
-            foreach (var path in written)
-            {
-                output.WriteLine($"  {Path.GetRelativePath(Path.GetFullPath(outputDirectory), path)}");
-            }
-
-            return ExitCodes.Success;
-        }
-        catch (RunResultsException e)
-        {
-            return Errors.BadInput(error, e.Message);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Errors.BadInput(error, $"cannot write the comparison into '{outputDirectory}': {e.Message}");
-        }
+        return RenderedReport.Write(
+            () => ComparisonReport.Generate(runDirectories, outputDirectory, options),
+            outputDirectory, $"Comparison of {runDirectories.Count} runs written to", "comparison", output, error);
     }
 }

@@ -15,10 +15,7 @@ internal static class ReportCommand
         {
             Description = "Results folder written by 'loadlab run' (results/<run-id>).",
         };
-        var linear = new Option<bool>("--linear-latency")
-        {
-            Description = "Draw latency over time on a linear axis instead of the default log axis.",
-        };
+        var linear = RenderedReport.LinearLatencyOption();
         var command = new Command("report", "Regenerate a run's report (report.html, report.md, charts/*.png) from its results folder.");
         command.Arguments.Add(runDirectory);
         command.Options.Add(linear);
@@ -30,26 +27,6 @@ internal static class ReportCommand
         return command;
     }
 
-    internal static int Run(string runDirectory, ChartOptions options, TextWriter output, TextWriter error)
-    {
-        try
-        {
-            var written = ReportGenerator.Generate(runDirectory, options);
-            output.WriteLine($"Report written to {Path.GetFullPath(runDirectory)}:");
-            foreach (var path in written)
-            {
-                output.WriteLine($"  {Path.GetRelativePath(Path.GetFullPath(runDirectory), path)}");
-            }
-
-            return ExitCodes.Success;
-        }
-        catch (RunResultsException e)
-        {
-            return Errors.BadInput(error, e.Message);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Errors.BadInput(error, $"cannot write the report into '{runDirectory}': {e.Message}");
-        }
-    }
+    internal static int Run(string runDirectory, ChartOptions options, TextWriter output, TextWriter error) =>
+        RenderedReport.Write(() => ReportGenerator.Generate(runDirectory, options), runDirectory, "Report written to", "report", output, error);
 }

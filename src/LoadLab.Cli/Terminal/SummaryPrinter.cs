@@ -48,7 +48,7 @@ internal static class SummaryPrinter
 
         if (s.Audit is { } audit)
         {
-            headline.Add("delivery audit", F($"of {audit.Acked} acked (whole run): delivered {audit.Delivered}, lost {audit.Lost}, duplicated {audit.Duplicated} ({audit.DuplicatedInLog} in the log), reordered {audit.Reordered}, truncated {audit.Truncated}, indeterminate {audit.Indeterminate}, unreached {audit.Unreached}"));
+            headline.Add("delivery audit", F($"of {audit.Acked} acked (whole run): delivered {audit.Delivered}, lost {audit.Lost} ({audit.LostWithoutOffset} without an offset), duplicated {audit.Duplicated} ({audit.DuplicatedInLog} in the log), reordered {audit.Reordered}, truncated {audit.Truncated}, indeterminate {audit.Indeterminate}, unreached {audit.Unreached}"));
         }
 
         headline.Write(output);

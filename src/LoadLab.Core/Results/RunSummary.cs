@@ -209,6 +209,11 @@ public sealed record AuditSummary
     public required long Acked { get; init; }
     public required long Delivered { get; init; }
     public required long Lost { get; init; }
+    /// <summary>
+    /// Of <see cref="Lost"/>: acknowledged without an offset (librdkafka's -1001: a retry answered as a duplicate, or a
+    /// batch acknowledged implicitly because a later one succeeded), so no broker ever said where it stored them.
+    /// </summary>
+    public long LostWithoutOffset { get; init; }
     public required long Duplicated { get; init; }
     /// <summary>Of <see cref="Duplicated"/>: read at two different places, so the log holds them twice (producer retries); the rest are consumer redeliveries.</summary>
     public long DuplicatedInLog { get; init; }
@@ -237,6 +242,8 @@ public sealed record GroupAudit(string Group, long Delivered, long Lost, long Du
 {
     /// <summary><c>read_committed</c> or <c>read_uncommitted</c>; null in older summaries.</summary>
     public string? Isolation { get; init; }
+    /// <summary>Of <see cref="Lost"/>: acknowledged without an offset (see <see cref="AuditSummary.LostWithoutOffset"/>).</summary>
+    public long LostWithoutOffset { get; init; }
     /// <summary>Messages of aborted transactions the group did not read, or (read_uncommitted) read by design.</summary>
     public long Aborted { get; init; }
     /// <summary>Messages of aborted transactions this read_committed group read.</summary>

@@ -120,6 +120,17 @@ public sealed class EmbeddedClusterHost : IAsyncDisposable
         }
 
         output.WriteLine($"Limits: {EmbeddedClusterProvider.Limits}");
+        if (_control is not null)
+        {
+            // The endpoint performs the same operations as a run's faults, so a client breaking the cluster through it
+            // meets the same differences from a real cluster (e.g. the phantom acknowledgements after POST errors).
+            // A group rewind is done by a run's own consumers, never by the endpoint.
+            output.WriteLine("Caveats of the control endpoint's faults (as in a run's):");
+            foreach (var capability in _cluster.Faults.Capabilities.Faults.Where(c => c.Operation != FaultOperation.GroupRewind && c.Caveats.Count > 0))
+            {
+                output.WriteLine($"  {capability.Operation}: {string.Join("; ", capability.Caveats)}");
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -127,9 +127,9 @@ internal static class RunTables
                 new Cell($"{t.Kind} {t.Owner}"),
                 new Cell(Format.Count(t.Committed)),
                 new Cell(Format.Count(t.AbortedOnPurpose)),
-                new Cell(Format.Count(t.AbortedAfterError), t.AbortedAfterError > 0 ? CellKind.Bad : CellKind.Plain),
-                new Cell(Format.Count(t.Fenced), t.Fenced > 0 ? CellKind.Bad : CellKind.Plain),
-                new Cell(Format.Count(t.Undecided), t.Undecided > 0 ? CellKind.Bad : CellKind.Plain),
+                Cell.Anomalies(t.AbortedAfterError),
+                Cell.Anomalies(t.Fenced),
+                Cell.Anomalies(t.Undecided),
                 new Cell(Format.Count(t.Restarts)),
                 new Cell(Format.Number(t.LatencyMs?.P50)),
                 new Cell(Format.Number(t.LatencyMs?.P99)),
@@ -153,11 +153,11 @@ internal static class RunTables
                 new Cell(g.Group),
                 new Cell(g.Isolation ?? Format.None),
                 new Cell(Format.Count(g.Delivered)),
-                new Cell(Format.Count(g.Lost), g.Lost > 0 ? CellKind.Bad : CellKind.Plain),
-                new Cell(Format.Count(g.Duplicated), g.Duplicated > 0 ? CellKind.Bad : CellKind.Plain),
+                Cell.Anomalies(g.Lost),
+                Cell.Anomalies(g.Duplicated),
                 new Cell(Format.Count(g.Aborted)),
-                new Cell(Format.Count(g.AbortedVisible), g.AbortedVisible > 0 ? CellKind.Bad : CellKind.Plain),
-                new Cell(Format.Count(g.Torn), g.Torn > 0 ? CellKind.Bad : CellKind.Plain),
+                Cell.Anomalies(g.AbortedVisible),
+                Cell.Anomalies(g.Torn),
                 new Cell(Format.Count(g.Replayed)));
         }
 
@@ -178,8 +178,8 @@ internal static class RunTables
                 new Cell($"{p.Group}: {p.InputTopic} → {p.OutputTopic} (verified by {p.VerifiedBy})"),
                 new Cell(Format.Count(p.Inputs)),
                 new Cell(Format.Count(p.ExactlyOnce)),
-                new Cell(Format.Count(p.LostOutputs), p.LostOutputs > 0 ? CellKind.Bad : CellKind.Plain),
-                new Cell(Format.Count(p.DuplicatedOutputs), p.DuplicatedOutputs > 0 ? CellKind.Bad : CellKind.Plain),
+                Cell.Anomalies(p.LostOutputs),
+                Cell.Anomalies(p.DuplicatedOutputs),
                 new Cell(Format.Count(p.Unreached)),
                 new Cell(Format.Count(p.Truncated)),
                 new Cell(Format.Count(p.ReplayedOutputs)));
@@ -270,11 +270,12 @@ internal static class RunTables
     {
         var table = new Table("Delivery audit", "class", "messages", "share of acknowledged")
         {
-            Note = "Every acknowledged message classified after the drain: lost (acknowledged, retained, never consumed), duplicated (consumed more than once), of which in the log (read at two places: written twice by a producer retry; the others were redelivered to the consumer), reordered (within a key), truncated (removed by retention first), indeterminate (consumed but never acknowledged).",
+            Note = "Every acknowledged message classified after the drain: lost (acknowledged, retained, never consumed), of which acknowledged without an offset (librdkafka reported offset -1001: no broker said where it stored them), duplicated (consumed more than once), of which in the log (read at two places: written twice by a producer retry; the others were redelivered to the consumer), reordered (within a key), truncated (removed by retention first), indeterminate (consumed but never acknowledged).",
         };
         foreach (var (name, count, bad) in new[]
         {
             ("acknowledged", audit.Acked, false), ("delivered", audit.Delivered, false), ("lost", audit.Lost, true),
+            ("of which acknowledged without an offset", audit.LostWithoutOffset, true),
             ("duplicated", audit.Duplicated, true), ("of which in the log", audit.DuplicatedInLog, true), ("reordered", audit.Reordered, true), ("truncated", audit.Truncated, true),
             ("indeterminate", audit.Indeterminate, true),
         })
@@ -308,7 +309,7 @@ internal static class RunTables
         table.Add("target messages", Format.Count(p.Target));
         table.Add("sent", Format.Count(p.Sent));
         table.Add("acknowledged", Format.Count(p.Acked));
-        table.Add(new Cell("failed"), new Cell(Format.Count(p.Failed), p.Failed > 0 ? CellKind.Bad : CellKind.Plain));
+        table.Add(new Cell("failed"), Cell.Anomalies(p.Failed));
         table.Add("local queue full (waits)", Format.Count(p.QueueFull));
         table.Add("bytes", Format.Bytes(p.Bytes));
         if (s.Payload is { } payload)

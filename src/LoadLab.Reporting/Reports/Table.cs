@@ -112,4 +112,8 @@ internal sealed class Table
 
 internal enum CellKind { Plain, Best, Good, Bad }
 
-internal readonly record struct Cell(string Text, CellKind Kind = CellKind.Plain);
+internal readonly record struct Cell(string Text, CellKind Kind = CellKind.Plain)
+{
+    /// <summary>A count of something that should not happen (lost, duplicated, fenced…): marked bad unless it is zero.</summary>
+    public static Cell Anomalies(long count) => new(Format.Count(count), count > 0 ? CellKind.Bad : CellKind.Plain);
+}

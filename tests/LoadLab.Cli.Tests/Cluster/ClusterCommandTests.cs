@@ -37,6 +37,9 @@ public sealed class ClusterCommandTests
         Assert.Matches(@"bootstrap\.servers=127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\n", printed.ReplaceLineEndings("\n"));
         Assert.Contains("topic orders: 4 partitions, replication factor 2", printed, StringComparison.Ordinal);
         Assert.Contains($"Control endpoint: http://127.0.0.1:{port}/", printed, StringComparison.Ordinal);
+        // POST errors can make librdkafka acknowledge messages the mock never stored (#14): a client must be told.
+        Assert.Matches(@"\n  InjectErrors: the mock checks the sequence numbers of transactional producers only.*offset -1001", printed.ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("GroupRewind:", printed, StringComparison.Ordinal);
         Assert.Contains("Stopping the embedded cluster.", printed, StringComparison.Ordinal);
         Assert.Equal(2, brokers.RootElement.GetArrayLength());
         Assert.Equal("", error.ToString());

@@ -185,6 +185,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output) : IDisposable
         // injected error failed, and librdkafka then acknowledges the failed batch implicitly (offset -1001) though it
         // was never stored; the audit counts it lost, and the embedded capabilities say why. Any other loss fails.
         Assert.All(summary.Audit!.Examples.Where(e => e.Kind == "lost"), e => Assert.Equal(-1001, e.Offset));
+        Assert.Equal(summary.Audit.Lost, summary.Audit.LostWithoutOffset);
         Assert.InRange(summary.Audit.Lost, 0, 20);
         Assert.Equal(0, summary.Audit.Duplicated);
     }

@@ -251,6 +251,92 @@ public sealed class EmbeddedClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task BrokerResume_ConsumerReadingTheHungLeader_KeepsItsConnectionAndReadsWithinAFetchWait()
+    {
+        // A SIGCONT'd broker answers over the connections it kept. The mock, after holding responses back, left each
+        // connection's write timer armed for as long as the hold was (it never shortens an armed timer), so an empty
+        // Fetch after the resume waited for it: consumers stopped reading. Closing the connections instead made every
+        // client retry its in-flight requests. Both fail here: the first by the read, the second by the connect count.
+        await using var cluster = await StartAsync(EmbeddedTestCluster.FastOptions with { DetectionDelay = TimeSpan.FromSeconds(30) }, new TopicSpec("resume", 1, 3));
+        var victim = EmbeddedTestCluster.LeaderOf(Metadata(cluster), "resume", 0);
+        using var producer = Producer(cluster);
+        var statistics = new BrokerConnectCounts(victim);
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig(cluster.ClientDefaults.ToDictionary())
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            GroupId = "resume-readers",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            StatisticsIntervalMs = 100,
+        }).SetLogHandler((_, _) => { }).SetStatisticsHandler((_, json) => statistics.Read(json)).Build();
+        consumer.Assign(new TopicPartitionOffset("resume", 0, Offset.Beginning));
+        await ProduceOneAsync(producer, "resume", 0);
+        Assert.NotNull(consumer.Consume(TimeSpan.FromSeconds(15)));
+
+        // Pause for 3 s: much longer than the 200 ms the hold runs ahead and the consumer's fetch wait (10 ms by default here).
+        var pause = cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerPause, BrokerId: victim), CancellationToken.None).AsTask();
+        var pausedUntil = Stopwatch.StartNew();
+        while (pausedUntil.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            consumer.Consume(TimeSpan.FromMilliseconds(100));
+        }
+
+        var resume = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerResume, BrokerId: victim), CancellationToken.None);
+        await pause;
+        // Let the consumer's fetches come back empty after the resume (each waits fetch.wait.max.ms), then produce.
+        var idle = Stopwatch.StartNew();
+        while (idle.Elapsed < TimeSpan.FromSeconds(1.5))
+        {
+            Assert.Null(consumer.Consume(TimeSpan.FromMilliseconds(100)));
+        }
+
+        await ProduceOneAsync(producer, "resume", 0);
+        var read = Stopwatch.StartNew();
+        var message = consumer.Consume(TimeSpan.FromSeconds(10));
+        var readAfter = read.Elapsed;
+        var seen = Stopwatch.StartNew();
+        while (statistics.Reports < 3 && seen.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            consumer.Consume(TimeSpan.FromMilliseconds(100));
+        }
+
+        output.WriteLine($"{resume.Detail}\nread {readAfter.TotalMilliseconds:0} ms after the produce; broker {victim}: {statistics}");
+        Assert.True(resume.Succeeded, resume.Detail);
+        Assert.NotNull(message);
+        // A fetch waits 10 ms for data and the hold's stale timer outlived the resume by at most 200 ms more.
+        Assert.True(readAfter < TimeSpan.FromSeconds(2), $"read {readAfter.TotalMilliseconds:0} ms after the produce");
+        Assert.Equal((1, 0), (statistics.Connects, statistics.Disconnects));
+    }
+
+    /// <summary>One broker's connect and disconnect counts from a client's latest statistics report.</summary>
+    private sealed class BrokerConnectCounts(int brokerId)
+    {
+        private readonly Lock _gate = new();
+
+        public int Reports { get; private set; }
+        public long Connects { get; private set; }
+        public long Disconnects { get; private set; }
+
+        public void Read(string json)
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            foreach (var broker in document.RootElement.GetProperty("brokers").EnumerateObject())
+            {
+                if (broker.Value.GetProperty("nodeid").GetInt32() == brokerId)
+                {
+                    lock (_gate)
+                    {
+                        Reports++;
+                        Connects = broker.Value.GetProperty("connects").GetInt64();
+                        Disconnects = broker.Value.GetProperty("disconnects").GetInt64();
+                    }
+                }
+            }
+        }
+
+        public override string ToString() => $"{Connects} connect(s), {Disconnects} disconnect(s) in the consumer's statistics";
+    }
+
+    [Fact]
     public async Task BrokerPause_PastDetectionDelay_MovesLeadershipOffTheHungBroker()
     {
         await using var cluster = await StartAsync(new TopicSpec("hang", 1, 3));

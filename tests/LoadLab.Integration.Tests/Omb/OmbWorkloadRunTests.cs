@@ -13,6 +13,14 @@ public sealed class OmbWorkloadRunTests : IDisposable
     /// <summary>OMB's rates are for real clusters; a few seconds at this total rate show the mapping runs, on two shared cores.</summary>
     private const double TestRate = 1_000;
 
+    /// <summary>
+    /// The mock forms a group in rounds: 3 s for the first members, then session.timeout.ms − 1 s (9 s) for each member
+    /// that missed a round. Four members of the 100-partition workload joined in 3 s on a quiet machine, 12 s at a load
+    /// average of 15 (six busy loops beside the test), and more than the run's default 30 s once in CI beside other
+    /// work: the run then started without its consumers and the measured seconds held no end-to-end latency at all.
+    /// </summary>
+    private static readonly TimeSpan GroupJoinTimeout = TimeSpan.FromSeconds(90);
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "loadlab-omb-run-" + Guid.NewGuid().ToString("N"));
 
     [Theory]
@@ -32,9 +40,12 @@ public sealed class OmbWorkloadRunTests : IDisposable
 
         await using var session = await RunSession.StartAsync(new EmbeddedClusterProvider(), SessionOptions.For(scenario, "omb"), CancellationToken.None);
         var summary = await session.RunAsync(
-            new RunRequest { Scenario = scenario, RunId = "omb", ResultsDirectory = _directory, ScenarioYaml = imported.Yaml },
+            new RunRequest { Scenario = scenario, RunId = "omb", ResultsDirectory = _directory, ScenarioYaml = imported.Yaml, GroupJoinTimeout = GroupJoinTimeout },
             CancellationToken.None);
 
+        // The load starts once the group has joined: end-to-end latencies of the measured seconds need a consumer.
+        var joined = File.ReadLines(Path.Combine(_directory, RunFiles.Events)).Single(line => line.Contains($"\"{RunEventTypes.GroupsJoined}\"", StringComparison.Ordinal));
+        Assert.Contains("\"notJoined\":[]", joined, StringComparison.Ordinal);
         Assert.Equal(RunOutcome.Completed, summary.Outcome);
         Assert.Equal(4_000, summary.Produce.Target);
         Assert.Equal(summary.Produce.Sent, summary.Produce.Acked);

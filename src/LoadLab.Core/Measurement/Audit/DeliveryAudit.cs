@@ -687,8 +687,9 @@ public sealed class DeliveryAudit
             {
                 var key = (place.Topic, place.Partition);
                 var logStart = end.LogStartOffsets.TryGetValue(key, out var start) ? start : 0;
-                // A negative offset is librdkafka's "unknown" (an idempotent retry answered as a duplicate): nothing
-                // shows retention removed the message, so it is not excused as truncated.
+                // A negative offset is librdkafka's "unknown" (an idempotent retry answered as a duplicate, or a batch
+                // acknowledged implicitly by a later one's success): nothing shows retention removed the message, so
+                // it is not excused as truncated.
                 outcome = place.Offset >= 0 && place.Offset < logStart ? Outcome.Truncated
                     : end.FinalPositions is { } positions && positions.TryGetValue((PositionGroup(slot), place.Topic, place.Partition), out var position) && place.Offset >= position ? Outcome.Unreached
                     : Outcome.Lost;
@@ -722,6 +723,7 @@ public sealed class DeliveryAudit
             Acked = acked,
             Delivered = byTopic.Sum(topic => topic.Min(t => t.Count(Outcome.Delivered))),
             Lost = Worst(Outcome.Lost),
+            LostWithoutOffset = byTopic.Sum(topic => topic.MaxBy(t => t.Count(Outcome.Lost))!.LostWithoutOffset),
             Duplicated = Worst(Outcome.Duplicated),
             DuplicatedInLog = Worst(Outcome.DuplicatedInLog),
             Reordered = Worst(Outcome.Reordered),
@@ -1020,12 +1022,20 @@ public sealed class DeliveryAudit
 
         public long Replayed { get; private set; }
 
+        /// <summary>Lost messages acknowledged without an offset (librdkafka's -1001).</summary>
+        public long LostWithoutOffset { get; private set; }
+
         public long Count(Outcome kind) => kind == Outcome.Torn ? Torn : _counts.GetValueOrDefault(kind);
 
         public IEnumerable<AuditExample> Examples(Outcome kind) => _examples.GetValueOrDefault(kind) ?? [];
 
         public void Add(Outcome outcome, Place place)
         {
+            if ((outcome & Outcome.Lost) != 0 && place.HasPlace && place.Offset < 0)
+            {
+                LostWithoutOffset++;
+            }
+
             for (var bit = 1; bit <= (int)Outcome.AbortedVisible; bit <<= 1)
             {
                 var kind = (Outcome)bit;
@@ -1091,6 +1101,7 @@ public sealed class DeliveryAudit
             Count(Outcome.DuplicatedInLog))
         {
             Isolation = isolation == ConsumerIsolation.ReadCommitted ? "read_committed" : "read_uncommitted",
+            LostWithoutOffset = LostWithoutOffset,
             Aborted = Count(Outcome.Aborted),
             AbortedVisible = Count(Outcome.AbortedVisible),
             Torn = Torn,

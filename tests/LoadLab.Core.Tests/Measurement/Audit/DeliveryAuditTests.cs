@@ -155,6 +155,23 @@ public sealed class DeliveryAuditTests
     }
 
     [Fact]
+    public void Classify_SomeLostAcknowledgedWithoutOffset_CountsThoseApartForTheRunAndTheGroup()
+    {
+        // The embedded cluster's phantom acknowledgements (#14): librdkafka acknowledges a batch implicitly, offset
+        // -1001, when a later one succeeds; the mock stored the later one but never the first. The count tells them
+        // apart from messages a broker acknowledged at an offset and then lost.
+        var run = new SimulatedRun(messages: 1000);
+        run.AckWithoutOffset(602, 603, 604);
+        run.Drop(602, 603, 700);
+
+        var summary = run.Audit().Summary;
+
+        // 604 was acknowledged without an offset too, but delivered: only lost messages are counted.
+        Assert.Equal((997L, 3L, 2L), (summary.Delivered, summary.Lost, summary.LostWithoutOffset));
+        Assert.Equal((3L, 2L), (summary.Groups[0].Lost, summary.Groups[0].LostWithoutOffset));
+    }
+
+    [Fact]
     public void Classify_FailedDeliveriesThatWereConsumed_CountedIndeterminate()
     {
         var run = new SimulatedRun(messages: 1000);
