@@ -1,4 +1,5 @@
 using LoadLab.Core.Regression;
+using LoadLab.Core.Results;
 using LoadLab.Core.Scenarios;
 using static LoadLab.Core.Tests.Regression.SyntheticRuns;
 
@@ -186,6 +187,202 @@ public sealed class RegressionComparerTests
 
         Assert.Equal((first.ChangeLow, first.ChangeHigh), (second.ChangeLow, second.ChangeHigh));
     }
+
+    [Fact]
+    public void Judge_CountChangeEqualToTheAllowance_IsUnchangedAndOneMoreRegresses()
+    {
+        var rule = RegressionRule.Absolute("lost", 2);
+
+        var atTheEdge = Judge(rule, Headline("a", ("lost", 0)), Headline("b", ("lost", 2)));
+        var beyond = Judge(rule, Headline("a", ("lost", 0)), Headline("b", ("lost", 3)));
+
+        Assert.Equal(Verdict.Unchanged, atTheEdge.Verdict);
+        Assert.Equal(Verdict.Regressed, beyond.Verdict);
+        Assert.Equal("lost: baseline 0 msg (best run), current 3 msg (worst run; exact count): +3 msg, allowed +2.", beyond.Explanation);
+    }
+
+    [Fact]
+    public void Judge_CountFallingByMoreThanTheAllowance_IsImprovedAndByExactlyIt_Unchanged()
+    {
+        var rule = RegressionRule.Absolute("duplicated", 2);
+
+        var improved = Judge(rule, Headline("a", ("duplicated", 5)), Headline("b", ("duplicated", 2)));
+        var atTheEdge = Judge(rule, Headline("a", ("duplicated", 5)), Headline("b", ("duplicated", 3)));
+
+        Assert.Equal((Verdict.Improved, -3.0), (improved.Verdict, improved.Change!.Value));
+        Assert.Equal(Verdict.Unchanged, atTheEdge.Verdict);
+    }
+
+    [Fact]
+    public void Judge_CountWhereLowerIsWorse_ComparesTheBaselinesHighestWithTheCurrentLowest()
+    {
+        // A count rule pointing the other way (written out, not a shipped metric) takes the best run as the highest.
+        var rule = new RegressionRule("reordered", 1, false, WorseDirection.Lower);
+
+        var verdict = RegressionComparer.Judge(rule, [Headline("a", ("reordered", 4)), Headline("b", ("reordered", 9))], [Headline("c", ("reordered", 7)), Headline("d", ("reordered", 6))], 0.95);
+
+        Assert.Equal((Verdict.Regressed, 9.0, 6.0, -3.0), (verdict.Verdict, verdict.Baseline!.Value, verdict.Current!.Value, verdict.Change!.Value));
+    }
+
+    [Fact]
+    public void Judge_CountMissingFromOneRun_IsInsufficientDataNamingTheAudit()
+    {
+        var rule = RegressionRule.Absolute("lost", 0);
+
+        var verdict = RegressionComparer.Judge(rule, [Headline("a", ("lost", 0)), Headline("b")], [Headline("c", ("lost", 5))], 0.95);
+
+        Assert.Equal((Verdict.InsufficientData, ComparisonMethod.ExactCount, 0.0, 5.0, 1, 1), (verdict.Verdict, verdict.Method, verdict.Baseline!.Value, verdict.Current!.Value, verdict.BaselineValues, verdict.CurrentValues));
+        Assert.Equal("lost: insufficient data: not measured in every run (no delivery audit).", verdict.Explanation);
+    }
+
+    [Fact]
+    public void Judge_CountMissingFromTheCurrentRun_IsInsufficientDataWithoutACurrentValue()
+    {
+        var verdict = Judge(RegressionRule.Absolute("lost", 0), Headline("a", ("lost", 0)), Headline("b"));
+
+        Assert.Equal(Verdict.InsufficientData, verdict.Verdict);
+        Assert.Null(verdict.Current);
+        Assert.Equal(0, verdict.CurrentValues);
+    }
+
+    [Fact]
+    public void Judge_FourRunsPerSide_AreEnoughAndThreeAreNot()
+    {
+        var rule = RegressionRule.Relative("recovery", 0.2);
+        var four = RegressionComparer.Judge(rule, Runs("a", "recovery", 5, 5.2, 4.9, 5.1), Runs("b", "recovery", 9, 9.3, 8.8, 9.1), 0.95);
+        var three = RegressionComparer.Judge(rule, Runs("a", "recovery", 5, 5.2, 4.9), Runs("b", "recovery", 9, 9.3, 8.8, 9.1), 0.95);
+
+        Assert.Equal(Verdict.Regressed, four.Verdict);
+        Assert.Equal((Verdict.InsufficientData, 5.0), (three.Verdict, three.Baseline!.Value));
+        Assert.Equal(9.05, three.Current!.Value, 12);
+        Assert.Equal("recovery: insufficient data: 3 baseline and 4 current run value(s); 4 per side are needed (save and check repeated runs).", three.Explanation);
+    }
+
+    [Fact]
+    public void Judge_ThreeSecondsOnOneSide_IsInsufficientPerSecondData()
+    {
+        var verdict = Judge(ProduceP99, Seconds("a", "produce.p99", 1, 2, 3), Seconds("b", "produce.p99", 1, 2, 3, 4, 5));
+
+        Assert.Equal((Verdict.InsufficientData, ComparisonMethod.PerSecond, 2.0, 3.0), (verdict.Verdict, verdict.Method, verdict.Baseline!.Value, verdict.Current!.Value));
+        Assert.Equal("produce.p99: insufficient data: 3 baseline and 5 current per-second value(s); 4 per side are needed.", verdict.Explanation);
+    }
+
+    [Fact]
+    public void Judge_ARunWithAnEmptySeries_ComparesOneValuePerRun()
+    {
+        var empty = new RunSample("a", new Dictionary<string, double> { ["produce.p99"] = 10 }, new Dictionary<string, IReadOnlyList<double>> { ["produce.p99"] = [] });
+
+        var verdict = Judge(ProduceP99, empty, Run("b", "produce.p99", 10, 0.2, 60, 2));
+
+        Assert.Equal((Verdict.InsufficientData, ComparisonMethod.PerRun, 1, 1), (verdict.Verdict, verdict.Method, verdict.BaselineValues, verdict.CurrentValues));
+    }
+
+    [Fact]
+    public void Judge_RiseFromZero_IsAnInfiniteChangeThatRegresses()
+    {
+        // Four runs recovered instantly before, 1–4 s now: the relative change of the medians (0 → 2.5 s) is +∞, and so
+        // is every resampled change, so the interval lies wholly on the worse side.
+        var rule = RegressionRule.Relative("recovery", 0.2);
+        var before = Runs("a", "recovery", 0, 0, 0, 0);
+        var after = Runs("b", "recovery", 1, 2, 3, 4);
+
+        var verdict = RegressionComparer.Judge(rule, before, after, 0.95);
+
+        Assert.Equal((Verdict.Regressed, double.PositiveInfinity, double.PositiveInfinity), (verdict.Verdict, verdict.Change!.Value, verdict.ChangeLow!.Value));
+        Assert.Contains("(+∞, 95% CI +∞ … +∞;", verdict.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Judge_ZeroOnBothSides_IsNoChange()
+    {
+        var rule = RegressionRule.Relative("recovery", 0.2);
+        var zeros = Runs("a", "recovery", 0, 0, 0, 0);
+
+        var verdict = RegressionComparer.Judge(rule, zeros, zeros, 0.95);
+
+        Assert.Equal((Verdict.Unchanged, 0.0, 0.0, 0.0, 1.0), (verdict.Verdict, verdict.Change!.Value, verdict.ChangeLow!.Value, verdict.ChangeHigh!.Value, verdict.PValue!.Value));
+    }
+
+    [Fact]
+    public void Judge_FallToZeroOfAThroughput_IsMinusOneAndRegresses()
+    {
+        var rule = RegressionRule.Relative("rate.achieved", 0.02);
+        var before = Runs("a", "rate.achieved", 100, 101, 99, 100);
+        var after = Runs("b", "rate.achieved", 0, 0, 0, 0);
+
+        var verdict = RegressionComparer.Judge(rule, before, after, 0.95);
+
+        Assert.Equal((Verdict.Regressed, -1.0, -1.0), (verdict.Verdict, verdict.Change!.Value, verdict.ChangeHigh!.Value));
+    }
+
+    [Fact]
+    public void Judge_ThroughputUpByMoreThanAllowed_IsImproved()
+    {
+        var rule = RegressionRule.Relative("rate.achieved", 0.02);
+
+        var verdict = Judge(rule, Run("a", "rate.achieved", 1000, 0.01, 60, 1), Run("b", "rate.achieved", 1100, 0.01, 60, 2));
+
+        Assert.Equal(Verdict.Improved, verdict.Verdict);
+        Assert.True(verdict.ChangeLow > 0.02, verdict.Explanation);
+    }
+
+    [Fact]
+    public void Judge_SeparatedRunValues_ExplainsMediansIntervalTestAndCounts()
+    {
+        // Four runs a side, wholly separated: U = 0, z = (8 − 0.5)/√(16·9/12) = 2.165, p = 0.0304.
+        var rule = RegressionRule.Relative("recovery", 0.2);
+        var before = Runs("a", "recovery", 5, 5.2, 4.9, 5.1);
+        var after = Runs("b", "recovery", 9, 9.3, 8.8, 9.1);
+
+        var verdict = RegressionComparer.Judge(rule, before, after, 0.95);
+
+        Assert.Equal(0.0304, verdict.PValue!.Value, 4);
+        Assert.Equal(9.05 / 5.05 - 1, verdict.Change!.Value, 12);
+        Assert.StartsWith("recovery: median 5.05 s → 9.05 s (+79.2%, 95% CI +", verdict.Explanation, StringComparison.Ordinal);
+        Assert.EndsWith("Mann-Whitney p = 0.0304, 4 vs 4 run values); allowed +20%.", verdict.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Judge_SignificanceAtTheConfidenceLevel_DecidesBetweenRegressedAndUnchanged()
+    {
+        // The same separated runs (p = 0.0304): significant at 95 % confidence (p < 0.05), not at 99 % (p ≥ 0.01).
+        var rule = RegressionRule.Relative("recovery", 0.2);
+        var before = Runs("a", "recovery", 5, 5.2, 4.9, 5.1);
+        var after = Runs("b", "recovery", 9, 9.3, 8.8, 9.1);
+
+        Assert.Equal(Verdict.Regressed, RegressionComparer.Judge(rule, before, after, 0.95).Verdict);
+        var strict = RegressionComparer.Judge(rule, before, after, 0.99);
+        Assert.Equal(Verdict.Unchanged, strict.Verdict);
+        Assert.EndsWith("; the change is within the noise.", strict.Explanation, StringComparison.Ordinal);
+        Assert.Contains("99% CI", strict.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_ReportCarriesTheRunsConfidenceAndSlos()
+    {
+        var spec = new RegressionSpec { Rules = [RegressionRule.Absolute("lost", 0)], Confidence = 0.9 };
+        SloCase[] slos = [new("b", new SloResult("p99", "steady", 10, 5, true, "lessOrEqual"))];
+
+        var report = RegressionComparer.Compare("s", "base", [Headline("a", ("lost", 0))], [Headline("b", ("lost", 0)), Headline("c", ("lost", 0))], spec, slos);
+
+        Assert.Equal(("s", "base", 0.9), (report.Scenario, report.BaselineName, report.Confidence));
+        Assert.Equal(["a"], report.BaselineRuns);
+        Assert.Equal(["b", "c"], report.CurrentRuns);
+        Assert.Same(slos, report.Slos);
+    }
+
+    [Fact]
+    public void Compare_NoRuns_Throws()
+    {
+        var spec = new RegressionSpec { Rules = [RegressionRule.Absolute("lost", 0)] };
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => RegressionComparer.Compare("s", "b", [], [Headline("b", ("lost", 0))], spec, []));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RegressionComparer.Compare("s", "b", [Headline("a", ("lost", 0))], [], spec, []));
+    }
+
+    /// <summary>One run per value, each with that headline value only.</summary>
+    private static RunSample[] Runs(string prefix, string metric, params double[] values) =>
+        [.. values.Select((v, i) => Headline($"{prefix}{i}", (metric, v)))];
 
     private static RunSample Seconds(string id, string metric, params double[] values) =>
         new(id, new Dictionary<string, double> { [metric] = Statistics.Median(values) }, new Dictionary<string, IReadOnlyList<double>> { [metric] = values });
