@@ -350,6 +350,29 @@ public sealed class DeliveryAuditTests
     }
 
     [Fact]
+    public void Settle_TwoGroupsReadAgainAfterSettling_EachGroupCountsItsOwnMessagesInEveryWordOfItsBits()
+    {
+        // Chunks of 64 keep two 32-bit words of read-again bits per group; the re-reads land in both words of both chunks.
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, 128)], [new AuditedGroup("a", Topic), new AuditedGroup("b", Topic)], new DeliveryAuditOptions { ChunkSize = 64 });
+        for (var s = 0; s < 128; s++)
+        {
+            audit.RecordAcked(0, s, 0, s);
+            Assert.True(audit.RecordConsumed(0, 0, s, 0, s));
+            Assert.True(audit.RecordConsumed(1, 0, s, 0, s));
+        }
+
+        audit.Settle();
+        (int Group, long Sequence)[] rereads = [(0, 5), (0, 63), (1, 40), (1, 40), (1, 41), (1, 100), (1, 127)];
+        var firstReads = rereads.Select(r => audit.RecordConsumed(r.Group, 0, r.Sequence, 0, r.Sequence)).ToList();
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal(2, audit.SettledChunks);
+        Assert.All(firstReads, Assert.False);
+        Assert.Equal([("a", 128L, 2L), ("b", 128L, 4L)], summary.Groups.Select(g => (g.Group, g.Delivered, g.Duplicated)));
+        Assert.Equal((128L, 4L, 0L), (summary.Delivered, summary.Duplicated, summary.Lost));
+    }
+
+    [Fact]
     public void Settle_AcknowledgedButNotYetRead_LeavesTheChunkLive()
     {
         var audit = SmallAudit();
