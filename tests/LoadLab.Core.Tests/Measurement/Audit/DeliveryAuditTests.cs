@@ -244,6 +244,24 @@ public sealed class DeliveryAuditTests
         Assert.Equal((1L, 1L, 3L), (report.Summary.Acked, report.Summary.Delivered, report.OutOfRange));
     }
 
+    [Theory]
+    [InlineData(32, 3, 95)] // 2 planned chunks of 16, up to 3 × 2 = 6 chunks
+    [InlineData(33, 2, 95)] // 33 messages need 3 chunks, up to 6
+    [InlineData(32, 1, 47)] // a factor of 1 still leaves one chunk beyond the planned ones
+    public void Record_AtTheGrowthLimit_TheLastSequenceInsideIsAuditedAndTheNextIsOutOfRange(long planned, int growthLimitFactor, long lastInside)
+    {
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, planned)], [new AuditedGroup("g", Topic)], new DeliveryAuditOptions { ChunkSize = 16, GrowthLimitFactor = growthLimitFactor });
+        foreach (var sequence in new[] { lastInside, lastInside + 1 })
+        {
+            audit.RecordAcked(0, sequence, 0, sequence);
+            audit.RecordConsumed(0, 0, sequence, 0, sequence);
+        }
+
+        var report = audit.Classify(NoRetention);
+
+        Assert.Equal((1L, 1L, 2L), (report.Summary.Acked, report.Summary.Delivered, report.OutOfRange));
+    }
+
     [Fact]
     public async Task Record_ConcurrentProducersAndConsumers_CountsExactly()
     {
