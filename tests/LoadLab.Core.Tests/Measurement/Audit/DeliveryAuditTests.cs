@@ -230,6 +230,26 @@ public sealed class DeliveryAuditTests
     }
 
     [Fact]
+    public void Classify_MoreProblemsThanExamplesPerClass_KeepsTheFirstOfEachClassAndCountsThemAll()
+    {
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, 16)], [new AuditedGroup("g", Topic)], new DeliveryAuditOptions { ChunkSize = 16, ExamplesPerClass = 2 });
+        for (var s = 0; s < 12; s++)
+        {
+            audit.RecordAcked(0, s, 0, s);
+            var reads = s switch { 1 or 3 or 5 => 0, >= 7 => 2, _ => 1 };
+            for (var r = 0; r < reads; r++)
+            {
+                audit.RecordConsumed(0, 0, s, 0, s);
+            }
+        }
+
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal((3L, 5L), (summary.Lost, summary.Duplicated));
+        Assert.Equal([("lost", 1L), ("lost", 3L), ("duplicated", 7L), ("duplicated", 8L)], summary.Examples.Select(e => (e.Kind, e.Sequence)));
+    }
+
+    [Fact]
     public void Record_BeyondPlannedCount_GrowsAndBeyondGrowthLimitIsOutOfRange()
     {
         var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, 10)], [new AuditedGroup("g", Topic)], new DeliveryAuditOptions { ChunkSize = 16, GrowthLimitFactor = 4 });
