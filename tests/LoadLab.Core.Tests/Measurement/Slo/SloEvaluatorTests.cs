@@ -320,6 +320,27 @@ public sealed class SloEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_OverlappingFaultWindows_AfterStartsWhenTheLastOfThemEnds()
+    {
+        // By midpoint: before 0-9 (1.9 ms), inside the overlapping windows 10-39 (1.5 ms), after 40-59 (0.4 ms). The
+        // windows nest (a fault inside a longer one) or chain (the next starts before the first ends); the earlier ends
+        // at 20 and 30 s lie inside another window and open no after phase of their own.
+        var latencies = Intervals(60, t => t switch { < 10 => (100, 1_900), < 40 => (100, 1_500), _ => (100, 400) });
+        SloSpec[] slos =
+        [
+            Slo("produce.max", SloPhase.After, SloComparison.LessThan, 10),
+            Slo("produce.max", SloPhase.During, SloComparison.LessThan, 10),
+            Slo("rate.achieved", SloPhase.After, SloComparison.GreaterThan, 0),
+        ];
+
+        var nested = SloEvaluator.Evaluate(slos, new SloInput { Produce = latencies, Faults = [Recovered(10, 40), Recovered(15, 20), Recovered(25, 30)], AchievedRate = 1 });
+        var chained = SloEvaluator.Evaluate(slos, new SloInput { Produce = latencies, Faults = [Recovered(10, 20), Recovered(15, 30), Recovered(25, 40)], AchievedRate = 1 });
+
+        Assert.Equal([0.4, 1.5, 100.0], nested.Select(r => r.Observed!.Value));
+        Assert.Equal([0.4, 1.5, 100.0], chained.Select(r => r.Observed!.Value));
+    }
+
+    [Fact]
     public void Evaluate_AchievedRateOfAPhaseWithoutIntervals_IsNotObserved()
     {
         var result = SloEvaluator.Evaluate([Slo("rate.achieved", SloPhase.During, SloComparison.GreaterOrEqual, 0)], new SloInput { Produce = Produce })[0];
