@@ -411,6 +411,33 @@ public sealed class DeliveryAuditTests
     }
 
     [Fact]
+    public void RecordReplayed_ReReadsOfSettledAndLiveMessagesAndAFirstRead_CountReplayedApartFromDuplicates()
+    {
+        var audit = SmallAudit();
+        Deliver(audit, 0, 32);
+        audit.Settle();
+        for (var s = 32; s < 36; s++)
+        {
+            audit.RecordAcked(0, s, 0, s);
+        }
+
+        audit.RecordReplayed(0, 0, 3, 0, 3);      // settled
+        audit.RecordReplayed(0, 0, 20, 0, 20);    // settled
+        audit.RecordReplayed(0, 0, 32, 0, 32);    // never read before: its first read
+        audit.RecordReplayed(0, 0, 32, 0, 32);    // live, read before
+        audit.RecordReplayed(1, 0, 33, 0, 33);    // no group 1
+        audit.RecordReplayed(0, 5, 33, 0, 33);    // no producer 5
+        audit.RecordAcked(0, 3, 0, 3);            // a second report of a settled message changes nothing
+        audit.RecordFailed(0, 3);
+        audit.RecordFailed(0, 1_000);             // beyond the growth limit (16 chunks of 16)
+        var report = audit.Classify(NoRetention);
+
+        Assert.Equal(2, audit.SettledChunks);
+        Assert.Equal((36L, 33L, 3L, 0L, 0L), (report.Summary.Acked, report.Summary.Delivered, report.Summary.Lost, report.Summary.Duplicated, report.Summary.Indeterminate));
+        Assert.Equal((3L, 3L, 3L), (report.Summary.Replayed, report.Summary.Groups[0].Replayed, report.OutOfRange));
+    }
+
+    [Fact]
     public void Settle_AcknowledgedButNotYetRead_LeavesTheChunkLive()
     {
         var audit = SmallAudit();
