@@ -65,7 +65,7 @@ internal static class DockerCapabilities
     private static string Verification(FaultOperation operation, FaultMapping mapping) => (operation, mapping) switch
     {
         (_, ContainerFaultMapping { Action: ContainerAction.Kill or ContainerAction.Stop or ContainerAction.Disconnect }) =>
-            "a request sent to the broker's published port is refused or dropped (metadata is reported, not awaited: KRaft lists a killed broker until its session times out)",
+            "a request sent to the broker's published port is refused or dropped (metadata is reported, not awaited: a cluster can list a killed broker for seconds — Kafka's KRaft until its broker session times out)",
         (_, ContainerFaultMapping { Action: ContainerAction.Pause }) => "the engine froze the container, and a request sent to the broker is left unanswered",
         (_, ContainerFaultMapping { Action: ContainerAction.Start or ContainerAction.Unpause or ContainerAction.Connect }) =>
             "the broker answers a Metadata request sent to it, listing itself, and the cluster's metadata lists it (within readiness.timeout)",

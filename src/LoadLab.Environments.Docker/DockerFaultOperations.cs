@@ -152,8 +152,9 @@ internal sealed class DockerFaultOperations : IFaultOperations
     }
 
     /// <summary>
-    /// The broker no longer answers (connection refused or dropped). Metadata is only reported: KRaft lists a killed
-    /// broker until its session times out (broker.session.timeout.ms, 9 s by default), which is the cluster's business.
+    /// The broker no longer answers (connection refused or dropped). Metadata is only reported: a cluster can list a killed
+    /// broker for seconds (Kafka's KRaft until its session times out: broker.session.timeout.ms, 9 s by default), which
+    /// is the cluster's business.
     /// </summary>
     private async Task<(bool, string)> GoneAsync(int brokerId, IReadOnlyList<int> together, string address, string what, Action effectApplied, CancellationToken cancellationToken)
     {

@@ -57,6 +57,25 @@ public sealed class LagBookkeepingTests
     }
 
     [Fact]
+    public void FirstOffsetIntendedAtOrAfter_ReplayStartTimes_GiveTheLowestRememberedOffsetThatRecent()
+    {
+        var ledger = new PartitionLedger(TwoTopics);
+        ledger.RecordAck(2, offset: 1, bytes: 1, intendedMicros: 100);
+        ledger.RecordAck(2, offset: 2, bytes: 1, intendedMicros: 300);
+        ledger.RecordAck(2, offset: 4, bytes: 1, intendedMicros: 250);
+        ledger.RecordAck(2, offset: 6, bytes: 1, intendedMicros: 600);
+
+        // Offset 4 was intended before offset 2 (several producers share a partition): the lowest offset that recent counts.
+        Assert.Equal([1L, 1, 2, 2, 6, 6, null], new long[] { 0, 100, 101, 250, 301, 600, 601 }.Select(t => ledger.FirstOffsetIntendedAtOrAfter(2, t)));
+        Assert.Null(ledger.FirstOffsetIntendedAtOrAfter(3, 0));
+
+        // A whole ring later offsets 1 and 2 are forgotten: the oldest remembered offset is the answer for older times.
+        ledger.RecordAck(2, offset: 2 + PartitionLedger.RingSize, bytes: 1, intendedMicros: 900);
+        Assert.Equal(4L, ledger.FirstOffsetIntendedAtOrAfter(2, 0));
+        Assert.Equal(2L + PartitionLedger.RingSize, ledger.FirstOffsetIntendedAtOrAfter(2, 601));
+    }
+
+    [Fact]
     public void Lag_GroupBehindOnTwoPartitions_SumsMessagesAndAgesTheOldestUnconsumed()
     {
         var ledger = new PartitionLedger(TwoTopics);

@@ -77,6 +77,36 @@ public sealed class LatencyRecordersTests
     }
 
     [Fact]
+    public void RecordForGroup_TwoGroupsAndBothGroupMetrics_EachGroupKeepsItsOwnValuesAndTheRunKeepsThemAll()
+    {
+        var recorders = new LatencyRecorders(groups: 2);
+        var interval = LatencyRecorders.CreateHistogram();
+        recorders.RecordForGroup(LatencyMetric.EndToEnd, 0, 100, measured: true);
+        recorders.RecordForGroup(LatencyMetric.EndToEnd, 0, 1_500, measured: false);
+        recorders.RecordForGroup(LatencyMetric.EndToEnd, 1, 400, measured: true);
+        recorders.RecordForGroup(LatencyMetric.EndToEnd, 1, -20, measured: true);
+        recorders.RecordForGroup(LatencyMetric.Transaction, 1, 900, measured: true);
+
+        Assert.Equal(2, recorders.Groups);
+        Assert.Equal((1L, 0.1), (recorders.MeasuredGroupPercentiles(LatencyMetric.EndToEnd, 0).Count, recorders.MeasuredGroupPercentiles(LatencyMetric.EndToEnd, 0).Max));
+        Assert.Equal((2L, 0.4), (recorders.MeasuredGroupPercentiles(LatencyMetric.EndToEnd, 1).Count, recorders.MeasuredGroupPercentiles(LatencyMetric.EndToEnd, 1).Max));
+        Assert.Equal((1L, 0.9), (recorders.MeasuredGroupPercentiles(LatencyMetric.Transaction, 1).Count, recorders.MeasuredGroupPercentiles(LatencyMetric.Transaction, 1).Max));
+        Assert.Equal(0, recorders.MeasuredGroupPercentiles(LatencyMetric.Transaction, 0).Count);
+        Assert.Equal((3L, 0.4), (recorders.MeasuredPercentiles(LatencyMetric.EndToEnd).Count, recorders.MeasuredPercentiles(LatencyMetric.EndToEnd).Max));
+        Assert.Equal((3L, 400L), (recorders.MeasuredHistogram(LatencyMetric.EndToEnd).TotalCount, recorders.MeasuredHistogram(LatencyMetric.EndToEnd).GetMaxValue()));
+
+        // The group's interval holds the unmeasured value too (warm-up intervals are written as well), and only once.
+        recorders.TakeGroupInterval(LatencyMetric.EndToEnd, 0, interval);
+        Assert.Equal((2L, 1_500L), (interval.TotalCount, interval.GetMaxValue()));
+        recorders.TakeGroupInterval(LatencyMetric.EndToEnd, 0, interval);
+        Assert.Equal(0, interval.TotalCount);
+        recorders.TakeGroupInterval(LatencyMetric.Transaction, 1, interval);
+        Assert.Equal((1L, 900L), (interval.TotalCount, interval.GetMaxValue()));
+        Assert.Equal(0L, new LatencyRecorders().Groups);
+        Assert.Throws<ArgumentOutOfRangeException>("metric", () => recorders.RecordForGroup(LatencyMetric.Produce, 0, 1, measured: true));
+    }
+
+    [Fact]
     public void Record_NegativeAndBeyondTheRange_CountAsZeroAndAsTheLargestTrackableValue()
     {
         var recorders = new LatencyRecorders();

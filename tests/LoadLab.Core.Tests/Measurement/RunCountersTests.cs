@@ -27,6 +27,24 @@ public sealed class RunCountersTests
     }
 
     [Fact]
+    public void RestartAt_AnAgreedStartAlreadyPassed_ReadsTheWallClockTimeSinceThatStart()
+    {
+        // A split run's worker learns the agreed start 40 ms late: its clock reads from that start, not from now.
+        var time = new FakeTimeProvider(Epoch);
+        var clock = new RunClock(time);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var agreed = time.GetUtcNow().AddMilliseconds(-40);
+
+        clock.RestartAt(agreed);
+        var atRestart = clock.NowMicros();
+        time.Advance(TimeSpan.FromMicroseconds(1_500));
+
+        Assert.Equal((40_000L, 41_500L), (atRestart, clock.NowMicros()));
+        Assert.Equal(agreed, clock.StartedAt);
+        Assert.Equal(time.GetTimestamp(), clock.TimestampAt(41_500));
+    }
+
+    [Fact]
     public void TimestampAt_OffsetFromTheStart_IsTheProvidersTimestampThen()
     {
         var time = new FakeTimeProvider(Epoch);

@@ -793,7 +793,6 @@ public sealed class DeliveryAudit
     private static string KindName(Outcome kind) => kind switch
     {
         Outcome.AbortedVisible => "aborted-visible",
-        Outcome.DuplicatedInLog => "duplicated-in-log",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -313,13 +313,13 @@ public static class SloEvaluator
                 .OrderBy(w => w.From)
                 .ToList();
             _during.AddRange(windows);
+
+            // A window's end that lies inside another window opens an after span that is during until that window ends
+            // and then that window's own after span: Contains takes during first, so such spans need no special case.
             foreach (var (_, to) in windows)
             {
                 var nextInjection = windows.Where(w => w.From > to).Select(w => w.From).DefaultIfEmpty(double.PositiveInfinity).Min();
-                if (!windows.Any(w => w.From <= to && w.To > to))
-                {
-                    _after.Add((to, nextInjection));
-                }
+                _after.Add((to, nextInjection));
             }
         }
 

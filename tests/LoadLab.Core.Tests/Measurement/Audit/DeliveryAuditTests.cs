@@ -230,6 +230,26 @@ public sealed class DeliveryAuditTests
     }
 
     [Fact]
+    public void Classify_MoreProblemsThanExamplesPerClass_KeepsTheFirstOfEachClassAndCountsThemAll()
+    {
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, 16)], [new AuditedGroup("g", Topic)], new DeliveryAuditOptions { ChunkSize = 16, ExamplesPerClass = 2 });
+        for (var s = 0; s < 12; s++)
+        {
+            audit.RecordAcked(0, s, 0, s);
+            var reads = s switch { 1 or 3 or 5 => 0, >= 7 => 2, _ => 1 };
+            for (var r = 0; r < reads; r++)
+            {
+                audit.RecordConsumed(0, 0, s, 0, s);
+            }
+        }
+
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal((3L, 5L), (summary.Lost, summary.Duplicated));
+        Assert.Equal([("lost", 1L), ("lost", 3L), ("duplicated", 7L), ("duplicated", 8L)], summary.Examples.Select(e => (e.Kind, e.Sequence)));
+    }
+
+    [Fact]
     public void Record_BeyondPlannedCount_GrowsAndBeyondGrowthLimitIsOutOfRange()
     {
         var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, 10)], [new AuditedGroup("g", Topic)], new DeliveryAuditOptions { ChunkSize = 16, GrowthLimitFactor = 4 });
@@ -242,6 +262,24 @@ public sealed class DeliveryAuditTests
         var report = audit.Classify(new AuditEnd(new Dictionary<(string, int), long>()));
 
         Assert.Equal((1L, 1L, 3L), (report.Summary.Acked, report.Summary.Delivered, report.OutOfRange));
+    }
+
+    [Theory]
+    [InlineData(32, 3, 95)] // 2 planned chunks of 16, up to 3 × 2 = 6 chunks
+    [InlineData(33, 2, 95)] // 33 messages need 3 chunks, up to 6
+    [InlineData(32, 1, 47)] // a factor of 1 still leaves one chunk beyond the planned ones
+    public void Record_AtTheGrowthLimit_TheLastSequenceInsideIsAuditedAndTheNextIsOutOfRange(long planned, int growthLimitFactor, long lastInside)
+    {
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, planned)], [new AuditedGroup("g", Topic)], new DeliveryAuditOptions { ChunkSize = 16, GrowthLimitFactor = growthLimitFactor });
+        foreach (var sequence in new[] { lastInside, lastInside + 1 })
+        {
+            audit.RecordAcked(0, sequence, 0, sequence);
+            audit.RecordConsumed(0, 0, sequence, 0, sequence);
+        }
+
+        var report = audit.Classify(NoRetention);
+
+        Assert.Equal((1L, 1L, 2L), (report.Summary.Acked, report.Summary.Delivered, report.OutOfRange));
     }
 
     [Fact]
@@ -347,6 +385,56 @@ public sealed class DeliveryAuditTests
         var summary = audit.Classify(NoRetention).Summary;
 
         Assert.Equal((64L, 2L, 0L), (summary.Delivered, summary.Duplicated, summary.Reordered));
+    }
+
+    [Fact]
+    public void Settle_TwoGroupsReadAgainAfterSettling_EachGroupCountsItsOwnMessagesInEveryWordOfItsBits()
+    {
+        // Chunks of 64 keep two 32-bit words of read-again bits per group; the re-reads land in both words of both chunks.
+        var audit = new DeliveryAudit([new AuditedProducer(Topic, 1, 128)], [new AuditedGroup("a", Topic), new AuditedGroup("b", Topic)], new DeliveryAuditOptions { ChunkSize = 64 });
+        for (var s = 0; s < 128; s++)
+        {
+            audit.RecordAcked(0, s, 0, s);
+            Assert.True(audit.RecordConsumed(0, 0, s, 0, s));
+            Assert.True(audit.RecordConsumed(1, 0, s, 0, s));
+        }
+
+        audit.Settle();
+        (int Group, long Sequence)[] rereads = [(0, 5), (0, 63), (1, 40), (1, 40), (1, 41), (1, 100), (1, 127)];
+        var firstReads = rereads.Select(r => audit.RecordConsumed(r.Group, 0, r.Sequence, 0, r.Sequence)).ToList();
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal(2, audit.SettledChunks);
+        Assert.All(firstReads, Assert.False);
+        Assert.Equal([("a", 128L, 2L), ("b", 128L, 4L)], summary.Groups.Select(g => (g.Group, g.Delivered, g.Duplicated)));
+        Assert.Equal((128L, 4L, 0L), (summary.Delivered, summary.Duplicated, summary.Lost));
+    }
+
+    [Fact]
+    public void RecordReplayed_ReReadsOfSettledAndLiveMessagesAndAFirstRead_CountReplayedApartFromDuplicates()
+    {
+        var audit = SmallAudit();
+        Deliver(audit, 0, 32);
+        audit.Settle();
+        for (var s = 32; s < 36; s++)
+        {
+            audit.RecordAcked(0, s, 0, s);
+        }
+
+        audit.RecordReplayed(0, 0, 3, 0, 3);      // settled
+        audit.RecordReplayed(0, 0, 20, 0, 20);    // settled
+        audit.RecordReplayed(0, 0, 32, 0, 32);    // never read before: its first read
+        audit.RecordReplayed(0, 0, 32, 0, 32);    // live, read before
+        audit.RecordReplayed(1, 0, 33, 0, 33);    // no group 1
+        audit.RecordReplayed(0, 5, 33, 0, 33);    // no producer 5
+        audit.RecordAcked(0, 3, 0, 3);            // a second report of a settled message changes nothing
+        audit.RecordFailed(0, 3);
+        audit.RecordFailed(0, 1_000);             // beyond the growth limit (16 chunks of 16)
+        var report = audit.Classify(NoRetention);
+
+        Assert.Equal(2, audit.SettledChunks);
+        Assert.Equal((36L, 33L, 3L, 0L, 0L), (report.Summary.Acked, report.Summary.Delivered, report.Summary.Lost, report.Summary.Duplicated, report.Summary.Indeterminate));
+        Assert.Equal((3L, 3L, 3L), (report.Summary.Replayed, report.Summary.Groups[0].Replayed, report.OutOfRange));
     }
 
     [Fact]

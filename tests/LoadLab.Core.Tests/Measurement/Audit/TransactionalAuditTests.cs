@@ -163,6 +163,37 @@ public sealed class TransactionalAuditTests
         Assert.Equal((12L, 8L, 1L, 0L), (summary.Delivered, summary.Groups[0].Aborted, summary.AbortedVisible, summary.Lost));
     }
 
+    [Fact]
+    public void Classify_PipelineForwardsAnInputOfAnAbortedTransaction_CountsItForwardedWithAnExample()
+    {
+        // Inputs 5-7 are an aborted transaction: the read_committed transforming group must not see them, so no output
+        // is expected; an output of input 6 means the platform showed it an aborted message.
+        var inputs = Ledger((0, TransactionOutcome.Committed), (5, TransactionOutcome.AbortedOnPurpose), (8, TransactionOutcome.Committed));
+        var audit = new DeliveryAudit(
+            [new AuditedProducer(Input, 1, 16) { Transactions = inputs }, new AuditedProducer(Output, 1, 16) { Transactions = Ledger((0, TransactionOutcome.Committed)) }],
+            [new AuditedGroup("enricher", Input), new AuditedGroup("verifier", Output)],
+            new DeliveryAuditOptions { ChunkSize = 16 },
+            [new AuditedPipeline("enricher", Input, Output, "verifier")]);
+        var pipeline = audit.PipelineVerifiedBy("verifier", Output);
+        for (var sequence = 0; sequence < 10; sequence++)
+        {
+            audit.RecordAcked(0, sequence, 0, sequence);
+            if (sequence is < 5 or > 7)
+            {
+                audit.RecordConsumed(0, 0, sequence, 0, sequence);
+                audit.RecordOutput(pipeline, 0, sequence, replayed: false);
+            }
+        }
+
+        audit.RecordOutput(pipeline, 0, 6, replayed: false);
+
+        var outputs = Assert.Single(audit.Classify(NoRetention).Summary.Pipelines);
+
+        Assert.Equal((7L, 0L, 0L), (outputs.ExactlyOnce, outputs.LostOutputs, outputs.DuplicatedOutputs));
+        Assert.Equal((3L, 1L), (outputs.AbortedInputs, outputs.AbortedInputsForwarded));
+        Assert.Equal([("aborted-input-forwarded", 6L)], outputs.Examples.Select(e => (e.Kind, e.Sequence)));
+    }
+
     private static (DeliveryAudit Audit, int Pipeline) Pipeline(int inputs)
     {
         // Producer 0 writes the inputs; producer 1 is the transforming member's output producer (one committed transaction).

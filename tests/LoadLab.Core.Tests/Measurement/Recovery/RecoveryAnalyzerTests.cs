@@ -294,6 +294,99 @@ public sealed class RecoveryAnalyzerTests
         Assert.NotNull(new RecoveryAnalyzer(new RecoveryOptions { MarginFraction = 0, MessagesFloor = 0, SecondsFloor = TimeSpan.Zero, MinimumBaselineSamples = 1 }));
     }
 
+    [Fact]
+    public void Analyze_FaultWithoutConsumerGroups_WindowEndsAtTheRevertOrTheLoadEndAndSaysWhy()
+    {
+        var gaps = new[] { new PartitionAckGaps("t", 0, [new AckGap(22, 40)]) };
+        ErrorCount[] errors = [new(19, "Local_MsgTimedOut", 8), new(20, "Local_MsgTimedOut", 1), new(24, "Local_MsgTimedOut", 2), new(25, "Local_MsgTimedOut", 4)];
+        RecoveryInput Input(double? revertedAt) => new() { Faults = [Fault(20.4, revertedAt)], Groups = [], AckGaps = gaps, Errors = errors, LoadEndSeconds = 60 };
+
+        var reverted = Assert.Single(Analyzer.Analyze(Input(25)));
+        var neverReverted = Assert.Single(Analyzer.Analyze(Input(null)));
+
+        // Errors are counted per second: the one of the second the fault started in counts, the one at the window's end does not.
+        Assert.Equal((25.0, 3.0, 3L), (reverted.WindowEndSeconds, reverted.UnavailableSeconds, reverted.ErrorsByCode["Local_MsgTimedOut"]));
+        Assert.Equal((60.0, 18.0, 7L), (neverReverted.WindowEndSeconds, neverReverted.UnavailableSeconds, neverReverted.ErrorsByCode["Local_MsgTimedOut"]));
+        Assert.All([reverted, neverReverted], r =>
+        {
+            Assert.Equal((null, "no consumer group to measure lag on"), (r.RecoverySeconds, r.NotRecoveredReason));
+            Assert.Equal((0L, 0.0, 0.0), (r.PeakLagMessages, r.PeakLagSeconds, r.LagSecondsIntegral));
+            Assert.Empty(r.Groups);
+        });
+    }
+
+    [Fact]
+    public void Analyze_FaultsInjectedAtTheSameInstant_AreReportedInFaultIndexOrder()
+    {
+        var results = Analyzer.Analyze(new RecoveryInput { Faults = [Fault(20, 23, index: 1), Fault(20, 21, index: 0), Fault(10, 11, index: 2)], Groups = [], LoadEndSeconds = 60 });
+
+        Assert.Equal([(2, 11.0), (0, 21.0), (1, 23.0)], results.Select(r => (r.Fault.FaultIndex, r.WindowEndSeconds)));
+    }
+
+    [Fact]
+    public void Analyze_AckGaps_LongestPerPartitionFirstFoundOnATieAndPartitionsByLengthThenTopicThenNumber()
+    {
+        var gaps = new[]
+        {
+            new PartitionAckGaps("b", 1, [new AckGap(21, 23)]),
+            new PartitionAckGaps("b", 0, [new AckGap(21, 23), new AckGap(25, 27)]),
+            new PartitionAckGaps("a", 3, [new AckGap(22, 24)]),
+            new PartitionAckGaps("a", 1, [new AckGap(10, 15), new AckGap(26, 28)]),
+            new PartitionAckGaps("c", 0, [new AckGap(20, 29)]),
+        };
+
+        var result = Assert.Single(Analyzer.Analyze(new RecoveryInput { Faults = [Fault(20, 30)], Groups = [], AckGaps = gaps, LoadEndSeconds = 60 }));
+
+        Assert.Equal(9.0, result.UnavailableSeconds);
+        Assert.Equal(
+            [("c", 0, 20.0, 9.0), ("a", 1, 26.0, 2.0), ("a", 3, 22.0, 2.0), ("b", 0, 21.0, 2.0), ("b", 1, 21.0, 2.0)],
+            result.UnavailablePartitions.Select(u => (u.Topic, u.Partition, u.FromSeconds, u.Seconds)));
+    }
+
+    [Fact]
+    public void Analyze_SamplesAndRebalancesExactlyOnTheWindowEdges_CountInTheWindow()
+    {
+        // Lag peaks at the injection sample (t=30) and stays out of the baseline to t=39; the final hold starts at t=40,
+        // which ends the window. Rebalances at both edges count, the one after does not.
+        var series = Series("g", 80, t => t switch { 30 => (800, 0.8), > 30 and < 40 => (500, 0.5), _ => (10, 0.02) }) with { RebalanceSeconds = [29.9, 30, 40, 40.1] };
+
+        var result = Single(series, injectedAt: 30, revertedAt: 35, loadEnd: 80);
+
+        Assert.Equal((10.0, 40.0), (result.RecoverySeconds!.Value, result.WindowEndSeconds));
+        Assert.Equal((800L, 0.8), (result.PeakLagMessages, result.PeakLagSeconds));
+        Assert.Equal(2, result.Groups[0].Rebalances);
+    }
+
+    [Fact]
+    public void Analyze_LagOutOfTheBaselineOnlyAtTheInjectionSample_RecoversAtTheNextSample()
+    {
+        var series = Series("g", 80, t => t == 30 ? (900, 0.9) : (10, 0.02));
+
+        var result = Single(series, injectedAt: 30, revertedAt: 31, loadEnd: 80);
+
+        Assert.Equal((1.0, 31.0), (result.RecoverySeconds!.Value, result.WindowEndSeconds));
+    }
+
+    [Fact]
+    public void Analyze_LagNeverLeavesBaselineWithTheFaultBetweenSamples_RecoveryIsZero()
+    {
+        // The first sample after the injection (30.3 s) is 0.7 s later; lag that never left the baseline recovers in 0 s.
+        var result = Single(Series("g", 60, _ => (20, 0.05)), injectedAt: 30.3, revertedAt: 30.8, loadEnd: 60);
+
+        Assert.Equal((0.0, 30.8), (result.RecoverySeconds!.Value, result.WindowEndSeconds));
+    }
+
+    [Fact]
+    public void Analyze_BaselineSampleExactlyABaselineWindowBeforeTheFault_IsPartOfTheBaseline()
+    {
+        // The 30 s baseline of a fault at 40 s is t=10..39: the 1,000-message sample at t=10 is its p99 (30 samples).
+        var series = Series("g", 80, t => t switch { 10 => (1_000, 0.02), < 10 => (5_000, 0.02), _ => (10, 0.02) });
+
+        var group = Single(series, injectedAt: 40, revertedAt: 41, loadEnd: 80).Groups[0];
+
+        Assert.Equal((30, 1_100.0), (group.BaselineSamples, group.ThresholdMessages));
+    }
+
     private static FaultRecovery Single(GroupLagSeries series, double injectedAt, double? revertedAt, double loadEnd) =>
         Assert.Single(Analyzer.Analyze(new RecoveryInput { Faults = [Fault(injectedAt, revertedAt)], Groups = [series], LoadEndSeconds = loadEnd }));
 

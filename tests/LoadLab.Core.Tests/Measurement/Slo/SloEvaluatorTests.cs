@@ -238,6 +238,237 @@ public sealed class SloEvaluatorTests
         Assert.Null(SloEvaluator.Evaluate([slo], new SloInput { Faults = [quick, slow with { RecoverySeconds = null }] })[0].Observed);
     }
 
+    [Fact]
+    public void Evaluate_IntervalMidpointsExactlyAtInjectionAndWindowEnd_BelongToDuring()
+    {
+        // The window is 20.5..30.5 s, so the intervals 20-21 and 30-31 have their midpoints exactly on its edges: they
+        // are during (closed window) and so neither steady nor after. Each edge interval has its own latency.
+        var latencies = Intervals(60, t => t switch
+        {
+            < 20 => (100, 300),
+            20 => (100, 700),
+            < 30 => (100, 500),
+            30 => (100, 900),
+            _ => (100, 100),
+        });
+
+        var results = SloEvaluator.Evaluate(
+            [
+                Slo("produce.max", SloPhase.During, SloComparison.LessThan, 100),
+                Slo("produce.max", SloPhase.Steady, SloComparison.LessThan, 100),
+                Slo("produce.max", SloPhase.After, SloComparison.LessThan, 100),
+                Slo("rate.achieved", SloPhase.During, SloComparison.GreaterThan, 0),
+            ],
+            new SloInput { Produce = latencies, Faults = [Recovered(20.5, 30.5)] });
+
+        // During: the 11 intervals 20..30 (the edge at 30.5 holds the 0.9 ms); steady: before (0.3 ms) and after (0.1 ms)
+        // only; after: from the window end on, none of the 0.3 ms before the fault. (Below 2,048 µs HdrHistogram is exact.)
+        Assert.Equal([0.9, 0.3, 0.1], results.Take(3).Select(r => r.Observed!.Value));
+        Assert.Equal(100.0, results[3].Observed);
+    }
+
+    [Fact]
+    public void Evaluate_IntervalMidpointExactlyAtTheEndOfWarmUp_IsMeasured()
+    {
+        var latencies = Intervals(20, t => t switch { < 4 => (10, 50_000), 4 => (10, 2_000), _ => (10, 1_000) });
+
+        var result = SloEvaluator.Evaluate([Slo("service.max", SloPhase.Overall, SloComparison.LessThan, 10)], new SloInput { Service = latencies, MeasuredFromSeconds = 4.5 })[0];
+
+        Assert.Equal((2.0, true), (result.Observed!.Value, result.Passed));
+    }
+
+    [Fact]
+    public void Evaluate_UnrecoveredFaultWithoutConsumerGroups_WindowEndsAtItsRevertNotAtTheEndOfTheRun()
+    {
+        // A producer-only run has no lag to recover from: the analyzer leaves recovery null and ends the window at the
+        // revert. Only a fault whose measured groups never recovered keeps its window open to the end of the run.
+        var producerOnly = Recovered(20, 30) with { RecoverySeconds = null, NotRecoveredReason = "no consumer group to measure lag on", Groups = [] };
+        var latencies = Intervals(60, t => t switch { < 20 => (100, 1_000), < 30 => (100, 1_500), _ => (100, 2_000) });
+
+        var results = SloEvaluator.Evaluate(
+            [Slo("produce.max", SloPhase.Steady, SloComparison.LessThan, 10), Slo("produce.max", SloPhase.After, SloComparison.LessThan, 10), Slo("produce.max", SloPhase.During, SloComparison.LessThan, 10)],
+            new SloInput { Produce = latencies, Faults = [producerOnly] });
+
+        Assert.Equal([2.0, 2.0, 1.5], results.Select(r => r.Observed!.Value));
+    }
+
+    [Fact]
+    public void Evaluate_AfterPhaseOfTwoFaults_IsTheGapBetweenThemAndTheTailAfterTheSecond()
+    {
+        // Windows 10-15 and 30-35 s. By midpoint: before 0-9 (1.9 ms), during 10-14 and 30-34 (1.5 ms), after the first
+        // 15-29 (0.2 ms), after the second 35-59 (0.4 ms).
+        var latencies = Intervals(60, t => t switch
+        {
+            < 10 => (100, 1_900),
+            < 15 => (100, 1_500),
+            < 30 => (150, 200),
+            < 35 => (100, 1_500),
+            _ => (100, 400),
+        });
+
+        var results = SloEvaluator.Evaluate(
+            [
+                Slo("produce.max", SloPhase.After, SloComparison.LessThan, 10),
+                Slo("produce.p50", SloPhase.After, SloComparison.LessThan, 10),
+                Slo("rate.achieved", SloPhase.After, SloComparison.GreaterThan, 0),
+                Slo("rate.achieved", SloPhase.During, SloComparison.GreaterThan, 0),
+            ],
+            new SloInput { Produce = latencies, Faults = [Recovered(10, 15), Recovered(30, 35)], AchievedRate = 1 });
+
+        // After: 15 × 150 at 0.2 ms and 25 × 100 at 0.4 ms; 2,250 + 2,500 acks in 40 s.
+        Assert.Equal([0.4, 0.4, 4_750 / 40.0, 100.0], results.Select(r => r.Observed!.Value));
+    }
+
+    [Fact]
+    public void Evaluate_OverlappingFaultWindows_AfterStartsWhenTheLastOfThemEnds()
+    {
+        // By midpoint: before 0-9 (1.9 ms), inside the overlapping windows 10-39 (1.5 ms), after 40-59 (0.4 ms). The
+        // windows nest (a fault inside a longer one) or chain (the next starts before the first ends); the earlier ends
+        // at 20 and 30 s lie inside another window and open no after phase of their own.
+        var latencies = Intervals(60, t => t switch { < 10 => (100, 1_900), < 40 => (100, 1_500), _ => (100, 400) });
+        SloSpec[] slos =
+        [
+            Slo("produce.max", SloPhase.After, SloComparison.LessThan, 10),
+            Slo("produce.max", SloPhase.During, SloComparison.LessThan, 10),
+            Slo("rate.achieved", SloPhase.After, SloComparison.GreaterThan, 0),
+        ];
+
+        var nested = SloEvaluator.Evaluate(slos, new SloInput { Produce = latencies, Faults = [Recovered(10, 40), Recovered(15, 20), Recovered(25, 30)], AchievedRate = 1 });
+        var chained = SloEvaluator.Evaluate(slos, new SloInput { Produce = latencies, Faults = [Recovered(10, 20), Recovered(15, 30), Recovered(25, 40)], AchievedRate = 1 });
+
+        Assert.Equal([0.4, 1.5, 100.0], nested.Select(r => r.Observed!.Value));
+        Assert.Equal([0.4, 1.5, 100.0], chained.Select(r => r.Observed!.Value));
+    }
+
+    [Fact]
+    public void Evaluate_AchievedRateOfAPhaseWithoutIntervals_IsNotObserved()
+    {
+        var result = SloEvaluator.Evaluate([Slo("rate.achieved", SloPhase.During, SloComparison.GreaterOrEqual, 0)], new SloInput { Produce = Produce })[0];
+
+        Assert.Equal((null, false), (result.Observed, result.Passed));
+    }
+
+    [Fact]
+    public void Evaluate_IntervalsWithoutAnyValue_AreNotObserved()
+    {
+        var empty = Intervals(10, _ => (0, 1_000));
+
+        var result = SloEvaluator.Evaluate([Slo("e2e.max", SloPhase.Overall, SloComparison.GreaterOrEqual, 0)], new SloInput { EndToEnd = empty })[0];
+
+        Assert.Equal((null, false), (result.Observed, result.Passed));
+    }
+
+    [Fact]
+    public void Evaluate_LagMetrics_AreTheHighestSampleOfThePhaseOverTheGroupsOrOfTheNamedGroup()
+    {
+        // Group a: 10 messages before the fault window (20-30 s), 1,000 + t inside it (t/10 s behind), 50 after.
+        // Group b: 5 messages throughout except a spike of 5,000 (0.2 s behind) at 25 s. Samples at 20 and 30 s sit on the
+        // window's edges and are during.
+        var a = new GroupLagSeries("a", [.. Enumerable.Range(0, 60).Select(t => t switch
+        {
+            < 20 => new LagSample(t, 10, 0.1),
+            <= 30 => new LagSample(t, 1_000 + t, t / 10.0),
+            _ => new LagSample(t, 50, 0.5),
+        })], []);
+        var b = new GroupLagSeries("b", [.. Enumerable.Range(0, 60).Select(t => t == 25 ? new LagSample(t, 5_000, 0.2) : new LagSample(t, 5, 0.05))], []);
+        var input = new SloInput { Lag = [a, b], Faults = [Recovered(20, 30)] };
+
+        var results = SloEvaluator.Evaluate(
+            [
+                Slo("lag.messages", SloPhase.During, SloComparison.LessThan, 10_000),
+                Slo("lag.seconds", SloPhase.During, SloComparison.LessThan, 10),
+                Slo("lag.messages", SloPhase.Steady, SloComparison.LessThan, 10_000),
+                Slo("lag.seconds", SloPhase.Steady, SloComparison.LessThan, 10),
+                Slo("lag.messages", SloPhase.During, SloComparison.LessThan, 10_000) with { Group = "a" },
+                Slo("lag.seconds", SloPhase.After, SloComparison.LessThan, 10) with { Group = "b" },
+                Slo("lag.messages", SloPhase.Overall, SloComparison.LessThan, 10_000) with { Group = "c" },
+            ],
+            input);
+
+        Assert.Equal([5_000.0, 3.0, 50.0, 0.5, 1_030.0, 0.05, null], results.Select(r => r.Observed));
+    }
+
+    [Fact]
+    public void Evaluate_ConsumptionMetricsOfANamedGroup_ReadThatGroupsOwnCountsAndSeries()
+    {
+        var audit = new AuditSummary
+        {
+            Acked = 100, Delivered = 90, Lost = 10, Duplicated = 20, DuplicatedInLog = 30, Reordered = 40, Truncated = 50, Indeterminate = 60,
+            AbortedVisible = 70, Torn = 80,
+            Groups =
+            [
+                new GroupAudit("a", 99, 1, 2, 4, 5, 6, 0, 3) { AbortedVisible = 7, Torn = 8 },
+                new GroupAudit("b", 90, 10, 20, 40, 50, 60, 0, 30) { AbortedVisible = 70, Torn = 80 },
+            ],
+            Pipelines =
+            [
+                new PipelineAudit { Group = "a", InputTopic = "in", OutputTopic = "out-a", VerifiedBy = "va", LostOutputs = 9, DuplicatedOutputs = 11 },
+                new PipelineAudit { Group = "b", InputTopic = "in", OutputTopic = "out-b", VerifiedBy = "vb", LostOutputs = 100, DuplicatedOutputs = 200 },
+            ],
+        };
+        string[] counts = ["lost", "duplicated", "duplicated.in-log", "reordered", "truncated", "indeterminate", "aborted-visible", "torn", "outputs.lost", "outputs.duplicated"];
+        var input = new SloInput
+        {
+            Audit = audit,
+            EndToEnd = Intervals(10, _ => (10, 1_900)),
+            GroupEndToEnd = new Dictionary<string, IReadOnlyList<HistogramInterval>> { ["a"] = Intervals(10, _ => (10, 1_200)), ["b"] = Intervals(10, _ => (10, 1_800)) },
+            Transaction = Intervals(10, _ => (10, 1_700)),
+            GroupTransaction = new Dictionary<string, IReadOnlyList<HistogramInterval>> { ["a"] = Intervals(10, _ => (10, 1_300)) },
+            Produce = Intervals(10, _ => (10, 1_000)),
+        };
+
+        var run = SloEvaluator.Evaluate([.. counts.Select(m => Slo(m, SloPhase.Overall, SloComparison.LessOrEqual, 1_000))], input);
+        var groupA = SloEvaluator.Evaluate([.. counts.Select(m => Slo(m, SloPhase.Overall, SloComparison.LessOrEqual, 1_000) with { Group = "a" })], input);
+        var series = SloEvaluator.Evaluate(
+            [
+                Slo("e2e.max", SloPhase.Overall, SloComparison.LessThan, 10) with { Group = "a" },
+                Slo("txn.max", SloPhase.Overall, SloComparison.LessThan, 10) with { Group = "a" },
+                Slo("txn.max", SloPhase.Overall, SloComparison.LessThan, 10),
+                Slo("txn.max", SloPhase.Overall, SloComparison.LessThan, 10) with { Group = "b" },
+                Slo("produce.max", SloPhase.Overall, SloComparison.LessThan, 10) with { Group = "a" },
+                Slo("lost", SloPhase.Overall, SloComparison.LessThan, 10) with { Group = "c" },
+                Slo("outputs.lost", SloPhase.Overall, SloComparison.LessThan, 10) with { Group = "c" },
+            ],
+            input);
+
+        Assert.Equal([10.0, 20, 30, 40, 50, 60, 70, 80, 109, 211], run.Select(r => r.Observed!.Value));
+        Assert.Equal([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 11], groupA.Select(r => r.Observed!.Value));
+        Assert.All(groupA, r => Assert.Equal(("a", true), (r.Group, r.Passed)));
+        Assert.Equal([1.2, 1.3, 1.7, null, null, null, null], series.Select(r => r.Observed));
+    }
+
+    [Fact]
+    public void Evaluate_RecoveryOfANamedGroup_IsItsSlowestFaultAndNothingWhenItWasNotMeasuredOrNeverRecovered()
+    {
+        static FaultRecovery Fault(double injectedAt, double? a, double? b) => Recovered(injectedAt, injectedAt + 20) with
+        {
+            RecoverySeconds = a is null || b is null ? null : Math.Max(a.Value, b.Value),
+            Groups = [new GroupFaultRecovery("a", a, null, 100, 0.5, 10, 0, 0, 0, 0), new GroupFaultRecovery("b", b, null, 100, 0.5, 10, 0, 0, 0, 0)],
+        };
+
+        var slo = Slo("recovery", SloPhase.Overall, SloComparison.LessThan, 30);
+        var input = new SloInput { Faults = [Fault(10, 4, 9), Fault(40, 6, null)] };
+
+        var results = SloEvaluator.Evaluate([slo with { Group = "a" }, slo with { Group = "b" }, slo with { Group = "c" }, slo], input);
+
+        Assert.Equal([6.0, null, null, null], results.Select(r => r.Observed));
+        Assert.Equal(0.0, SloEvaluator.Evaluate([slo with { Group = "a" }], new SloInput())[0].Observed);
+    }
+
+    [Fact]
+    public void Evaluate_ReplayCatchUp_IsTheSlowestReplayOfTheRunOrOfTheGroupAndNothingWhenOneNeverCaughtUp()
+    {
+        var slo = Slo("replay.catch-up", SloPhase.Overall, SloComparison.LessThan, 60);
+        ReplaySummary Replay(string group, double? catchUp) => new() { Group = group, Rewind = "1000 messages back per partition", Succeeded = true, AtSeconds = 10, CatchUpSeconds = catchUp };
+        var input = new SloInput { Replays = [Replay("a", 3), Replay("b", 7), Replay("a", 2)] };
+
+        var results = SloEvaluator.Evaluate([slo, slo with { Group = "a" }, slo with { Group = "c" }], input);
+        var stuck = SloEvaluator.Evaluate([slo, slo with { Group = "b" }, slo with { Group = "a" }], new SloInput { Replays = [Replay("a", 3), Replay("b", null)] });
+
+        Assert.Equal([7.0, 3.0, 0.0], results.Select(r => r.Observed));
+        Assert.Equal([null, null, 3.0], stuck.Select(r => r.Observed));
+    }
+
     private static AuditSummary Audit(long lost) => new() { Acked = 100, Delivered = 100 - lost, Lost = lost, Duplicated = 0, Reordered = 0, Truncated = 0, Indeterminate = 0 };
 
     private static SloSpec Slo(string metric, SloPhase phase, SloComparison comparison, double limit) =>
