@@ -438,6 +438,21 @@ public sealed class DeliveryAuditTests
     }
 
     [Fact]
+    public void Settle_FirstMessageOfAChunkReadBeforeItsAcknowledgement_CountsAsReachedAndCreatesTheNextChunk()
+    {
+        var readFirst = SmallAudit();
+        readFirst.RecordConsumed(0, 0, 0, 0, 0);
+        var failedFirst = SmallAudit();
+        failedFirst.RecordFailed(0, 16);
+
+        readFirst.Settle();
+        failedFirst.Settle();
+
+        Assert.Equal(2, readFirst.CreatedChunks);   // chunks 0 and 1
+        Assert.Equal(2, failedFirst.CreatedChunks); // chunks 1 and 2
+    }
+
+    [Fact]
     public void Settle_AcknowledgedButNotYetRead_LeavesTheChunkLive()
     {
         var audit = SmallAudit();

@@ -194,6 +194,47 @@ public sealed class TransactionalAuditTests
         Assert.Equal([("aborted-input-forwarded", 6L)], outputs.Examples.Select(e => (e.Kind, e.Sequence)));
     }
 
+    [Fact]
+    public void Constructor_PipelineVerifiedByNoAuditedGroupOfItsOutputTopic_IsRejectedNamingIt()
+    {
+        AuditedProducer[] producers = [new(Input, 1, 16), new(Output, 1, 16)];
+        AuditedGroup[] groups = [new("enricher", Input), new("verifier", Input)];
+
+        var error = Assert.Throws<ArgumentException>(() => new DeliveryAudit(producers, groups, null, [new AuditedPipeline("enricher", Input, Output, "verifier")]));
+
+        Assert.Equal("pipelines", error.ParamName);
+        Assert.StartsWith($"Pipeline enricher is verified by verifier, which is not an audited group reading {Output}.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GroupIndexAndPipelineVerifiedBy_KnownAndUnknownNames_GiveTheirPositionOrMinusOne()
+    {
+        var (audit, pipeline) = Pipeline(inputs: 1);
+
+        Assert.Equal((0, 1, -1), (audit.GroupIndex("enricher"), audit.GroupIndex("verifier"), audit.GroupIndex("other")));
+        Assert.Equal((0, -1, -1), (pipeline, audit.PipelineVerifiedBy("verifier", Input), audit.PipelineVerifiedBy("enricher", Output)));
+    }
+
+    [Fact]
+    public void Settle_ChunkWithAnOpenTransaction_StaysLiveUntilTheTransactionIsDecided()
+    {
+        var transactions = Ledger((0, TransactionOutcome.Committed), (8, TransactionOutcome.Open));
+        var audit = new DeliveryAudit([new AuditedProducer(Input, 1, 16) { Transactions = transactions }], [new AuditedGroup("g", Input)], new DeliveryAuditOptions { ChunkSize = 16 });
+        for (var sequence = 0; sequence < 16; sequence++)
+        {
+            audit.RecordAcked(0, sequence, 0, sequence);
+            audit.RecordConsumed(0, 0, sequence, 0, sequence);
+        }
+
+        audit.Settle();
+        var whileOpen = audit.SettledChunks;
+        transactions.End(1, TransactionOutcome.Committed);
+        audit.Settle();
+
+        Assert.Equal((0L, 1L), (whileOpen, audit.SettledChunks));
+        Assert.Equal((16L, 16L, 0L), (audit.Classify(NoRetention).Summary.Delivered, audit.Classify(NoRetention).Summary.Acked, audit.Classify(NoRetention).Summary.Indeterminate));
+    }
+
     private static (DeliveryAudit Audit, int Pipeline) Pipeline(int inputs)
     {
         // Producer 0 writes the inputs; producer 1 is the transforming member's output producer (one committed transaction).
