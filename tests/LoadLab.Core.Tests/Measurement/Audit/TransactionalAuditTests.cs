@@ -235,6 +235,27 @@ public sealed class TransactionalAuditTests
         Assert.Equal((16L, 16L, 0L), (audit.Classify(NoRetention).Summary.Delivered, audit.Classify(NoRetention).Summary.Acked, audit.Classify(NoRetention).Summary.Indeterminate));
     }
 
+    [Fact]
+    public void Settle_PipelineOutputsMadeAgainAfterTheirInputsSettled_CountDuplicatedOrReplayedOutputs()
+    {
+        var (audit, pipeline) = Pipeline(inputs: 16);
+        for (var sequence = 0; sequence < 16; sequence++)
+        {
+            audit.RecordOutput(pipeline, 0, sequence, replayed: false);
+        }
+
+        audit.Settle();
+        audit.RecordOutput(pipeline, 0, 5, replayed: false);
+        audit.RecordOutput(pipeline, 0, 9, replayed: true);
+        audit.RecordOutput(1, 0, 9, replayed: false);           // no pipeline 1
+        var report = audit.Classify(NoRetention);
+        var outputs = Assert.Single(report.Summary.Pipelines);
+
+        Assert.Equal(1, audit.SettledChunks);
+        Assert.Equal((16L, 15L, 1L, 0L, 1L), (outputs.Inputs, outputs.ExactlyOnce, outputs.DuplicatedOutputs, outputs.LostOutputs, outputs.ReplayedOutputs));
+        Assert.Equal((0L, 1L), (report.Summary.Duplicated, report.OutOfRange));
+    }
+
     private static (DeliveryAudit Audit, int Pipeline) Pipeline(int inputs)
     {
         // Producer 0 writes the inputs; producer 1 is the transforming member's output producer (one committed transaction).
