@@ -16,8 +16,11 @@ public sealed class BaselineTests
     [Fact]
     public void FromJson_WrittenBaseline_ReadsBackItsRuns()
     {
-        var read = Baseline.FromJson(Sample().ToJson(), "nightly.json");
+        var json = Sample().ToJson();
+        var read = Baseline.FromJson(json, "nightly.json");
 
+        // A committed file: one line ending, so an editor's or git's final newline does not show as a change.
+        Assert.EndsWith("}\n", json, StringComparison.Ordinal);
         Assert.Equal(("nightly", "quickstart", "embedded", 1), (read.Name, read.Scenario, read.Environment, read.FormatVersion));
         Assert.Equal([1.5, 2], read.Runs.Single().Intervals["produce.p99"]);
     }

@@ -380,6 +380,136 @@ public sealed class RegressionComparerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => RegressionComparer.Compare("s", "b", [Headline("a", ("lost", 0))], [], spec, []));
     }
 
+    [Fact]
+    public void Judge_CountWhereHigherIsWorse_ComparesTheCurrentHighestWithTheBaselinesLowest()
+    {
+        var rule = RegressionRule.Absolute("lost", 0);
+
+        var verdict = RegressionComparer.Judge(rule, [Headline("a", ("lost", 2)), Headline("b", ("lost", 0))], [Headline("c", ("lost", 0)), Headline("d", ("lost", 5))], 0.95);
+
+        Assert.Equal((Verdict.Regressed, 0.0, 5.0, 5.0), (verdict.Verdict, verdict.Baseline!.Value, verdict.Current!.Value, verdict.Change!.Value));
+    }
+
+    [Fact]
+    public void Judge_CountMissingFromEveryBaselineRun_IsInsufficientDataWithoutABaselineValue()
+    {
+        var verdict = RegressionComparer.Judge(RegressionRule.Absolute("lost", 0), [Headline("a"), Headline("b")], [Headline("c", ("lost", 1))], 0.95);
+
+        Assert.Equal((Verdict.InsufficientData, 0, 1), (verdict.Verdict, verdict.BaselineValues, verdict.CurrentValues));
+        Assert.Null(verdict.Baseline);
+        Assert.Equal(1.0, verdict.Current);
+    }
+
+    [Fact]
+    public void Judge_SignificantShiftOfExactlyTheAllowance_IsUnchangedEitherWay()
+    {
+        // Integer seconds with medians 100 → 110 and 100 → 90: the shift is exactly the allowed 10 ms, significant,
+        // and its interval lies wholly on one side; "exceeds the allowed change" is strict, and no noise is blamed.
+        var rule = RegressionRule.Absolute("produce.p99", 10);
+        var baseline = Seconds("a", "produce.p99", [.. Enumerable.Range(0, 40).Select(i => 98.0 + i % 5)]);
+        var slower = Seconds("b", "produce.p99", [.. Enumerable.Range(0, 40).Select(i => 108.0 + i % 5)]);
+        var faster = Seconds("c", "produce.p99", [.. Enumerable.Range(0, 40).Select(i => 88.0 + i % 5)]);
+
+        var up = Judge(rule, baseline, slower);
+        var down = Judge(rule, baseline, faster);
+
+        Assert.Equal((Verdict.Unchanged, 10.0), (up.Verdict, up.Change!.Value));
+        Assert.True(up.PValue < 0.001 && up.ChangeLow > 0, up.Explanation);
+        Assert.DoesNotContain("within the noise", up.Explanation, StringComparison.Ordinal);
+        Assert.Equal((Verdict.Unchanged, -10.0), (down.Verdict, down.Change!.Value));
+        Assert.True(down.PValue < 0.001 && down.ChangeHigh < 0, down.Explanation);
+        var oneMore = Judge(RegressionRule.Absolute("produce.p99", 9.5), baseline, slower);
+        Assert.Equal(Verdict.Regressed, oneMore.Verdict);
+        Assert.Equal(Verdict.Improved, Judge(RegressionRule.Absolute("produce.p99", 9.5), baseline, faster).Verdict);
+    }
+
+    [Fact]
+    public void Judge_LargeImprovementTheNoiseExplains_IsUnchanged()
+    {
+        // The noisy seconds of the regression case above, mirrored: the median falls by a quarter, but the rank test
+        // cannot tell it from noise, so a faster run is not claimed.
+        var baseline = Seconds("a", "produce.p99", 3, 6, 12, 13, 20, 40, 70, 5);
+        var current = Seconds("b", "produce.p99", 2, 5, 9, 10, 14, 30, 60, 4);
+
+        var verdict = Judge(ProduceP99, baseline, current);
+
+        Assert.True(verdict.Change < -0.15, verdict.Explanation);
+        Assert.True(verdict.PValue >= 0.05, verdict.Explanation);
+        Assert.Equal(Verdict.Unchanged, verdict.Verdict);
+    }
+
+    [Fact]
+    public void Judge_ImprovementWithAnIntervalWhollyBelowZeroButNotSignificant_IsUnchanged()
+    {
+        // Four runs per side, all current ones faster but one, which is slower than one baseline run: the bootstrap
+        // interval of the change of medians lies below zero (a resample needs three of four draws of that run to reach
+        // zero), yet with one pair out of order the rank test's p is above 0.05: not significant, so not improved.
+        var rule = RegressionRule.Relative("recovery", 0.2);
+        var before = Runs("a", "recovery", 10, 10.5, 11, 11.5);
+        var after = Runs("b", "recovery", 5, 5.5, 6, 10.2);
+
+        var verdict = RegressionComparer.Judge(rule, before, after, 0.95);
+
+        Assert.True(verdict.PValue >= 0.05, verdict.Explanation);
+        Assert.True(-verdict.Change!.Value > 0.2 && verdict.ChangeHigh < 0, verdict.Explanation);
+        Assert.Equal(Verdict.Unchanged, verdict.Verdict);
+    }
+
+    [Fact]
+    public void Judge_OneValuePerRun_ResamplesRunsSoTheIntervalHasWidth()
+    {
+        var rule = RegressionRule.Relative("recovery", 0.2);
+
+        var verdict = RegressionComparer.Judge(rule, Runs("a", "recovery", 5, 5.5, 4.8, 5.2, 5.1), Runs("b", "recovery", 9, 9.5, 8.8, 9.2, 9.9), 0.95);
+
+        Assert.True(verdict.ChangeLow < verdict.Change && verdict.Change < verdict.ChangeHigh, verdict.Explanation);
+    }
+
+    [Fact]
+    public void Judge_BaselineRunsOfWhichOneIsSlower_ResamplesWholeRunsNotPooledSeconds()
+    {
+        // Two baseline runs at 10 ms and one at 16 ms; a current run at 15 ms is slower than two thirds of the baseline's
+        // seconds (significant, +50 % against the pooled median), but one baseline run was as slow as it: drawing that run
+        // three times (1 in 27 resamples) is a baseline as slow as now, so the interval reaches below zero: unchanged.
+        RunSample[] baseline = [Run("a1", "produce.p99", 10, 0.01, 50, 1), Run("a2", "produce.p99", 10, 0.01, 50, 2), Run("a3", "produce.p99", 16, 0.01, 50, 3)];
+        var current = Run("b", "produce.p99", 15, 0.01, 50, 4);
+
+        var verdict = RegressionComparer.Judge(ProduceP99, baseline, [current], 0.95);
+
+        Assert.True(verdict.PValue < 0.001 && verdict.Change > 0.4, verdict.Explanation);
+        Assert.True(verdict.ChangeLow < 0, verdict.Explanation);
+        Assert.Equal(Verdict.Unchanged, verdict.Verdict);
+    }
+
+    [Fact]
+    public void Judge_SlowSecondsComingInStretches_WidenTheIntervalAgainstTheSameSecondsShuffled()
+    {
+        // Consecutive seconds resampled in blocks keep a slow stretch together: a third of the seconds slow, in two
+        // stretches of ten, moves the resampled median to the slow level far more often than the same seconds shuffled,
+        // where a resample rarely draws half of its seconds slow. The interval of the run with stretches is wider.
+        var stretches = Enumerable.Range(0, 60).Select(i => i / 10 % 3 == 2 ? 20.0 + i % 10 * 0.01 : 10.0 + i % 10 * 0.01).ToArray();
+        var shuffled = Enumerable.Range(0, 60).Select(i => stretches[i * 7 % 60]).ToArray();
+        var current = Run("b", "produce.p99", 10.5, 0.01, 60, 4);
+
+        var ordered = RegressionComparer.Judge(ProduceP99, [Seconds("a", "produce.p99", stretches)], [current], 0.95);
+        var mixed = RegressionComparer.Judge(ProduceP99, [Seconds("a", "produce.p99", shuffled)], [current], 0.95);
+
+        var orderedWidth = ordered.ChangeHigh!.Value - ordered.ChangeLow!.Value;
+        var mixedWidth = mixed.ChangeHigh!.Value - mixed.ChangeLow!.Value;
+        Assert.True(orderedWidth > 1.3 * mixedWidth, $"stretches {ordered.Explanation}; shuffled {mixed.Explanation}");
+    }
+
+    [Fact]
+    public void Judge_FractionalConfidence_ExplainsTheIntervalAtThatLevelAndWhichValuesWereCompared()
+    {
+        var perSecond = RegressionComparer.Judge(ProduceP99, [Run("a", "produce.p99", 10, 0.2, 60, 1)], [Run("b", "produce.p99", 15, 0.2, 60, 2)], 0.995);
+        var perRun = RegressionComparer.Judge(RegressionRule.Relative("recovery", 0.2), Runs("a", "recovery", 5, 5.2, 4.9, 5.1), Runs("b", "recovery", 9, 9.3, 8.8, 9.1), 0.995);
+
+        Assert.Contains("99.5% CI", perSecond.Explanation, StringComparison.Ordinal);
+        Assert.Contains("60 vs 60 per-second values)", perSecond.Explanation, StringComparison.Ordinal);
+        Assert.Contains("4 vs 4 run values)", perRun.Explanation, StringComparison.Ordinal);
+    }
+
     /// <summary>One run per value, each with that headline value only.</summary>
     private static RunSample[] Runs(string prefix, string metric, params double[] values) =>
         [.. values.Select((v, i) => Headline($"{prefix}{i}", (metric, v)))];

@@ -199,4 +199,39 @@ public sealed class VerdictOutputTests
         Assert.Equal(("c1", "lost", "overall", "lessOrEqual", 0.0, 1.0, false), (slo.GetProperty("run").GetString(), slo.GetProperty("name").GetString(), slo.GetProperty("phase").GetString(), slo.GetProperty("comparison").GetString(), slo.GetProperty("limit").GetDouble(), slo.GetProperty("observed").GetDouble(), slo.GetProperty("passed").GetBoolean()));
         Assert.Equal("insufficient data", json.RootElement.GetProperty("verdict").GetString());
     }
+    [Fact]
+    public void Markdown_FractionalConfidenceAndValues_KeepTheirDecimalsAndExplainTheMethodAboveTheSloTable()
+    {
+        SloCase[] slos = [new("c1", new SloResult("p99", "steady", 10.0004, 5.123456, true, "lessOrEqual"))];
+        var report = Report([Rule(ProduceP99, Verdict.Unchanged)], slos) with { Confidence = 0.995 };
+
+        var markdown = VerdictDocuments.Markdown(report);
+        var lines = markdown.Split('\n');
+
+        Assert.Contains("99.5% confidence", lines[2], StringComparison.Ordinal);
+        Assert.Equal("| rule | allowed | baseline | current | change | 99.5% CI | p | values | verdict |", lines[4]);
+        Assert.Contains("Baseline and current are medians (per-second values of the measured window pooled over runs, or one value per run); " +
+            "a rule regresses only when its change exceeds the allowed change and is significant", markdown, StringComparison.Ordinal);
+        Assert.Contains("Audit counts are compared exactly (worst current run against the best baseline run).", markdown, StringComparison.Ordinal);
+        var sloHeader = Array.IndexOf(lines, "| SLO | run | phase | limit | observed | result |");
+        Assert.True(sloHeader > 6, markdown);
+        Assert.Equal("|---|---|---|---:|---:|---|", lines[sloHeader + 1]);
+        Assert.Equal("| p99 | c1 | steady | lessOrEqual 10 | 5.123 | passed |", lines[sloHeader + 2]);
+        Assert.EndsWith("\n", VerdictDocuments.Json(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToXml_FractionalConfidenceValuesAndSeveralCurrentRuns_KeepTheirDecimalsAndListEveryRun()
+    {
+        SloCase[] slos = [new("c1", new SloResult("p99", "steady", 10.0004, 12.345678, false, "lessOrEqual"))];
+        var report = Report([Rule(ProduceP99, Verdict.Regressed, baseline: 10, current: 15, change: 0.5, low: 0.31, high: 0.72, p: 0.0021)], slos, current: ["c1", "c2"]) with { Confidence = 0.995 };
+
+        var xml = XDocument.Parse(JUnitReport.ToXml(report, At));
+        var failures = xml.Descendants("failure").ToList();
+
+        Assert.Equal("observed 12.346, limit lessOrEqual 10 (phase steady, run c1)", failures.Single(f => f.Attribute("type")!.Value == "slo").Attribute("message")!.Value);
+        var regression = failures.Single(f => f.Attribute("type")!.Value == "regression");
+        Assert.Contains("99.5% CI +31% … +72%", regression.Attribute("message")!.Value, StringComparison.Ordinal);
+        Assert.EndsWith("current: c1, c2", regression.Value, StringComparison.Ordinal);
+    }
 }
