@@ -405,7 +405,9 @@ public sealed class DeliveryAudit
     {
         ref var word = ref chunk.Consumed[(index * _groupWords) + (slot >> 2)];
         var shift = (slot & 3) * 8;
-        int previousCount;
+        // Assigned before the loop so that mutation testing can compile every variant of it (Stryker removes all mutants
+        // of a method in which one variant fails to compile, and this method counts every read).
+        var previousCount = 0;
         while (true)
         {
             var old = Volatile.Read(ref word);

@@ -532,6 +532,47 @@ public sealed class DeliveryAuditTests
         Assert.Equal([("a", 0L), ("b", 0L), ("b", 1L)], summary.Examples.Where(e => e.Kind == "lost").Select(e => (e.Topic, e.Sequence)));
     }
 
+    [Fact]
+    public void Classify_TwoTopicsWithLossesWithoutOffsetAndReplays_SumsEachTopicsWorstGroupAndEveryGroupsReplays()
+    {
+        // Topic "a" (producer 0) is read by a0 and a1, topic "b" (producer 1) by b0. Sequences 0 and 1 of "a" and 0 of
+        // "b" were acknowledged without an offset (-1001). a0 misses sequence 0; a1 misses 0, 1 and 5 (the topic's worst
+        // group: lost 3, 2 of them without an offset); b0 misses 0. a0 re-reads one message after a replay, a1 two.
+        var audit = new DeliveryAudit(
+            [new AuditedProducer("a", 1, 10), new AuditedProducer("b", 1, 10)],
+            [new AuditedGroup("a0", "a"), new AuditedGroup("a1", "a"), new AuditedGroup("b0", "b")],
+            new DeliveryAuditOptions { ChunkSize = 16 });
+        for (var s = 0; s < 10; s++)
+        {
+            audit.RecordAcked(0, s, 0, s < 2 ? -1001 : s);
+            audit.RecordAcked(1, s, 0, s < 1 ? -1001 : s);
+            if (s != 0)
+            {
+                audit.RecordConsumed(0, 0, s, 0, s);
+                audit.RecordConsumed(2, 1, s, 0, s);
+            }
+
+            if (s is not (0 or 1 or 5))
+            {
+                audit.RecordConsumed(1, 0, s, 0, s);
+            }
+        }
+
+        audit.RecordReplayed(0, 0, 3, 0, 3);
+        audit.RecordReplayed(1, 0, 4, 0, 4);
+        audit.RecordReplayed(1, 0, 6, 0, 6);
+
+        var summary = audit.Classify(NoRetention).Summary;
+
+        Assert.Equal(
+            [("a0", 1L, 1L, 1L), ("a1", 3L, 2L, 2L), ("b0", 1L, 1L, 0L)],
+            summary.Groups.Select(g => (g.Group, g.Lost, g.LostWithoutOffset, g.Replayed)));
+        // Per topic the worst group, summed over the topics: lost 3 + 1, of them without an offset 2 + 1; delivered
+        // the fewest per topic, 7 + 9; replays are every group's re-reads, 1 + 2.
+        Assert.Equal((4L, 3L, 16L, 3L), (summary.Lost, summary.LostWithoutOffset, summary.Delivered, summary.Replayed));
+        Assert.Equal(2, audit.CreatedChunks);
+    }
+
     [Theory]
     [InlineData(0, 4, 5, "ChunkSize")]
     [InlineData(24, 4, 5, "ChunkSize")]
