@@ -208,10 +208,17 @@ public static class MeasuredWorkload
                 notes.Add("librdkafka's last statistics report came before the end of the run; the byte factors are from the reports received.");
             }
 
-            return (request, stored, string.Create(CultureInfo.InvariantCulture,
-                $"{wire.Source} ({wire.Compression} compression): {wire.ValueBytes:#,##0} B of values went out as {wire.MessageBytes:#,##0} B of keys and values, " +
-                $"{wire.BatchBytes:#,##0} B in {wire.Batches:#,##0} record batches (keys+values / batches = {compression:0.###}) and {wire.RequestBytes:#,##0} B of requests " +
-                $"(protocol overhead {wire.RequestBytes - wire.BatchBytes:#,##0} B in {wire.ProduceRequests:#,##0} produce requests): {stored:0.###} B stored and {request:0.###} B sent per value byte"));
+            // A composite format rather than string.Create with an interpolated string: Stryker's variants of the latter do
+            // not compile (its handler is passed by ref), which made it drop every mutant of this method.
+            var source = string.Format(
+                CultureInfo.InvariantCulture,
+                "{0} ({1} compression): {2:#,##0} B of values went out as {3:#,##0} B of keys and values, " +
+                "{4:#,##0} B in {5:#,##0} record batches (keys+values / batches = {6:0.###}) and {7:#,##0} B of requests " +
+                "(protocol overhead {8:#,##0} B in {9:#,##0} produce requests): {10:0.###} B stored and {11:0.###} B sent per value byte",
+                wire.Source, wire.Compression, wire.ValueBytes, wire.MessageBytes,
+                wire.BatchBytes, wire.Batches, compression, wire.RequestBytes,
+                wire.RequestBytes - wire.BatchBytes, wire.ProduceRequests, stored, request);
+            return (request, stored, source);
         }
 
         notes.Add("The run has no produce.wire (written before LoadLab measured bytes on the wire): priced on value bytes only.");
