@@ -156,8 +156,18 @@ public sealed class MeasuredWorkloadTests : IDisposable
 
         Assert.Equal(0.65, workload.WireFactor, precision: 12);
         Assert.Equal(0.6, workload.StoredFactor, precision: 12);
-        Assert.Contains("lz4 compression", workload.FactorSource, StringComparison.Ordinal);
-        Assert.Contains("protocol overhead 50,000 B", workload.FactorSource, StringComparison.Ordinal);
+        Assert.Equal(
+            "librdkafka statistics every 1000 ms (lz4 compression): 1,000,000 B of values went out as 1,013,000 B of keys and values, " +
+            "600,000 B in 100 record batches (keys+values / batches = 1.688) and 650,000 B of requests " +
+            "(protocol overhead 50,000 B in 80 produce requests): 0.6 B stored and 0.65 B sent per value byte",
+            workload.FactorSource);
+        Assert.DoesNotContain(workload.Notes, n => n.Contains("statistics report came before the end", StringComparison.Ordinal));
+
+        var partial = MeasuredWorkload.FromRunDirectory(WriteRun(summary with { Produce = summary.Produce with { Wire = wire with { Complete = false } } }, Rows(outage: false)), new CostWorkloadOptions());
+        Assert.Contains(partial.Notes, n => n.StartsWith("librdkafka's last statistics report came before the end of the run", StringComparison.Ordinal));
+
+        var unmeasured = MeasuredWorkload.FromRunDirectory(WriteRun(summary with { Produce = summary.Produce with { Wire = null } }, Rows(outage: false)), new CostWorkloadOptions());
+        Assert.Equal((1.0, 1.0, "value bytes only (no librdkafka statistics in this run)"), (unmeasured.WireFactor, unmeasured.StoredFactor, unmeasured.FactorSource));
     }
 
     [Fact]
