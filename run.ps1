@@ -71,6 +71,13 @@ elseif ($args[0] -eq 'test') {
         Write-Host 'no test assembly reported results (does the filter match any test?)'
         exit 1
     }
+    # Every failed test again by name (run.sh adds its message), so a log that keeps only its tail still names it.
+    $failures = @($text | Select-String '^ +Failed [A-Za-z_]' | ForEach-Object { $_.Line })
+    if ($failures.Count -gt 0) {
+        Write-Host "`nfailed tests:"
+        $failures | ForEach-Object { Write-Host $_ }
+        Write-Host ''
+    }
     Write-Host "$(& $sum 'Passed') passed, $(& $sum 'Failed') failed, $(& $sum 'Skipped') skipped"
     exit $status
 }

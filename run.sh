@@ -84,16 +84,8 @@ cmd_test() {
   dotnet test LoadLab.sln -c Release --no-build -nologo -m:2 --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e
-  # One closing line over all test assemblies, in the form CI systems read.
-  awk '
-    /^Test Run (Successful|Failed)\./ { runs++ }
-    /^ +Passed: +[0-9]+$/ { passed += $2 }
-    /^ +Failed: +[0-9]+$/ { failed += $2 }
-    /^ +Skipped: +[0-9]+$/ { skipped += $2 }
-    END {
-      if (runs == 0) { print "no test assembly reported results (does the filter match any test?)"; exit 1 }
-      printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped
-    }' "$log" || status=1
+  # Every failed test again at the end and one closing line over all test assemblies (tests/summarize-test-log.awk).
+  awk -f "$root/tests/summarize-test-log.awk" "$log" || status=1
   rm -f "$log"
   return "$status"
 }
