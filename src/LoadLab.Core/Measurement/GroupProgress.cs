@@ -7,11 +7,9 @@ namespace LoadLab.Core.Measurement;
 public sealed class GroupProgress
 {
     private readonly long[] _nextOffset;
-    private readonly int[] _assigned;
     private readonly long[] _replayUntil;
     private readonly long[] _replayReachedMicros;
     private readonly long[] _replayReads;
-    private int _unassignedPartitions;
     private long _consumed;
     private long _consumedBytes;
     private int _rebalances;
@@ -22,11 +20,9 @@ public sealed class GroupProgress
         Topic = topic;
         FirstPartitionIndex = firstPartitionIndex;
         _nextOffset = new long[partitions];
-        _assigned = new int[partitions];
         _replayUntil = new long[partitions];
         _replayReachedMicros = new long[partitions];
         _replayReads = new long[partitions];
-        _unassignedPartitions = partitions;
     }
 
     public string Group { get; }
@@ -59,21 +55,6 @@ public sealed class GroupProgress
 
     /// <summary>Counts a partition assignment.</summary>
     public void RecordRebalance() => Interlocked.Increment(ref _rebalances);
-
-    /// <summary>Records that a member was assigned <paramref name="partition"/> (at least once so far).</summary>
-    public void RecordAssigned(int partition)
-    {
-        if (Interlocked.Exchange(ref _assigned[partition], 1) == 0)
-        {
-            Interlocked.Decrement(ref _unassignedPartitions);
-        }
-    }
-
-    /// <summary>
-    /// Whether every partition of the topic has been assigned to a member. A group whose first member got its share
-    /// while another member's assignment is still pending has rebalanced but leaves partitions unread.
-    /// </summary>
-    public bool EveryPartitionAssigned => Volatile.Read(ref _unassignedPartitions) == 0;
 
     /// <summary>
     /// A <c>group.replay</c> moved the group back on <paramref name="partition"/> from <paramref name="until"/> (where it

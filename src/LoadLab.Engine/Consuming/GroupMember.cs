@@ -36,6 +36,7 @@ internal sealed class GroupMember : IDisposable
     private CancellationTokenSource? _stop;
     private bool _stopped;
     private bool _disposed;
+    private int _joined;
 
     /// <param name="run">The run.</param>
     /// <param name="spec">The group.</param>
@@ -84,6 +85,13 @@ internal sealed class GroupMember : IDisposable
         _consumer = builder.Build();
         _thread = new Thread(Consume) { IsBackground = true, Name = config.ClientId };
     }
+
+    /// <summary>
+    /// The partitions of the group's topic this member holds now; null until the coordinator gave it a first
+    /// assignment (which may be empty: more members than partitions).
+    /// </summary>
+    public IReadOnlyList<int>? CurrentAssignment =>
+        Volatile.Read(ref _joined) == 0 ? null : _consumer.Assignment.Select(p => p.Partition.Value).ToList();
 
     /// <summary>Client errors seen by this member (rare; counted for the summary).</summary>
     public System.Collections.Concurrent.ConcurrentBag<string> Errors { get; } = [];
@@ -145,11 +153,8 @@ internal sealed class GroupMember : IDisposable
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
+        Volatile.Write(ref _joined, 1);
         _progress.RecordRebalance();
-        foreach (var partition in partitions)
-        {
-            _progress.RecordAssigned(partition.Partition.Value);
-        }
 
         _run.Event(RunEventTypes.GroupRebalanced, [
             new("group", _spec.Group),

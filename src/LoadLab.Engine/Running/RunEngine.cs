@@ -620,12 +620,18 @@ internal static class RunEngine
             var deadline = Stopwatch.StartNew();
             // Every partition, not just the first member's share: the mock cluster can answer one member's join
             // many seconds after another's, and a partition nobody reads builds lag from the first measured second.
-            while (_groups.Any(g => !g.Progress.EveryPartitionAssigned) && deadline.Elapsed < _request.GroupJoinTimeout)
+            // And every member, each partition held by one of them: the members that made a round can share every
+            // partition between them, and the late member's join then rebalances the whole group in the middle of
+            // the measured seconds (eager protocol: nobody reads until the next round, up to session.timeout.ms − 1 s
+            // on the mock); while a round is being handed out, the members' old and new assignments overlap.
+            static bool Joined((GroupProgress Progress, List<GroupMember> Members) group) =>
+                GroupAssignments.IsSettled(group.Progress.Partitions, group.Members.Select(m => m.CurrentAssignment));
+            while (!_groups.TrueForAll(Joined) && deadline.Elapsed < _request.GroupJoinTimeout)
             {
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }
 
-            var waiting = _groups.Where(g => !g.Progress.EveryPartitionAssigned).Select(g => g.Progress.Group).ToList();
+            var waiting = _groups.Where(g => !Joined(g)).Select(g => g.Progress.Group).ToList();
             _context.Event(RunEventTypes.GroupsJoined, [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
         }
 

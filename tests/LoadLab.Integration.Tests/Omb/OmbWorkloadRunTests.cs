@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LoadLab.Core.Capacity;
 using LoadLab.Core.Environments;
 using LoadLab.Core.Omb;
@@ -8,7 +9,7 @@ using LoadLab.Environments.Embedded;
 
 namespace LoadLab.Integration.Tests.Omb;
 
-public sealed class OmbWorkloadRunTests : IDisposable
+public sealed partial class OmbWorkloadRunTests : IDisposable
 {
     /// <summary>OMB's rates are for real clusters; a few seconds at this total rate show the mapping runs, on two shared cores.</summary>
     private const double TestRate = 1_000;
@@ -44,14 +45,24 @@ public sealed class OmbWorkloadRunTests : IDisposable
             CancellationToken.None);
 
         // The load starts once the group has joined: end-to-end latencies of the measured seconds need a consumer.
-        var joined = File.ReadLines(Path.Combine(_directory, RunFiles.Events)).Single(line => line.Contains($"\"{RunEventTypes.GroupsJoined}\"", StringComparison.Ordinal));
-        Assert.Contains("\"notJoined\":[]", joined, StringComparison.Ordinal);
+        // Every member, not only every partition: a member joining after the start would stop the whole group for a
+        // rebalance round in the middle of the run.
+        var events = File.ReadLines(Path.Combine(_directory, RunFiles.Events)).ToList();
+        var groupEvents = string.Join("\n", events.Where(line => line.Contains("\"group", StringComparison.Ordinal) || line.Contains("\"run.", StringComparison.Ordinal)));
+        var joined = events.FindIndex(line => line.Contains($"\"{RunEventTypes.GroupsJoined}\"", StringComparison.Ordinal));
+        Assert.Contains("\"notJoined\":[]", events[joined], StringComparison.Ordinal);
+        var members = events.Take(joined)
+            .Where(line => line.Contains($"\"{RunEventTypes.GroupRebalanced}\"", StringComparison.Ordinal))
+            .Select(line => MemberName().Match(line).Groups["member"].Value)
+            .Distinct();
+        Assert.True(members.Count() == loaded.Value!.Workload.ConsumerPerSubscription, groupEvents);
+        Assert.DoesNotContain(events.Skip(joined), line => line.Contains($"\"{RunEventTypes.GroupRebalanced}\"", StringComparison.Ordinal));
         Assert.Equal(RunOutcome.Completed, summary.Outcome);
         Assert.Equal(4_000, summary.Produce.Target);
         Assert.Equal(summary.Produce.Sent, summary.Produce.Acked);
         Assert.Equal(0, summary.Produce.Failed);
         var group = Assert.Single(summary.Consume.Groups);
-        Assert.Equal(0, group.FinalLagMessages);
+        Assert.True(group.FinalLagMessages == 0, $"{group.FinalLagMessages} messages unread after the drain\n{groupEvents}");
         Assert.Equal(summary.Partitions.Sum(p => p.Messages), group.Consumed);
         Assert.Equal(0, summary.Audit!.Lost);
 
@@ -71,4 +82,7 @@ public sealed class OmbWorkloadRunTests : IDisposable
             Directory.Delete(_directory, recursive: true);
         }
     }
+
+    [GeneratedRegex("\"member\":\"(?<member>[^\"]+)\"")]
+    private static partial Regex MemberName();
 }
