@@ -82,11 +82,10 @@ internal static class SourcedValues
         : unit is "KiB" or "MiB" or "GiB" or "TiB" or "KB" or "MB" or "GB" or "TB" ? unit : null;
 
     /// <summary>A sourced <c>value: true | false</c> (1 or 0).</summary>
-    public static SourcedValue? ReadFlag(YamlMap parent, string key, bool required = true)
+    public static SourcedValue? ReadFlag(YamlMap parent, string key)
     {
         var example = $"{{ value: true, source: <url>, date: <yyyy-mm-dd> }}";
-        var node = required ? parent.Require(key, example) : parent.Get(key);
-        var map = node?.AsMap(Shape, example);
+        var map = parent.Require(key, example)?.AsMap(Shape, example);
         if (map is null)
         {
             return null;
