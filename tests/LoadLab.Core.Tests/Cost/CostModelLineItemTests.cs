@@ -158,18 +158,18 @@ public sealed class CostModelLineItemTests
     [Fact]
     public void Estimate_AzLossWithABurstingNetwork_LeavesTwoThirdsOfTheBurstToo()
     {
-        // RF 1, no consumers: network in carries the ingress alone. One second at 600 MiB/s, credits for an hour:
-        // each broker bursts to 200 × 2/3 = 133.3 MiB/s, so 600 / 133.3 = 4.5 → 5 → 6 brokers in whole zones; the
-        // average 19.8 MiB/s needs only the minimum 3.
+        // RF 1 read twice: network out carries 2 B per ingress byte. One second at 600 MiB/s, credits for an hour:
+        // each broker bursts to 200 × 2/3 = 133.3 MiB/s, so 1,200 / 133.3 = 9 brokers (network in: 600 / 133.3 →
+        // 5); the average 19.8 MiB/s × 2 needs only the minimum 3.
         var bursting = CostTestData.Instance() with { NetworkBurst = V(200, "MiB/s"), NetworkBurstDuration = V(3600, "seconds") };
         var spike = Enumerable.Repeat(10.0, 59).Append(600).ToArray();
 
-        var estimate = Estimate(CostTestData.Profile(spike, fanOut: 0, replicationFactor: 1), CostTestData.Kafka(), new CostOptions { AzLoss = true }, CostTestData.VendorPrices(720, bursting));
+        var estimate = Estimate(CostTestData.Profile(spike, fanOut: 2, replicationFactor: 1), CostTestData.Kafka(), new CostOptions { AzLoss = true }, CostTestData.VendorPrices(720, bursting));
 
-        Assert.Equal((6, "network in"), (estimate.Sizing.FloorBrokers, estimate.BindingLimit));
+        Assert.Equal((9, "network out"), (estimate.Sizing.FloorBrokers, estimate.BindingLimit));
         Assert.Equal(
-            "floor 6 brokers, bound by network in (produce 1 + replicas received (RF 1 − 1) × stored 1 = 1 B per ingress byte against 100 MiB/s baseline (100 MiB/s × 0.667 (one of 3 zones down)), bursting to 200 MiB/s for 60 min of credits); " +
-            "the average load needs 3; 3 more carry the peaks that outlast the credits; 6 × 720 h × 0.126 USD/h = 544.32",
+            "floor 9 brokers, bound by network out ((replicas sent RF 1 − 1 + fan-out 2) × stored 1 = 2 B per ingress byte against 100 MiB/s baseline (100 MiB/s × 0.667 (one of 3 zones down)), bursting to 200 MiB/s for 60 min of credits); " +
+            "the average load needs 3; 6 more carry the peaks that outlast the credits; 9 × 720 h × 0.126 USD/h = 816.48",
             estimate.Line("compute").Formula);
     }
 
@@ -195,40 +195,48 @@ public sealed class CostModelLineItemTests
     [Fact]
     public void Estimate_ElasticFleetAboveItsFloor_BillsTheTimeWeightedBrokersAboveIt()
     {
-        // The shipped AutoMQ on r6i.large (93.1 MiB/s network baseline, 20 % headroom), a day at 200 MiB/s with two
-        // hours at 400: the average 216.7 × 2.5 × 1.2 / 93.1 = 6.98 needs 7, the busiest second 400 × 2.5 × 1.2 /
-        // 93.1 = 12.9 needs 13; scale-outs carry the peak, billed as the time-weighted brokers above the floor.
+        // The shipped AutoMQ on r6i.large (93.1 MiB/s network baseline, 20 % headroom) with an S3 WAL, a day at
+        // 200 MiB/s with 7,000 s at 400 (average 216.2): the average × 2.5 × 1.2 / 93.1 = 6.97 needs 7, the busiest
+        // second 400 × 2.5 × 1.2 / 93.1 = 12.9 needs 13. Six brokers launch once a day (180 a month), billed from
+        // the decision 180 s into the peak until 900 s after it: 6 × (7,000 − 180 + 900) / 86,400 = 0.536 brokers
+        // above the floor on average, 7.536 in all.
         var (prices, profiles) = CostTestData.Shipped();
         var automq = profiles.Single(p => p.Name == "automq") with { LargerInstanceTypes = [] };
 
-        var estimate = CostModel.Estimate(CostTestData.Day(200, 400, 7_200), automq, prices, new CostOptions());
+        var estimate = CostModel.Estimate(CostTestData.Day(200, 400, 7_000), automq, prices, new CostOptions { Wal = WalKind.S3 });
 
-        Assert.Equal((7, 13), (estimate.Sizing.FloorBrokers, estimate.Sizing.PeakLoadBrokers));
+        Assert.Equal((7, 13, 180), (estimate.Sizing.FloorBrokers, estimate.Sizing.PeakLoadBrokers, estimate.Sizing.LaunchesPerMonth));
+        Assert.Equal(7 + (6.0 * 7_720 / 86_400), estimate.Sizing.MeanBrokers, precision: 9);
         Assert.EndsWith(
             "; the busiest second would need 13 at baseline; burst credits and scale-outs carry the rest; 7 × 720 h × 0.126 USD/h = 635.04",
             estimate.Line("compute").Formula,
             StringComparison.Ordinal);
-        var above = estimate.Sizing.MeanBrokers - 7;
-        Assert.Equal(0.55, above, precision: 9);
         var burst = estimate.Line("burst");
-        Assert.Equal(above * 720 * 0.126, burst.MonthlyUsd, precision: 9);
+        Assert.Equal(6.0 * 7_720 / 86_400 * 720 * 0.126, burst.MonthlyUsd, precision: 9);
+        Assert.Equal("time-weighted brokers above the floor 0.536 (up to 13 running; 180 launches/month, each billed at least 60 s) × 720 h × 0.126 USD/h = 48.64", burst.Formula);
+
+        // Brokers to three decimals in storage and per-broker lines, to two in request counts. Written 216.2 ×
+        // 2,592,000 = 560,400,000 MiB; the WAL and the router each 4/s × 7.536 × 2,592,000 = 78,134,400 PUTs.
+        Assert.Equal("time-weighted brokers 7.536 × (no WAL volume (S3 WAL) + root 64) GB × 0.08 USD/GB-month = 38.58", estimate.Line("blockStorage").Formula);
+        Assert.Equal("brokers 7.536 × (0) USD/broker-month = 0.00", estimate.Line("licence").Formula);
         Assert.Equal(
-            $"time-weighted brokers above the floor 0.55 (up to 13 running; {estimate.Sizing.LaunchesPerMonth:#,##0} launches/month, each billed at least 60 s) × 720 h × 0.126 USD/h = 49.90",
-            burst.Formula);
-        Assert.Contains(" = 4/s × 7.55 brokers)", estimate.Line("objectRequests").Formula, StringComparison.Ordinal);
+            "written 560,400,000 MiB/month; PUT 165,093,840 + S3 WAL 78,134,400 (4/s × 7.54 brokers) + zone router 78,134,400 (max(4/s, forwarded 19.13 MiB/s / 8 MiB) = 4/s × 7.54 brokers) / 1,000 × 0.005 " +
+            "+ GET 71,282,880 + zone router 156,268,800 (each batch read in Z − 1 = 2 zones) / 1,000 × 0.0004 = 1,697.83",
+            estimate.Line("objectRequests").Formula);
     }
 
     [Fact]
     public void Estimate_FetchFromFollowerWithTwoReplicasOverThreeZones_CrossesOnlyToTheZoneWithout()
     {
-        // RF 2 over 3 zones: one zone in three holds no replica. 253,125 GB × fan-out 3 × 1/3 = 253,125 GB × 0.02 =
-        // 5,062.50; from the leader it would be × 2/3: 506,250 GB × 0.02 = 10,125.
-        var estimate = Estimate(CostTestData.Flat(100, fanOut: 3, replicationFactor: 2), CostTestData.Kafka(), new CostOptions { FetchFromFollower = true });
+        // RF 2 over 3 zones: one zone in three holds no replica. Stored 1.0625 B per value byte: 253,125 GB × fan-out
+        // 3 × 1/3 × 1.0625 = 268,945.3 GB × 0.02 = 5,378.91; from the leader it would be × 2/3: 537,890.6 GB × 0.02 = 10,757.81.
+        var workload = CostTestData.Flat(100, fanOut: 3, replicationFactor: 2) with { StoredFactor = 1.0625 };
+        var estimate = Estimate(workload, CostTestData.Kafka(), new CostOptions { FetchFromFollower = true });
 
         var consume = estimate.Line("crossAz.consume");
-        Assert.Equal(5_062.5, consume.MonthlyUsd, precision: 6);
-        Assert.Equal("253,125 GB × fan-out 3 × zones without a replica (Z − min(RF, Z))/Z 0.333 × stored 1 = 253,125 GB × 2 directions × 0.01 USD/GB = 5,062.50", consume.Formula);
-        Assert.Equal("With fetch-from-follower; without it this line would be 10,125.00 USD (test).", consume.Note);
+        Assert.Equal(253_125 * 1.0625 * 0.02, consume.MonthlyUsd, precision: 6);
+        Assert.Equal("253,125 GB × fan-out 3 × zones without a replica (Z − min(RF, Z))/Z 0.333 × stored 1.063 = 268,945 GB × 2 directions × 0.01 USD/GB = 5,378.91", consume.Formula);
+        Assert.Equal("With fetch-from-follower; without it this line would be 10,757.81 USD (test).", consume.Note);
         Assert.Equal("RF 2 replicas over 3 zones: a zone loss can take every replica of a partition", estimate.Durability);
         Assert.DoesNotContain(estimate.Notes, n => n.Contains("fetch-from-follower", StringComparison.Ordinal));
     }
