@@ -283,7 +283,8 @@ public static class CostModel
                 limits.Add(BrokerLimit.Rate("EBS bandwidth", writeFactor, ebs.Value * zoneShare, _instance.EbsBurst!.Value * zoneShare, _instance.EbsBurstDuration!.Value,
                     $"{writeText} = {N(writeFactor, "0.###")} B per ingress byte against {ebs.Written} EBS baseline ({N(ebs.Value)} MiB/s{azText}; consumers read the tail from memory), bursting to {_instance.EbsBurst.Written} for {N(_instance.EbsBurstDuration.Value / 60)} min"));
                 var volume = _prices.Block.MaxThroughput;
-                limits.Add(BrokerLimit.Rate("volume throughput", writeFactor, volume.Value * zoneShare, volume.Value * zoneShare, 0,
+                var volumeMiBps = volume.Value * zoneShare;
+                limits.Add(BrokerLimit.Rate("volume throughput", writeFactor, volumeMiBps, volumeMiBps, 0,
                     $"{writeText} = {N(writeFactor, "0.###")} B per ingress byte against one gp3 volume's largest throughput {volume.Written}{azText} (volumes do not burst)"));
             }
             else if (!SharedStorage)
@@ -295,7 +296,8 @@ public static class CostModel
                         "add instance-store and instance-store-write, or choose an instance type with local NVMe")]);
                 }
 
-                limits.Add(BrokerLimit.Rate("local disk write", writeFactor, local.Value * zoneShare, local.Value * zoneShare, 0,
+                var localMiBps = local.Value * zoneShare;
+                limits.Add(BrokerLimit.Rate("local disk write", writeFactor, localMiBps, localMiBps, 0,
                     $"{writeText} = {N(writeFactor, "0.###")} B per ingress byte against {local.Written} of local NVMe writes ({N(local.Value)} MiB/s{azText})"));
             }
 

@@ -320,7 +320,8 @@ public sealed class CostModelTests
 
         var problem = Assert.Single(error.Problems);
         Assert.Equal("instances.r6i.large.instance-store", problem.Path);
-        Assert.Contains("local NVMe", problem.Suggestion, StringComparison.Ordinal);
+        Assert.Equal("expected local NVMe storage for r6i.large: Redpanda's profile says data-storage: instance-store", problem.Message);
+        Assert.Equal("add instance-store and instance-store-write, or choose an instance type with local NVMe", problem.Suggestion);
     }
 
     [Fact]
