@@ -167,6 +167,20 @@ public sealed class FleetSimulationTests
     }
 
     [Fact]
+    public void Size_StaticFleetHeldAtTheAverage_NamesTheLimitTheAverageLoadNeedsMostOf()
+    {
+        // Idle and 300 MiB/s in turn, deep credits: the average 150 MiB/s needs 2 brokers' network (1 byte per byte)
+        // and 3 brokers' EBS (2 bytes per byte), and 3 carry the bursts. The idle seconds need nothing of either.
+        var network = BrokerLimit.Rate("network", 1, 100, 400, 1_000, "test");
+        var ebs = BrokerLimit.Rate("EBS", 2, 100, 400, 1_000, "test");
+        double[] perSecond = [.. Enumerable.Range(0, 100).Select(second => second % 2 == 0 ? 0.0 : 300)];
+
+        var fleet = FleetSimulation.Size(perSecond, [network, ebs], headroom: 0, minBrokers: 1, elasticity: null, billingMinimumSeconds: 60);
+
+        Assert.Equal((3, "EBS", 3), (fleet.Floor, fleet.BindingLimit, fleet.AverageBrokers));
+    }
+
+    [Fact]
     public void Size_BrokersInMultiplesOfThree_KeepsTheSmallestMultipleThatCreditsAllow()
     {
         // 450 MiB/s for 10 s needs 5 brokers at the baseline, but 3 carry it at 150 MiB/s each on half their credits.

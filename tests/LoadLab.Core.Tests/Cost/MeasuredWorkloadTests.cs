@@ -296,7 +296,8 @@ public sealed class MeasuredWorkloadTests : IDisposable
             Fault("broker.kill", "1", at: 2, duration: 3), // over when the measured window opens at 5 s
             Fault("broker.kill", "2", at: 10, duration: 2, recovery: 3), // recovered after the revert: until 13 s
             Fault("broker.pause", "3", at: 13, duration: 2), // starts as the previous ends; its backlog lands at 15 s
-            Fault("broker.kill", "4", at: 30, duration: 5, recovery: 2)); // recovered before the revert: until 35 s
+            Fault("broker.kill", "4", at: 30, duration: 5, recovery: 2), // recovered before the revert: until 35 s
+            Fault("broker.kill", "5", at: 40, duration: null)); // never reverted nor recovered: its own second only
         // 1,100 acknowledged at 35 s is exactly the flush tolerance (1.1 × the target): not yet a flush.
         var rows = Steady(45, second => second switch { 15 => 3_000, 35 => 1_100, _ => null });
 
@@ -306,9 +307,10 @@ public sealed class MeasuredWorkloadTests : IDisposable
             [
                 new ExcludedWindow(10, 16, "broker.kill 2 at 10 s, recovered after 3 s and the flush after it; broker.pause 3 at 13 s and the flush after it"),
                 new ExcludedWindow(30, 35, "broker.kill 4 at 30 s, recovered after 2 s and the flush after it"),
+                new ExcludedWindow(40, 41, "broker.kill 5 at 40 s and the flush after it"),
             ],
             workload.Excluded);
-        Assert.Equal(40 - 6 - 5, workload.IngressMiBpsPerSecond.Count);
+        Assert.Equal(40 - 6 - 5 - 1, workload.IngressMiBpsPerSecond.Count);
         Assert.Empty(workload.MeasuredOperations);
     }
 
