@@ -36,7 +36,8 @@ public static class PlatformProfileLoader
                 var closest = Spelling.DidYouMean(name, known!);
                 problems.Add(ValidationProblem.ForOption("--platforms",
                     $"expected a platform profile in {directory} (known: {(known.Length == 0 ? "none" : string.Join(", ", known))}), got \"{name}\"",
-                    closest is null ? $"choose from: {string.Join(", ", known)}" : $"did you mean \"{closest}\"?"));
+                    known.Length == 0 ? $"add the profile as {path}"
+                    : closest is null ? $"choose from: {string.Join(", ", known)}" : $"did you mean \"{closest}\"?"));
                 continue;
             }
 

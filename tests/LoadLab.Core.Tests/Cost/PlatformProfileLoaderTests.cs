@@ -110,7 +110,7 @@ public sealed class PlatformProfileLoaderTests
 
         var error = Assert.Throws<InvalidInputException>(() => PlatformProfileLoader.LoadAll(directory, ["kafka"]));
 
-        Assert.Equal([$"--platforms: expected a platform profile in {directory} (known: none), got \"kafka\". Fix: choose from: "], error.Problems.Select(p => p.ToString()));
+        Assert.Equal([$"--platforms: expected a platform profile in {directory} (known: none), got \"kafka\". Fix: add the profile as {Path.Combine(directory, "kafka.yaml")}"], error.Problems.Select(p => p.ToString()));
     }
 
     [Fact]
