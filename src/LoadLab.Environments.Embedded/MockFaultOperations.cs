@@ -268,6 +268,7 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     private async Task<Step> FailAsync(int brokerId, bool hang, Action effectApplied, CancellationToken cancellationToken)
     {
         CancellationToken failover;
+        TaskCompletionSource? killObserved = null;
         lock (_gate)
         {
             var broker = Broker(brokerId);
@@ -289,6 +290,8 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
             {
                 broker.Down = true;
                 _mock.SetBrokerDown(brokerId);
+                killObserved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                broker.KillObserved = killObserved.Task;
             }
 
             effectApplied();
@@ -302,10 +305,17 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         }
         else
         {
-            var gone = await _observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), _options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
-            failed = new Step(gone.Seen, gone.Seen
-                ? $"broker {brokerId} down (connections closed), gone from metadata after {Millis(gone.Took)}"
-                : $"broker {brokerId} set down but still listed in metadata after {Seconds(_options.ObservationTimeout)}");
+            try
+            {
+                var gone = await _observer.WaitUntilAsync(m => m.Brokers.All(b => b.BrokerId != brokerId), _options.ObservationTimeout, cancellationToken).ConfigureAwait(false);
+                failed = new Step(gone.Seen, gone.Seen
+                    ? $"broker {brokerId} down (connections closed), gone from metadata after {Millis(gone.Took)}"
+                    : $"broker {brokerId} set down but still listed in metadata after {Seconds(_options.ObservationTimeout)}");
+            }
+            finally
+            {
+                killObserved!.TrySetResult();
+            }
         }
 
         var moved = await FailOverAfterDetectionAsync(brokerId, failover, cancellationToken).ConfigureAwait(false);
@@ -318,6 +328,16 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
     /// </summary>
     private async Task<Step> RecoverAsync(int brokerId, bool restart, Action effectApplied, CancellationToken cancellationToken)
     {
+        // A kill counts once its observer saw the broker leave metadata: a restart that came first would bring it back
+        // before that look, and the kill would be recorded as failed though it happened. So a restart waits for it
+        // (at most the observation timeout).
+        Task killObserved;
+        lock (_gate)
+        {
+            killObserved = Broker(brokerId).KillObserved;
+        }
+
+        await killObserved.WaitAsync(cancellationToken).ConfigureAwait(false);
         CancellationToken restore;
         var earlyRelease = TimeSpan.Zero;
         lock (_gate)
@@ -914,6 +934,8 @@ internal sealed class MockFaultOperations : IFaultOperations, IDisposable
         public TimeSpan LongestHoldGap { get; set; }
         public TimeSpan SlowRoundTrip { get; set; }
         public string? Address { get; set; }
+        /// <summary>Completes when the last kill's look at metadata has ended (seen gone, or timed out).</summary>
+        public Task KillObserved { get; set; } = Task.CompletedTask;
 
         /// <summary>The broker failed: a pending restore is void; the returned token fires if it comes back before fail-over.</summary>
         public CancellationToken BeginFailoverWatch()

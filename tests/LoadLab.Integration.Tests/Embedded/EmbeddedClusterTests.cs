@@ -229,6 +229,25 @@ public sealed class EmbeddedClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task BrokerRestart_RightAfterTheKill_WaitsUntilTheKillWasSeenInMetadata()
+    {
+        var options = EmbeddedTestCluster.FastOptions with { DetectionDelay = TimeSpan.FromSeconds(30), PreferredLeaderRestoreDelay = TimeSpan.FromSeconds(30) };
+        await using var cluster = await StartAsync(options, new TopicSpec("bounce", 1, 3));
+        var victim = EmbeddedTestCluster.LeaderOf(Metadata(cluster), "bounce", 0);
+
+        // No wait between them: without waiting for the kill's own look at metadata, the restart brings the broker
+        // back before it and the kill is recorded as failed although it happened.
+        var kill = cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerKill, BrokerId: victim), CancellationToken.None).AsTask();
+        var restart = await cluster.Faults.ExecuteAsync(new FaultCommand(FaultOperation.BrokerRestart, BrokerId: victim), CancellationToken.None);
+        var killed = await kill;
+
+        Assert.True(killed.Succeeded, killed.Detail);
+        Assert.Contains($"broker {victim} down (connections closed), gone from metadata after", killed.Detail, StringComparison.Ordinal);
+        Assert.True(restart.Succeeded, restart.Detail);
+        Assert.Contains($"broker {victim} up, back in metadata after", restart.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BrokerPause_ProduceStallsUntilResumeThenCompletes()
     {
         await using var cluster = await StartAsync(EmbeddedTestCluster.FastOptions with { DetectionDelay = TimeSpan.FromSeconds(30) }, new TopicSpec("pause", 1, 3));
