@@ -15,18 +15,19 @@ internal static class KcatProducer
     private const char KeyDelimiter = '\t';
 
     /// <summary>
-    /// Produces <paramref name="messages"/> values of <paramref name="size"/> bytes. With <paramref name="withKeysAndHeader"/>
-    /// in LoadLab's message shape (the bare loop's 64 keys and one 29-byte header, as LoadLab's <c>ll</c>); without, values
-    /// only, the C client's best case (unkeyed messages go to one partition at a time, in larger batches).
+    /// Produces <paramref name="messages"/> values of <paramref name="size"/> bytes. With <paramref name="withKeys"/> in
+    /// LoadLab's message shape (the bare loop's 64 keys; LoadLab's run stamp is part of its opaque values, so the values
+    /// are as long); without, values only, the C client's best case (unkeyed messages go to one partition at a time, in
+    /// larger batches).
     /// </summary>
-    public static async Task<ContenderTurn> RunAsync(string kcatPath, ICluster cluster, string topic, int size, long messages, bool withKeysAndHeader, CancellationToken cancellationToken)
+    public static async Task<ContenderTurn> RunAsync(string kcatPath, ICluster cluster, string topic, int size, long messages, bool withKeys, CancellationToken cancellationToken)
     {
         var file = Path.Combine(Path.GetTempPath(), $"loadlab-kcat-{Environment.ProcessId}-{size}.txt");
         try
         {
-            await WriteMessagesAsync(file, size, messages, withKeysAndHeader, cancellationToken).ConfigureAwait(false);
+            await WriteMessagesAsync(file, size, messages, withKeys, cancellationToken).ConfigureAwait(false);
             var start = new ProcessStartInfo(kcatPath) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var argument in Arguments(cluster, topic, file, withKeysAndHeader))
+            foreach (var argument in Arguments(cluster, topic, file, withKeys))
             {
                 start.ArgumentList.Add(argument);
             }
@@ -52,12 +53,12 @@ internal static class KcatProducer
         }
     }
 
-    internal static IReadOnlyList<string> Arguments(ICluster cluster, string topic, string file, bool withKeysAndHeader)
+    internal static IReadOnlyList<string> Arguments(ICluster cluster, string topic, string file, bool withKeys)
     {
         var arguments = new List<string> { "-P", "-b", cluster.BootstrapServers, "-t", topic, "-l", "-q" };
-        if (withKeysAndHeader)
+        if (withKeys)
         {
-            arguments.AddRange(["-K", KeyDelimiter.ToString(), "-H", "ll=" + new string('h', ProduceBenchmark.HeaderBytes)]);
+            arguments.AddRange(["-K", KeyDelimiter.ToString()]);
         }
 
         foreach (var (key, value) in cluster.ClientDefaults.Concat(ProduceBenchmark.ProducerSettings))

@@ -57,12 +57,12 @@ public sealed record ProduceBenchmarkRow(string Contender, int Size, IReadOnlyLi
 /// producer settings, and is rated by acknowledged messages per second over the same measured window.
 /// <list type="bullet">
 /// <item><see cref="LoadLab"/>: the real engine with the bare loop's message shape (opaque values, 64 keys in turn)
-/// plus LoadLab's 29-byte header; the contender the overhead goal is judged on.</item>
+/// with LoadLab's run stamp in each value's first 29 bytes; the contender the overhead goal is judged on.</item>
 /// <item><see cref="LoadLabRealistic"/>: realistic traffic (prediction envelopes, Zipf-distributed account keys),
 /// which also costs the cluster more (skewed partitions, longer keys): shown, not judged.</item>
 /// <item><see cref="LoadLabPaced"/>: the first shape at a fixed rate below saturation: CPU per message when the pacer
 /// waits, which must stay close to the saturated figure (a pacer that spins would not).</item>
-/// <item><see cref="Kcat"/> (values only, the C client's best case) and <see cref="KcatShaped"/> (LoadLab's shape: keys and a 29-byte header).</item>
+/// <item><see cref="Kcat"/> (values only, the C client's best case) and <see cref="KcatShaped"/> (LoadLab's shape: the same keys and value sizes).</item>
 /// </list>
 /// CPU per message is process CPU time from the operating system over the window divided by the messages
 /// acknowledged in it: the whole process for the .NET contenders (every thread: sampler, results, GC; less the
@@ -89,13 +89,10 @@ public static class ProduceBenchmark
     public const string LoadLabRealistic = "LoadLab realistic";
     public const string LoadLabPaced = "LoadLab paced";
     public const string Kcat = "kcat -P";
-    public const string KcatShaped = "kcat -P keys+header";
+    public const string KcatShaped = "kcat -P keys";
 
     /// <summary>Distinct keys of the bare loop, which LoadLab's like-for-like turn and kcat's shaped turn use too.</summary>
     public const int BareKeys = 64;
-
-    /// <summary>Bytes of the header kcat's shaped turn carries: as many as LoadLab's <c>ll</c> header.</summary>
-    public const int HeaderBytes = 29;
 
     /// <summary>Topics the benchmark needs: the session prepares them.</summary>
     public static IReadOnlyList<TopicSpec> Topics { get; } = [new("bench-bare", 6, 1), new("bench-loadlab", 6, 1), new("bench-kcat", 6, 1)];
@@ -132,8 +129,8 @@ public static class ProduceBenchmark
                 if (options.KcatPath is { } path)
                 {
                     var messages = (long)Math.Max(10_000, bare.Rate * options.Duration.TotalSeconds);
-                    Add(Kcat, await KcatProducer.RunAsync(path, cluster, Real(Topics[2]), size, messages, withKeysAndHeader: false, cancellationToken).ConfigureAwait(false), round);
-                    Add(KcatShaped, await KcatProducer.RunAsync(path, cluster, Real(Topics[2]), size, messages, withKeysAndHeader: true, cancellationToken).ConfigureAwait(false), round);
+                    Add(Kcat, await KcatProducer.RunAsync(path, cluster, Real(Topics[2]), size, messages, withKeys: false, cancellationToken).ConfigureAwait(false), round);
+                    Add(KcatShaped, await KcatProducer.RunAsync(path, cluster, Real(Topics[2]), size, messages, withKeys: true, cancellationToken).ConfigureAwait(false), round);
                 }
             }
 

@@ -193,7 +193,7 @@ internal sealed class GroupMember : IDisposable
                     continue;
                 }
 
-                var decoded = RunHeaders.Decode(message.Headers, _run.RunNonce);
+                var decoded = RunStamps.Decode(message.Headers, message.Value, _run.RunNonce);
                 if (!decoded.IsFromRun)
                 {
                     continue;

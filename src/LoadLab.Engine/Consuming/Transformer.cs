@@ -38,7 +38,7 @@ internal sealed class Transformer : IDisposable
     private readonly int _outputTopicIndex;
     private readonly ProducerConfig _config;
     private readonly Random _abortChooser;
-    private readonly RunHeaderStamp _stamp;
+    private readonly RunStamp _stamp;
     private readonly Dictionary<int, long> _transactionStarts = [];
     private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
     private IProducer<byte[]?, byte[]> _producer;
@@ -71,7 +71,7 @@ internal sealed class Transformer : IDisposable
         _outputFirstPartition = run.Partitions.FirstIndexOf(_spec.Topic);
         _outputTopicIndex = outputTopicIndex;
         _abortChooser = new Random(HashCode.Combine(seed, spec.Group.GetHashCode(StringComparison.Ordinal), member));
-        _stamp = new RunHeaderStamp(run.RunNonce, producerId);
+        _stamp = new RunStamp(run.RunNonce, producerId);
         TransactionalId = TransactionalIds.For(_spec.Topic, spec.Group, member);
         _config = new ProducerConfig(new Dictionary<string, string>(run.ClientDefaults))
         {
@@ -106,7 +106,7 @@ internal sealed class Transformer : IDisposable
     /// Writes the output of <paramref name="input"/> in the open transaction, beginning one if none is; ends the
     /// transaction when it holds its <c>messages</c>. <paramref name="replayed"/>: the input is re-read after a replay.
     /// </summary>
-    public void Process(IConsumer<byte[]?, byte[]> consumer, ConsumeResult<byte[]?, byte[]> input, RunHeaders.Decoded decoded, bool replayed)
+    public void Process(IConsumer<byte[]?, byte[]> consumer, ConsumeResult<byte[]?, byte[]> input, RunStamps.Decoded decoded, bool replayed)
     {
         if (_transaction < 0 && !Begin())
         {
@@ -122,7 +122,7 @@ internal sealed class Transformer : IDisposable
         {
             Key = input.Message.Key,
             Value = input.Message.Value ?? [],
-            Headers = [new Header(RunHeaders.Key, (byte[])_stamp.Value.Clone()), new Header(InputLinks.Key, link)],
+            Headers = [new Header(RunStamps.Key, (byte[])_stamp.Value.Clone()), new Header(InputLinks.Key, link)],
         };
         try
         {
@@ -312,7 +312,7 @@ internal sealed class Transformer : IDisposable
     /// <summary>On the producer's poll thread: the output's acknowledgement counts for the audit and for the output topic's lag.</summary>
     private void OnDelivery(DeliveryReport<byte[]?, byte[]> report)
     {
-        var output = RunHeaders.Decode(report.Message.Headers, _run.RunNonce);
+        var output = RunStamps.Decode(report.Message.Headers, report.Message.Value, _run.RunNonce);
         if (report.Error.IsError)
         {
             _run.Audit?.RecordFailed(ProducerId, output.Sequence);

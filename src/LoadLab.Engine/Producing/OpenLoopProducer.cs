@@ -76,7 +76,8 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     private readonly Random? _abortChooser;
     private readonly HistogramBase? _transactionLatency;
     private NativeProducer _producer;
-    private readonly RunHeaderStamp _stamp;
+    private readonly RunStamp _stamp;
+    private readonly bool _opaqueValues;
     private readonly long[] _sentBySecond;
     private readonly int _firstPartitionIndex;
     private readonly int _topicIndex;
@@ -116,7 +117,8 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
         ProducerId = producerId;
         _arrivals = new ArrivalSequence(schedule, stream.Arrivals, index, stream.Producers, seed, stream.Name);
         _source = new MessageSource(stream, seed, index, schedule.Total, run.Clock.StartedAt);
-        _stamp = new RunHeaderStamp(run.RunNonce, producerId);
+        _stamp = new RunStamp(run.RunNonce, producerId);
+        _opaqueValues = stream.Payload.Kind == PayloadKind.Fixed;
         _firstPartitionIndex = run.Partitions.FirstIndexOf(stream.Topic);
         _topicIndex = topicIndex;
         _deliveryLog = run.Segment?.AckLog(producerId);
@@ -179,7 +181,7 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     /// <summary>The librdkafka client; a transactional one has its producer id (<c>init_transactions</c>), which fences an older one.</summary>
     private NativeProducer CreateClient()
     {
-        var producer = new NativeProducer(_config, _stream.Topic, RunHeaders.Key, this);
+        var producer = new NativeProducer(_config, _stream.Topic, RunStamps.Key, this);
         if (_transactionSpec is null)
         {
             return producer;
@@ -379,11 +381,22 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
             }
 
             var generated = _source.Next(TimeSpan.FromTicks(intendedTicks));
-            _stamp.Stamp(sequence, intended);
+            // The value is the source's buffer, rewritten for every message: stamping it in place costs nothing.
+            byte[]? header = null;
+            if (_opaqueValues && RunStamps.FitsInOpaqueValue(generated.Value.Length))
+            {
+                _stamp.StampValue(generated.Value, sequence, intended);
+            }
+            else
+            {
+                _stamp.Stamp(sequence, intended);
+                header = _stamp.Value;
+            }
+
             var slot = sequence & _sequenceMask;
             _intendedBySequence[slot] = intended;
             _sizeBySequence[slot] = generated.Value.Length;
-            if (!Send(sequence, intended, generated.Key, generated.Value, ref now))
+            if (!Send(sequence, intended, generated.Key, generated.Value, header, ref now))
             {
                 return;
             }
@@ -542,14 +555,17 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
         catch (EnvironmentException exception)
         {
             Stats.RecordError(exception.Message);
-            _producer = new NativeProducer(_config, _stream.Topic, RunHeaders.Key, this);
+            _producer = new NativeProducer(_config, _stream.Topic, RunStamps.Key, this);
             return false;
         }
     }
 
-    /// <summary>Hands one message to the client; <paramref name="now"/> is read just before the hand-over (its send time).</summary>
+    /// <summary>
+    /// Hands one message to the client, with the run stamp as its header unless <paramref name="header"/> is null (the
+    /// value carries it); <paramref name="now"/> is read just before the hand-over (its send time).
+    /// </summary>
     /// <returns>False when the load is over (the clock passed its end, or a stop) before the message could be sent.</returns>
-    private bool Send(long sequence, long intended, byte[]? key, byte[] value, ref long now)
+    private bool Send(long sequence, long intended, byte[]? key, byte[] value, byte[]? header, ref long now)
     {
         var slot = sequence & _sequenceMask;
         var measured = intended >= _run.MeasuredFromMicros;
@@ -564,7 +580,7 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
             }
 
             _sentBySequence[slot] = now;
-            var error = _producer.Produce(key, value, _stamp.Value, sequence);
+            var error = _producer.Produce(key, value, header, sequence);
             if (error == ErrorCode.NoError)
             {
                 // A message due while its producer committed could not be sent before the commit returned.

@@ -108,10 +108,11 @@ internal sealed unsafe class NativeProducer : IDisposable
     public string? IdempotenceState => _wire?.IdempotenceState;
 
     /// <summary>
-    /// Hands one message to the client, which copies it. <paramref name="token"/> comes back in the delivery
+    /// Hands one message to the client, which copies it, with <paramref name="header"/> as the value of the header
+    /// named at construction, or no header when it is null. <paramref name="token"/> comes back in the delivery
     /// report. Returns <see cref="ErrorCode.Local_QueueFull"/> when the client holds as many messages as it may.
     /// </summary>
-    public ErrorCode Produce(byte[]? key, byte[] value, byte[] header, long token)
+    public ErrorCode Produce(byte[]? key, byte[] value, byte[]? header, long token)
     {
         var values = stackalloc Librdkafka.ProduceArgument[6];
         fixed (byte* keyBytes = key)
@@ -126,7 +127,11 @@ internal sealed unsafe class NativeProducer : IDisposable
                 values[count++] = new() { Kind = Librdkafka.ArgumentKind.Key, First = (IntPtr)keyBytes, Second = key.Length };
             }
 
-            values[count++] = new() { Kind = Librdkafka.ArgumentKind.Header, First = _headerName, Second = (IntPtr)headerBytes, Third = header.Length };
+            if (header is not null)
+            {
+                values[count++] = new() { Kind = Librdkafka.ArgumentKind.Header, First = _headerName, Second = (IntPtr)headerBytes, Third = header.Length };
+            }
+
             values[count++] = new() { Kind = Librdkafka.ArgumentKind.Opaque, First = (IntPtr)token };
             values[count++] = new() { Kind = Librdkafka.ArgumentKind.MessageFlags, Int32 = Librdkafka.MessageFlagCopy };
             var error = Librdkafka.Produceva(_client, values, (nuint)count);

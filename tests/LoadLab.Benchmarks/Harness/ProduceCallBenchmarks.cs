@@ -28,7 +28,7 @@ public class ProduceCallBenchmarks : IDeliveryListener
 
     private readonly byte[] _key = "acct-000123"u8.ToArray();
     private readonly byte[] _value = new byte[100];
-    private readonly byte[] _header = new byte[RunHeaders.Length];
+    private readonly byte[] _header = new byte[RunStamps.Length];
     private IProducer<byte[]?, byte[]> _confluent = null!;
     private Message<byte[]?, byte[]> _message = null!;
     private Action<DeliveryReport<byte[]?, byte[]>> _handler = null!;
@@ -39,9 +39,9 @@ public class ProduceCallBenchmarks : IDeliveryListener
     public void CreateProducers()
     {
         _confluent = new ProducerBuilder<byte[]?, byte[]>(Settings).SetLogHandler((_, _) => { }).Build();
-        _message = new Message<byte[]?, byte[]> { Key = _key, Value = _value, Headers = new Headers { { RunHeaders.Key, _header } } };
+        _message = new Message<byte[]?, byte[]> { Key = _key, Value = _value, Headers = new Headers { { RunStamps.Key, _header } } };
         _handler = _ => Interlocked.Increment(ref _failed);
-        _native = new NativeProducer(Settings, Topic, RunHeaders.Key, this);
+        _native = new NativeProducer(Settings, Topic, RunStamps.Key, this);
     }
 
     [IterationCleanup]

@@ -15,17 +15,17 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
 {
     private const int KcatMessages = 500;
 
+    /// <summary>Bytes of LoadLab's run stamp (README): version, run nonce, producer id, sequence, intended time.</summary>
+    private const int StampLength = 29;
+
     [SkippableFact]
     public async Task Kcat_ReadsLoadLabMessagesWithHeaders_AndCountsAgreeWithTheSummary()
     {
-        var kcat = FindKcat();
-        Skip.If(kcat is null && Environment.GetEnvironmentVariable("LOADLAB_REQUIRE_ALL") is null,
-            "kcat is not installed (apt-get install -y kcat); set LOADLAB_REQUIRE_ALL=1 to make this a failure");
-        Assert.True(kcat is not null, "LOADLAB_REQUIRE_ALL is set but kcat is not on PATH (apt-get install -y kcat)");
+        var kcat = RequireKcat();
 
         await using var served = await ServedCluster.StartAsync(new TopicSpec("interop", 3, 1), new TopicSpec("kcat-side", 1, 1));
         var bootstrap = served.Host.Cluster.BootstrapServers;
-        var definition = served.Write("served.yaml", $"name: served\nbootstrap-servers: {bootstrap}\nclient:\n{served.ClientLines("  ")}topics: {{policy: existing}}\n");
+        var definition = WriteDefinition(served);
         var scenario = served.Write("interop.yaml", """
             version: 1
             name: interop
@@ -42,7 +42,7 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
             """);
 
         var lines = string.Concat(Enumerable.Range(0, KcatMessages).Select(i => $"kcat-{i}\n"));
-        var kcatProducing = RunKcatAsync(kcat!, lines, "-P", "-b", bootstrap, "-t", "kcat-side", "-H", "origin=kcat");
+        var kcatProducing = RunKcatAsync(kcat, lines, "-P", "-b", bootstrap, "-t", "kcat-side", "-H", "origin=kcat");
         var run = await served.RunCliAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(120),
             "run", scenario, "--env", "external:" + definition, "--out", Path.Combine(served.Directory, "results"));
         var produced = await kcatProducing;
@@ -55,8 +55,8 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
         var audited = summary.RootElement.GetProperty("audit").GetProperty("acked").GetInt64();
         var delivered = summary.RootElement.GetProperty("audit").GetProperty("delivered").GetInt64();
 
-        var loadLab = ParseJsonLines((await RunKcatAsync(kcat!, null, "-C", "-b", bootstrap, "-t", "interop", "-e", "-q", "-J")).Text);
-        var side = ParseJsonLines((await RunKcatAsync(kcat!, null, "-C", "-b", bootstrap, "-t", "kcat-side", "-e", "-q", "-J")).Text);
+        var loadLab = ParseJsonLines((await RunKcatAsync(kcat, null, "-C", "-b", bootstrap, "-t", "interop", "-e", "-q", "-J")).Text);
+        var side = ParseJsonLines((await RunKcatAsync(kcat, null, "-C", "-b", bootstrap, "-t", "kcat-side", "-e", "-q", "-J")).Text);
 
         var decoded = loadLab.Select(Headers).ToList();
         Assert.All(decoded, h => Assert.Equal((29, 1), (h["ll"].Length, h["ll"][0])));
@@ -72,6 +72,73 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
         Assert.Equal(KcatMessages, side.Count);
         Assert.All(side, m => Assert.Equal(["origin", "kcat"], m.GetProperty("headers").EnumerateArray().Select(e => e.GetString())));
     }
+
+    [SkippableFact]
+    public async Task Kcat_ReadsLoadLabOpaqueMessages_StampInTheValueAndAHeaderOnlyWhereTheValueIsShorter()
+    {
+        var kcat = RequireKcat();
+
+        await using var served = await ServedCluster.StartAsync(new TopicSpec("opaque", 3, 1), new TopicSpec("tiny", 1, 1));
+        var bootstrap = served.Host.Cluster.BootstrapServers;
+        var definition = WriteDefinition(served);
+        var scenario = served.Write("opaque.yaml", """
+            version: 1
+            name: opaque
+            duration: 5s
+            topics:
+              - {name: opaque, partitions: 3, replication-factor: 1}
+              - {name: tiny, partitions: 1, replication-factor: 1}
+            traffic:
+              - {name: opaque, topic: opaque, rate: 200, producers: 2, payload: {kind: fixed, size: 100B}}
+              - {name: tiny, topic: tiny, rate: 50, payload: {kind: fixed, size: 16B}}
+            consumers:
+              - {group: opaque-readers, topic: opaque, instances: 1}
+              - {group: tiny-readers, topic: tiny, instances: 1}
+            """);
+
+        var run = await served.RunCliAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(120),
+            "run", scenario, "--env", "external:" + definition, "--out", Path.Combine(served.Directory, "results"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        var runDirectory = Directory.GetDirectories(Path.Combine(served.Directory, "results")).Single();
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runDirectory, "summary.json")));
+        var audited = summary.RootElement.GetProperty("audit").GetProperty("acked").GetInt64();
+        var delivered = summary.RootElement.GetProperty("audit").GetProperty("delivered").GetInt64();
+
+        // kcat's JSON escapes control bytes and writes the others raw: read as Latin-1, each char is one byte.
+        var opaque = ParseJsonLines((await RunKcatAsync(kcat, null, "-C", "-b", bootstrap, "-t", "opaque", "-e", "-q", "-J")).Text);
+        var tiny = ParseJsonLines((await RunKcatAsync(kcat, null, "-C", "-b", bootstrap, "-t", "tiny", "-e", "-q", "-J")).Text);
+        output.WriteLine($"LoadLab summary: audit.acked {audited}, audit.delivered {delivered}; kcat read {opaque.Count} opaque and {tiny.Count} tiny messages");
+
+        // 100-byte values carry the stamp as their first 29 bytes and no header at all; 16-byte ones carry it as the ll header.
+        Assert.All(opaque, m => Assert.Equal((100, false), (Payload(m).Length, m.TryGetProperty("headers", out _))));
+        Assert.All(tiny, m => Assert.Equal((16, "ll", StampLength), (Payload(m).Length, string.Join(",", Headers(m).Keys), Headers(m)["ll"].Length)));
+        var stamps = opaque.Select(m => Payload(m)[..StampLength]).Concat(tiny.Select(m => Headers(m)["ll"])).ToList();
+        Assert.All(stamps, s => Assert.Equal(1, s[0]));
+        Assert.Single(stamps.Select(s => BinaryPrimitives.ReadInt64BigEndian(s.AsSpan(1))).Distinct());
+        Assert.Equal(3, stamps.Select(s => BinaryPrimitives.ReadInt32BigEndian(s.AsSpan(9))).Distinct().Count());
+        Assert.Equal(stamps.Count, stamps.Select(s => (BinaryPrimitives.ReadInt32BigEndian(s.AsSpan(9)), BinaryPrimitives.ReadInt64BigEndian(s.AsSpan(13)))).Distinct().Count());
+        Assert.All(stamps, s => Assert.InRange(BinaryPrimitives.ReadInt64BigEndian(s.AsSpan(21)), 0, 120_000_000));
+        Assert.Equal(audited, stamps.Count);
+        Assert.Equal(delivered, stamps.Count);
+        Assert.InRange(opaque.Count, 900, 1_100);
+        Assert.InRange(tiny.Count, 200, 300);
+    }
+
+    private static byte[] Payload(JsonElement message) => Encoding.Latin1.GetBytes(message.GetProperty("payload").GetString()!);
+
+    /// <summary>kcat's path; skips the test where kcat is missing, unless LOADLAB_REQUIRE_ALL makes that a failure.</summary>
+    private static string RequireKcat()
+    {
+        var kcat = FindKcat();
+        Skip.If(kcat is null && Environment.GetEnvironmentVariable("LOADLAB_REQUIRE_ALL") is null,
+            "kcat is not installed (apt-get install -y kcat); set LOADLAB_REQUIRE_ALL=1 to make this a failure");
+        Assert.True(kcat is not null, "LOADLAB_REQUIRE_ALL is set but kcat is not on PATH (apt-get install -y kcat)");
+        return kcat;
+    }
+
+    /// <summary>The external environment definition of the served cluster, with the topics it already has.</summary>
+    private static string WriteDefinition(ServedCluster served) =>
+        served.Write("served.yaml", $"name: served\nbootstrap-servers: {served.Host.Cluster.BootstrapServers}\nclient:\n{served.ClientLines("  ")}topics: {{policy: existing}}\n");
 
     /// <summary>kcat writes header values as raw bytes inside its JSON; read as Latin-1, each char is one byte.</summary>
     private static Dictionary<string, byte[]> Headers(JsonElement message)
