@@ -166,7 +166,7 @@ internal static class RunEngine
                 producer.Start(cancellationToken);
             }
 
-            await Task.Run(() => _producers.ForEach(p => p.Join()), CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll(_producers.Select(p => p.LoadEnded)).ConfigureAwait(false);
             var loadEndSeconds = _context.SecondsNow;
             if (cancellationToken.IsCancellationRequested)
             {
