@@ -87,8 +87,9 @@ internal sealed class OpenLoopProducer : IDisposable, IDeliveryListener
     private readonly long _sequenceMask;
     private readonly Thread _thread;
     // A task, not an event to wait on: the run awaits every producer's load for the whole run, and a thread-pool thread
-    // blocked that long leaves the pool's two minimum threads (on two cores) to everything else, so a fault's timer had
-    // to wait for the pool to add a thread (every ~500 ms): a 1 s pause was seen lasting 1,496 and 1,948 ms.
+    // blocked that long leaves one of the pool's two minimum threads (on two cores) to everything else, so a fault's
+    // timer may wait for the pool to add a thread (every ~500 ms) — the likely cause of a 1 s pause seen lasting 1,496
+    // and 1,948 ms.
     private readonly TaskCompletionSource _loadEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DeliveryLogWriter? _deliveryLog;
     private CancellationToken _stop;
