@@ -624,14 +624,14 @@ internal static class RunEngine
             // partition between them, and the late member's join then rebalances the whole group in the middle of
             // the measured seconds (eager protocol: nobody reads until the next round, up to session.timeout.ms − 1 s
             // on the mock); while a round is being handed out, the members' old and new assignments overlap.
-            static bool Joined((GroupProgress Progress, List<GroupMember> Members) group) =>
+            static bool Settled((GroupProgress Progress, List<GroupMember> Members) group) =>
                 GroupAssignments.IsSettled(group.Progress.Partitions, group.Members.Select(m => m.CurrentAssignment));
-            while (!_groups.TrueForAll(Joined) && deadline.Elapsed < _request.GroupJoinTimeout)
+            while (!_groups.TrueForAll(Settled) && deadline.Elapsed < _request.GroupJoinTimeout)
             {
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }
 
-            var waiting = _groups.Where(g => !Joined(g)).Select(g => g.Progress.Group).ToList();
+            var waiting = _groups.Where(g => !Settled(g)).Select(g => g.Progress.Group).ToList();
             _context.Event(RunEventTypes.GroupsJoined, [new("seconds", Math.Round(deadline.Elapsed.TotalSeconds, 3)), new("notJoined", waiting)]);
         }
 
