@@ -25,7 +25,6 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
 
         await using var served = await ServedCluster.StartAsync(new TopicSpec("interop", 3, 1), new TopicSpec("kcat-side", 1, 1));
         var bootstrap = served.Host.Cluster.BootstrapServers;
-        var definition = WriteDefinition(served);
         var scenario = served.Write("interop.yaml", """
             version: 1
             name: interop
@@ -43,14 +42,10 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
 
         var lines = string.Concat(Enumerable.Range(0, KcatMessages).Select(i => $"kcat-{i}\n"));
         var kcatProducing = RunKcatAsync(kcat, lines, "-P", "-b", bootstrap, "-t", "kcat-side", "-H", "origin=kcat");
-        var run = await served.RunCliAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(120),
-            "run", scenario, "--env", "external:" + definition, "--out", Path.Combine(served.Directory, "results"));
+        using var summary = await RunAsync(served, scenario);
         var produced = await kcatProducing;
-        Assert.True(run.ExitCode == 0, run.Error);
         Assert.True(produced.ExitCode == 0, produced.Text);
 
-        var runDirectory = Directory.GetDirectories(Path.Combine(served.Directory, "results")).Single();
-        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runDirectory, "summary.json")));
         var acked = summary.RootElement.GetProperty("produce").GetProperty("acked").GetInt64();
         var audited = summary.RootElement.GetProperty("audit").GetProperty("acked").GetInt64();
         var delivered = summary.RootElement.GetProperty("audit").GetProperty("delivered").GetInt64();
@@ -58,16 +53,18 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
         var loadLab = ParseJsonLines((await RunKcatAsync(kcat, null, "-C", "-b", bootstrap, "-t", "interop", "-e", "-q", "-J")).Text);
         var side = ParseJsonLines((await RunKcatAsync(kcat, null, "-C", "-b", bootstrap, "-t", "kcat-side", "-e", "-q", "-J")).Text);
 
-        var decoded = loadLab.Select(Headers).ToList();
-        Assert.All(decoded, h => Assert.Equal((29, 1), (h["ll"].Length, h["ll"][0])));
-        var runs = decoded.Select(h => BinaryPrimitives.ReadInt64BigEndian(h["ll"].AsSpan(1))).Distinct().ToList();
-        var identities = decoded.Select(h => (BinaryPrimitives.ReadInt32BigEndian(h["ll"].AsSpan(9)), BinaryPrimitives.ReadInt64BigEndian(h["ll"].AsSpan(13)))).Distinct().Count();
+        var headers = loadLab.Select(m => Headers(m)["ll"]).ToList();
+        Assert.All(headers, h => Assert.Equal(StampLength, h.Length));
+        var decoded = headers.Select(ReadStamp).ToList();
+        Assert.All(decoded, d => Assert.Equal(1, d.Version));
+        var runs = decoded.Select(d => d.Run).Distinct().ToList();
+        var identities = decoded.Select(d => (d.Producer, d.Sequence)).Distinct().Count();
         output.WriteLine($"LoadLab summary: produce.acked {acked}, audit.acked {audited}, audit.delivered {delivered}; kcat read {loadLab.Count} LoadLab messages ({identities} distinct producer/sequence pairs, {runs.Count} run id) and {side.Count} of its own {KcatMessages}");
         Assert.Equal(audited, loadLab.Count);
         Assert.Equal(audited, identities);
         Assert.Equal(delivered, loadLab.Count);
         Assert.Single(runs);
-        Assert.All(decoded, h => Assert.InRange(BinaryPrimitives.ReadInt64BigEndian(h["ll"].AsSpan(21)), 0, 120_000_000));
+        Assert.All(decoded, d => Assert.InRange(d.IntendedMicros, 0, 120_000_000));
         Assert.All(loadLab, m => Assert.StartsWith("{", m.GetProperty("payload").GetString(), StringComparison.Ordinal));
         Assert.Equal(KcatMessages, side.Count);
         Assert.All(side, m => Assert.Equal(["origin", "kcat"], m.GetProperty("headers").EnumerateArray().Select(e => e.GetString())));
@@ -80,7 +77,6 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
 
         await using var served = await ServedCluster.StartAsync(new TopicSpec("opaque", 3, 1), new TopicSpec("tiny", 1, 1));
         var bootstrap = served.Host.Cluster.BootstrapServers;
-        var definition = WriteDefinition(served);
         var scenario = served.Write("opaque.yaml", """
             version: 1
             name: opaque
@@ -96,11 +92,7 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
               - {group: tiny-readers, topic: tiny, instances: 1}
             """);
 
-        var run = await served.RunCliAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(120),
-            "run", scenario, "--env", "external:" + definition, "--out", Path.Combine(served.Directory, "results"));
-        Assert.True(run.ExitCode == 0, run.Error);
-        var runDirectory = Directory.GetDirectories(Path.Combine(served.Directory, "results")).Single();
-        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runDirectory, "summary.json")));
+        using var summary = await RunAsync(served, scenario);
         var audited = summary.RootElement.GetProperty("audit").GetProperty("acked").GetInt64();
         var delivered = summary.RootElement.GetProperty("audit").GetProperty("delivered").GetInt64();
 
@@ -112,17 +104,42 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
         // 100-byte values carry the stamp as their first 29 bytes and no header at all; 16-byte ones carry it as the ll header.
         Assert.All(opaque, m => Assert.Equal((100, false), (Payload(m).Length, m.TryGetProperty("headers", out _))));
         Assert.All(tiny, m => Assert.Equal((16, "ll", StampLength), (Payload(m).Length, string.Join(",", Headers(m).Keys), Headers(m)["ll"].Length)));
-        var stamps = opaque.Select(m => Payload(m)[..StampLength]).Concat(tiny.Select(m => Headers(m)["ll"])).ToList();
-        Assert.All(stamps, s => Assert.Equal(1, s[0]));
-        Assert.Single(stamps.Select(s => BinaryPrimitives.ReadInt64BigEndian(s.AsSpan(1))).Distinct());
-        Assert.Equal(3, stamps.Select(s => BinaryPrimitives.ReadInt32BigEndian(s.AsSpan(9))).Distinct().Count());
-        Assert.Equal(stamps.Count, stamps.Select(s => (BinaryPrimitives.ReadInt32BigEndian(s.AsSpan(9)), BinaryPrimitives.ReadInt64BigEndian(s.AsSpan(13)))).Distinct().Count());
-        Assert.All(stamps, s => Assert.InRange(BinaryPrimitives.ReadInt64BigEndian(s.AsSpan(21)), 0, 120_000_000));
+        var stamps = opaque.Select(m => Payload(m)[..StampLength]).Concat(tiny.Select(m => Headers(m)["ll"])).Select(ReadStamp).ToList();
+        Assert.All(stamps, s => Assert.Equal(1, s.Version));
+        Assert.Single(stamps.Select(s => s.Run).Distinct());
+        Assert.Equal(3, stamps.Select(s => s.Producer).Distinct().Count());
+        Assert.Equal(stamps.Count, stamps.Select(s => (s.Producer, s.Sequence)).Distinct().Count());
+        Assert.All(stamps, s => Assert.InRange(s.IntendedMicros, 0, 120_000_000));
         Assert.Equal(audited, stamps.Count);
         Assert.Equal(delivered, stamps.Count);
         Assert.InRange(opaque.Count, 900, 1_100);
         Assert.InRange(tiny.Count, 200, 300);
     }
+
+    /// <summary>
+    /// Runs <paramref name="scenario"/> with the CLI against the served cluster (external environment, the topics it already
+    /// has), requires exit code 0 and returns the run's summary.json.
+    /// </summary>
+    private static async Task<JsonDocument> RunAsync(ServedCluster served, string scenario)
+    {
+        var definition = served.Write("served.yaml",
+            $"name: served\nbootstrap-servers: {served.Host.Cluster.BootstrapServers}\nclient:\n{served.ClientLines("  ")}topics: {{policy: existing}}\n");
+        var results = Path.Combine(served.Directory, "results");
+        var run = await served.RunCliAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(120), "run", scenario, "--env", "external:" + definition, "--out", results);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var runDirectory = Directory.GetDirectories(results).Single();
+        return JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runDirectory, "summary.json")));
+    }
+
+    /// <summary>The run stamp's fields (README), big-endian after the version byte.</summary>
+    private readonly record struct Stamp(byte Version, long Run, int Producer, long Sequence, long IntendedMicros);
+
+    private static Stamp ReadStamp(byte[] bytes) => new(
+        bytes[0],
+        BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1)),
+        BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(9)),
+        BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(13)),
+        BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(21)));
 
     private static byte[] Payload(JsonElement message) => Encoding.Latin1.GetBytes(message.GetProperty("payload").GetString()!);
 
@@ -135,10 +152,6 @@ public sealed class KcatInteropTests(ITestOutputHelper output)
         Assert.True(kcat is not null, "LOADLAB_REQUIRE_ALL is set but kcat is not on PATH (apt-get install -y kcat)");
         return kcat;
     }
-
-    /// <summary>The external environment definition of the served cluster, with the topics it already has.</summary>
-    private static string WriteDefinition(ServedCluster served) =>
-        served.Write("served.yaml", $"name: served\nbootstrap-servers: {served.Host.Cluster.BootstrapServers}\nclient:\n{served.ClientLines("  ")}topics: {{policy: existing}}\n");
 
     /// <summary>kcat writes header values as raw bytes inside its JSON; read as Latin-1, each char is one byte.</summary>
     private static Dictionary<string, byte[]> Headers(JsonElement message)
